@@ -1,0 +1,149 @@
+//! A test runtime with the real connector: chats are spawned through it and send their
+//! invitations to it with their own origin.
+
+use crate as pallet_chat;
+use frame_support::{derive_impl, parameter_types, traits::ConstU32, PalletId};
+use sp_core::ed25519;
+use sp_keystore::{testing::MemoryKeystore, KeystoreExt};
+use sp_runtime::{traits::IdentityLookup, AccountId32, BuildStorage};
+
+type Block = frame_system::mocking::MockBlock<Test>;
+pub type AccountId = AccountId32;
+pub type Balance = u64;
+
+#[frame_support::runtime]
+mod runtime {
+	#[runtime::runtime]
+	#[runtime::derive(
+		RuntimeCall,
+		RuntimeEvent,
+		RuntimeError,
+		RuntimeOrigin,
+		RuntimeFreezeReason,
+		RuntimeHoldReason,
+		RuntimeSlashReason,
+		RuntimeLockId,
+		RuntimeTask,
+		RuntimeViewFunction
+	)]
+	pub struct Test;
+
+	#[runtime::pallet_index(0)]
+	pub type System = frame_system;
+	#[runtime::pallet_index(1)]
+	pub type Balances = pallet_balances;
+	#[runtime::pallet_index(2)]
+	pub type Connector = pallet_connector;
+	#[runtime::pallet_index(3)]
+	pub type Chat = pallet_chat;
+}
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+	type AccountId = AccountId;
+	type Lookup = IdentityLookup<AccountId>;
+	type AccountData = pallet_balances::AccountData<Balance>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type AccountStore = System;
+	type Balance = Balance;
+	type ExistentialDeposit = frame_support::traits::ConstU64<1>;
+}
+
+pub const RECORD_LIFETIME: u64 = 100;
+parameter_types! {
+	pub const RecordLifetime: u64 = RECORD_LIFETIME;
+	pub const ChatPalletId: PalletId = PalletId(*b"sc/chats");
+}
+
+impl pallet_connector::Config for Test {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Chats = Chat;
+	type AddMemberOrigin = pallet_chat::EnsureChat<Test>;
+	type MaxRecordLen = ConstU32<1024>;
+	type MaxKeyHistory = ConstU32<4>;
+	type RecordLifetime = RecordLifetime;
+	type RecordDepositBase = frame_support::traits::ConstU64<100>;
+	type DepositPerByte = frame_support::traits::ConstU64<1>;
+	type KeyDeposit = frame_support::traits::ConstU64<50>;
+	type MaxPageLen = ConstU32<16>;
+	type WeightInfo = ();
+}
+
+pub const MAX_SEALED_KEY_LEN: u32 = 128;
+pub const MAX_PART_BLOB_LEN: u32 = 256;
+pub const MAX_MESSAGE_LEN: u32 = 512;
+pub const DEPOSIT_BASE: Balance = 10;
+pub const DEPOSIT_PER_BYTE: Balance = 1;
+pub const MAX_PAGE_LEN: u32 = 4;
+
+impl pallet_chat::Config for Test {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Connector = pallet_chat::DispatchToConnector<Test, RuntimeCall>;
+	type PalletId = ChatPalletId;
+	type MaxSealedKeyLen = ConstU32<MAX_SEALED_KEY_LEN>;
+	type MaxPartBlobLen = ConstU32<MAX_PART_BLOB_LEN>;
+	type MaxMessageLen = ConstU32<MAX_MESSAGE_LEN>;
+	type DepositBase = frame_support::traits::ConstU64<DEPOSIT_BASE>;
+	type DepositPerByte = frame_support::traits::ConstU64<DEPOSIT_PER_BYTE>;
+	type MaxPageLen = ConstU32<MAX_PAGE_LEN>;
+	type WeightInfo = ();
+}
+
+pub fn account(n: u8) -> AccountId {
+	AccountId32::new([n; 32])
+}
+pub fn alice() -> AccountId {
+	account(1)
+}
+pub fn bob() -> AccountId {
+	account(2)
+}
+pub fn charlie() -> AccountId {
+	account(3)
+}
+/// An account that can pay almost nothing.
+pub fn poor() -> AccountId {
+	account(4)
+}
+pub const INITIAL_BALANCE: Balance = 1_000_000;
+
+/// The membership key pair of test chat `n` (clients derive it from the chat key).
+pub fn membership_pair(n: u8) -> ed25519::Pair {
+	use sp_core::Pair;
+	ed25519::Pair::from_seed(&[n; 32])
+}
+
+pub fn new_test_ext() -> sp_io::TestExternalities {
+	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	pallet_balances::GenesisConfig::<Test> {
+		balances: vec![
+			(alice(), INITIAL_BALANCE),
+			(bob(), INITIAL_BALANCE),
+			(charlie(), INITIAL_BALANCE),
+			(poor(), 20),
+		],
+		..Default::default()
+	}
+	.assimilate_storage(&mut storage)
+	.unwrap();
+	let mut ext = sp_io::TestExternalities::new(storage);
+	// Benchmarks sign membership proofs with the keystore.
+	ext.register_extension(KeystoreExt::new(MemoryKeystore::new()));
+	ext.execute_with(|| System::set_block_number(1));
+	ext
+}
+
+/// Runs `test` and then checks both pallets' invariants.
+pub fn build_and_execute(test: impl FnOnce()) {
+	new_test_ext().execute_with(|| {
+		test();
+		Chat::do_try_state().expect("chat invariants hold");
+		Connector::do_try_state().expect("connector invariants hold");
+	});
+}

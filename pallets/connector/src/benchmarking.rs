@@ -1,0 +1,135 @@
+//! Benchmarks of the connector's calls and of `on_idle` pruning.
+
+use super::*;
+use crate::Pallet as Connector;
+use alloc::vec;
+use frame_benchmarking::v2::*;
+use frame_support::traits::{fungible::Mutate, EnsureOrigin};
+use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
+use sp_runtime::traits::Bounded;
+
+/// An account with as much balance as benchmarks can use.
+fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
+	let who: T::AccountId = account(name, index, 0);
+	T::Currency::set_balance(&who, BalanceOf::<T>::max_value() / 4u32.into());
+	who
+}
+
+/// A valid X25519 key, distinct for every `n`.
+fn key(n: u32) -> EncryptionKey {
+	let mut k = [0x42; 32];
+	k[..4].copy_from_slice(&n.to_le_bytes());
+	k[31] = 0x10;
+	k
+}
+
+fn assert_last_event<T: Config>(event: Event<T>) {
+	frame_system::Pallet::<T>::assert_last_event(<T as frame_system::Config>::RuntimeEvent::from(event).into());
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	/// Worst case: the history is one short of full, so the deposit grows and the
+	/// longest history is read and written.
+	#[benchmark]
+	fn register_key() {
+		let caller = funded::<T>("caller", 0);
+		for n in 1..T::MaxKeyHistory::get() {
+			Connector::<T>::register_key(RawOrigin::Signed(caller.clone()).into(), key(n))
+				.expect("valid key");
+		}
+		let new = key(0);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller.clone()), new);
+
+		assert_last_event::<T>(Event::KeyRegistered { who: caller, key: new });
+	}
+
+	#[benchmark]
+	fn clear_keys() {
+		let caller = funded::<T>("caller", 0);
+		for n in 0..T::MaxKeyHistory::get() {
+			Connector::<T>::register_key(RawOrigin::Signed(caller.clone()).into(), key(n))
+				.expect("valid key");
+		}
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller.clone()));
+
+		assert_last_event::<T>(Event::KeysCleared { who: caller });
+	}
+
+	#[benchmark]
+	fn post_record(l: Linear<1, { T::MaxRecordLen::get() }>) {
+		let caller = funded::<T>("caller", 0);
+		let payload = vec![0xab; l as usize];
+		let id = NextRecordId::<T>::get();
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), payload, Some([7; 32]));
+
+		assert_last_event::<T>(Event::RecordPosted { id, tag: Some([7; 32]) });
+	}
+
+	#[benchmark]
+	fn create_chat() {
+		let caller = funded::<T>("caller", 0);
+		let params = T::Chats::benchmark_params();
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), params);
+
+		assert_eq!(CreatedChats::<T>::iter().count(), 1);
+	}
+
+	#[benchmark]
+	fn add_member(l: Linear<1, { T::MaxRecordLen::get() }>) -> Result<(), BenchmarkError> {
+		let origin =
+			T::AddMemberOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let chat = T::AddMemberOrigin::ensure_origin(origin.clone())
+			.map_err(|_| BenchmarkError::Weightless)?;
+		CreatedChats::<T>::insert(chat, ());
+		let chat_account = T::Chats::chat_account(&chat);
+		T::Currency::set_balance(&chat_account, BalanceOf::<T>::max_value() / 4u32.into());
+		let payload = vec![0xcd; l as usize];
+		let id = NextRecordId::<T>::get();
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, payload, Some([8; 32]));
+
+		assert_last_event::<T>(Event::RecordPosted { id, tag: Some([8; 32]) });
+		Ok(())
+	}
+
+	/// `on_idle` pruning `n` expired records, each of the largest size and tagged.
+	#[benchmark]
+	fn prune_records(n: Linear<0, 1_000>) {
+		let poster = funded::<T>("poster", 0);
+		let payload = vec![0xef; T::MaxRecordLen::get() as usize];
+		let start = frame_system::Pallet::<T>::block_number();
+		for i in 0..n {
+			let mut tag = [0u8; 32];
+			tag[..4].copy_from_slice(&i.to_le_bytes());
+			Connector::<T>::post_record(RawOrigin::Signed(poster.clone()).into(), payload.clone(), Some(tag))
+				.expect("funded poster");
+		}
+		// One record a block younger that has not expired yet, so the loop also pays for
+		// the read that stops it.
+		frame_system::Pallet::<T>::set_block_number(start.saturating_add(1u32.into()));
+		Connector::<T>::post_record(RawOrigin::Signed(poster).into(), payload, None)
+			.expect("funded poster");
+		let now: BlockNumberFor<T> = start.saturating_add(T::RecordLifetime::get());
+
+		#[block]
+		{
+			Connector::<T>::prune_expired(now, Weight::MAX);
+		}
+
+		assert_eq!(OldestRecordId::<T>::get(), n as u64);
+	}
+
+	impl_benchmark_test_suite!(Connector, crate::mock::new_test_ext(), crate::mock::Test);
+}

@@ -1,0 +1,710 @@
+//! # Connector pallet (MAIN-CONNECTOR)
+//!
+//! The rendezvous of the SealChat chain: connections between users are established
+//! through it, but it has no chat logic. It is storage for records that only their
+//! recipients can read.
+//!
+//! ## Overview
+//!
+//! The connector keeps three things, all of them public:
+//!
+//! - **Encryption keys.** Every user registers an X25519 public key (the libsodium
+//!   `crypto_box` key). Invitations are sealed to it. Rotations are kept as a history of
+//!   `(key, since block)` entries, so invitations sealed to an older key can still be
+//!   opened and audited (key transparency).
+//! - **Records.** An append-only log of opaque byte strings with increasing `u64` ids:
+//!   sealed invitations and responses. The pallet never interprets a payload. A record
+//!   may carry a fixed-size *rendezvous tag* that lets a client which already shares a
+//!   key with the poster find it with one lookup instead of trial decryption. Records
+//!   expire after [`Config::RecordLifetime`] blocks and are pruned in `on_idle`, oldest
+//!   first.
+//! - **The register of chats it created.** Chats are spawned through the connector,
+//!   which asks the chat pallet (through [`ChatSpawner`]) to create the actor and
+//!   remembers its id. "Add user" is accepted only from such a chat, dispatched with the
+//!   chat's own origin ([`Config::AddMemberOrigin`]).
+//!
+//! Nothing stored names a recipient or a chat's members: a record is a payload, a block
+//! number, an optional tag and the account whose deposit it holds (the poster, or for
+//! invitations the chat actor itself).
+//!
+//! Every record and every key holds a storage deposit from its owner (a hold with
+//! [`HoldReason`]), sized from the bytes stored and released when the item is removed.
+//!
+//! ## Dispatchable functions
+//!
+//! - [`Pallet::register_key`] — register or rotate the caller's encryption key.
+//! - [`Pallet::clear_keys`] — remove the caller's key history and release its deposit.
+//! - [`Pallet::post_record`] — append an opaque record to the log.
+//! - [`Pallet::create_chat`] — spawn a chat actor and register it.
+//! - [`Pallet::add_member`] — from a registered chat only: append a sealed invitation.
+//!
+//! ## Reading
+//!
+//! Clients read through the [`runtime_api::ConnectorApi`] (exposed by the node as the
+//! `connector_*` JSON-RPC methods): pages of records in id order with the next and the
+//! oldest unpruned id, records by tag, and a user's key history.
+//!
+//! ## What a client offline for longer than the record lifetime can recover
+//!
+//! Records are the rendezvous only: invitations and responses. A client that was
+//! offline for more than [`Config::RecordLifetime`] blocks misses the records that
+//! expired meanwhile, and learns that it did (the oldest unpruned id is past its
+//! cursor). Everything a user needs to rebuild chats it already joined lives in the chat
+//! pallet, which does not expire: each of the user's chat parts carries the user's own
+//! sealed copy of the chat key and the encrypted list of the other members' parts, and
+//! every message stays in its part. A chat the user was invited to but never answered
+//! within the lifetime is lost; the inviter has to invite again.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub use pallet::*;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+#[cfg(test)]
+mod mock;
+pub mod runtime_api;
+#[cfg(test)]
+mod tests;
+pub mod weights;
+
+pub use weights::WeightInfo;
+
+use frame_support::{dispatch::DispatchResult, pallet_prelude::*};
+use sp_runtime::DispatchError;
+
+/// An X25519 public key: the libsodium `crypto_box` public key invitations are sealed to.
+pub type EncryptionKey = [u8; 32];
+
+/// A rendezvous tag: a value both ends of a conversation can compute from a key they
+/// share, and nobody else can link to them.
+pub type RendezvousTag = [u8; 32];
+
+/// Identifier of a record in the log; ids increase by one with every record.
+pub type RecordId = u64;
+
+/// Whether `key` is an X25519 public key a peer can seal to.
+///
+/// Rejects encodings with the top bit set or of a value at or above the field prime
+/// (non-canonical, never produced by libsodium), and the points of small order, which
+/// would make the shared secret of a sealed box predictable. The list is libsodium's
+/// (`crypto_scalarmult_curve25519`), compared like libsodium does, ignoring the top bit.
+pub fn is_valid_encryption_key(key: &EncryptionKey) -> bool {
+	const SMALL_ORDER: [[u8; 32]; 7] = [
+		// 0 (order 4)
+		[0; 32],
+		// 1 (order 1)
+		[
+			1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+			0, 0, 0,
+		],
+		// 325606250916557431795983626356110631294008115727848805560023387167927233504 (order 8)
+		[
+			0xe0, 0xeb, 0x7a, 0x7c, 0x3b, 0x41, 0xb8, 0xae, 0x16, 0x56, 0xe3, 0xfa, 0xf1, 0x9f,
+			0xc4, 0x6a, 0xda, 0x09, 0x8d, 0xeb, 0x9c, 0x32, 0xb1, 0xfd, 0x86, 0x62, 0x05, 0x16,
+			0x5f, 0x49, 0xb8, 0x00,
+		],
+		// 39382357235489614581723060781553021112529911719440698176882885853963445705823 (order 8)
+		[
+			0x5f, 0x9c, 0x95, 0xbc, 0xa3, 0x50, 0x8c, 0x24, 0xb1, 0xd0, 0xb1, 0x55, 0x9c, 0x83,
+			0xef, 0x5b, 0x04, 0x44, 0x5c, 0xc4, 0x58, 0x1c, 0x8e, 0x86, 0xd8, 0x22, 0x4e, 0xdd,
+			0xd0, 0x9f, 0x11, 0x57,
+		],
+		// p - 1 (order 2)
+		[
+			0xec, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+			0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+			0xff, 0xff, 0xff, 0x7f,
+		],
+		// p (= 0)
+		[
+			0xed, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+			0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+			0xff, 0xff, 0xff, 0x7f,
+		],
+		// p + 1 (= 1)
+		[
+			0xee, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+			0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+			0xff, 0xff, 0xff, 0x7f,
+		],
+	];
+	if key[31] & 0x80 != 0 {
+		return false;
+	}
+	// Values in [p, 2^255): byte 31 is 0x7f, bytes 1..=30 are 0xff, byte 0 >= 0xed.
+	if key[31] == 0x7f && key[1..31].iter().all(|b| *b == 0xff) && key[0] >= 0xed {
+		return false;
+	}
+	!SMALL_ORDER.iter().any(|bad| bad == key)
+}
+
+/// What the connector needs from the pallet that implements chat actors. The connector
+/// treats chat ids and creation parameters as opaque.
+pub trait ChatSpawner<AccountId> {
+	/// Identifier of a chat actor.
+	type ChatId: Parameter + Member + MaxEncodedLen + Copy;
+	/// What a user supplies to create a chat (opaque to the connector).
+	type Params: Parameter + Member;
+
+	/// Creates a chat actor for `creator` and returns its id. Fails without side effects.
+	fn spawn(creator: &AccountId, params: Self::Params) -> Result<Self::ChatId, DispatchError>;
+
+	/// The account of a chat actor: it holds the deposits of the records the chat posts.
+	fn chat_account(chat: &Self::ChatId) -> AccountId;
+
+	/// Parameters with which [`Self::spawn`] succeeds for a well-funded creator, as
+	/// large as the chat pallet accepts; used by benchmarks.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn benchmark_params() -> Self::Params;
+}
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use alloc::vec::Vec;
+	use frame_support::traits::{
+		fungible::{Inspect, InspectHold, Mutate, MutateHold},
+		tokens::Precision,
+	};
+	use frame_system::pallet_prelude::*;
+	use sp_runtime::{traits::Saturating, SaturatedConversion};
+
+	/// The in-code storage version.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
+	/// Balance of the currency that deposits are held in.
+	pub type BalanceOf<T> =
+		<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
+
+	/// Identifier of a chat actor.
+	pub type ChatIdOf<T> =
+		<<T as Config>::Chats as ChatSpawner<<T as frame_system::Config>::AccountId>>::ChatId;
+
+	/// Parameters to create a chat actor.
+	pub type ChatParamsOf<T> =
+		<<T as Config>::Chats as ChatSpawner<<T as frame_system::Config>::AccountId>>::Params;
+
+	/// One registered encryption key and the block from which it is the current one.
+	#[derive(
+		Encode,
+		Decode,
+		DecodeWithMemTracking,
+		MaxEncodedLen,
+		TypeInfo,
+		Clone,
+		PartialEq,
+		Eq,
+		RuntimeDebug,
+	)]
+	pub struct KeyEntry<BlockNumber> {
+		/// The X25519 public key.
+		pub key: EncryptionKey,
+		/// The block in which it was registered.
+		pub since: BlockNumber,
+	}
+
+	/// A user's key history (oldest first; the last entry is the current key) and the
+	/// deposit it holds.
+	#[derive(
+		Encode, Decode, MaxEncodedLen, TypeInfo, CloneNoBound, PartialEqNoBound, EqNoBound, RuntimeDebugNoBound,
+	)]
+	#[scale_info(skip_type_params(T))]
+	pub struct KeyHistory<T: Config> {
+		/// Registered keys, oldest first.
+		pub entries: BoundedVec<KeyEntry<BlockNumberFor<T>>, T::MaxKeyHistory>,
+		/// The deposit held from the user for this entry.
+		pub deposit: BalanceOf<T>,
+	}
+
+	/// A record in the log.
+	#[derive(
+		Encode, Decode, MaxEncodedLen, TypeInfo, CloneNoBound, PartialEqNoBound, EqNoBound, RuntimeDebugNoBound,
+	)]
+	#[scale_info(skip_type_params(T))]
+	pub struct Record<T: Config> {
+		/// The opaque payload.
+		pub payload: BoundedVec<u8, T::MaxRecordLen>,
+		/// The block it was posted in.
+		pub block: BlockNumberFor<T>,
+		/// The rendezvous tag, if the poster set one.
+		pub tag: Option<RendezvousTag>,
+		/// The account whose deposit the record holds.
+		pub depositor: T::AccountId,
+		/// The deposit held.
+		pub deposit: BalanceOf<T>,
+	}
+
+	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
+	pub struct Pallet<T>(_);
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
+		/// The currency deposits are held in.
+		type Currency: Inspect<Self::AccountId>
+			+ Mutate<Self::AccountId>
+			+ InspectHold<Self::AccountId, Reason = Self::RuntimeHoldReason>
+			+ MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
+
+		/// The overarching hold reason.
+		type RuntimeHoldReason: From<HoldReason>;
+
+		/// The chat pallet: spawns chat actors and names their accounts.
+		type Chats: ChatSpawner<Self::AccountId>;
+
+		/// The origin of a chat actor; only it may call [`Pallet::add_member`]. Its
+		/// success value is the id of the chat that sent the call.
+		type AddMemberOrigin: EnsureOrigin<Self::RuntimeOrigin, Success = ChatIdOf<Self>>;
+
+		/// Largest payload of a record, in bytes.
+		#[pallet::constant]
+		type MaxRecordLen: Get<u32>;
+
+		/// How many keys a user's history keeps; a rotation beyond it drops the oldest.
+		#[pallet::constant]
+		type MaxKeyHistory: Get<u32>;
+
+		/// How many blocks a record is kept before it is pruned.
+		#[pallet::constant]
+		type RecordLifetime: Get<BlockNumberFor<Self>>;
+
+		/// Deposit held for every record, whatever its size.
+		#[pallet::constant]
+		type RecordDepositBase: Get<BalanceOf<Self>>;
+
+		/// Deposit held per byte of a record's payload and tag.
+		#[pallet::constant]
+		type DepositPerByte: Get<BalanceOf<Self>>;
+
+		/// Deposit held for a user's key history (one entry's worth per key kept).
+		#[pallet::constant]
+		type KeyDeposit: Get<BalanceOf<Self>>;
+
+		/// Most records the runtime API returns in one page.
+		#[pallet::constant]
+		type MaxPageLen: Get<u32>;
+
+		/// Weights of this pallet's calls and hooks.
+		type WeightInfo: WeightInfo;
+	}
+
+	/// Why the connector holds a deposit.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// A record in the log.
+		Record,
+		/// A user's encryption key history.
+		Keys,
+	}
+
+	/// Every user's encryption key history.
+	#[pallet::storage]
+	pub type Keys<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, KeyHistory<T>>;
+
+	/// The record log, by id. Ids from [`OldestRecordId`] to [`NextRecordId`] (exclusive)
+	/// are present; everything older has been pruned.
+	#[pallet::storage]
+	pub type Records<T: Config> = StorageMap<_, Twox64Concat, RecordId, Record<T>>;
+
+	/// Tagged records, by tag: a client that can compute a tag finds its records here.
+	#[pallet::storage]
+	pub type TaggedRecords<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, RendezvousTag, Twox64Concat, RecordId, ()>;
+
+	/// Id of the next record.
+	#[pallet::storage]
+	pub type NextRecordId<T: Config> = StorageValue<_, RecordId, ValueQuery>;
+
+	/// Id of the oldest record not yet pruned (equal to [`NextRecordId`] when the log is
+	/// empty).
+	#[pallet::storage]
+	pub type OldestRecordId<T: Config> = StorageValue<_, RecordId, ValueQuery>;
+
+	/// The chats this connector created; only they may add members.
+	#[pallet::storage]
+	pub type CreatedChats<T: Config> = StorageMap<_, Blake2_128Concat, ChatIdOf<T>, ()>;
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// `who` registered `key` as its current encryption key.
+		KeyRegistered { who: T::AccountId, key: EncryptionKey },
+		/// `who` removed its key history.
+		KeysCleared { who: T::AccountId },
+		/// A record was appended to the log.
+		RecordPosted { id: RecordId, tag: Option<RendezvousTag> },
+		/// Expired records were pruned; `oldest` is now the oldest record id kept.
+		RecordsPruned { count: u32, oldest: RecordId },
+		/// A chat actor was created through the connector.
+		ChatCreated { chat: ChatIdOf<T> },
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// The key is not a usable X25519 public key (non-canonical or of small order).
+		MalformedKey,
+		/// The account has no registered key.
+		NoKey,
+		/// The record's payload is longer than `MaxRecordLen`.
+		RecordTooLarge,
+		/// The record's payload is empty.
+		EmptyRecord,
+		/// The depositor cannot afford the storage deposit.
+		InsufficientBalance,
+		/// The chat that sent the call was not created by this connector.
+		UnknownChat,
+		/// The chat pallet returned an id this connector has already registered.
+		ChatExists,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		/// Prunes expired records, oldest first, within the weight left in the block.
+		fn on_idle(now: BlockNumberFor<T>, remaining: Weight) -> Weight {
+			Self::prune_expired(now, remaining)
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Registers `key` as the caller's current encryption key.
+		///
+		/// The origin must be _Signed_. The first registration holds
+		/// [`Config::KeyDeposit`]; every rotation to a new key holds one more, up to
+		/// [`Config::MaxKeyHistory`] keys, after which the oldest key is dropped from the
+		/// history. Registering the current key again is a no-op.
+		///
+		/// - `key`: an X25519 public key.
+		///
+		/// Errors: [`Error::MalformedKey`], [`Error::InsufficientBalance`].
+		///
+		/// Emits [`Event::KeyRegistered`] unless it was a no-op.
+		///
+		/// ## Complexity
+		/// O(K), K = [`Config::MaxKeyHistory`] (the history is read and written whole).
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::register_key())]
+		pub fn register_key(origin: OriginFor<T>, key: EncryptionKey) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(is_valid_encryption_key(&key), Error::<T>::MalformedKey);
+			let entry = KeyEntry { key, since: frame_system::Pallet::<T>::block_number() };
+			let deposit = T::KeyDeposit::get();
+
+			let mut history = match Keys::<T>::get(&who) {
+				Some(history) => {
+					if history.entries.last().map(|e| e.key) == Some(key) {
+						return Ok(());
+					}
+					history
+				},
+				None => KeyHistory { entries: BoundedVec::new(), deposit: Zero::zero() },
+			};
+			if history.entries.is_full() {
+				// The dropped key's deposit pays for the new one.
+				history.entries.remove(0);
+			} else {
+				Self::hold(&HoldReason::Keys, &who, deposit)?;
+				history.deposit.saturating_accrue(deposit);
+			}
+			history
+				.entries
+				.try_push(entry)
+				.expect("a slot was freed above if the history was full; qed");
+			Keys::<T>::insert(&who, history);
+
+			Self::deposit_event(Event::KeyRegistered { who, key });
+			Ok(())
+		}
+
+		/// Removes the caller's key history and releases its deposit.
+		///
+		/// The origin must be _Signed_. Invitations can no longer be sealed to the caller
+		/// until it registers again.
+		///
+		/// Errors: [`Error::NoKey`].
+		///
+		/// Emits [`Event::KeysCleared`].
+		///
+		/// ## Complexity
+		/// O(K), K = [`Config::MaxKeyHistory`].
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::clear_keys())]
+		pub fn clear_keys(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let history = Keys::<T>::take(&who).ok_or(Error::<T>::NoKey)?;
+			Self::release(&HoldReason::Keys, &who, history.deposit);
+			Self::deposit_event(Event::KeysCleared { who });
+			Ok(())
+		}
+
+		/// Appends an opaque record to the log.
+		///
+		/// The origin must be _Signed_; the caller's deposit
+		/// ([`Config::RecordDepositBase`] + [`Config::DepositPerByte`] per byte) is held
+		/// until the record expires.
+		///
+		/// - `payload`: the opaque bytes, 1 to [`Config::MaxRecordLen`] of them.
+		/// - `tag`: an optional rendezvous tag.
+		///
+		/// Errors: [`Error::EmptyRecord`], [`Error::RecordTooLarge`],
+		/// [`Error::InsufficientBalance`].
+		///
+		/// Emits [`Event::RecordPosted`].
+		///
+		/// ## Complexity
+		/// O(L), L = payload length.
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::post_record(payload.len().saturated_into()))]
+		pub fn post_record(
+			origin: OriginFor<T>,
+			payload: Vec<u8>,
+			tag: Option<RendezvousTag>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::append_record(who, payload, tag).map(|_| ())
+		}
+
+		/// Creates a chat actor through the chat pallet and registers it as created by
+		/// this connector.
+		///
+		/// The origin must be _Signed_; the chat pallet takes the chat's deposit from the
+		/// caller. The connector does not interpret `params`.
+		///
+		/// Errors: whatever the chat pallet refuses `params` with; [`Error::ChatExists`].
+		///
+		/// Emits [`Event::ChatCreated`].
+		///
+		/// ## Complexity
+		/// O(1) here, plus the chat pallet's spawn.
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::create_chat())]
+		pub fn create_chat(origin: OriginFor<T>, params: ChatParamsOf<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let chat = T::Chats::spawn(&who, params)?;
+			ensure!(!CreatedChats::<T>::contains_key(chat), Error::<T>::ChatExists);
+			CreatedChats::<T>::insert(chat, ());
+			Self::deposit_event(Event::ChatCreated { chat });
+			Ok(())
+		}
+
+		/// Appends a sealed invitation, sent by a chat actor, to the log.
+		///
+		/// The origin must be a chat's ([`Config::AddMemberOrigin`]); signed users get
+		/// `BadOrigin`. The chat must have been created by this connector. The record's
+		/// deposit is held from the chat's account.
+		///
+		/// - `payload`: the sealed invitation, 1 to [`Config::MaxRecordLen`] bytes.
+		/// - `tag`: an optional rendezvous tag.
+		///
+		/// Errors: `BadOrigin`, [`Error::UnknownChat`], [`Error::EmptyRecord`],
+		/// [`Error::RecordTooLarge`], [`Error::InsufficientBalance`].
+		///
+		/// Emits [`Event::RecordPosted`]: the event does not name the chat.
+		///
+		/// ## Complexity
+		/// O(L), L = payload length.
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::add_member(payload.len().saturated_into()))]
+		pub fn add_member(
+			origin: OriginFor<T>,
+			payload: Vec<u8>,
+			tag: Option<RendezvousTag>,
+		) -> DispatchResult {
+			let chat = T::AddMemberOrigin::ensure_origin(origin)?;
+			ensure!(CreatedChats::<T>::contains_key(chat), Error::<T>::UnknownChat);
+			let depositor = T::Chats::chat_account(&chat);
+			Self::append_record(depositor, payload, tag).map(|_| ())
+		}
+	}
+
+	impl<T: Config> Pallet<T> {
+		/// The deposit a record with `payload_len` bytes of payload and `tagged` tag holds.
+		pub fn record_deposit(payload_len: usize, tagged: bool) -> BalanceOf<T> {
+			let bytes = payload_len + if tagged { core::mem::size_of::<RendezvousTag>() } else { 0 };
+			let bytes: BalanceOf<T> = (bytes as u32).into();
+			T::RecordDepositBase::get().saturating_add(T::DepositPerByte::get().saturating_mul(bytes))
+		}
+
+		/// Appends a record whose deposit is held from `depositor`.
+		fn append_record(
+			depositor: T::AccountId,
+			payload: Vec<u8>,
+			tag: Option<RendezvousTag>,
+		) -> Result<RecordId, DispatchError> {
+			ensure!(!payload.is_empty(), Error::<T>::EmptyRecord);
+			let deposit = Self::record_deposit(payload.len(), tag.is_some());
+			let payload: BoundedVec<u8, T::MaxRecordLen> =
+				payload.try_into().map_err(|_| Error::<T>::RecordTooLarge)?;
+			Self::hold(&HoldReason::Record, &depositor, deposit)?;
+
+			let id = NextRecordId::<T>::mutate(|next| {
+				let id = *next;
+				*next = next.saturating_add(1);
+				id
+			});
+			let block = frame_system::Pallet::<T>::block_number();
+			Records::<T>::insert(id, Record { payload, block, tag, depositor, deposit });
+			if let Some(tag) = tag {
+				TaggedRecords::<T>::insert(tag, id, ());
+			}
+			Self::deposit_event(Event::RecordPosted { id, tag });
+			Ok(id)
+		}
+
+		/// Prunes records older than the lifetime, oldest first, using at most `limit`.
+		/// Returns the weight used.
+		pub(crate) fn prune_expired(now: BlockNumberFor<T>, limit: Weight) -> Weight {
+			let mut used = T::WeightInfo::prune_records(0);
+			if !limit.all_gte(used) {
+				return Weight::zero();
+			}
+			let lifetime = T::RecordLifetime::get();
+			let next = NextRecordId::<T>::get();
+			let mut oldest = OldestRecordId::<T>::get();
+			let mut count = 0u32;
+			while oldest < next {
+				let with_one_more = T::WeightInfo::prune_records(count.saturating_add(1));
+				if !limit.all_gte(with_one_more) {
+					break;
+				}
+				match Records::<T>::get(oldest) {
+					Some(record) if record.block.saturating_add(lifetime) > now => break,
+					Some(record) => Self::remove_record(oldest, record),
+					// Unreachable while the invariants hold (see `do_try_state`); skipping
+					// keeps pruning from stalling on a hole.
+					None => {},
+				}
+				oldest = oldest.saturating_add(1);
+				count = count.saturating_add(1);
+				used = with_one_more;
+			}
+			if count > 0 {
+				OldestRecordId::<T>::put(oldest);
+				Self::deposit_event(Event::RecordsPruned { count, oldest });
+			}
+			used
+		}
+
+		fn remove_record(id: RecordId, record: Record<T>) {
+			Records::<T>::remove(id);
+			if let Some(tag) = record.tag {
+				TaggedRecords::<T>::remove(tag, id);
+			}
+			Self::release(&HoldReason::Record, &record.depositor, record.deposit);
+		}
+
+		fn hold(reason: &HoldReason, who: &T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
+			T::Currency::hold(&(*reason).into(), who, amount)
+				.map_err(|_| Error::<T>::InsufficientBalance.into())
+		}
+
+		fn release(reason: &HoldReason, who: &T::AccountId, amount: BalanceOf<T>) {
+			let released =
+				T::Currency::release(&(*reason).into(), who, amount, Precision::BestEffort);
+			debug_assert!(
+				released == Ok(amount),
+				"a deposit is released exactly once, in the amount it was held"
+			);
+		}
+
+		/// A page of the log: up to `max_count` (at most [`Config::MaxPageLen`]) records
+		/// with ids from `from_id` on, in id order. Ids below the oldest kept record start
+		/// at the oldest.
+		pub fn records_page(
+			from_id: RecordId,
+			max_count: u32,
+		) -> runtime_api::RecordsPage<BlockNumberFor<T>> {
+			let oldest_id = OldestRecordId::<T>::get();
+			let next_id = NextRecordId::<T>::get();
+			let count = max_count.min(T::MaxPageLen::get()) as u64;
+			let start = from_id.max(oldest_id);
+			let end = start.saturating_add(count).min(next_id);
+			let records = (start..end)
+				.filter_map(|id| Records::<T>::get(id).map(|r| runtime_api::RecordView::new(id, r)))
+				.collect();
+			runtime_api::RecordsPage { records, next_id, oldest_id }
+		}
+
+		/// The records carrying `tag`, in id order, at most [`Config::MaxPageLen`].
+		pub fn records_by_tag(tag: RendezvousTag) -> Vec<runtime_api::RecordView<BlockNumberFor<T>>> {
+			let mut ids: Vec<RecordId> = TaggedRecords::<T>::iter_key_prefix(tag)
+				.take(T::MaxPageLen::get() as usize)
+				.collect();
+			ids.sort_unstable();
+			ids.into_iter()
+				.filter_map(|id| Records::<T>::get(id).map(|r| runtime_api::RecordView::new(id, r)))
+				.collect()
+		}
+
+		/// `who`'s key history, oldest first; the last entry is the current key.
+		pub fn key_history(who: &T::AccountId) -> Vec<KeyEntry<BlockNumberFor<T>>> {
+			Keys::<T>::get(who).map(|h| h.entries.into_inner()).unwrap_or_default()
+		}
+
+		/// Checks the pallet's invariants:
+		/// - records exist exactly for the ids in `OldestRecordId..NextRecordId`;
+		/// - every tag index entry points to a record with that tag, and every tagged
+		///   record is indexed;
+		/// - every key history is non-empty and its deposit is one `KeyDeposit` per key;
+		/// - every record's deposit is what its size costs;
+		/// - for every account, the amounts held for records and for keys equal the sum
+		///   of the deposits stored.
+		#[cfg(any(feature = "try-runtime", feature = "std", test))]
+		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+			use alloc::collections::btree_map::BTreeMap;
+
+			let oldest = OldestRecordId::<T>::get();
+			let next = NextRecordId::<T>::get();
+			ensure!(oldest <= next, "oldest record id is past the next id");
+
+			let mut held_records: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
+			let mut stored = 0u64;
+			for (id, record) in Records::<T>::iter() {
+				ensure!(id >= oldest && id < next, "a record id lies outside oldest..next");
+				ensure!(!record.payload.is_empty(), "an empty record is stored");
+				ensure!(
+					record.deposit == Self::record_deposit(record.payload.len(), record.tag.is_some()),
+					"a record's deposit does not match its size"
+				);
+				if let Some(tag) = record.tag {
+					ensure!(TaggedRecords::<T>::contains_key(tag, id), "a tagged record is not indexed");
+				}
+				held_records.entry(record.depositor.clone()).or_default().saturating_accrue(record.deposit);
+				stored += 1;
+			}
+			ensure!(stored == next - oldest, "the log has holes between oldest and next");
+
+			for (tag, id, ()) in TaggedRecords::<T>::iter() {
+				let record = Records::<T>::get(id).ok_or("the tag index points to no record")?;
+				ensure!(record.tag == Some(tag), "the tag index points to a record with another tag");
+			}
+
+			let mut held_keys: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
+			for (who, history) in Keys::<T>::iter() {
+				ensure!(!history.entries.is_empty(), "an empty key history is stored");
+				let expected =
+					T::KeyDeposit::get().saturating_mul((history.entries.len() as u32).into());
+				ensure!(history.deposit == expected, "a key history's deposit is not one per key");
+				held_keys.insert(who, history.deposit);
+			}
+
+			for (reason, expected) in [(HoldReason::Record, held_records), (HoldReason::Keys, held_keys)] {
+				for (who, amount) in expected {
+					ensure!(
+						T::Currency::balance_on_hold(&reason.into(), &who) == amount,
+						"held deposits differ from the deposits stored"
+					);
+				}
+			}
+			Ok(())
+		}
+	}
+}

@@ -1,0 +1,184 @@
+//! A test runtime: System, Balances, the connector, and a minimal chat pallet that
+//! provides a chat origin and spawns chats.
+
+use crate as pallet_connector;
+use frame_support::{
+	derive_impl, parameter_types,
+	traits::{ConstU32, ConstU64, EnsureOrigin, OriginTrait},
+};
+use sp_runtime::{BuildStorage, DispatchError};
+
+type Block = frame_system::mocking::MockBlock<Test>;
+pub type AccountId = u64;
+pub type Balance = u64;
+
+/// A minimal chat pallet: just enough to be the connector's chat spawner and to give
+/// chats an origin of their own.
+#[frame_support::pallet]
+pub mod mock_chat {
+	use frame_support::pallet_prelude::*;
+
+	#[pallet::pallet]
+	pub struct Pallet<T>(_);
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config {}
+
+	/// A chat actor as a caller.
+	#[pallet::origin]
+	#[derive(
+		PartialEq, Eq, Clone, RuntimeDebug, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+	)]
+	pub enum Origin {
+		Chat(u64),
+	}
+
+	/// Id of the next chat spawned.
+	#[pallet::storage]
+	pub type NextChat<T> = StorageValue<_, u64, ValueQuery>;
+}
+
+#[frame_support::runtime]
+mod runtime {
+	#[runtime::runtime]
+	#[runtime::derive(
+		RuntimeCall,
+		RuntimeEvent,
+		RuntimeError,
+		RuntimeOrigin,
+		RuntimeFreezeReason,
+		RuntimeHoldReason,
+		RuntimeSlashReason,
+		RuntimeLockId,
+		RuntimeTask,
+		RuntimeViewFunction
+	)]
+	pub struct Test;
+
+	#[runtime::pallet_index(0)]
+	pub type System = frame_system;
+	#[runtime::pallet_index(1)]
+	pub type Balances = pallet_balances;
+	#[runtime::pallet_index(2)]
+	pub type MockChat = mock_chat;
+	#[runtime::pallet_index(3)]
+	pub type Connector = pallet_connector;
+}
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+	type AccountData = pallet_balances::AccountData<Balance>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type AccountStore = System;
+	type Balance = Balance;
+	type ExistentialDeposit = ConstU64<1>;
+}
+
+impl mock_chat::Config for Test {}
+
+/// Chat params in the mock: 0 is refused, anything else accepted.
+pub const BAD_CHAT_PARAMS: u32 = 0;
+
+/// The chat spawner of the mock: chat `n` has account `CHAT_ACCOUNT_BASE + n`.
+pub struct MockChats;
+pub const CHAT_ACCOUNT_BASE: AccountId = 1_000;
+
+impl pallet_connector::ChatSpawner<AccountId> for MockChats {
+	type ChatId = u64;
+	type Params = u32;
+
+	fn spawn(_creator: &AccountId, params: u32) -> Result<u64, DispatchError> {
+		if params == BAD_CHAT_PARAMS {
+			return Err(DispatchError::Other("mock chat pallet refuses these params"));
+		}
+		Ok(mock_chat::NextChat::<Test>::mutate(|n| {
+			let id = *n;
+			*n += 1;
+			id
+		}))
+	}
+
+	fn chat_account(chat: &u64) -> AccountId {
+		CHAT_ACCOUNT_BASE + chat
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn benchmark_params() -> u32 {
+		1
+	}
+}
+
+/// Accepts only the mock chat origin; its success value is the chat id.
+pub struct EnsureMockChat;
+impl EnsureOrigin<RuntimeOrigin> for EnsureMockChat {
+	type Success = u64;
+
+	fn try_origin(o: RuntimeOrigin) -> Result<u64, RuntimeOrigin> {
+		match o.caller() {
+			OriginCaller::MockChat(mock_chat::Origin::Chat(id)) => Ok(*id),
+			_ => Err(o),
+		}
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn try_successful_origin() -> Result<RuntimeOrigin, ()> {
+		Ok(mock_chat::Origin::Chat(0).into())
+	}
+}
+
+parameter_types! {
+	pub const RecordLifetime: u64 = 100;
+}
+
+pub const MAX_RECORD_LEN: u32 = 1024;
+pub const MAX_KEY_HISTORY: u32 = 3;
+pub const RECORD_DEPOSIT_BASE: Balance = 100;
+pub const DEPOSIT_PER_BYTE: Balance = 1;
+pub const KEY_DEPOSIT: Balance = 50;
+pub const MAX_PAGE_LEN: u32 = 4;
+
+impl pallet_connector::Config for Test {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Chats = MockChats;
+	type AddMemberOrigin = EnsureMockChat;
+	type MaxRecordLen = ConstU32<MAX_RECORD_LEN>;
+	type MaxKeyHistory = ConstU32<MAX_KEY_HISTORY>;
+	type RecordLifetime = RecordLifetime;
+	type RecordDepositBase = ConstU64<RECORD_DEPOSIT_BASE>;
+	type DepositPerByte = ConstU64<DEPOSIT_PER_BYTE>;
+	type KeyDeposit = ConstU64<KEY_DEPOSIT>;
+	type MaxPageLen = ConstU32<MAX_PAGE_LEN>;
+	type WeightInfo = ();
+}
+
+pub const ALICE: AccountId = 1;
+pub const BOB: AccountId = 2;
+/// An account with less than a record deposit.
+pub const POOR: AccountId = 3;
+pub const INITIAL_BALANCE: Balance = 1_000_000;
+
+/// Genesis: Alice, Bob and the accounts of the first chats are funded; POOR has 10.
+pub fn new_test_ext() -> sp_io::TestExternalities {
+	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	let mut balances = vec![(ALICE, INITIAL_BALANCE), (BOB, INITIAL_BALANCE), (POOR, 10)];
+	balances.extend((0..4).map(|chat| (CHAT_ACCOUNT_BASE + chat, INITIAL_BALANCE)));
+	pallet_balances::GenesisConfig::<Test> { balances, ..Default::default() }
+		.assimilate_storage(&mut storage)
+		.unwrap();
+	let mut ext = sp_io::TestExternalities::new(storage);
+	ext.execute_with(|| System::set_block_number(1));
+	ext
+}
+
+/// Runs `test` in a fresh externality and checks the pallet's invariants afterwards.
+pub fn build_and_execute(test: impl FnOnce()) {
+	new_test_ext().execute_with(|| {
+		test();
+		Connector::do_try_state().expect("connector invariants hold");
+	});
+}

@@ -1,0 +1,404 @@
+//! Unit tests of the connector: every call's success path and every error, events,
+//! deposits held and released, pruning order and bounds, origin checks. Every test
+//! ends with the pallet's `do_try_state` invariants (see `mock::build_and_execute`).
+
+use crate::{mock::*, *};
+use frame_support::{
+	assert_noop, assert_ok,
+	traits::{fungible::InspectHold, Hooks},
+	weights::Weight,
+};
+use sp_runtime::{traits::BadOrigin, DispatchError};
+
+/// A valid X25519 public key (an arbitrary point of large order).
+fn key(n: u8) -> EncryptionKey {
+	let mut k = [n; 32];
+	k[31] = 0x10;
+	k
+}
+
+fn held(reason: HoldReason, who: AccountId) -> Balance {
+	Balances::balance_on_hold(&RuntimeHoldReason::Connector(reason), &who)
+}
+
+fn record_deposit(len: usize, tagged: bool) -> Balance {
+	RECORD_DEPOSIT_BASE + DEPOSIT_PER_BYTE * (len as Balance + if tagged { 32 } else { 0 })
+}
+
+fn chat_origin(chat: u64) -> RuntimeOrigin {
+	mock_chat::Origin::Chat(chat).into()
+}
+
+fn run_to(block: u64) {
+	System::set_block_number(block);
+	Connector::on_idle(block, Weight::MAX);
+}
+
+mod keys {
+	use super::*;
+
+	#[test]
+	fn valid_and_malformed_keys() {
+		assert!(is_valid_encryption_key(&key(7)));
+		// libsodium's small-order points.
+		assert!(!is_valid_encryption_key(&[0; 32]));
+		let mut one = [0u8; 32];
+		one[0] = 1;
+		assert!(!is_valid_encryption_key(&one));
+		let order8 = [
+			0xe0, 0xeb, 0x7a, 0x7c, 0x3b, 0x41, 0xb8, 0xae, 0x16, 0x56, 0xe3, 0xfa, 0xf1, 0x9f, 0xc4,
+			0x6a, 0xda, 0x09, 0x8d, 0xeb, 0x9c, 0x32, 0xb1, 0xfd, 0x86, 0x62, 0x05, 0x16, 0x5f, 0x49,
+			0xb8, 0x00,
+		];
+		assert!(!is_valid_encryption_key(&order8));
+		// The top bit set: not a canonical encoding.
+		let mut high = key(7);
+		high[31] |= 0x80;
+		assert!(!is_valid_encryption_key(&high));
+		// p + 2 and 2^255 - 1: at or above the field prime.
+		let mut above_p = [0xff; 32];
+		above_p[31] = 0x7f;
+		assert!(!is_valid_encryption_key(&above_p));
+		above_p[0] = 0xef;
+		assert!(!is_valid_encryption_key(&above_p));
+		// p - 20, just below the prime and not of small order, is fine.
+		above_p[0] = 0xd9;
+		assert!(is_valid_encryption_key(&above_p));
+	}
+
+	#[test]
+	fn register_key_stores_key_and_holds_deposit() {
+		build_and_execute(|| {
+			assert_ok!(Connector::register_key(RuntimeOrigin::signed(ALICE), key(1)));
+			System::assert_last_event(Event::KeyRegistered { who: ALICE, key: key(1) }.into());
+			assert_eq!(Connector::key_history(&ALICE), vec![KeyEntry { key: key(1), since: 1 }]);
+			assert_eq!(held(HoldReason::Keys, ALICE), KEY_DEPOSIT);
+		});
+	}
+
+	#[test]
+	fn registering_the_same_key_again_is_a_no_op() {
+		build_and_execute(|| {
+			assert_ok!(Connector::register_key(RuntimeOrigin::signed(ALICE), key(1)));
+			let events = System::events().len();
+			System::set_block_number(5);
+			assert_ok!(Connector::register_key(RuntimeOrigin::signed(ALICE), key(1)));
+			assert_eq!(System::events().len(), events, "no event for a no-op");
+			assert_eq!(Connector::key_history(&ALICE), vec![KeyEntry { key: key(1), since: 1 }]);
+			assert_eq!(held(HoldReason::Keys, ALICE), KEY_DEPOSIT);
+		});
+	}
+
+	#[test]
+	fn rotation_keeps_history_and_drops_oldest_when_full() {
+		build_and_execute(|| {
+			for (block, n) in [(1, 1), (2, 2), (3, 3)] {
+				System::set_block_number(block);
+				assert_ok!(Connector::register_key(RuntimeOrigin::signed(ALICE), key(n)));
+			}
+			assert_eq!(
+				Connector::key_history(&ALICE).iter().map(|e| (e.key, e.since)).collect::<Vec<_>>(),
+				vec![(key(1), 1), (key(2), 2), (key(3), 3)]
+			);
+			assert_eq!(held(HoldReason::Keys, ALICE), 3 * KEY_DEPOSIT);
+
+			// The history holds MAX_KEY_HISTORY (3) keys: the fourth drops the first, and
+			// the deposit stays at three keys' worth.
+			System::set_block_number(4);
+			assert_ok!(Connector::register_key(RuntimeOrigin::signed(ALICE), key(4)));
+			assert_eq!(
+				Connector::key_history(&ALICE).iter().map(|e| e.key).collect::<Vec<_>>(),
+				vec![key(2), key(3), key(4)]
+			);
+			assert_eq!(held(HoldReason::Keys, ALICE), 3 * KEY_DEPOSIT);
+
+			// Going back to an earlier key is a rotation like any other.
+			assert_ok!(Connector::register_key(RuntimeOrigin::signed(ALICE), key(3)));
+			assert_eq!(Connector::key_history(&ALICE).last().map(|e| e.key), Some(key(3)));
+		});
+	}
+
+	#[test]
+	fn register_key_errors() {
+		build_and_execute(|| {
+			assert_noop!(
+				Connector::register_key(RuntimeOrigin::signed(ALICE), [0; 32]),
+				Error::<Test>::MalformedKey
+			);
+			assert_noop!(
+				Connector::register_key(RuntimeOrigin::signed(POOR), key(1)),
+				Error::<Test>::InsufficientBalance
+			);
+			assert_noop!(Connector::register_key(RuntimeOrigin::none(), key(1)), BadOrigin);
+			assert_noop!(Connector::register_key(RuntimeOrigin::root(), key(1)), BadOrigin);
+		});
+	}
+
+	#[test]
+	fn clear_keys_releases_the_deposit() {
+		build_and_execute(|| {
+			assert_ok!(Connector::register_key(RuntimeOrigin::signed(ALICE), key(1)));
+			assert_ok!(Connector::register_key(RuntimeOrigin::signed(ALICE), key(2)));
+			assert_ok!(Connector::clear_keys(RuntimeOrigin::signed(ALICE)));
+			System::assert_last_event(Event::KeysCleared { who: ALICE }.into());
+			assert!(Connector::key_history(&ALICE).is_empty());
+			assert_eq!(held(HoldReason::Keys, ALICE), 0);
+			assert_eq!(Balances::free_balance(ALICE), INITIAL_BALANCE);
+
+			assert_noop!(Connector::clear_keys(RuntimeOrigin::signed(ALICE)), Error::<Test>::NoKey);
+			assert_noop!(Connector::clear_keys(RuntimeOrigin::none()), BadOrigin);
+		});
+	}
+}
+
+mod records {
+	use super::*;
+
+	#[test]
+	fn post_record_appends_with_increasing_ids() {
+		build_and_execute(|| {
+			assert_ok!(Connector::post_record(RuntimeOrigin::signed(ALICE), vec![1; 10], None));
+			System::assert_last_event(Event::RecordPosted { id: 0, tag: None }.into());
+			System::set_block_number(2);
+			assert_ok!(Connector::post_record(RuntimeOrigin::signed(BOB), vec![2; 20], Some([9; 32])));
+			System::assert_last_event(Event::RecordPosted { id: 1, tag: Some([9; 32]) }.into());
+
+			assert_eq!(NextRecordId::<Test>::get(), 2);
+			assert_eq!(OldestRecordId::<Test>::get(), 0);
+			let first = Records::<Test>::get(0).unwrap();
+			assert_eq!(first.payload.to_vec(), vec![1; 10]);
+			assert_eq!((first.block, first.tag, first.depositor), (1, None, ALICE));
+			let second = Records::<Test>::get(1).unwrap();
+			assert_eq!((second.block, second.tag, second.depositor), (2, Some([9; 32]), BOB));
+			assert!(TaggedRecords::<Test>::contains_key([9; 32], 1));
+
+			assert_eq!(held(HoldReason::Record, ALICE), record_deposit(10, false));
+			assert_eq!(held(HoldReason::Record, BOB), record_deposit(20, true));
+		});
+	}
+
+	#[test]
+	fn record_size_limits() {
+		build_and_execute(|| {
+			let max = MAX_RECORD_LEN as usize;
+			assert_ok!(Connector::post_record(RuntimeOrigin::signed(ALICE), vec![7; max], None));
+			assert_noop!(
+				Connector::post_record(RuntimeOrigin::signed(ALICE), vec![7; max + 1], None),
+				Error::<Test>::RecordTooLarge
+			);
+			assert_noop!(
+				Connector::post_record(RuntimeOrigin::signed(ALICE), vec![], None),
+				Error::<Test>::EmptyRecord
+			);
+		});
+	}
+
+	#[test]
+	fn post_record_errors() {
+		build_and_execute(|| {
+			assert_noop!(
+				Connector::post_record(RuntimeOrigin::signed(POOR), vec![1; 10], None),
+				Error::<Test>::InsufficientBalance
+			);
+			assert_noop!(Connector::post_record(RuntimeOrigin::none(), vec![1], None), BadOrigin);
+			assert_noop!(Connector::post_record(RuntimeOrigin::root(), vec![1], None), BadOrigin);
+			// A chat origin is not a signed user either.
+			assert_noop!(Connector::post_record(chat_origin(0), vec![1], None), BadOrigin);
+		});
+	}
+
+	#[test]
+	fn pages_follow_id_order_and_report_next_and_oldest() {
+		build_and_execute(|| {
+			for i in 0..6u8 {
+				assert_ok!(Connector::post_record(RuntimeOrigin::signed(ALICE), vec![i], None));
+			}
+			let page = Connector::records_page(0, 100);
+			// Capped at MAX_PAGE_LEN.
+			assert_eq!(page.records.iter().map(|r| r.id).collect::<Vec<_>>(), vec![0, 1, 2, 3]);
+			assert_eq!((page.next_id, page.oldest_id), (6, 0));
+			assert_eq!(page.records[2].payload, vec![2]);
+			assert_eq!(page.records[2].block, 1);
+
+			let page = Connector::records_page(4, 100);
+			assert_eq!(page.records.iter().map(|r| r.id).collect::<Vec<_>>(), vec![4, 5]);
+			let page = Connector::records_page(1, 2);
+			assert_eq!(page.records.iter().map(|r| r.id).collect::<Vec<_>>(), vec![1, 2]);
+			assert!(Connector::records_page(6, 10).records.is_empty());
+			assert!(Connector::records_page(u64::MAX, 10).records.is_empty());
+		});
+	}
+
+	#[test]
+	fn records_by_tag_finds_every_record_with_the_tag() {
+		build_and_execute(|| {
+			let tag = [5; 32];
+			assert_ok!(Connector::post_record(RuntimeOrigin::signed(ALICE), vec![1], Some(tag)));
+			assert_ok!(Connector::post_record(RuntimeOrigin::signed(BOB), vec![2], None));
+			// Anyone may reuse a tag; clients tell genuine records apart cryptographically.
+			assert_ok!(Connector::post_record(RuntimeOrigin::signed(BOB), vec![3], Some(tag)));
+			let found = Connector::records_by_tag(tag);
+			assert_eq!(found.iter().map(|r| (r.id, r.payload.clone())).collect::<Vec<_>>(), vec![
+				(0, vec![1]),
+				(2, vec![3])
+			]);
+			assert!(Connector::records_by_tag([6; 32]).is_empty());
+		});
+	}
+}
+
+mod pruning {
+	use super::*;
+
+	#[test]
+	fn expired_records_are_pruned_oldest_first_and_deposits_released() {
+		build_and_execute(|| {
+			// Records at blocks 1, 2, 3; lifetime 100.
+			for block in 1..=3u64 {
+				System::set_block_number(block);
+				assert_ok!(Connector::post_record(
+					RuntimeOrigin::signed(ALICE),
+					vec![block as u8; 10],
+					Some([block as u8; 32])
+				));
+			}
+			assert_eq!(held(HoldReason::Record, ALICE), 3 * record_deposit(10, true));
+
+			run_to(100);
+			assert_eq!(OldestRecordId::<Test>::get(), 0, "nothing expired before block 101");
+
+			run_to(101);
+			assert_eq!(OldestRecordId::<Test>::get(), 1);
+			assert!(Records::<Test>::get(0).is_none());
+			assert!(!TaggedRecords::<Test>::contains_key([1; 32], 0));
+			assert!(Records::<Test>::get(1).is_some());
+			System::assert_last_event(Event::RecordsPruned { count: 1, oldest: 1 }.into());
+			assert_eq!(held(HoldReason::Record, ALICE), 2 * record_deposit(10, true));
+
+			run_to(500);
+			assert_eq!(OldestRecordId::<Test>::get(), 3);
+			assert_eq!(NextRecordId::<Test>::get(), 3);
+			assert_eq!(held(HoldReason::Record, ALICE), 0);
+			assert_eq!(Balances::free_balance(ALICE), INITIAL_BALANCE);
+
+			// Pages start at the oldest kept record and say where it is.
+			let page = Connector::records_page(0, 10);
+			assert!(page.records.is_empty());
+			assert_eq!((page.oldest_id, page.next_id), (3, 3));
+		});
+	}
+
+	#[test]
+	fn pruning_stays_within_the_weight_given() {
+		build_and_execute(|| {
+			for _ in 0..5 {
+				assert_ok!(Connector::post_record(RuntimeOrigin::signed(ALICE), vec![1], None));
+			}
+			System::set_block_number(200);
+
+			// Not even the base weight: nothing happens.
+			assert_eq!(Connector::prune_expired(200, Weight::zero()), Weight::zero());
+			assert_eq!(OldestRecordId::<Test>::get(), 0);
+
+			// Room for exactly two records.
+			let two = <() as WeightInfo>::prune_records(2);
+			assert_eq!(Connector::prune_expired(200, two), two);
+			assert_eq!(OldestRecordId::<Test>::get(), 2);
+			System::assert_last_event(Event::RecordsPruned { count: 2, oldest: 2 }.into());
+
+			// The rest with plenty of weight.
+			let used = Connector::prune_expired(200, Weight::MAX);
+			assert_eq!(used, <() as WeightInfo>::prune_records(3));
+			assert_eq!(OldestRecordId::<Test>::get(), 5);
+
+			// An empty log costs only the base.
+			assert_eq!(Connector::prune_expired(201, Weight::MAX), <() as WeightInfo>::prune_records(0));
+		});
+	}
+}
+
+mod chats {
+	use super::*;
+
+	#[test]
+	fn create_chat_registers_the_spawned_chat() {
+		build_and_execute(|| {
+			assert_ok!(Connector::create_chat(RuntimeOrigin::signed(ALICE), 7));
+			System::assert_last_event(Event::ChatCreated { chat: 0 }.into());
+			assert!(CreatedChats::<Test>::contains_key(0));
+			assert_ok!(Connector::create_chat(RuntimeOrigin::signed(BOB), 7));
+			assert!(CreatedChats::<Test>::contains_key(1));
+		});
+	}
+
+	#[test]
+	fn create_chat_errors() {
+		build_and_execute(|| {
+			assert_noop!(
+				Connector::create_chat(RuntimeOrigin::signed(ALICE), BAD_CHAT_PARAMS),
+				DispatchError::Other("mock chat pallet refuses these params")
+			);
+			assert_noop!(Connector::create_chat(RuntimeOrigin::none(), 7), BadOrigin);
+			// A chat cannot spawn chats.
+			assert_noop!(Connector::create_chat(chat_origin(0), 7), BadOrigin);
+		});
+	}
+
+	#[test]
+	fn a_created_chat_adds_a_member_with_its_own_deposit() {
+		build_and_execute(|| {
+			assert_ok!(Connector::create_chat(RuntimeOrigin::signed(ALICE), 7));
+			assert_ok!(Connector::add_member(chat_origin(0), vec![3; 100], Some([4; 32])));
+			System::assert_last_event(Event::RecordPosted { id: 0, tag: Some([4; 32]) }.into());
+
+			let record = Records::<Test>::get(0).unwrap();
+			assert_eq!(record.payload.to_vec(), vec![3; 100]);
+			// The chat actor pays: the record names no user.
+			assert_eq!(record.depositor, CHAT_ACCOUNT_BASE);
+			assert_eq!(held(HoldReason::Record, CHAT_ACCOUNT_BASE), record_deposit(100, true));
+			assert_eq!(held(HoldReason::Record, ALICE), 0);
+		});
+	}
+
+	#[test]
+	fn only_chats_created_by_the_connector_may_add_members() {
+		build_and_execute(|| {
+			// Users, root and unsigned origins are not chats.
+			assert_noop!(Connector::add_member(RuntimeOrigin::signed(ALICE), vec![1], None), BadOrigin);
+			assert_noop!(Connector::add_member(RuntimeOrigin::root(), vec![1], None), BadOrigin);
+			assert_noop!(Connector::add_member(RuntimeOrigin::none(), vec![1], None), BadOrigin);
+			// A chat origin for a chat this connector never created.
+			assert_noop!(Connector::add_member(chat_origin(3), vec![1], None), Error::<Test>::UnknownChat);
+
+			assert_ok!(Connector::create_chat(RuntimeOrigin::signed(ALICE), 7));
+			assert_noop!(Connector::add_member(chat_origin(1), vec![1], None), Error::<Test>::UnknownChat);
+			assert_ok!(Connector::add_member(chat_origin(0), vec![1], None));
+		});
+	}
+
+	#[test]
+	fn add_member_payload_errors() {
+		build_and_execute(|| {
+			assert_ok!(Connector::create_chat(RuntimeOrigin::signed(ALICE), 7));
+			assert_noop!(
+				Connector::add_member(chat_origin(0), vec![1; MAX_RECORD_LEN as usize + 1], None),
+				Error::<Test>::RecordTooLarge
+			);
+			assert_noop!(Connector::add_member(chat_origin(0), vec![], None), Error::<Test>::EmptyRecord);
+		});
+	}
+
+	#[test]
+	fn add_member_needs_the_chat_to_afford_the_deposit() {
+		build_and_execute(|| {
+			// Chats 0..=3 are funded in genesis; spawn until chat 4, which is not.
+			for _ in 0..5 {
+				assert_ok!(Connector::create_chat(RuntimeOrigin::signed(ALICE), 7));
+			}
+			assert_noop!(
+				Connector::add_member(chat_origin(4), vec![1; 10], None),
+				Error::<Test>::InsufficientBalance
+			);
+		});
+	}
+}

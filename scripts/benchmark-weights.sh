@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Regenerates the weights.rs of the chain's own pallets from their benchmarks, run on
+# this machine with a node built with `--features runtime-benchmarks`.
+#
+#   scripts/benchmark-weights.sh [STEPS] [REPEAT]      (defaults: 50 20)
+#
+# The node binary of that build replaces the normal one in the target directory until
+# the next `scripts/build.sh`.
+set -euo pipefail
+# shellcheck source=scripts/env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+
+steps="${1:-50}"
+repeat="${2:-20}"
+
+"$SEALCHAT_ROOT/scripts/setup.sh"
+sealchat_wasm_env
+cd "$SEALCHAT_ROOT"
+cargo build --locked --release -p sealchat-node --features runtime-benchmarks
+node="$(sealchat_node_bin)"
+
+for entry in pallet_connector:pallets/connector pallet_chat:pallets/chat; do
+	pallet="${entry%%:*}"
+	dir="${entry#*:}"
+	sealchat_log "benchmarking $pallet ($steps steps, $repeat repeats)"
+	"$node" benchmark pallet \
+		--chain dev \
+		--pallet "$pallet" \
+		--extrinsic '*' \
+		--steps "$steps" \
+		--repeat "$repeat" \
+		--wasm-execution compiled \
+		--heap-pages 4096 \
+		--template scripts/benchmark/weight-template.hbs \
+		--header scripts/benchmark/HEADER \
+		--output "$dir/src/weights.rs"
+done
+sealchat_log "weights written; rebuild the node with scripts/build.sh"

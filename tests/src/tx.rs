@@ -1,0 +1,166 @@
+//! Building, signing and submitting extrinsics with the runtime's own types, and reading
+//! what they did from the block's events.
+
+use codec::{Decode, Encode};
+use jsonrpsee::{
+	core::client::{Subscription, SubscriptionClientT},
+	rpc_params,
+};
+use sealchat_runtime::{
+	Runtime, RuntimeCall, RuntimeEvent, SignedPayload, TxExtension, UncheckedExtrinsic,
+};
+use serde_json::Value;
+use sp_core::{crypto::Pair as _, sr25519, H256};
+use sp_runtime::{generic::Era, DispatchError};
+use std::time::Duration;
+
+use crate::Rpc;
+
+type EventRecord = frame_system::EventRecord<RuntimeEvent, H256>;
+
+fn hex_decode(s: &str) -> Vec<u8> {
+	let s = s.trim_start_matches("0x");
+	(0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex")).collect()
+}
+
+fn hex_encode(bytes: &[u8]) -> String {
+	let mut s = String::with_capacity(2 + bytes.len() * 2);
+	s.push_str("0x");
+	for b in bytes {
+		s.push_str(&format!("{b:02x}"));
+	}
+	s
+}
+
+fn h256(v: &Value) -> H256 {
+	H256::from_slice(&hex_decode(v.as_str().expect("a hash")))
+}
+
+/// What happened to an extrinsic in the block that included it.
+#[derive(Debug)]
+pub struct Outcome {
+	/// The block that included it.
+	pub block: H256,
+	/// `Ok` if it dispatched successfully, else its dispatch error.
+	pub result: Result<(), DispatchError>,
+	/// The events it emitted (those with `ApplyExtrinsic(index)` phase).
+	pub events: Vec<RuntimeEvent>,
+}
+
+impl Outcome {
+	/// The name of the pallet error it failed with, e.g. `"NotOwner"`.
+	pub fn error_name(&self) -> Option<String> {
+		match self.result {
+			Err(DispatchError::Module(module)) => {
+				let runtime_error =
+					sealchat_runtime::RuntimeError::from_module_error(module)?;
+				let debug = format!("{runtime_error:?}");
+				// `Connector(UnknownChat)` -> `UnknownChat`
+				let inner = debug.split_once('(').map(|(_, rest)| rest.trim_end_matches(')'))?;
+				Some(inner.to_string())
+			},
+			Err(DispatchError::BadOrigin) => Some("BadOrigin".into()),
+			_ => None,
+		}
+	}
+}
+
+impl Rpc {
+	/// Signs `call` as `signer` (next nonce, immortal era) and returns the encoded
+	/// extrinsic.
+	pub async fn sign(&self, signer: &sr25519::Pair, call: RuntimeCall) -> Vec<u8> {
+		let account = sp_runtime::AccountId32::from(signer.public());
+		let nonce = self.call("system_accountNextIndex", rpc_params![account.to_string()]).await;
+		let nonce = nonce.as_u64().expect("a nonce") as u32;
+		let genesis = h256(&self.call("chain_getBlockHash", rpc_params![0]).await);
+		let version = self.call("state_getRuntimeVersion", rpc_params![]).await;
+		let spec_version = version["specVersion"].as_u64().expect("specVersion") as u32;
+		let tx_version = version["transactionVersion"].as_u64().expect("transactionVersion") as u32;
+
+		let extension: TxExtension = (
+			frame_system::CheckNonZeroSender::<Runtime>::new(),
+			frame_system::CheckSpecVersion::<Runtime>::new(),
+			frame_system::CheckTxVersion::<Runtime>::new(),
+			frame_system::CheckGenesis::<Runtime>::new(),
+			frame_system::CheckEra::<Runtime>::from(Era::Immortal),
+			frame_system::CheckNonce::<Runtime>::from(nonce),
+			frame_system::CheckWeight::<Runtime>::new(),
+			pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
+			frame_system::WeightReclaim::<Runtime>::new(),
+		);
+		let implicit = ((), spec_version, tx_version, genesis, genesis, (), (), (), ());
+		let payload = SignedPayload::from_raw(call.clone(), extension.clone(), implicit);
+		let signature = payload.using_encoded(|bytes| signer.sign(bytes));
+		UncheckedExtrinsic::new_signed(call, account.into(), signature.into(), extension).encode()
+	}
+
+	/// Submits `call` signed by `signer`, waits until its block is finalized and returns
+	/// what it did. Fails the test if the node rejects the transaction outright.
+	pub async fn submit(&self, signer: &sr25519::Pair, call: RuntimeCall) -> Outcome {
+		let extrinsic = self.sign(signer, call).await;
+		self.submit_encoded(&extrinsic).await
+	}
+
+	/// Submits an encoded extrinsic and waits for its block to be finalized.
+	pub async fn submit_encoded(&self, extrinsic: &[u8]) -> Outcome {
+		let mut status: Subscription<Value> = self
+			.client()
+			.subscribe(
+				"author_submitAndWatchExtrinsic",
+				rpc_params![hex_encode(extrinsic)],
+				"author_unwatchExtrinsic",
+			)
+			.await
+			.unwrap_or_else(|e| panic!("the node refused the transaction: {e}"));
+		let wait = async {
+			while let Some(update) = status.next().await {
+				let update = update.expect("a transaction status");
+				if let Some(block) = update.get("finalized") {
+					return h256(block);
+				}
+				for fatal in ["invalid", "dropped", "usurped"] {
+					assert!(update.get(fatal).is_none() && update != fatal, "transaction {fatal}: {update}");
+				}
+			}
+			panic!("transaction status subscription closed")
+		};
+		let block = tokio::time::timeout(Duration::from_secs(60), wait)
+			.await
+			.expect("transaction finalized within 60 s");
+		self.outcome(block, extrinsic).await
+	}
+
+	/// Finds `extrinsic` in `block` and collects its events.
+	async fn outcome(&self, block: H256, extrinsic: &[u8]) -> Outcome {
+		let body = self.call("chain_getBlock", rpc_params![format!("{block:?}")]).await;
+		let index = body["block"]["extrinsics"]
+			.as_array()
+			.expect("extrinsics")
+			.iter()
+			.position(|x| hex_decode(x.as_str().expect("hex")) == extrinsic)
+			.expect("the finalized block contains the extrinsic") as u32;
+
+		let key = frame_support::storage::storage_prefix(b"System", b"Events");
+		let raw = self
+			.call("state_getStorage", rpc_params![hex_encode(&key), format!("{block:?}")])
+			.await;
+		let records: Vec<EventRecord> =
+			Decode::decode(&mut &hex_decode(raw.as_str().expect("events"))[..]).expect("events decode");
+
+		let mut result = None;
+		let mut events = Vec::new();
+		for record in records {
+			if record.phase != frame_system::Phase::ApplyExtrinsic(index) {
+				continue;
+			}
+			match &record.event {
+				RuntimeEvent::System(frame_system::Event::ExtrinsicSuccess { .. }) => result = Some(Ok(())),
+				RuntimeEvent::System(frame_system::Event::ExtrinsicFailed { dispatch_error, .. }) =>
+					result = Some(Err(*dispatch_error)),
+				_ => {},
+			}
+			events.push(record.event);
+		}
+		Outcome { block, result: result.expect("every extrinsic ends in success or failure"), events }
+	}
+}
