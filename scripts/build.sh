@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
-# Sets up (if needed) and builds the release node. Extra arguments go to cargo.
+# Sets up (if needed) and builds the release node and every workspace crate. Building the
+# whole workspace in one go gives every shared dependency the same features in the
+# build, the tests and the dev chain, so nothing is compiled twice. Extra arguments go to
+# cargo.
 set -euo pipefail
 # shellcheck source=scripts/env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -8,4 +11,4 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 sealchat_wasm_env
 sealchat_log "building sealchat-node (target dir: $CARGO_TARGET_DIR)"
 cd "$SEALCHAT_ROOT"
-cargo build --locked --release -p sealchat-node "$@"
+cargo build --locked --release --workspace "$@"

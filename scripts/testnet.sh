@@ -65,7 +65,7 @@ for i in "${!names[@]}"; do
 		--chain local --validator "--$name" --name "$name"
 		--base-path "$base_dir/$name"
 		--node-key "$(node_key "$i")"
-		--port "$((p2p_base + i))" --listen-addr "/ip4/127.0.0.1/tcp/$((p2p_base + i))"
+		--listen-addr "/ip4/127.0.0.1/tcp/$((p2p_base + i))"
 		--rpc-port "$((rpc_base + i))"
 		--no-prometheus --no-telemetry --no-mdns
 	)

@@ -42,8 +42,6 @@ use sp_runtime::{
 	traits::{BlakeTwo256, IdentifyAccount, Verify},
 	MultiAddress, MultiSignature,
 };
-#[cfg(feature = "std")]
-use sp_version::NativeVersion;
 use sp_version::RuntimeVersion;
 
 pub use frame_system::Call as SystemCall;
@@ -124,12 +122,6 @@ pub const TOKEN_DECIMALS: u8 = 12;
 /// SS58 address prefix: 42, the generic Substrate prefix, so addresses read the same
 /// in every Substrate wallet and tool.
 pub const SS58_PREFIX: u16 = 42;
-
-/// The version information used to identify this runtime when compiled natively.
-#[cfg(feature = "std")]
-pub fn native_version() -> NativeVersion {
-	NativeVersion { runtime_version: VERSION, can_author_with: Default::default() }
-}
 
 /// Signature type of transactions (sr25519, ed25519 or ecdsa).
 pub type Signature = MultiSignature;

@@ -147,7 +147,6 @@ impl Node {
 		cmd.arg("--base-path")
 			.arg(&self.base_path)
 			.args(["--rpc-port", &self.rpc_port.to_string()])
-			.args(["--port", &self.p2p_port.to_string()])
 			.args(["--listen-addr", &format!("/ip4/127.0.0.1/tcp/{}", self.p2p_port)])
 			.args(["--no-prometheus", "--no-telemetry", "--no-mdns", "--name", &self.name])
 			.stdin(Stdio::null())

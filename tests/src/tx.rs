@@ -51,9 +51,8 @@ impl Outcome {
 	/// The name of the pallet error it failed with, e.g. `"NotOwner"`.
 	pub fn error_name(&self) -> Option<String> {
 		match self.result {
-			Err(DispatchError::Module(module)) => {
-				let runtime_error =
-					sealchat_runtime::RuntimeError::from_module_error(module)?;
+			Err(error @ DispatchError::Module(_)) => {
+				let runtime_error = sealchat_runtime::RuntimeError::from_dispatch_error(error)?;
 				let debug = format!("{runtime_error:?}");
 				// `Connector(UnknownChat)` -> `UnknownChat`
 				let inner = debug.split_once('(').map(|(_, rest)| rest.trim_end_matches(')'))?;

@@ -71,7 +71,6 @@ use frame_support::{
 use pallet_connector::RendezvousTag;
 use scale_info::TypeInfo;
 use sp_core::ed25519;
-use sp_runtime::RuntimeDebug;
 
 /// Identifier of a chat actor.
 pub type ChatId = u64;
@@ -99,7 +98,7 @@ pub fn add_member_message(
 }
 
 /// What a user supplies, through the connector, to create a chat.
-#[derive(Encode, Decode, DecodeWithMemTracking, TypeInfo, Clone, PartialEq, Eq, RuntimeDebug)]
+#[derive(Encode, Decode, DecodeWithMemTracking, TypeInfo, Clone, PartialEq, Eq, Debug)]
 pub struct ChatParams {
 	/// The membership verification key: members derive its secret from the chat key.
 	pub membership_key: ed25519::Public,
@@ -109,15 +108,15 @@ pub struct ChatParams {
 
 /// The caller of a call dispatched by a chat actor.
 #[derive(
-	PartialEq, Eq, Clone, RuntimeDebug, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+	PartialEq, Eq, Clone, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
 )]
 pub enum RawOrigin {
 	/// The chat with this id.
 	Chat(ChatId),
 }
 
-/// The connector, as the chat pallet calls it.
-pub trait Connector<RuntimeOrigin, Balance> {
+/// The connector's "add user", as the chat pallet calls it.
+pub trait AddMember<RuntimeOrigin, Balance> {
 	/// Dispatches the connector's `add_member` with `origin`, a chat's origin.
 	fn add_member(
 		origin: RuntimeOrigin,
@@ -129,12 +128,12 @@ pub trait Connector<RuntimeOrigin, Balance> {
 	fn record_deposit(payload_len: usize, tagged: bool) -> Balance;
 }
 
-/// [`Connector`] for a runtime that has the connector pallet: dispatches
+/// [`AddMember`] for a runtime that has the connector pallet: dispatches
 /// `pallet_connector::Call::add_member` through the runtime's `Call` with the chat's
 /// origin, so the connector checks that origin like any other caller's.
 pub struct DispatchToConnector<T, Call>(core::marker::PhantomData<(T, Call)>);
 
-impl<T, Call> Connector<<T as frame_system::Config>::RuntimeOrigin, pallet_connector::BalanceOf<T>>
+impl<T, Call> AddMember<<T as frame_system::Config>::RuntimeOrigin, pallet_connector::BalanceOf<T>>
 	for DispatchToConnector<T, Call>
 where
 	T: pallet_connector::Config,
@@ -171,10 +170,11 @@ where
 	type Success = ChatId;
 
 	fn try_origin(o: O) -> Result<ChatId, O> {
-		match o.caller().try_into() {
-			Ok(RawOrigin::Chat(chat)) => Ok(*chat),
-			Err(_) => Err(o),
-		}
+		let chat = match o.caller().try_into() {
+			Ok(RawOrigin::Chat(chat)) => Some(*chat),
+			Err(_) => None,
+		};
+		chat.ok_or(o)
 	}
 
 	#[cfg(feature = "runtime-benchmarks")]
@@ -208,7 +208,7 @@ pub mod pallet {
 
 	/// A chat actor's public state.
 	#[derive(
-		Encode, Decode, MaxEncodedLen, TypeInfo, CloneNoBound, PartialEqNoBound, EqNoBound, RuntimeDebugNoBound,
+		Encode, Decode, MaxEncodedLen, TypeInfo, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound,
 	)]
 	#[scale_info(skip_type_params(T))]
 	pub struct ChatInfo<T: Config> {
@@ -224,7 +224,7 @@ pub mod pallet {
 
 	/// A chat part.
 	#[derive(
-		Encode, Decode, MaxEncodedLen, TypeInfo, CloneNoBound, PartialEqNoBound, EqNoBound, RuntimeDebugNoBound,
+		Encode, Decode, MaxEncodedLen, TypeInfo, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound,
 	)]
 	#[scale_info(skip_type_params(T))]
 	pub struct PartInfo<T: Config> {
@@ -242,7 +242,7 @@ pub mod pallet {
 
 	/// A message in a part.
 	#[derive(
-		Encode, Decode, MaxEncodedLen, TypeInfo, CloneNoBound, PartialEqNoBound, EqNoBound, RuntimeDebugNoBound,
+		Encode, Decode, MaxEncodedLen, TypeInfo, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound,
 	)]
 	#[scale_info(skip_type_params(T))]
 	pub struct Message<T: Config> {
@@ -272,7 +272,7 @@ pub mod pallet {
 		type RuntimeHoldReason: From<HoldReason>;
 
 		/// The connector that chats send "add user" to.
-		type Connector: Connector<<Self as frame_system::Config>::RuntimeOrigin, BalanceOf<Self>>;
+		type Connector: AddMember<<Self as frame_system::Config>::RuntimeOrigin, BalanceOf<Self>>;
 
 		/// Derives every chat's account.
 		#[pallet::constant]

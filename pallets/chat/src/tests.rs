@@ -209,7 +209,11 @@ mod chats {
 				BadOrigin
 			);
 			assert_noop!(Connector::add_member(RuntimeOrigin::root(), vec![1], None), BadOrigin);
-			// Only the chat's own origin passes.
+			// Only the chat's own origin passes (its account pays the record's deposit).
+			assert_ok!(<Balances as frame_support::traits::fungible::Mutate<_>>::mint_into(
+				&Chat::chat_account(chat),
+				1_000
+			));
 			assert_ok!(Connector::add_member(RawOrigin::Chat(chat).into(), vec![1], None));
 		});
 	}
@@ -230,11 +234,13 @@ mod chats {
 	#[test]
 	fn ensure_chat_accepts_only_chat_origins() {
 		use frame_support::traits::EnsureOrigin;
+		type Ensure = EnsureChat<Test>;
 		build_and_execute(|| {
-			assert_eq!(EnsureChat::<Test>::try_origin(RawOrigin::Chat(5).into()).ok(), Some(5));
-			assert!(EnsureChat::<Test>::try_origin(RuntimeOrigin::signed(alice())).is_err());
-			assert!(EnsureChat::<Test>::try_origin(RuntimeOrigin::root()).is_err());
-			assert!(EnsureChat::<Test>::try_origin(RuntimeOrigin::none()).is_err());
+			let chat: RuntimeOrigin = RawOrigin::Chat(5).into();
+			assert_eq!(<Ensure as EnsureOrigin<RuntimeOrigin>>::try_origin(chat).ok(), Some(5));
+			for origin in [RuntimeOrigin::signed(alice()), RuntimeOrigin::root(), RuntimeOrigin::none()] {
+				assert!(<Ensure as EnsureOrigin<RuntimeOrigin>>::try_origin(origin).is_err());
+			}
 		});
 	}
 }

@@ -197,7 +197,7 @@ pub mod pallet {
 		Clone,
 		PartialEq,
 		Eq,
-		RuntimeDebug,
+		Debug,
 	)]
 	pub struct KeyEntry<BlockNumber> {
 		/// The X25519 public key.
@@ -209,7 +209,7 @@ pub mod pallet {
 	/// A user's key history (oldest first; the last entry is the current key) and the
 	/// deposit it holds.
 	#[derive(
-		Encode, Decode, MaxEncodedLen, TypeInfo, CloneNoBound, PartialEqNoBound, EqNoBound, RuntimeDebugNoBound,
+		Encode, Decode, MaxEncodedLen, TypeInfo, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound,
 	)]
 	#[scale_info(skip_type_params(T))]
 	pub struct KeyHistory<T: Config> {
@@ -221,7 +221,7 @@ pub mod pallet {
 
 	/// A record in the log.
 	#[derive(
-		Encode, Decode, MaxEncodedLen, TypeInfo, CloneNoBound, PartialEqNoBound, EqNoBound, RuntimeDebugNoBound,
+		Encode, Decode, MaxEncodedLen, TypeInfo, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound,
 	)]
 	#[scale_info(skip_type_params(T))]
 	pub struct Record<T: Config> {
@@ -628,7 +628,7 @@ pub mod pallet {
 			let start = from_id.max(oldest_id);
 			let end = start.saturating_add(count).min(next_id);
 			let records = (start..end)
-				.filter_map(|id| Records::<T>::get(id).map(|r| runtime_api::RecordView::new(id, r)))
+				.filter_map(|id| Records::<T>::get(id).map(|r| runtime_api::record_view(id, r)))
 				.collect();
 			runtime_api::RecordsPage { records, next_id, oldest_id }
 		}
@@ -640,7 +640,7 @@ pub mod pallet {
 				.collect();
 			ids.sort_unstable();
 			ids.into_iter()
-				.filter_map(|id| Records::<T>::get(id).map(|r| runtime_api::RecordView::new(id, r)))
+				.filter_map(|id| Records::<T>::get(id).map(|r| runtime_api::record_view(id, r)))
 				.collect()
 		}
 

@@ -27,7 +27,7 @@ pub mod mock_chat {
 	/// A chat actor as a caller.
 	#[pallet::origin]
 	#[derive(
-		PartialEq, Eq, Clone, RuntimeDebug, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+		PartialEq, Eq, Clone, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
 	)]
 	pub enum Origin {
 		Chat(u64),

@@ -5,6 +5,7 @@ use codec::{Codec, Decode, Encode};
 use scale_info::TypeInfo;
 
 use crate::{Config, KeyEntry, Record, RecordId, RendezvousTag};
+use frame_system::pallet_prelude::BlockNumberFor;
 
 /// One record as clients see it.
 #[derive(Encode, Decode, TypeInfo, Clone, PartialEq, Eq, Debug)]
@@ -19,13 +20,12 @@ pub struct RecordView<BlockNumber> {
 	pub payload: Vec<u8>,
 }
 
-impl<BlockNumber> RecordView<BlockNumber> {
-	pub(crate) fn new<T: Config>(id: RecordId, record: Record<T>) -> Self
-	where
-		T: frame_system::Config<BlockNumber = BlockNumber>,
-	{
-		Self { id, block: record.block, tag: record.tag, payload: record.payload.into_inner() }
-	}
+/// The view of a stored record.
+pub(crate) fn record_view<T: Config>(
+	id: RecordId,
+	record: Record<T>,
+) -> RecordView<BlockNumberFor<T>> {
+	RecordView { id, block: record.block, tag: record.tag, payload: record.payload.into_inner() }
 }
 
 /// A page of the record log.
