@@ -4,6 +4,7 @@ use frame_support::{
 	derive_impl,
 	dispatch::DispatchClass,
 	parameter_types,
+	PalletId,
 	traits::{ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, VariantCountOf},
 	weights::{
 		constants::{ParityDbWeight, WEIGHT_REF_TIME_PER_SECOND},
@@ -17,9 +18,10 @@ use sp_runtime::{traits::Bounded, FixedPointNumber, Perbill, Perquintill};
 use sp_version::RuntimeVersion;
 
 use super::{
-	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime,
+	AccountId, Aura, Balance, Balances, Block, BlockNumber, Chat, Hash, Nonce, PalletInfo, Runtime,
 	RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask,
-	System, BLOCK_HASH_COUNT, EXISTENTIAL_DEPOSIT, MICRO_UNIT, SLOT_DURATION, SS58_PREFIX, VERSION,
+	System, BLOCK_HASH_COUNT, DAYS, EXISTENTIAL_DEPOSIT, MICRO_UNIT, MILLI_UNIT, SLOT_DURATION,
+	SS58_PREFIX, VERSION,
 };
 
 /// Share of a block that ordinary (non-operational) transactions may fill.
@@ -137,4 +139,56 @@ impl pallet_sudo::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type RuntimeCall = RuntimeCall;
 	type WeightInfo = pallet_sudo::weights::SubstrateWeight<Runtime>;
+}
+
+/// Storage deposit of an item: a base per item plus a price per byte, so that filling
+/// state costs in proportion to what it takes from every node's disk. 0.01 SEAL per
+/// item and 0.1 mSEAL per byte: a 1 KiB invitation holds 0.11 SEAL, a 100-byte message
+/// 0.02 SEAL, until they are removed.
+pub const DEPOSIT_PER_ITEM: Balance = 10 * MILLI_UNIT;
+pub const DEPOSIT_PER_BYTE: Balance = 100 * MICRO_UNIT;
+
+parameter_types! {
+	/// Records are the rendezvous only (invitations and responses): a client that is
+	/// offline for up to 30 days still finds them. See `docs/CHAIN.md`.
+	pub const RecordLifetime: BlockNumber = 30 * DAYS;
+	/// Derives every chat actor's account.
+	pub const ChatPalletId: PalletId = PalletId(*b"sc/chats");
+}
+
+impl pallet_connector::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Chats = Chat;
+	type AddMemberOrigin = pallet_chat::EnsureChat<Runtime>;
+	/// A sealed invitation is about 300 bytes (docs/CHAIN.md); 1 KiB leaves room for
+	/// group invitations that carry the parts of many members.
+	type MaxRecordLen = ConstU32<1024>;
+	type MaxKeyHistory = ConstU32<16>;
+	type RecordLifetime = RecordLifetime;
+	type RecordDepositBase = ConstU128<DEPOSIT_PER_ITEM>;
+	type DepositPerByte = ConstU128<DEPOSIT_PER_BYTE>;
+	type KeyDeposit = ConstU128<DEPOSIT_PER_ITEM>;
+	/// 2048 records of at most 1 KiB: a page stays under the RPC server's 10 MiB
+	/// response limit, and a million records sync in under 500 calls.
+	type MaxPageLen = ConstU32<2048>;
+	type WeightInfo = ();
+}
+
+impl pallet_chat::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Connector = pallet_chat::DispatchToConnector<Runtime, RuntimeCall>;
+	type PalletId = ChatPalletId;
+	/// A 32-byte chat key in a sealed box is 80 bytes.
+	type MaxSealedKeyLen = ConstU32<256>;
+	/// The owner's sealed chat key plus the encrypted list of other members' parts:
+	/// 4 KiB holds over a hundred members.
+	type MaxPartBlobLen = ConstU32<4096>;
+	/// 4 KiB of ciphertext: about 4 KiB of text after 40 bytes of nonce and tag.
+	type MaxMessageLen = ConstU32<4096>;
+	type DepositBase = ConstU128<DEPOSIT_PER_ITEM>;
+	type DepositPerByte = ConstU128<DEPOSIT_PER_BYTE>;
+	type MaxPageLen = ConstU32<1000>;
+	type WeightInfo = ();
 }

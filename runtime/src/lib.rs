@@ -16,6 +16,8 @@
 //! | 4     | `Balances`             | the native token (SEAL)                           |
 //! | 5     | `TransactionPayment`   | fees from benchmarked weights and length          |
 //! | 6     | `Sudo`                 | one privileged account, for the early network     |
+//! | 7     | `Connector`            | MAIN-CONNECTOR: keys, sealed records, its chats    |
+//! | 8     | `Chat`                 | chat actors and per-user chat parts               |
 //!
 //! Block time is [`MILLI_SECS_PER_BLOCK`] (2 s) on every chain built from this runtime,
 //! because chat latency is the product: see `docs/CHAIN.md`.
@@ -214,4 +216,10 @@ mod runtime {
 
 	#[runtime::pallet_index(6)]
 	pub type Sudo = pallet_sudo;
+
+	#[runtime::pallet_index(7)]
+	pub type Connector = pallet_connector;
+
+	#[runtime::pallet_index(8)]
+	pub type Chat = pallet_chat;
 }
