@@ -15,6 +15,9 @@ repeat="${2:-20}"
 
 "$SEALCHAT_ROOT/scripts/setup.sh"
 sealchat_wasm_env
+# The benchmarking CLI carries a test runtime for the storage benchmark, which this node
+# does not offer; its WASM build cannot find itself through WASM_BUILD_WORKSPACE_HINT.
+export SKIP_FRAME_STORAGE_ACCESS_TEST_RUNTIME_WASM_BUILD=1
 cd "$SEALCHAT_ROOT"
 cargo build --locked --release -p sealchat-node --features runtime-benchmarks
 node="$(sealchat_node_bin)"

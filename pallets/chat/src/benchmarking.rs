@@ -4,7 +4,10 @@ use super::*;
 use crate::Pallet as Chat;
 use alloc::vec;
 use frame_benchmarking::v2::*;
-use frame_support::traits::fungible::{Inspect, Mutate};
+use frame_support::traits::{
+	fungible::{Inspect, Mutate},
+	Get,
+};
 use frame_system::RawOrigin as SystemOrigin;
 use sp_core::crypto::KeyTypeId;
 use sp_runtime::traits::Bounded;
@@ -61,7 +64,7 @@ mod benchmarks {
 		let message = add_member_message(chat, 0, &invitation, &tag);
 		let proof = sp_io::crypto::ed25519_sign(BENCH_KEY_TYPE, &key, &message)
 			.expect("the key was generated in the keystore above");
-		assert!(T::Currency::balance(&Chat::<T>::chat_account(chat)) > 0u32.into());
+		assert!(<T as Config>::Currency::balance(&Chat::<T>::chat_account(chat)) > 0u32.into());
 
 		#[extrinsic_call]
 		_(SystemOrigin::Signed(member), chat, 0, invitation, tag, proof);

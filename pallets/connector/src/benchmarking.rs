@@ -6,7 +6,7 @@ use alloc::vec;
 use frame_benchmarking::v2::*;
 use frame_support::traits::{fungible::Mutate, EnsureOrigin};
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
-use sp_runtime::traits::Bounded;
+use sp_runtime::{traits::Bounded, Saturating};
 
 /// An account with as much balance as benchmarks can use.
 fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
