@@ -172,7 +172,7 @@ impl pallet_connector::Config for Runtime {
 	/// 2048 records of at most 1 KiB: a page stays under the RPC server's 10 MiB
 	/// response limit, and a million records sync in under 500 calls.
 	type MaxPageLen = ConstU32<2048>;
-	type WeightInfo = ();
+	type WeightInfo = pallet_connector::weights::SubstrateWeight<Runtime>;
 }
 
 impl pallet_chat::Config for Runtime {
@@ -190,5 +190,5 @@ impl pallet_chat::Config for Runtime {
 	type DepositBase = ConstU128<DEPOSIT_PER_ITEM>;
 	type DepositPerByte = ConstU128<DEPOSIT_PER_BYTE>;
 	type MaxPageLen = ConstU32<1000>;
-	type WeightInfo = ();
+	type WeightInfo = pallet_chat::weights::SubstrateWeight<Runtime>;
 }

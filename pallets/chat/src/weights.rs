@@ -1,11 +1,49 @@
-//! Weights for `pallet_chat`: replaced wholesale by `scripts/benchmark-weights.sh`.
+// This file is part of SealChat.
+// SPDX-License-Identifier: Apache-2.0
 
+
+//! Weights for `pallet_chat`, generated from its benchmarks.
+//!
+//! THIS FILE WAS AUTO-GENERATED USING THE SUBSTRATE BENCHMARK CLI VERSION 64.0.0
+//! DATE: 2026-11-22, STEPS: `50`, REPEAT: `20`, LOW RANGE: `[]`, HIGH RANGE: `[]`
+//! WORST CASE MAP SIZE: `1000000`
+//! HOSTNAME: `vm`, CPU: `Intel(R) Xeon(R) Processor`
+//! WASM-EXECUTION: `Compiled`, CHAIN: `Some("dev")`, DB CACHE: 1024
+//!
+//! Regenerate with `scripts/benchmark-weights.sh`.
+
+// Executed Command:
+// /root/.cache/sealchat/target/release/sealchat-node
+// benchmark
+// pallet
+// --chain
+// dev
+// --pallet
+// pallet_chat
+// --extrinsic
+// *
+// --steps
+// 50
+// --repeat
+// 20
+// --wasm-execution
+// compiled
+// --heap-pages
+// 4096
+// --template
+// scripts/benchmark/weight-template.hbs
+// --header
+// scripts/benchmark/HEADER
+// --output
+// pallets/chat/src/weights.rs
+
+#![cfg_attr(rustfmt, rustfmt_skip)]
 #![allow(unused_parens)]
 #![allow(unused_imports)]
 #![allow(missing_docs)]
 
+use frame_support::{traits::Get, weights::{Weight, constants::ParityDbWeight}};
 use core::marker::PhantomData;
-use frame_support::{traits::Get, weights::{constants::RocksDbWeight, Weight}};
 
 /// Weight functions needed for `pallet_chat`.
 pub trait WeightInfo {
@@ -17,11 +55,176 @@ pub trait WeightInfo {
 	fn close_part(n: u32, ) -> Weight;
 }
 
+/// Weights for `pallet_chat` measured on the reference machine, with the runtime's
+/// database weights.
+pub struct SubstrateWeight<T>(PhantomData<T>);
+impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
+	/// Storage: `Chat::Chats` (r:1 w:1)
+	/// Proof: `Chat::Chats` (`max_values`: None, `max_size`: Some(330), added: 2805, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:2 w:2)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Connector::CreatedChats` (r:1 w:0)
+	/// Proof: `Connector::CreatedChats` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Storage: `Connector::NextRecordId` (r:1 w:1)
+	/// Proof: `Connector::NextRecordId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Connector::TaggedRecords` (r:0 w:1)
+	/// Proof: `Connector::TaggedRecords` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `Connector::Records` (r:0 w:1)
+	/// Proof: `Connector::Records` (`max_values`: None, `max_size`: Some(1127), added: 3602, mode: `MaxEncodedLen`)
+	/// The range of component `l` is `[1, 1024]`.
+	fn add_member(l: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `814`
+		//  Estimated: `6196`
+		// Minimum execution time: 184_597_000 picoseconds.
+		Weight::from_parts(200_943_958, 6196)
+			// Standard Error: 210
+			.saturating_add(Weight::from_parts(1_638, 0).saturating_mul(l.into()))
+			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
+	}
+	/// Storage: `Chat::Parts` (r:1 w:1)
+	/// Proof: `Chat::Parts` (`max_values`: None, `max_size`: Some(4202), added: 6677, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Storage: `Chat::PartsOf` (r:0 w:1)
+	/// Proof: `Chat::PartsOf` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
+	/// The range of component `b` is `[0, 4096]`.
+	fn create_part(b: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `109`
+		//  Estimated: `7667`
+		// Minimum execution time: 64_045_000 picoseconds.
+		Weight::from_parts(69_360_514, 7667)
+			// Standard Error: 7
+			.saturating_add(Weight::from_parts(684, 0).saturating_mul(b.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
+	}
+	/// Storage: `Chat::Parts` (r:1 w:1)
+	/// Proof: `Chat::Parts` (`max_values`: None, `max_size`: Some(4202), added: 6677, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// The range of component `b` is `[0, 4096]`.
+	fn set_part_blob(b: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `330`
+		//  Estimated: `7667`
+		// Minimum execution time: 16_274_000 picoseconds.
+		Weight::from_parts(68_299_366, 7667)
+			// Standard Error: 57
+			.saturating_add(Weight::from_parts(2_159, 0).saturating_mul(b.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
+	}
+	/// Storage: `Chat::Parts` (r:1 w:1)
+	/// Proof: `Chat::Parts` (`max_values`: None, `max_size`: Some(4202), added: 6677, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Storage: `Chat::Messages` (r:0 w:1)
+	/// Proof: `Chat::Messages` (`max_values`: None, `max_size`: Some(4178), added: 6653, mode: `MaxEncodedLen`)
+	/// The range of component `m` is `[1, 4096]`.
+	fn post_message(m: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `4481`
+		//  Estimated: `7667`
+		// Minimum execution time: 75_158_000 picoseconds.
+		Weight::from_parts(80_394_952, 7667)
+			// Standard Error: 9
+			.saturating_add(Weight::from_parts(622, 0).saturating_mul(m.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
+	}
+	/// Storage: `Chat::Parts` (r:1 w:1)
+	/// Proof: `Chat::Parts` (`max_values`: None, `max_size`: Some(4202), added: 6677, mode: `MaxEncodedLen`)
+	/// Storage: `Chat::Messages` (r:1 w:1)
+	/// Proof: `Chat::Messages` (`max_values`: None, `max_size`: Some(4178), added: 6653, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	fn delete_message() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `8689`
+		//  Estimated: `7667`
+		// Minimum execution time: 72_265_000 picoseconds.
+		Weight::from_parts(77_990_000, 7667)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
+	}
+	/// Storage: `Chat::Parts` (r:1 w:1)
+	/// Proof: `Chat::Parts` (`max_values`: None, `max_size`: Some(4202), added: 6677, mode: `MaxEncodedLen`)
+	/// Storage: `Chat::Messages` (r:1001 w:1000)
+	/// Proof: `Chat::Messages` (`max_values`: None, `max_size`: Some(4178), added: 6653, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Storage: `Chat::PartsOf` (r:0 w:1)
+	/// Proof: `Chat::PartsOf` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[0, 1000]`.
+	fn close_part(n: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `8636 + n * (47 ±0)`
+		//  Estimated: `7667 + n * (6653 ±0)`
+		// Minimum execution time: 65_190_000 picoseconds.
+		Weight::from_parts(21_177_495, 7667)
+			// Standard Error: 8_955
+			.saturating_add(Weight::from_parts(8_569_110, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 6653).saturating_mul(n.into()))
+	}
+}
+
+/// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
-	fn add_member(l: u32, ) -> Weight { Weight::from_parts(150_000_000, 8000).saturating_add(Weight::from_parts(2_000, 0).saturating_mul(l.into())).saturating_add(RocksDbWeight::get().reads_writes(8, 8)) }
-	fn create_part(b: u32, ) -> Weight { Weight::from_parts(50_000_000, 4000).saturating_add(Weight::from_parts(1_000, 0).saturating_mul(b.into())).saturating_add(RocksDbWeight::get().reads_writes(3, 4)) }
-	fn set_part_blob(b: u32, ) -> Weight { Weight::from_parts(50_000_000, 4000).saturating_add(Weight::from_parts(1_000, 0).saturating_mul(b.into())).saturating_add(RocksDbWeight::get().reads_writes(3, 3)) }
-	fn post_message(m: u32, ) -> Weight { Weight::from_parts(50_000_000, 4000).saturating_add(Weight::from_parts(1_000, 0).saturating_mul(m.into())).saturating_add(RocksDbWeight::get().reads_writes(3, 4)) }
-	fn delete_message() -> Weight { Weight::from_parts(40_000_000, 4000).saturating_add(RocksDbWeight::get().reads_writes(3, 4)) }
-	fn close_part(n: u32, ) -> Weight { Weight::from_parts(50_000_000, 4000).saturating_add(Weight::from_parts(20_000_000, 3000).saturating_mul(n.into())).saturating_add(RocksDbWeight::get().reads_writes(4, 5)).saturating_add(RocksDbWeight::get().writes(1).saturating_mul(n.into())) }
+	fn add_member(l: u32, ) -> Weight {
+		Weight::from_parts(200_943_958, 6196)
+			.saturating_add(Weight::from_parts(1_638, 0).saturating_mul(l.into()))
+			.saturating_add(ParityDbWeight::get().reads(6_u64))
+			.saturating_add(ParityDbWeight::get().writes(7_u64))
+	}
+	fn create_part(b: u32, ) -> Weight {
+		Weight::from_parts(69_360_514, 7667)
+			.saturating_add(Weight::from_parts(684, 0).saturating_mul(b.into()))
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
+			.saturating_add(ParityDbWeight::get().writes(4_u64))
+	}
+	fn set_part_blob(b: u32, ) -> Weight {
+		Weight::from_parts(68_299_366, 7667)
+			.saturating_add(Weight::from_parts(2_159, 0).saturating_mul(b.into()))
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
+			.saturating_add(ParityDbWeight::get().writes(3_u64))
+	}
+	fn post_message(m: u32, ) -> Weight {
+		Weight::from_parts(80_394_952, 7667)
+			.saturating_add(Weight::from_parts(622, 0).saturating_mul(m.into()))
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
+			.saturating_add(ParityDbWeight::get().writes(4_u64))
+	}
+	fn delete_message() -> Weight {
+		Weight::from_parts(77_990_000, 7667)
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
+			.saturating_add(ParityDbWeight::get().writes(4_u64))
+	}
+	fn close_part(n: u32, ) -> Weight {
+		Weight::from_parts(21_177_495, 7667)
+			.saturating_add(Weight::from_parts(8_569_110, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
+			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
+			.saturating_add(ParityDbWeight::get().writes(4_u64))
+			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 6653).saturating_mul(n.into()))
+	}
 }

@@ -1,11 +1,49 @@
-//! Weights for `pallet_connector`: replaced wholesale by `scripts/benchmark-weights.sh`.
+// This file is part of SealChat.
+// SPDX-License-Identifier: Apache-2.0
 
+
+//! Weights for `pallet_connector`, generated from its benchmarks.
+//!
+//! THIS FILE WAS AUTO-GENERATED USING THE SUBSTRATE BENCHMARK CLI VERSION 64.0.0
+//! DATE: 2026-11-22, STEPS: `50`, REPEAT: `20`, LOW RANGE: `[]`, HIGH RANGE: `[]`
+//! WORST CASE MAP SIZE: `1000000`
+//! HOSTNAME: `vm`, CPU: `Intel(R) Xeon(R) Processor`
+//! WASM-EXECUTION: `Compiled`, CHAIN: `Some("dev")`, DB CACHE: 1024
+//!
+//! Regenerate with `scripts/benchmark-weights.sh`.
+
+// Executed Command:
+// /root/.cache/sealchat/target/release/sealchat-node
+// benchmark
+// pallet
+// --chain
+// dev
+// --pallet
+// pallet_connector
+// --extrinsic
+// *
+// --steps
+// 50
+// --repeat
+// 20
+// --wasm-execution
+// compiled
+// --heap-pages
+// 4096
+// --template
+// scripts/benchmark/weight-template.hbs
+// --header
+// scripts/benchmark/HEADER
+// --output
+// pallets/connector/src/weights.rs
+
+#![cfg_attr(rustfmt, rustfmt_skip)]
 #![allow(unused_parens)]
 #![allow(unused_imports)]
 #![allow(missing_docs)]
 
+use frame_support::{traits::Get, weights::{Weight, constants::ParityDbWeight}};
 use core::marker::PhantomData;
-use frame_support::{traits::Get, weights::{constants::RocksDbWeight, Weight}};
 
 /// Weight functions needed for `pallet_connector`.
 pub trait WeightInfo {
@@ -17,11 +55,170 @@ pub trait WeightInfo {
 	fn prune_records(n: u32, ) -> Weight;
 }
 
+/// Weights for `pallet_connector` measured on the reference machine, with the runtime's
+/// database weights.
+pub struct SubstrateWeight<T>(PhantomData<T>);
+impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
+	/// Storage: `Connector::Keys` (r:1 w:1)
+	/// Proof: `Connector::Keys` (`max_values`: None, `max_size`: Some(641), added: 3116, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	fn register_key() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `795`
+		//  Estimated: `4106`
+		// Minimum execution time: 69_178_000 picoseconds.
+		Weight::from_parts(74_355_000, 4106)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
+	}
+	/// Storage: `Connector::Keys` (r:1 w:1)
+	/// Proof: `Connector::Keys` (`max_values`: None, `max_size`: Some(641), added: 3116, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	fn clear_keys() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `831`
+		//  Estimated: `4106`
+		// Minimum execution time: 55_978_000 picoseconds.
+		Weight::from_parts(61_452_000, 4106)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
+	}
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Storage: `Connector::NextRecordId` (r:1 w:1)
+	/// Proof: `Connector::NextRecordId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Connector::TaggedRecords` (r:0 w:1)
+	/// Proof: `Connector::TaggedRecords` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `Connector::Records` (r:0 w:1)
+	/// Proof: `Connector::Records` (`max_values`: None, `max_size`: Some(1127), added: 3602, mode: `MaxEncodedLen`)
+	/// The range of component `l` is `[1, 1024]`.
+	fn post_record(l: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `107`
+		//  Estimated: `3604`
+		// Minimum execution time: 65_887_000 picoseconds.
+		Weight::from_parts(70_894_849, 3604)
+			// Standard Error: 27
+			.saturating_add(Weight::from_parts(824, 0).saturating_mul(l.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
+	}
+	/// Storage: `Chat::NextChatId` (r:1 w:1)
+	/// Proof: `Chat::NextChatId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:2 w:2)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Storage: `Connector::CreatedChats` (r:1 w:1)
+	/// Proof: `Connector::CreatedChats` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
+	/// Storage: `Chat::Chats` (r:0 w:1)
+	/// Proof: `Chat::Chats` (`max_values`: None, `max_size`: Some(330), added: 2805, mode: `MaxEncodedLen`)
+	fn create_chat() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `113`
+		//  Estimated: `6196`
+		// Minimum execution time: 113_137_000 picoseconds.
+		Weight::from_parts(121_483_000, 6196)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
+	}
+	/// Storage: `Connector::CreatedChats` (r:1 w:0)
+	/// Proof: `Connector::CreatedChats` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Storage: `Connector::NextRecordId` (r:1 w:1)
+	/// Proof: `Connector::NextRecordId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Connector::TaggedRecords` (r:0 w:1)
+	/// Proof: `Connector::TaggedRecords` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `Connector::Records` (r:0 w:1)
+	/// Proof: `Connector::Records` (`max_values`: None, `max_size`: Some(1127), added: 3602, mode: `MaxEncodedLen`)
+	/// The range of component `l` is `[1, 1024]`.
+	fn add_member(l: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `157`
+		//  Estimated: `3604`
+		// Minimum execution time: 69_835_000 picoseconds.
+		Weight::from_parts(75_115_125, 3604)
+			// Standard Error: 35
+			.saturating_add(Weight::from_parts(722, 0).saturating_mul(l.into()))
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
+	}
+	/// Storage: `Connector::NextRecordId` (r:1 w:0)
+	/// Proof: `Connector::NextRecordId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Connector::OldestRecordId` (r:1 w:1)
+	/// Proof: `Connector::OldestRecordId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Connector::Records` (r:1001 w:1000)
+	/// Proof: `Connector::Records` (`max_values`: None, `max_size`: Some(1127), added: 3602, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Storage: `Connector::TaggedRecords` (r:0 w:1000)
+	/// Proof: `Connector::TaggedRecords` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[0, 1000]`.
+	fn prune_records(n: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `1370 + n * (1134 ±0)`
+		//  Estimated: `4592 + n * (3602 ±0)`
+		// Minimum execution time: 9_906_000 picoseconds.
+		Weight::from_parts(10_710_000, 4592)
+			// Standard Error: 29_452
+			.saturating_add(Weight::from_parts(45_629_736, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
+			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 3602).saturating_mul(n.into()))
+	}
+}
+
+/// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
-	fn register_key() -> Weight { Weight::from_parts(50_000_000, 4000).saturating_add(RocksDbWeight::get().reads_writes(2, 2)) }
-	fn clear_keys() -> Weight { Weight::from_parts(40_000_000, 4000).saturating_add(RocksDbWeight::get().reads_writes(2, 2)) }
-	fn post_record(l: u32, ) -> Weight { Weight::from_parts(60_000_000, 4000).saturating_add(Weight::from_parts(1_000, 0).saturating_mul(l.into())).saturating_add(RocksDbWeight::get().reads_writes(3, 4)) }
-	fn create_chat() -> Weight { Weight::from_parts(60_000_000, 4000).saturating_add(RocksDbWeight::get().reads_writes(3, 3)) }
-	fn add_member(l: u32, ) -> Weight { Weight::from_parts(60_000_000, 4000).saturating_add(Weight::from_parts(1_000, 0).saturating_mul(l.into())).saturating_add(RocksDbWeight::get().reads_writes(4, 4)) }
-	fn prune_records(n: u32, ) -> Weight { Weight::from_parts(10_000_000, 4000).saturating_add(Weight::from_parts(40_000_000, 3000).saturating_mul(n.into())).saturating_add(RocksDbWeight::get().reads(2)).saturating_add(RocksDbWeight::get().reads_writes(2, 3).saturating_mul(n.into())) }
+	fn register_key() -> Weight {
+		Weight::from_parts(74_355_000, 4106)
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
+			.saturating_add(ParityDbWeight::get().writes(3_u64))
+	}
+	fn clear_keys() -> Weight {
+		Weight::from_parts(61_452_000, 4106)
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
+			.saturating_add(ParityDbWeight::get().writes(3_u64))
+	}
+	fn post_record(l: u32, ) -> Weight {
+		Weight::from_parts(70_894_849, 3604)
+			.saturating_add(Weight::from_parts(824, 0).saturating_mul(l.into()))
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
+	}
+	fn create_chat() -> Weight {
+		Weight::from_parts(121_483_000, 6196)
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
+			.saturating_add(ParityDbWeight::get().writes(6_u64))
+	}
+	fn add_member(l: u32, ) -> Weight {
+		Weight::from_parts(75_115_125, 3604)
+			.saturating_add(Weight::from_parts(722, 0).saturating_mul(l.into()))
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
+	}
+	fn prune_records(n: u32, ) -> Weight {
+		Weight::from_parts(10_710_000, 4592)
+			.saturating_add(Weight::from_parts(45_629_736, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
+			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
+			.saturating_add(ParityDbWeight::get().writes(3_u64))
+			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 3602).saturating_mul(n.into()))
+	}
 }
