@@ -6,7 +6,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$SEALCHAT_ROOT"
 
-dups="$(cargo tree --locked --workspace -d -e normal,build --prefix none --format '{p}' 2>/dev/null |
+dups="$(cargo tree --locked --workspace -d --prefix none --format '{p}' 2>/dev/null |
 	awk '{print $1, $2}' | sort -u |
 	grep -E '^(sp-|sc-|frame-|pallet-|substrate-|jsonrpsee)' |
 	awk '{n[$1]++; v[$1]=v[$1] " " $2} END {for (k in n) if (n[k] > 1) print k ":" v[k]}' || true)"

@@ -161,7 +161,7 @@ impl pallet_connector::Config for Runtime {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Chats = Chat;
 	type AddMemberOrigin = pallet_chat::EnsureChat<Runtime>;
-	/// A sealed invitation is about 300 bytes (docs/CHAIN.md); 1 KiB leaves room for
+	/// A sealed pair invitation is about 250 bytes (docs/CHAIN.md); 1 KiB leaves room for
 	/// group invitations that carry the parts of many members.
 	type MaxRecordLen = ConstU32<1024>;
 	type MaxKeyHistory = ConstU32<16>;

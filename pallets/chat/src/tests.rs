@@ -363,6 +363,20 @@ mod parts {
 	}
 
 	#[test]
+	fn a_part_that_used_every_sequence_number_is_full() {
+		build_and_execute(|| {
+			assert_ok!(Chat::create_part(RuntimeOrigin::signed(alice()), PART, vec![]));
+			Parts::<Test>::mutate(PART, |p| p.as_mut().unwrap().next_seq = Seq::MAX - 1);
+			assert_ok!(Chat::post_message(RuntimeOrigin::signed(alice()), PART, vec![1]));
+			System::assert_last_event(Event::MessagePosted { part: PART, seq: Seq::MAX - 1 }.into());
+			assert_noop!(
+				Chat::post_message(RuntimeOrigin::signed(alice()), PART, vec![2]),
+				Error::<Test>::PartFull
+			);
+		});
+	}
+
+	#[test]
 	fn deleting_a_message_releases_its_deposit_and_keeps_sequence_numbers() {
 		build_and_execute(|| {
 			assert_ok!(Chat::create_part(RuntimeOrigin::signed(alice()), PART, vec![]));

@@ -332,6 +332,19 @@ mod chats {
 	}
 
 	#[test]
+	fn a_chat_id_is_registered_once() {
+		build_and_execute(|| {
+			assert_ok!(Connector::create_chat(RuntimeOrigin::signed(ALICE), 7));
+			// A chat pallet that handed out the same id twice is refused.
+			mock_chat::NextChat::<Test>::put(0);
+			assert_noop!(
+				Connector::create_chat(RuntimeOrigin::signed(ALICE), 7),
+				Error::<Test>::ChatExists
+			);
+		});
+	}
+
+	#[test]
 	fn create_chat_errors() {
 		build_and_execute(|| {
 			assert_noop!(
