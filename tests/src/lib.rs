@@ -177,10 +177,8 @@ impl Node {
 			}
 			match WsClientBuilder::default().build(self.ws_url()).await {
 				Ok(client) => return Rpc { client, name: self.name.clone() },
-				Err(e) if Instant::now() < deadline => {
-					let _ = e;
-					tokio::time::sleep(Duration::from_millis(200)).await;
-				},
+				// Not listening yet: the node is still opening its database.
+				Err(_) if Instant::now() < deadline => tokio::time::sleep(Duration::from_millis(200)).await,
 				Err(e) => panic!("{}: RPC server not reachable: {e}\n{}", self.name, self.log_tail(40)),
 			}
 		}
