@@ -251,6 +251,22 @@ impl Drop for Node {
 
 pub mod tx;
 
+/// `0x`-prefixed lowercase hex, as JSON-RPC carries byte strings.
+pub fn hex(bytes: &[u8]) -> String {
+	let mut s = String::with_capacity(2 + bytes.len() * 2);
+	s.push_str("0x");
+	for b in bytes {
+		s.push_str(&format!("{b:02x}"));
+	}
+	s
+}
+
+/// The bytes of `0x`-prefixed hex; panics on anything else (a test failure).
+pub fn unhex(s: &str) -> Vec<u8> {
+	let s = s.trim_start_matches("0x");
+	(0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex")).collect()
+}
+
 /// A JSON-RPC connection to one node.
 pub struct Rpc {
 	client: WsClient,

@@ -14,26 +14,12 @@ use sp_core::{crypto::Pair as _, sr25519, H256};
 use sp_runtime::{generic::Era, DispatchError};
 use std::time::Duration;
 
-use crate::Rpc;
+use crate::{hex, unhex, Rpc};
 
 type EventRecord = frame_system::EventRecord<RuntimeEvent, H256>;
 
-fn hex_decode(s: &str) -> Vec<u8> {
-	let s = s.trim_start_matches("0x");
-	(0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex")).collect()
-}
-
-fn hex_encode(bytes: &[u8]) -> String {
-	let mut s = String::with_capacity(2 + bytes.len() * 2);
-	s.push_str("0x");
-	for b in bytes {
-		s.push_str(&format!("{b:02x}"));
-	}
-	s
-}
-
 fn h256(v: &Value) -> H256 {
-	H256::from_slice(&hex_decode(v.as_str().expect("a hash")))
+	H256::from_slice(&unhex(v.as_str().expect("a hash")))
 }
 
 /// What happened to an extrinsic in the block that included it.
@@ -106,7 +92,7 @@ impl Rpc {
 			.client()
 			.subscribe(
 				"author_submitAndWatchExtrinsic",
-				rpc_params![hex_encode(extrinsic)],
+				rpc_params![hex(extrinsic)],
 				"author_unwatchExtrinsic",
 			)
 			.await
@@ -136,15 +122,15 @@ impl Rpc {
 			.as_array()
 			.expect("extrinsics")
 			.iter()
-			.position(|x| hex_decode(x.as_str().expect("hex")) == extrinsic)
+			.position(|x| unhex(x.as_str().expect("hex")) == extrinsic)
 			.expect("the finalized block contains the extrinsic") as u32;
 
 		let key = frame_support::storage::storage_prefix(b"System", b"Events");
 		let raw = self
-			.call("state_getStorage", rpc_params![hex_encode(&key), format!("{block:?}")])
+			.call("state_getStorage", rpc_params![hex(&key), format!("{block:?}")])
 			.await;
 		let records: Vec<EventRecord> =
-			Decode::decode(&mut &hex_decode(raw.as_str().expect("events"))[..]).expect("events decode");
+			Decode::decode(&mut &unhex(raw.as_str().expect("events"))[..]).expect("events decode");
 
 		let mut result = None;
 		let mut events = Vec::new();

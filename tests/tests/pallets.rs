@@ -6,18 +6,10 @@ use std::time::Duration;
 use jsonrpsee::rpc_params;
 use pallet_chat::{add_member_message, ChatParams};
 use sealchat_runtime::RuntimeCall;
-use sealchat_tests::{tx::Outcome, Node, Role, Rpc, TestDir};
+use sealchat_tests::{hex, tx::Outcome, Node, Role, Rpc, TestDir};
 use serde_json::Value;
 use sp_core::{ed25519, sr25519, Pair};
 use sp_keyring::Sr25519Keyring;
-
-fn hex(bytes: &[u8]) -> String {
-	let mut s = String::from("0x");
-	for b in bytes {
-		s.push_str(&format!("{b:02x}"));
-	}
-	s
-}
 
 fn ss58(pair: &sr25519::Pair) -> String {
 	sp_runtime::AccountId32::from(pair.public()).to_string()
