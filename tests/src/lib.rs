@@ -373,3 +373,6 @@ impl Rpc {
 		format!("/ip4/127.0.0.1/tcp/{p2p_port}/p2p/{}", peer_id.as_str().expect("a peer id"))
 	}
 }
+
+/// The metadata version the client's generated code is built from.
+pub const CLIENT_METADATA_VERSION: u32 = 16;

@@ -1,0 +1,389 @@
+//! The one connection to the user's own node: typed extrinsics through subxt (generated
+//! from `client/metadata/sealchat.scale`) and the chain's own `connector_*` / `chat_*`
+//! JSON-RPC methods through the same jsonrpsee connection.
+//!
+//! Reads are made at the latest finalized block unless said otherwise: the client acts
+//! only on what cannot be reverted.
+
+use std::sync::Arc;
+
+use serde::{de::DeserializeOwned, Deserialize, Deserializer};
+use subxt::{
+	backend::LegacyBackend,
+	config::DefaultExtrinsicParamsBuilder,
+	error::{DispatchError, TransactionEventsError},
+	rpcs::{rpc_params, RpcClient},
+	transactions::Payload,
+	OnlineClient, PolkadotConfig,
+};
+
+use crate::{crypto::Identity, wire::PartId};
+
+/// The runtime's types and calls, generated from its metadata.
+#[subxt::subxt(runtime_metadata_path = "metadata/sealchat.scale")]
+pub mod api {}
+
+// The macro does not track the file; this makes a changed file rebuild the crate.
+const _: &[u8] = include_bytes!("../metadata/sealchat.scale");
+
+/// Failures talking to the node.
+#[derive(Debug, thiserror::Error)]
+pub enum ChainError {
+	#[error("cannot reach the node at {url} ({reason}); is it running? (--node to choose another)")]
+	Unreachable { url: String, reason: String },
+	#[error("the account cannot pay the fee or deposit (insufficient balance)")]
+	InsufficientBalance,
+	#[error("the chain refused the transaction: {pallet}::{error}")]
+	Dispatch { pallet: String, error: String },
+	#[error("the chain refused the transaction: {0}")]
+	Refused(String),
+	#[error("the node's runtime does not match this client: {0}")]
+	Incompatible(String),
+	#[error("node request failed: {0}")]
+	Rpc(String),
+}
+
+impl ChainError {
+	/// Whether this is the module error `pallet::error`.
+	pub fn is(&self, pallet: &str, error: &str) -> bool {
+		matches!(self, ChainError::Dispatch { pallet: p, error: e } if p == pallet && e == error)
+	}
+}
+
+type Result<T> = std::result::Result<T, ChainError>;
+
+fn rpc_error(e: impl std::fmt::Display) -> ChainError {
+	ChainError::Rpc(e.to_string())
+}
+
+/// A block: number and hash.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BlockRef {
+	pub number: u32,
+	pub hash: [u8; 32],
+}
+
+impl BlockRef {
+	fn hash_hex(&self) -> String {
+		format!("0x{}", hex::encode(self.hash))
+	}
+}
+
+fn de_hex<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Vec<u8>, D::Error> {
+	let s = String::deserialize(d)?;
+	hex::decode(s.trim_start_matches("0x")).map_err(serde::de::Error::custom)
+}
+
+fn de_hex32<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<[u8; 32], D::Error> {
+	de_hex(d)?.try_into().map_err(|_| serde::de::Error::custom("expected 32 bytes"))
+}
+
+fn de_opt_hex32<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<[u8; 32]>, D::Error> {
+	#[derive(Deserialize)]
+	struct W(#[serde(deserialize_with = "de_hex32")] [u8; 32]);
+	Ok(Option::<W>::deserialize(d)?.map(|w| w.0))
+}
+
+fn de_account<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<[u8; 32], D::Error> {
+	let s = String::deserialize(d)?;
+	crate::parse_address(&s).map_err(serde::de::Error::custom)
+}
+
+/// One connector record.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Record {
+	pub id: u64,
+	pub block: u32,
+	#[serde(deserialize_with = "de_opt_hex32")]
+	pub tag: Option<[u8; 32]>,
+	#[serde(deserialize_with = "de_hex")]
+	pub payload: Vec<u8>,
+}
+
+/// A page of connector records.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordsPage {
+	pub records: Vec<Record>,
+	pub next_id: u64,
+	pub oldest_id: u64,
+}
+
+/// One registered encryption key.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyEntry {
+	#[serde(deserialize_with = "de_hex32")]
+	pub key: [u8; 32],
+	pub since: u32,
+}
+
+/// A chat actor's public state.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChatState {
+	#[serde(deserialize_with = "de_hex32")]
+	pub membership_key: [u8; 32],
+	pub nonce: u64,
+}
+
+/// A part's public state.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PartState {
+	#[serde(deserialize_with = "de_account")]
+	pub owner: [u8; 32],
+	pub next_seq: u32,
+	pub messages: u32,
+	#[serde(deserialize_with = "de_hex")]
+	pub blob: Vec<u8>,
+}
+
+/// One stored message.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoredMessage {
+	pub seq: u32,
+	pub block: u32,
+	#[serde(deserialize_with = "de_hex")]
+	pub ciphertext: Vec<u8>,
+}
+
+/// A page of a part's messages.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MessagesPage {
+	pub messages: Vec<StoredMessage>,
+	pub next_seq: u32,
+}
+
+#[derive(Deserialize)]
+struct Header {
+	number: String,
+}
+
+#[derive(Deserialize)]
+struct H32(#[serde(deserialize_with = "de_hex32")] [u8; 32]);
+
+/// The events of an included extrinsic.
+pub type Events = subxt::extrinsics::ExtrinsicEvents<PolkadotConfig>;
+
+/// A finalized extrinsic: where it landed and what it emitted.
+pub struct Included {
+	pub block: u32,
+	pub events: Events,
+}
+
+/// The connection to the node.
+#[derive(Clone)]
+pub struct Chain {
+	url: String,
+	rpc: RpcClient,
+	api: OnlineClient<PolkadotConfig>,
+}
+
+fn hex32(bytes: &[u8; 32]) -> String {
+	format!("0x{}", hex::encode(bytes))
+}
+
+impl Chain {
+	/// Connects to the node at `url` (`ws://` or `wss://`).
+	pub async fn connect(url: &str) -> Result<Self> {
+		let unreachable = |e: &dyn std::fmt::Display| ChainError::Unreachable {
+			url: url.to_string(),
+			reason: e.to_string(),
+		};
+		let ws = jsonrpsee::ws_client::WsClientBuilder::default()
+			.max_buffer_capacity_per_subscription(4096)
+			.max_response_size(64 * 1024 * 1024)
+			.connection_timeout(std::time::Duration::from_secs(10))
+			.build(url)
+			.await
+			.map_err(|e| unreachable(&e))?;
+		let rpc = RpcClient::new(ws);
+		let backend = LegacyBackend::builder().build(rpc.clone());
+		let api = OnlineClient::<PolkadotConfig>::from_backend(Arc::new(backend))
+			.await
+			.map_err(|e| unreachable(&e))?;
+		Ok(Self { url: url.to_string(), rpc, api })
+	}
+
+	/// The node's address.
+	pub fn url(&self) -> &str {
+		&self.url
+	}
+
+	async fn request<T: DeserializeOwned>(&self, method: &str, params: subxt::rpcs::client::RpcParams) -> Result<T> {
+		self.rpc.request(method, params).await.map_err(|e| match e {
+			subxt::rpcs::Error::Client(inner) => ChainError::Unreachable { url: self.url.clone(), reason: inner.to_string() },
+			e => rpc_error(e),
+		})
+	}
+
+	/// The latest finalized block.
+	pub async fn finalized(&self) -> Result<BlockRef> {
+		let hash: H32 = self.request("chain_getFinalizedHead", rpc_params![]).await?;
+		let header: Header = self.request("chain_getHeader", rpc_params![hex32(&hash.0)]).await?;
+		let number = u32::from_str_radix(header.number.trim_start_matches("0x"), 16).map_err(rpc_error)?;
+		Ok(BlockRef { number, hash: hash.0 })
+	}
+
+	/// Connector records from `from` on, at `at`.
+	pub async fn records(&self, from: u64, max: u32, at: &BlockRef) -> Result<RecordsPage> {
+		self.request("connector_records", rpc_params![from, max, at.hash_hex()]).await
+	}
+
+	/// Connector records carrying `tag`, at `at`.
+	pub async fn records_by_tag(&self, tag: &[u8; 32], at: &BlockRef) -> Result<Vec<Record>> {
+		self.request("connector_recordsByTag", rpc_params![hex32(tag), at.hash_hex()]).await
+	}
+
+	/// An account's registered encryption keys, oldest first (at the best block: used
+	/// before sending to someone, where a key registered a moment ago should count).
+	pub async fn encryption_keys(&self, account: &[u8; 32]) -> Result<Vec<KeyEntry>> {
+		self.request("connector_encryptionKeys", rpc_params![crate::address(account)]).await
+	}
+
+	/// A chat's public state; `at` `None` reads the best block.
+	pub async fn chat(&self, chat: u64, at: Option<&BlockRef>) -> Result<Option<ChatState>> {
+		self.request("chat_chat", rpc_params![chat, at.map(|b| b.hash_hex())]).await
+	}
+
+	/// A part's public state; `at` `None` reads the best block.
+	pub async fn part(&self, part: &PartId, at: Option<&BlockRef>) -> Result<Option<PartState>> {
+		self.request("chat_part", rpc_params![hex32(part), at.map(|b| b.hash_hex())]).await
+	}
+
+	/// Messages of `part` from `from` on, at `at`.
+	pub async fn messages(&self, part: &PartId, from: u32, max: u32, at: &BlockRef) -> Result<MessagesPage> {
+		self.request("chat_messages", rpc_params![hex32(part), from, max, at.hash_hex()]).await
+	}
+
+	/// Every part `account` owns, at `at`.
+	pub async fn parts_of(&self, account: &[u8; 32], at: &BlockRef) -> Result<Vec<PartId>> {
+		let mut all = Vec::new();
+		let mut after: Option<String> = None;
+		loop {
+			let page: Vec<H32> = self
+				.request("chat_partsOf", rpc_params![crate::address(account), after.clone(), at.hash_hex()])
+				.await?;
+			let Some(last) = page.last() else { break };
+			after = Some(hex32(&last.0));
+			all.extend(page.into_iter().map(|p| p.0));
+		}
+		Ok(all)
+	}
+
+	/// The next nonce of `account`, counting its transactions in the pool.
+	async fn next_nonce(&self, account: &[u8; 32]) -> Result<u64> {
+		self.request("system_accountNextIndex", rpc_params![crate::address(account)]).await
+	}
+
+	/// Signs `call`, submits it and waits until it is finalized. A dispatch error is
+	/// returned as [`ChainError::Dispatch`].
+	pub async fn submit<Call: Payload>(&self, signer: &Identity, call: &Call) -> Result<Included> {
+		let mut batch = self.batch(signer).await?;
+		batch.push(call).await?;
+		batch.finish().await.pop().expect("one call, one result; qed")
+	}
+
+	/// Starts a batch of extrinsics by `signer`, submitted back to back with consecutive
+	/// nonces (so they are included in order) and awaited together.
+	pub async fn batch<'a>(&'a self, signer: &'a Identity) -> Result<Batch<'a>> {
+		let nonce = self.next_nonce(&signer.account()).await?;
+		let tx = self.api.tx().await.map_err(rpc_error)?;
+		Ok(Batch { signer, nonce, tx, pending: Vec::new() })
+	}
+	/// Follows finalized blocks.
+	pub async fn finalized_blocks(&self) -> Result<impl futures::Stream<Item = Result<BlockRef>>> {
+		use futures::StreamExt;
+		let blocks = self.api.stream_blocks().await.map_err(rpc_error)?;
+		Ok(blocks.map(|b| {
+			let b = b.map_err(rpc_error)?;
+			Ok(BlockRef { number: b.number() as u32, hash: b.hash().0 })
+		}))
+	}
+}
+
+type AtBlock = subxt::client::OnlineClientAtBlockImpl<PolkadotConfig>;
+
+/// Extrinsics submitted together; see [`Chain::batch`].
+pub struct Batch<'a> {
+	signer: &'a Identity,
+	nonce: u64,
+	tx: subxt::transactions::TransactionsClient<PolkadotConfig, AtBlock>,
+	pending: Vec<subxt::transactions::TransactionProgress<PolkadotConfig, AtBlock>>,
+}
+
+impl Batch<'_> {
+	/// Signs and submits `call`. A refusal by the pool (bad fee payer, invalid) is returned
+	/// here; what happens on chain is returned by [`Batch::finish`].
+	pub async fn push<Call: Payload>(&mut self, call: &Call) -> Result<()> {
+		let params = DefaultExtrinsicParamsBuilder::<PolkadotConfig>::new().nonce(self.nonce).mortal(64).build();
+		let progress = self
+			.tx
+			.sign_and_submit_then_watch(call, self.signer, params)
+			.await
+			.map_err(|e| submission_error(&e.to_string()))?;
+		self.pending.push(progress);
+		self.nonce += 1;
+		Ok(())
+	}
+
+	/// Waits until every submitted extrinsic is finalized; one result each, in order.
+	pub async fn finish(self) -> Vec<Result<Included>> {
+		let mut results = Vec::with_capacity(self.pending.len());
+		for progress in self.pending {
+			results.push(finalize(progress).await);
+		}
+		results
+	}
+}
+
+async fn finalize(progress: subxt::transactions::TransactionProgress<PolkadotConfig, AtBlock>) -> Result<Included> {
+	let in_block = progress.wait_for_finalized().await.map_err(|e| submission_error(&e.to_string()))?;
+	let block = in_block.at().await.map_err(rpc_error)?.block_number() as u32;
+	match in_block.wait_for_success().await {
+		Ok(events) => Ok(Included { block, events }),
+		Err(TransactionEventsError::ExtrinsicFailed(DispatchError::Module(m))) => {
+			let details = m.details().map_err(rpc_error)?;
+			let (pallet, error) = (details.pallet.name().to_string(), details.variant.name.clone());
+			if error == "InsufficientBalance" || (pallet == "Balances" && error.contains("Funds")) {
+				return Err(ChainError::InsufficientBalance);
+			}
+			Err(ChainError::Dispatch { pallet, error })
+		},
+		Err(TransactionEventsError::ExtrinsicFailed(e)) => {
+			let text = e.to_string();
+			if text.contains("Funds") {
+				return Err(ChainError::InsufficientBalance);
+			}
+			Err(ChainError::Refused(text))
+		},
+		Err(e) => Err(rpc_error(e)),
+	}
+}
+
+/// Classifies a refusal by the pool or the signer.
+fn submission_error(text: &str) -> ChainError {
+	if text.contains("Inability to pay") || text.contains("1010") && text.contains("pay") {
+		ChainError::InsufficientBalance
+	} else if text.contains("IncompatibleCodegen") || text.contains("incompatible") {
+		ChainError::Incompatible(text.to_string())
+	} else if text.contains("connection") || text.contains("Connection") || text.contains("restart") {
+		ChainError::Rpc(text.to_string())
+	} else {
+		ChainError::Refused(text.to_string())
+	}
+}
+
+impl subxt::transactions::Signer<PolkadotConfig> for Identity {
+	fn account_id(&self) -> subxt::utils::AccountId32 {
+		subxt::utils::AccountId32(self.account())
+	}
+
+	fn sign(&self, payload: &[u8]) -> subxt::utils::MultiSignature {
+		subxt::utils::MultiSignature::Sr25519(Identity::sign(self, payload))
+	}
+}

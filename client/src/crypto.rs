@@ -1,0 +1,381 @@
+//! All of the client's cryptography, and the only module that touches libsodium or the
+//! account's signing key.
+//!
+//! - Account: sr25519 from a recovery phrase or secret URI (Substrate's standard
+//!   derivation, so the phrase works in any Substrate wallet).
+//! - Encryption key: X25519, derived deterministically from the account's secret.
+//! - Invitations: libsodium sealed boxes (`crypto_box_seal`) to the recipient's X25519 key.
+//! - Everything under a chat key: XChaCha20-Poly1305 (IETF) with a random 24-byte nonce
+//!   and the context (part id, sequence number, tag) as associated data.
+//! - Membership proofs: Ed25519 with a key derived from the chat key.
+//! - Local key file: Argon2id + XChaCha20-Poly1305.
+//!
+//! docs/PROTOCOL.md gives every derivation byte for byte.
+
+use libsodium_rs::{
+	crypto_aead::xchacha20poly1305 as aead, crypto_box, crypto_generichash, crypto_pwhash::argon2id,
+	crypto_sign, random,
+};
+use sp_core::{crypto::Pair as _, sr25519};
+use zeroize::{Zeroize, Zeroizing};
+
+/// A 32-byte account id (the sr25519 public key).
+pub type AccountBytes = [u8; 32];
+
+/// Bytes added by a sealed box: ephemeral public key and authentication tag.
+pub const SEAL_OVERHEAD: usize = crypto_box::SEALBYTES;
+/// Bytes added by [`ChatKey::encrypt`]: nonce and authentication tag.
+pub const AEAD_OVERHEAD: usize = aead::NPUBBYTES + aead::ABYTES;
+
+/// Domain of the encryption-key derivation.
+pub const ENCRYPTION_KEY_CONTEXT: &[u8] = b"sealchat/v1/encryption-key";
+/// Domain of the AEAD subkey of a chat key.
+pub const CHAT_AEAD_CONTEXT: &[u8] = b"sealchat/v1/chat-aead";
+/// Domain of the membership signing key of a chat key.
+pub const CHAT_MEMBERSHIP_CONTEXT: &[u8] = b"sealchat/v1/membership";
+/// Domain of a chat's rendezvous tags.
+pub const CHAT_TAG_CONTEXT: &[u8] = b"sealchat/v1/tag";
+
+/// What can go wrong in this module.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum CryptoError {
+	/// The recovery phrase or secret URI does not parse.
+	#[error("invalid recovery phrase or secret URI")]
+	InvalidSecret,
+	/// Decryption failed: wrong key, wrong context or tampered data.
+	#[error("decryption failed")]
+	Decrypt,
+	/// The passphrase does not open the key file.
+	#[error("wrong passphrase")]
+	WrongPassphrase,
+	/// libsodium refused an operation (out of memory, malformed key).
+	#[error("cryptographic operation failed: {0}")]
+	Sodium(String),
+}
+
+fn sodium(e: libsodium_rs::SodiumError) -> CryptoError {
+	CryptoError::Sodium(e.to_string())
+}
+
+/// BLAKE2b-256 of `parts` concatenated, keyed with `key` when given.
+fn blake2b_256(key: Option<&[u8]>, parts: &[&[u8]]) -> [u8; 32] {
+	let mut state = crypto_generichash::blake2b::State::new(key, 32)
+		.expect("32-byte output and a 32-byte key are valid BLAKE2b parameters; qed");
+	for part in parts {
+		state.update(part);
+	}
+	state.finalize().try_into().expect("output length is 32; qed")
+}
+
+/// BLAKE2b-256, unkeyed (the runtime's `blake2_256`).
+pub fn hash(data: &[u8]) -> [u8; 32] {
+	blake2b_256(None, &[data])
+}
+
+/// 32 random bytes (part ids, chat keys).
+pub fn random_32() -> [u8; 32] {
+	let mut out = [0u8; 32];
+	random::fill_bytes(&mut out);
+	out
+}
+
+/// A new 12-word English BIP-39 recovery phrase.
+pub fn generate_phrase() -> Zeroizing<String> {
+	let (_, phrase, _) = sr25519::Pair::generate_with_phrase(None);
+	Zeroizing::new(phrase)
+}
+
+/// A user's keys: the sr25519 account and the X25519 encryption key.
+pub struct Identity {
+	account: sr25519::Pair,
+	encryption: crypto_box::KeyPair,
+}
+
+impl Identity {
+	/// Derives both keys from a recovery phrase or secret URI (`//Alice`,
+	/// `<phrase>//hard/soft`, `0x<seed>`).
+	pub fn from_suri(suri: &str) -> Result<Self, CryptoError> {
+		let account =
+			sr25519::Pair::from_string(suri.trim(), None).map_err(|_| CryptoError::InvalidSecret)?;
+		// The X25519 seed is BLAKE2b-256(domain ‖ sr25519 secret key (64 bytes)); the key pair
+		// is libsodium's crypto_box_seed_keypair of it.
+		let mut secret = Zeroizing::new(account.to_raw_vec());
+		let mut seed = blake2b_256(None, &[ENCRYPTION_KEY_CONTEXT, &secret]);
+		secret.zeroize();
+		let encryption = crypto_box::KeyPair::from_seed(&seed).map_err(sodium)?;
+		seed.zeroize();
+		Ok(Self { account, encryption })
+	}
+
+	/// The account id (sr25519 public key).
+	pub fn account(&self) -> AccountBytes {
+		self.account.public().0
+	}
+
+	/// The X25519 public key to register in the connector.
+	pub fn encryption_key(&self) -> [u8; 32] {
+		*self.encryption.public_key.as_bytes()
+	}
+
+	/// Signs `message` with the account key (sr25519, Substrate's signing context).
+	pub fn sign(&self, message: &[u8]) -> [u8; 64] {
+		self.account.sign(message).0
+	}
+
+	/// Opens a sealed box addressed to this identity; `None` when it is not for us.
+	pub fn open_sealed(&self, sealed: &[u8]) -> Option<Vec<u8>> {
+		crypto_box::open_sealed_box(
+			sealed,
+			&self.encryption.public_key,
+			&self.encryption.secret_key,
+		)
+		.ok()
+	}
+}
+
+/// Checks an sr25519 signature by `account` over `message`.
+pub fn verify_account_signature(account: &AccountBytes, message: &[u8], signature: &[u8; 64]) -> bool {
+	sr25519::Pair::verify(
+		&sr25519::Signature::from_raw(*signature),
+		message,
+		&sr25519::Public::from_raw(*account),
+	)
+}
+
+/// Seals `message` to the X25519 public key `recipient` (anonymous sender).
+pub fn seal(message: &[u8], recipient: &[u8; 32]) -> Result<Vec<u8>, CryptoError> {
+	crypto_box::seal_box(message, &crypto_box::PublicKey::from_bytes_exact(*recipient)).map_err(sodium)
+}
+
+/// A chat's symmetric key. Every chat secret is derived from it.
+#[derive(Clone, Zeroize)]
+#[zeroize(drop)]
+pub struct ChatKey([u8; 32]);
+
+impl core::fmt::Debug for ChatKey {
+	fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+		f.write_str("ChatKey(***)")
+	}
+}
+
+impl ChatKey {
+	/// A fresh random chat key.
+	pub fn generate() -> Self {
+		Self(random_32())
+	}
+
+	/// The key with these bytes.
+	pub fn from_bytes(bytes: [u8; 32]) -> Self {
+		Self(bytes)
+	}
+
+	/// The raw key, for sealing it to a member or storing it locally.
+	pub fn expose(&self) -> &[u8; 32] {
+		&self.0
+	}
+
+	fn subkey(&self, context: &[u8]) -> Zeroizing<[u8; 32]> {
+		Zeroizing::new(blake2b_256(Some(&self.0), &[context]))
+	}
+
+	fn aead_key(&self) -> aead::Key {
+		aead::Key::from(*self.subkey(CHAT_AEAD_CONTEXT))
+	}
+
+	/// Encrypts `plaintext` bound to `context`: returns nonce (24) ‖ ciphertext ‖ tag (16).
+	pub fn encrypt(&self, plaintext: &[u8], context: &[u8]) -> Result<Vec<u8>, CryptoError> {
+		self.encrypt_with_nonce(plaintext, context, aead::Nonce::generate().as_bytes())
+	}
+
+	/// [`Self::encrypt`] with a caller-chosen nonce: only for test vectors.
+	pub fn encrypt_with_nonce(
+		&self,
+		plaintext: &[u8],
+		context: &[u8],
+		nonce: &[u8; 24],
+	) -> Result<Vec<u8>, CryptoError> {
+		let nonce = aead::Nonce::from_bytes(*nonce);
+		let sealed = aead::encrypt(plaintext, Some(context), &nonce, &self.aead_key()).map_err(sodium)?;
+		let mut out = Vec::with_capacity(aead::NPUBBYTES + sealed.len());
+		out.extend_from_slice(nonce.as_bytes());
+		out.extend_from_slice(&sealed);
+		Ok(out)
+	}
+
+	/// Decrypts what [`Self::encrypt`] made with the same `context`.
+	pub fn decrypt(&self, data: &[u8], context: &[u8]) -> Result<Vec<u8>, CryptoError> {
+		if data.len() < AEAD_OVERHEAD {
+			return Err(CryptoError::Decrypt);
+		}
+		let (nonce, sealed) = data.split_at(aead::NPUBBYTES);
+		let nonce = aead::Nonce::try_from_slice(nonce).map_err(|_| CryptoError::Decrypt)?;
+		aead::decrypt(sealed, Some(context), &nonce, &self.aead_key()).map_err(|_| CryptoError::Decrypt)
+	}
+
+	/// The rendezvous tag of the response to the invitation the chat sent with `nonce`.
+	pub fn response_tag(&self, nonce: u64) -> [u8; 32] {
+		blake2b_256(Some(&self.0), &[CHAT_TAG_CONTEXT, &nonce.to_le_bytes()])
+	}
+
+	/// The Ed25519 key that proves membership to the chat actor.
+	pub fn membership_key(&self) -> MembershipKey {
+		let seed = self.subkey(CHAT_MEMBERSHIP_CONTEXT);
+		MembershipKey(
+			crypto_sign::KeyPair::from_seed(&*seed)
+				.expect("a 32-byte seed is a valid Ed25519 seed; qed"),
+		)
+	}
+}
+
+/// A chat's Ed25519 membership key.
+pub struct MembershipKey(crypto_sign::KeyPair);
+
+impl MembershipKey {
+	/// The verification key the chat actor stores.
+	pub fn public(&self) -> [u8; 32] {
+		*self.0.public_key.as_bytes()
+	}
+
+	/// Signs a membership proof.
+	pub fn sign(&self, message: &[u8]) -> [u8; 64] {
+		crypto_sign::sign_detached(message, &self.0.secret_key)
+			.expect("signing with a well-formed key does not fail; qed")
+	}
+}
+
+/// Checks an Ed25519 signature (what the chat actor checks).
+pub fn verify_membership(public: &[u8; 32], message: &[u8], signature: &[u8; 64]) -> bool {
+	crypto_sign::verify_detached(signature, message, &crypto_sign::PublicKey::from_bytes_exact(*public))
+}
+
+/// Key-file encryption parameters: Argon2id "interactive" limits.
+const PW_OPSLIMIT: u64 = argon2id::OPSLIMIT_INTERACTIVE;
+const PW_MEMLIMIT: usize = argon2id::MEMLIMIT_INTERACTIVE;
+const PW_CONTEXT: &[u8] = b"sealchat/v1/key-file";
+
+/// Encrypts `secret` under `passphrase`: salt (16) ‖ nonce (24) ‖ ciphertext ‖ tag (16).
+pub fn lock_with_passphrase(secret: &[u8], passphrase: &str) -> Result<Vec<u8>, CryptoError> {
+	let mut salt = [0u8; 16];
+	random::fill_bytes(&mut salt);
+	let key = passphrase_key(passphrase, &salt)?;
+	let nonce = aead::Nonce::generate();
+	let sealed = aead::encrypt(secret, Some(PW_CONTEXT), &nonce, &key).map_err(sodium)?;
+	let mut out = salt.to_vec();
+	out.extend_from_slice(nonce.as_bytes());
+	out.extend_from_slice(&sealed);
+	Ok(out)
+}
+
+/// Opens what [`lock_with_passphrase`] made.
+pub fn unlock_with_passphrase(locked: &[u8], passphrase: &str) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
+	if locked.len() < 16 + AEAD_OVERHEAD {
+		return Err(CryptoError::WrongPassphrase);
+	}
+	let (salt, rest) = locked.split_at(16);
+	let (nonce, sealed) = rest.split_at(aead::NPUBBYTES);
+	let key = passphrase_key(passphrase, salt)?;
+	let nonce = aead::Nonce::try_from_slice(nonce).map_err(|_| CryptoError::WrongPassphrase)?;
+	aead::decrypt(sealed, Some(PW_CONTEXT), &nonce, &key)
+		.map(Zeroizing::new)
+		.map_err(|_| CryptoError::WrongPassphrase)
+}
+
+fn passphrase_key(passphrase: &str, salt: &[u8]) -> Result<aead::Key, CryptoError> {
+	let mut raw = argon2id::pwhash(32, passphrase.as_bytes(), salt, PW_OPSLIMIT, PW_MEMLIMIT)
+		.map_err(sodium)?;
+	let key = aead::Key::from_bytes(&raw).map_err(sodium);
+	raw.zeroize();
+	key
+}
+
+/// Raw X25519 scalar multiplications, the limit of trial decryption: for benchmarks.
+pub fn x25519(secret: &[u8; 32], point: &[u8; 32]) -> Option<[u8; 32]> {
+	libsodium_rs::crypto_scalarmult::curve25519::scalarmult(secret, point).ok()
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn same_phrase_same_keys_and_dev_uris_work() {
+		let phrase = generate_phrase();
+		let a = Identity::from_suri(&phrase).unwrap();
+		let b = Identity::from_suri(&phrase).unwrap();
+		assert_eq!(a.account(), b.account());
+		assert_eq!(a.encryption_key(), b.encryption_key());
+		let alice = Identity::from_suri("//Alice").unwrap();
+		assert_eq!(alice.account(), sp_core::sr25519::Pair::from_string("//Alice", None).unwrap().public().0);
+		assert_ne!(alice.encryption_key(), a.encryption_key());
+		assert_eq!(Identity::from_suri("not a phrase").err(), Some(CryptoError::InvalidSecret));
+	}
+
+	#[test]
+	fn sealed_box_opens_only_for_its_recipient() {
+		let alice = Identity::from_suri("//Alice").unwrap();
+		let bob = Identity::from_suri("//Bob").unwrap();
+		let sealed = seal(b"hello", &bob.encryption_key()).unwrap();
+		assert_eq!(sealed.len(), 5 + SEAL_OVERHEAD);
+		assert_eq!(bob.open_sealed(&sealed).as_deref(), Some(&b"hello"[..]));
+		assert_eq!(alice.open_sealed(&sealed), None);
+		let mut tampered = sealed.clone();
+		tampered[40] ^= 1;
+		assert_eq!(bob.open_sealed(&tampered), None);
+		assert_eq!(bob.open_sealed(&sealed[..10]), None);
+	}
+
+	#[test]
+	fn aead_binds_key_and_context() {
+		let key = ChatKey::generate();
+		let data = key.encrypt(b"text", b"ctx-1").unwrap();
+		assert_eq!(data.len(), 4 + AEAD_OVERHEAD);
+		assert_eq!(key.decrypt(&data, b"ctx-1").unwrap(), b"text");
+		assert_eq!(key.decrypt(&data, b"ctx-2"), Err(CryptoError::Decrypt));
+		assert_eq!(ChatKey::generate().decrypt(&data, b"ctx-1"), Err(CryptoError::Decrypt));
+		let mut tampered = data.clone();
+		*tampered.last_mut().unwrap() ^= 1;
+		assert_eq!(key.decrypt(&tampered, b"ctx-1"), Err(CryptoError::Decrypt));
+		assert_eq!(key.decrypt(&data[..20], b"ctx-1"), Err(CryptoError::Decrypt));
+	}
+
+	#[test]
+	fn account_signatures_verify_only_for_signer_and_message() {
+		let alice = Identity::from_suri("//Alice").unwrap();
+		let bob = Identity::from_suri("//Bob").unwrap();
+		let sig = alice.sign(b"m");
+		assert!(verify_account_signature(&alice.account(), b"m", &sig));
+		assert!(!verify_account_signature(&bob.account(), b"m", &sig));
+		assert!(!verify_account_signature(&alice.account(), b"n", &sig));
+	}
+
+	#[test]
+	fn membership_proofs_verify_as_the_runtime_does() {
+		let key = ChatKey::generate();
+		let membership = key.membership_key();
+		let sig = membership.sign(b"proof");
+		assert!(verify_membership(&membership.public(), b"proof", &sig));
+		// The chat actor verifies with sp_io's ed25519, not libsodium.
+		assert!(sp_core::ed25519::Pair::verify(
+			&sp_core::ed25519::Signature::from_raw(sig),
+			b"proof",
+			&sp_core::ed25519::Public::from_raw(membership.public()),
+		));
+		assert_ne!(ChatKey::generate().membership_key().public(), membership.public());
+	}
+
+	#[test]
+	fn tags_differ_per_nonce_and_chat() {
+		let key = ChatKey::generate();
+		assert_eq!(key.response_tag(0), key.clone().response_tag(0));
+		assert_ne!(key.response_tag(0), key.response_tag(1));
+		assert_ne!(key.response_tag(0), ChatKey::generate().response_tag(0));
+	}
+
+	#[test]
+	fn passphrase_lock_round_trips_and_rejects_wrong_passphrase() {
+		let locked = lock_with_passphrase(b"secret phrase", "pw").unwrap();
+		assert_eq!(&*unlock_with_passphrase(&locked, "pw").unwrap(), b"secret phrase");
+		assert_eq!(unlock_with_passphrase(&locked, "px").err(), Some(CryptoError::WrongPassphrase));
+		assert_eq!(unlock_with_passphrase(&locked[..10], "pw").err(), Some(CryptoError::WrongPassphrase));
+	}
+}

@@ -1,0 +1,261 @@
+//! Where a profile lives on disk, and its key file.
+//!
+//! A profile is a directory (by default `$XDG_DATA_HOME/sealchat/<profile>`) holding
+//! `identity.json`, the recovery phrase (encrypted when a passphrase is given), and
+//! `state.sqlite`, the local database. Both are created readable only by the user.
+
+use std::{
+	fs,
+	io::Write,
+	path::{Path, PathBuf},
+};
+
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+use crate::crypto::{self, CryptoError, Identity};
+
+/// Errors about the profile's files.
+#[derive(Debug, thiserror::Error)]
+pub enum ProfileError {
+	#[error("no identity in {0}: run `sealchat register` (new account) or `sealchat login` (recovery phrase)")]
+	NoIdentity(PathBuf),
+	#[error("an identity already exists in {0}; use another --profile, or delete the profile to log in again")]
+	IdentityExists(PathBuf),
+	#[error("the key file is encrypted: give the passphrase (SEALCHAT_PASSPHRASE or the prompt)")]
+	PassphraseNeeded,
+	#[error("wrong passphrase")]
+	WrongPassphrase,
+	#[error("key file {0} is damaged: {1}")]
+	Damaged(PathBuf, String),
+	#[error(transparent)]
+	Crypto(#[from] CryptoError),
+	#[error("{0}: {1}")]
+	Io(PathBuf, std::io::Error),
+	#[error("no home directory to keep the profile in; use --data-dir")]
+	NoHome,
+}
+
+/// The directories of one profile.
+#[derive(Clone, Debug)]
+pub struct Profile {
+	dir: PathBuf,
+}
+
+const IDENTITY_FILE: &str = "identity.json";
+const STATE_FILE: &str = "state.sqlite";
+
+#[derive(Serialize, Deserialize)]
+struct KeyFile {
+	version: u8,
+	/// The account's SS58 address (public; lets `whoami` work without the passphrase).
+	account: String,
+	/// Argon2id + XChaCha20-Poly1305 of the secret when a passphrase was given.
+	encrypted: bool,
+	/// Hex of the secret URI / phrase, or of its encryption.
+	secret: String,
+}
+
+impl Profile {
+	/// `data_dir` when given, else `$XDG_DATA_HOME/sealchat/<name>`.
+	pub fn locate(data_dir: Option<PathBuf>, name: &str) -> Result<Self, ProfileError> {
+		let dir = match data_dir {
+			Some(dir) => dir,
+			None => directories::BaseDirs::new()
+				.ok_or(ProfileError::NoHome)?
+				.data_dir()
+				.join("sealchat")
+				.join(name),
+		};
+		Ok(Self { dir })
+	}
+
+	/// The profile directory.
+	pub fn dir(&self) -> &Path {
+		&self.dir
+	}
+
+	/// The local database file.
+	pub fn state_path(&self) -> PathBuf {
+		self.dir.join(STATE_FILE)
+	}
+
+	fn identity_path(&self) -> PathBuf {
+		self.dir.join(IDENTITY_FILE)
+	}
+
+	/// Whether the profile has an identity.
+	pub fn has_identity(&self) -> bool {
+		self.identity_path().exists()
+	}
+
+	/// The account address, read without unlocking the key file.
+	pub fn address(&self) -> Result<String, ProfileError> {
+		Ok(self.read_key_file()?.account)
+	}
+
+	/// Whether the key file is passphrase-protected.
+	pub fn is_encrypted(&self) -> Result<bool, ProfileError> {
+		Ok(self.read_key_file()?.encrypted)
+	}
+
+	fn read_key_file(&self) -> Result<KeyFile, ProfileError> {
+		let path = self.identity_path();
+		let text = match fs::read_to_string(&path) {
+			Ok(text) => text,
+			Err(e) if e.kind() == std::io::ErrorKind::NotFound =>
+				return Err(ProfileError::NoIdentity(self.dir.clone())),
+			Err(e) => return Err(ProfileError::Io(path, e)),
+		};
+		serde_json::from_str(&text).map_err(|e| ProfileError::Damaged(path, e.to_string()))
+	}
+
+	/// Saves `suri` as this profile's identity, encrypted when `passphrase` is given.
+	/// Refuses to overwrite an existing identity.
+	pub fn save_identity(&self, suri: &str, passphrase: Option<&str>) -> Result<Identity, ProfileError> {
+		let identity = Identity::from_suri(suri)?;
+		if self.has_identity() {
+			return Err(ProfileError::IdentityExists(self.dir.clone()));
+		}
+		create_private_dir(&self.dir).map_err(|e| ProfileError::Io(self.dir.clone(), e))?;
+		let (encrypted, secret) = match passphrase {
+			Some(p) => (true, hex::encode(crypto::lock_with_passphrase(suri.trim().as_bytes(), p)?)),
+			None => (false, hex::encode(suri.trim().as_bytes())),
+		};
+		let file = KeyFile {
+			version: 1,
+			account: crate::address(&identity.account()),
+			encrypted,
+			secret,
+		};
+		let text = Zeroizing::new(serde_json::to_string_pretty(&file).expect("plain struct; qed"));
+		let path = self.identity_path();
+		write_private(&path, text.as_bytes()).map_err(|e| ProfileError::Io(path, e))?;
+		Ok(identity)
+	}
+
+	/// Loads the identity; `passphrase` is asked for only when the file is encrypted.
+	pub fn load_identity(
+		&self,
+		passphrase: impl FnOnce() -> Option<Zeroizing<String>>,
+	) -> Result<Identity, ProfileError> {
+		let file = self.read_key_file()?;
+		let damaged = |what: &str| ProfileError::Damaged(self.identity_path(), what.into());
+		let raw = Zeroizing::new(hex::decode(&file.secret).map_err(|_| damaged("secret is not hex"))?);
+		let suri = if file.encrypted {
+			let passphrase = passphrase().ok_or(ProfileError::PassphraseNeeded)?;
+			crypto::unlock_with_passphrase(&raw, &passphrase).map_err(|e| match e {
+				CryptoError::WrongPassphrase => ProfileError::WrongPassphrase,
+				e => e.into(),
+			})?
+		} else {
+			raw
+		};
+		let suri = Zeroizing::new(String::from_utf8(suri.to_vec()).map_err(|_| damaged("secret is not text"))?);
+		Ok(Identity::from_suri(&suri)?)
+	}
+
+	/// The stored recovery phrase or URI (for `export-phrase`).
+	pub fn reveal_secret(
+		&self,
+		passphrase: impl FnOnce() -> Option<Zeroizing<String>>,
+	) -> Result<Zeroizing<String>, ProfileError> {
+		let file = self.read_key_file()?;
+		let raw = Zeroizing::new(
+			hex::decode(&file.secret)
+				.map_err(|_| ProfileError::Damaged(self.identity_path(), "secret is not hex".into()))?,
+		);
+		let raw = if file.encrypted {
+			let p = passphrase().ok_or(ProfileError::PassphraseNeeded)?;
+			crypto::unlock_with_passphrase(&raw, &p).map_err(|_| ProfileError::WrongPassphrase)?
+		} else {
+			raw
+		};
+		Ok(Zeroizing::new(String::from_utf8_lossy(&raw).into_owned()))
+	}
+}
+
+/// Creates `dir` (and parents), readable only by the user.
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+	fs::create_dir_all(dir)?;
+	restrict_dir(dir)
+}
+
+#[cfg(unix)]
+fn restrict_dir(dir: &Path) -> std::io::Result<()> {
+	use std::os::unix::fs::PermissionsExt;
+	fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
+}
+
+#[cfg(not(unix))]
+fn restrict_dir(_: &Path) -> std::io::Result<()> {
+	Ok(())
+}
+
+/// Makes `file` readable only by the user.
+#[cfg(unix)]
+pub fn restrict(file: &Path) -> std::io::Result<()> {
+	use std::os::unix::fs::PermissionsExt;
+	fs::set_permissions(file, fs::Permissions::from_mode(0o600))
+}
+
+#[cfg(not(unix))]
+pub fn restrict(_: &Path) -> std::io::Result<()> {
+	Ok(())
+}
+
+/// Writes `bytes` to `path` atomically (temporary file, then rename), mode 0600.
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+	let tmp = path.with_extension("tmp");
+	let mut options = fs::OpenOptions::new();
+	options.write(true).create(true).truncate(true);
+	#[cfg(unix)]
+	{
+		use std::os::unix::fs::OpenOptionsExt;
+		options.mode(0o600);
+	}
+	let mut file = options.open(&tmp)?;
+	file.write_all(bytes)?;
+	file.sync_all()?;
+	fs::rename(&tmp, path)
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn identity_saved_plain_and_encrypted() {
+		let dir = tempfile::tempdir().unwrap();
+		let plain = Profile::locate(Some(dir.path().join("a")), "x").unwrap();
+		let id = plain.save_identity("//Alice", None).unwrap();
+		assert_eq!(plain.load_identity(|| None).unwrap().account(), id.account());
+		assert!(matches!(plain.save_identity("//Bob", None), Err(ProfileError::IdentityExists(_))));
+
+		let locked = Profile::locate(Some(dir.path().join("b")), "x").unwrap();
+		locked.save_identity("//Bob", Some("pw")).unwrap();
+		let text = fs::read_to_string(locked.identity_path()).unwrap();
+		assert!(!text.contains(&hex::encode("//Bob")));
+		assert!(matches!(locked.load_identity(|| None), Err(ProfileError::PassphraseNeeded)));
+		assert!(matches!(
+			locked.load_identity(|| Some(Zeroizing::new("no".into()))),
+			Err(ProfileError::WrongPassphrase)
+		));
+		let bob = locked.load_identity(|| Some(Zeroizing::new("pw".into()))).unwrap();
+		assert_eq!(bob.account(), Identity::from_suri("//Bob").unwrap().account());
+		#[cfg(unix)]
+		{
+			use std::os::unix::fs::PermissionsExt;
+			let mode = fs::metadata(locked.identity_path()).unwrap().permissions().mode();
+			assert_eq!(mode & 0o777, 0o600);
+		}
+	}
+
+	#[test]
+	fn missing_identity_says_what_to_do() {
+		let dir = tempfile::tempdir().unwrap();
+		let p = Profile::locate(Some(dir.path().to_path_buf()), "x").unwrap();
+		assert!(matches!(p.load_identity(|| None), Err(ProfileError::NoIdentity(_))));
+		assert!(matches!(p.save_identity("garbage words", None), Err(ProfileError::Crypto(_))));
+	}
+}

@@ -1,0 +1,519 @@
+//! The local database: chats, parts, messages, contacts and the scan cursor, in SQLite.
+//!
+//! Everything here can be rebuilt from the chain and the recovery phrase (`login`); the
+//! database only saves work and remembers nicknames. The file is created readable only by
+//! its owner.
+
+use std::path::Path;
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::{
+	crypto::{AccountBytes, ChatKey},
+	wire::{ChatId, ChatKind, PartId},
+};
+
+/// Errors of the local database.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+	#[error("local database: {0}")]
+	Sqlite(#[from] rusqlite::Error),
+	#[error("local database: {0}")]
+	Io(#[from] std::io::Error),
+	#[error("local database holds state of account {stored}, not of this identity")]
+	OtherAccount { stored: String },
+	#[error("local database is corrupt: {0}")]
+	Corrupt(&'static str),
+}
+
+type Result<T> = std::result::Result<T, StoreError>;
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS meta (
+	key TEXT PRIMARY KEY,
+	value BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS chats (
+	id INTEGER PRIMARY KEY,
+	kind INTEGER NOT NULL,
+	key BLOB NOT NULL,
+	my_part BLOB NOT NULL,
+	-- 0: my part and response are being created; 1: joined
+	state INTEGER NOT NULL,
+	-- the invitation nonce I joined with (NULL for the creator)
+	join_nonce INTEGER,
+	-- how many member parts my part's blob lists
+	listed INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS parts (
+	part BLOB PRIMARY KEY,
+	chat INTEGER NOT NULL REFERENCES chats(id),
+	owner BLOB,
+	next_seq INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS parts_by_chat ON parts(chat);
+CREATE TABLE IF NOT EXISTS messages (
+	part BLOB NOT NULL,
+	seq INTEGER NOT NULL,
+	chat INTEGER NOT NULL,
+	block INTEGER NOT NULL,
+	sender BLOB NOT NULL,
+	sent_at INTEGER NOT NULL,
+	text TEXT NOT NULL,
+	PRIMARY KEY (part, seq)
+);
+CREATE INDEX IF NOT EXISTS messages_by_chat ON messages(chat, block);
+CREATE TABLE IF NOT EXISTS seen_invitations (
+	id BLOB PRIMARY KEY
+);
+CREATE TABLE IF NOT EXISTS answered (
+	chat INTEGER NOT NULL,
+	nonce INTEGER NOT NULL,
+	PRIMARY KEY (chat, nonce)
+);
+CREATE TABLE IF NOT EXISTS contacts (
+	name TEXT PRIMARY KEY,
+	account BLOB NOT NULL
+);
+";
+
+/// A chat as stored.
+#[derive(Clone, Debug)]
+pub struct ChatRow {
+	pub id: ChatId,
+	pub kind: ChatKind,
+	pub key: ChatKey,
+	pub my_part: PartId,
+	pub joined: bool,
+	pub join_nonce: Option<u64>,
+	pub listed: u32,
+}
+
+/// A part as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PartRow {
+	pub part: PartId,
+	pub chat: ChatId,
+	pub owner: Option<AccountBytes>,
+	pub next_seq: u32,
+}
+
+/// A decrypted message.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct MessageRow {
+	#[serde(with = "hex_bytes")]
+	pub part: PartId,
+	pub seq: u32,
+	pub chat: ChatId,
+	pub block: u32,
+	#[serde(skip)]
+	pub sender: AccountBytes,
+	pub sent_at: u64,
+	pub text: String,
+}
+
+mod hex_bytes {
+	pub fn serialize<S: serde::Serializer>(bytes: &[u8; 32], s: S) -> Result<S::Ok, S::Error> {
+		s.serialize_str(&format!("0x{}", hex::encode(bytes)))
+	}
+}
+
+/// The local database of one profile.
+pub struct Store {
+	conn: Connection,
+}
+
+const CURSOR: &str = "record_cursor";
+const ACCOUNT: &str = "account";
+
+fn blob32(bytes: Vec<u8>) -> rusqlite::Result<[u8; 32]> {
+	bytes.try_into().map_err(|_| rusqlite::Error::InvalidColumnType(0, "32 bytes".into(), rusqlite::types::Type::Blob))
+}
+
+fn kind_from(v: i64) -> ChatKind {
+	if v == 0 {
+		ChatKind::Pair
+	} else {
+		ChatKind::Group
+	}
+}
+
+fn kind_to(kind: ChatKind) -> i64 {
+	match kind {
+		ChatKind::Pair => 0,
+		ChatKind::Group => 1,
+	}
+}
+
+impl Store {
+	/// Opens (creating if needed) the database at `path`.
+	pub fn open(path: &Path) -> Result<Self> {
+		if let Some(dir) = path.parent() {
+			crate::profile::create_private_dir(dir)?;
+		}
+		let conn = Connection::open(path)?;
+		crate::profile::restrict(path)?;
+		conn.pragma_update(None, "journal_mode", "WAL")?;
+		conn.pragma_update(None, "synchronous", "NORMAL")?;
+		conn.execute_batch(SCHEMA)?;
+		Ok(Self { conn })
+	}
+
+	/// An in-memory database, for tests.
+	pub fn in_memory() -> Result<Self> {
+		let conn = Connection::open_in_memory()?;
+		conn.execute_batch(SCHEMA)?;
+		Ok(Self { conn })
+	}
+
+	/// Binds the database to `account`, refusing one that holds another account's state.
+	pub fn bind_account(&self, account: &AccountBytes, display: impl Fn(&AccountBytes) -> String) -> Result<()> {
+		match self.meta(ACCOUNT)? {
+			Some(stored) if stored.as_slice() != account.as_slice() => {
+				let stored: AccountBytes = stored.try_into().map_err(|_| StoreError::Corrupt("account"))?;
+				Err(StoreError::OtherAccount { stored: display(&stored) })
+			},
+			Some(_) => Ok(()),
+			None => self.set_meta(ACCOUNT, account),
+		}
+	}
+
+	fn meta(&self, key: &str) -> Result<Option<Vec<u8>>> {
+		Ok(self
+			.conn
+			.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+			.optional()?)
+	}
+
+	fn set_meta(&self, key: &str, value: &[u8]) -> Result<()> {
+		self.conn.execute(
+			"INSERT INTO meta (key, value) VALUES (?1, ?2)
+			 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+			params![key, value],
+		)?;
+		Ok(())
+	}
+
+	/// The id of the next connector record to scan.
+	pub fn cursor(&self) -> Result<u64> {
+		Ok(match self.meta(CURSOR)? {
+			Some(v) => u64::from_le_bytes(v.try_into().map_err(|_| StoreError::Corrupt("cursor"))?),
+			None => 0,
+		})
+	}
+
+	/// Runs `f` in one transaction: either all of its writes land or none.
+	pub fn atomically<T>(&mut self, f: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
+		self.conn.execute_batch("BEGIN IMMEDIATE")?;
+		match f(self) {
+			Ok(value) => {
+				self.conn.execute_batch("COMMIT")?;
+				Ok(value)
+			},
+			Err(e) => {
+				let _ = self.conn.execute_batch("ROLLBACK");
+				Err(e)
+			},
+		}
+	}
+
+	/// Moves the scan cursor.
+	pub fn set_cursor(&self, next: u64) -> Result<()> {
+		self.set_meta(CURSOR, &next.to_le_bytes())
+	}
+
+	/// Adds a chat (ignored when it is already known).
+	pub fn add_chat(&self, chat: &ChatRow) -> Result<bool> {
+		let added = self.conn.execute(
+			"INSERT OR IGNORE INTO chats (id, kind, key, my_part, state, join_nonce, listed)
+			 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+			params![
+				chat.id as i64,
+				kind_to(chat.kind),
+				&chat.key.expose()[..],
+				&chat.my_part[..],
+				chat.joined as i64,
+				chat.join_nonce.map(|n| n as i64),
+				chat.listed,
+			],
+		)?;
+		Ok(added == 1)
+	}
+
+	/// Marks a chat as joined (its part and response are on chain).
+	pub fn set_joined(&self, chat: ChatId) -> Result<()> {
+		self.conn.execute("UPDATE chats SET state = 1 WHERE id = ?1", [chat as i64])?;
+		Ok(())
+	}
+
+	/// Records how many member parts my part's blob lists.
+	pub fn set_listed(&self, chat: ChatId, listed: u32) -> Result<()> {
+		self.conn.execute("UPDATE chats SET listed = ?2 WHERE id = ?1", params![chat as i64, listed])?;
+		Ok(())
+	}
+
+	fn chat_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ChatRow> {
+		Ok(ChatRow {
+			id: r.get::<_, i64>(0)? as u64,
+			kind: kind_from(r.get(1)?),
+			key: ChatKey::from_bytes(blob32(r.get(2)?)?),
+			my_part: blob32(r.get(3)?)?,
+			joined: r.get::<_, i64>(4)? == 1,
+			join_nonce: r.get::<_, Option<i64>>(5)?.map(|n| n as u64),
+			listed: r.get(6)?,
+		})
+	}
+
+	/// One chat.
+	pub fn chat(&self, id: ChatId) -> Result<Option<ChatRow>> {
+		Ok(self
+			.conn
+			.query_row(
+				"SELECT id, kind, key, my_part, state, join_nonce, listed FROM chats WHERE id = ?1",
+				[id as i64],
+				Self::chat_from_row,
+			)
+			.optional()?)
+	}
+
+	/// All chats, by id.
+	pub fn chats(&self) -> Result<Vec<ChatRow>> {
+		let mut stmt = self
+			.conn
+			.prepare("SELECT id, kind, key, my_part, state, join_nonce, listed FROM chats ORDER BY id")?;
+		let rows = stmt.query_map([], Self::chat_from_row)?;
+		Ok(rows.collect::<rusqlite::Result<_>>()?)
+	}
+
+	/// Adds a part of `chat` (ignored when known; fills in a missing owner).
+	pub fn add_part(&self, part: &PartId, chat: ChatId, owner: Option<&AccountBytes>) -> Result<bool> {
+		let added = self.conn.execute(
+			"INSERT OR IGNORE INTO parts (part, chat, owner) VALUES (?1, ?2, ?3)",
+			params![&part[..], chat as i64, owner.map(|o| o.to_vec())],
+		)?;
+		if added == 0 {
+			if let Some(owner) = owner {
+				self.conn.execute(
+					"UPDATE parts SET owner = ?2 WHERE part = ?1 AND owner IS NULL",
+					params![&part[..], &owner[..]],
+				)?;
+			}
+		}
+		Ok(added == 1)
+	}
+
+	/// The parts of `chat`.
+	pub fn parts(&self, chat: ChatId) -> Result<Vec<PartRow>> {
+		let mut stmt = self
+			.conn
+			.prepare("SELECT part, chat, owner, next_seq FROM parts WHERE chat = ?1 ORDER BY rowid")?;
+		let rows = stmt.query_map([chat as i64], |r| {
+			Ok(PartRow {
+				part: blob32(r.get(0)?)?,
+				chat: r.get::<_, i64>(1)? as u64,
+				owner: r.get::<_, Option<Vec<u8>>>(2)?.map(blob32).transpose()?,
+				next_seq: r.get(3)?,
+			})
+		})?;
+		Ok(rows.collect::<rusqlite::Result<_>>()?)
+	}
+
+	/// Records a part's next unread sequence number.
+	pub fn set_next_seq(&self, part: &PartId, next_seq: u32) -> Result<()> {
+		self.conn.execute(
+			"UPDATE parts SET next_seq = ?2 WHERE part = ?1",
+			params![&part[..], next_seq],
+		)?;
+		Ok(())
+	}
+
+	/// Stores a message; `false` when it was already stored.
+	pub fn add_message(&self, m: &MessageRow) -> Result<bool> {
+		let added = self.conn.execute(
+			"INSERT OR IGNORE INTO messages (part, seq, chat, block, sender, sent_at, text)
+			 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+			params![&m.part[..], m.seq, m.chat as i64, m.block, &m.sender[..], m.sent_at as i64, m.text],
+		)?;
+		Ok(added == 1)
+	}
+
+	/// A chat's messages in chain order (block, then the sender's clock, then part and
+	/// sequence so the order is the same on every device).
+	pub fn messages(&self, chat: ChatId) -> Result<Vec<MessageRow>> {
+		let mut stmt = self.conn.prepare(
+			"SELECT part, seq, chat, block, sender, sent_at, text FROM messages
+			 WHERE chat = ?1 ORDER BY block, sent_at, part, seq",
+		)?;
+		let rows = stmt.query_map([chat as i64], |r| {
+			Ok(MessageRow {
+				part: blob32(r.get(0)?)?,
+				seq: r.get(1)?,
+				chat: r.get::<_, i64>(2)? as u64,
+				block: r.get(3)?,
+				sender: blob32(r.get(4)?)?,
+				sent_at: r.get::<_, i64>(5)? as u64,
+				text: r.get(6)?,
+			})
+		})?;
+		Ok(rows.collect::<rusqlite::Result<_>>()?)
+	}
+
+	/// Whether an invitation with this id was handled before; marks it seen.
+	pub fn check_and_mark_seen(&self, id: &[u8; 32]) -> Result<bool> {
+		let added =
+			self.conn.execute("INSERT OR IGNORE INTO seen_invitations (id) VALUES (?1)", [&id[..]])?;
+		Ok(added == 0)
+	}
+
+	/// Whether the response to invitation `nonce` of `chat` was read.
+	pub fn answered(&self, chat: ChatId) -> Result<Vec<u64>> {
+		let mut stmt = self.conn.prepare("SELECT nonce FROM answered WHERE chat = ?1")?;
+		let rows = stmt.query_map([chat as i64], |r| Ok(r.get::<_, i64>(0)? as u64))?;
+		Ok(rows.collect::<rusqlite::Result<_>>()?)
+	}
+
+	/// Records that the response to invitation `nonce` of `chat` was read.
+	pub fn mark_answered(&self, chat: ChatId, nonce: u64) -> Result<()> {
+		self.conn.execute(
+			"INSERT OR IGNORE INTO answered (chat, nonce) VALUES (?1, ?2)",
+			params![chat as i64, nonce as i64],
+		)?;
+		Ok(())
+	}
+
+	/// Adds or renames a contact.
+	pub fn set_contact(&self, name: &str, account: &AccountBytes) -> Result<()> {
+		self.conn.execute(
+			"INSERT INTO contacts (name, account) VALUES (?1, ?2)
+			 ON CONFLICT(name) DO UPDATE SET account = excluded.account",
+			params![name, &account[..]],
+		)?;
+		Ok(())
+	}
+
+	/// Removes a contact; `false` when there was none.
+	pub fn remove_contact(&self, name: &str) -> Result<bool> {
+		Ok(self.conn.execute("DELETE FROM contacts WHERE name = ?1", [name])? == 1)
+	}
+
+	/// The account of a nickname.
+	pub fn contact(&self, name: &str) -> Result<Option<AccountBytes>> {
+		self.conn
+			.query_row("SELECT account FROM contacts WHERE name = ?1", [name], |r| blob32(r.get(0)?))
+			.optional()
+			.map_err(Into::into)
+	}
+
+	/// All contacts, by name.
+	pub fn contacts(&self) -> Result<Vec<(String, AccountBytes)>> {
+		let mut stmt = self.conn.prepare("SELECT name, account FROM contacts ORDER BY name")?;
+		let rows = stmt.query_map([], |r| Ok((r.get(0)?, blob32(r.get(1)?)?)))?;
+		Ok(rows.collect::<rusqlite::Result<_>>()?)
+	}
+
+	/// The nickname of an account, if it has one.
+	pub fn nickname(&self, account: &AccountBytes) -> Result<Option<String>> {
+		Ok(self
+			.conn
+			.query_row(
+				"SELECT name FROM contacts WHERE account = ?1 ORDER BY name LIMIT 1",
+				[&account[..]],
+				|r| r.get(0),
+			)
+			.optional()?)
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	fn chat(id: ChatId) -> ChatRow {
+		ChatRow {
+			id,
+			kind: ChatKind::Pair,
+			key: ChatKey::from_bytes([id as u8; 32]),
+			my_part: [id as u8; 32],
+			joined: false,
+			join_nonce: Some(0),
+			listed: 0,
+		}
+	}
+
+	fn message(part: u8, seq: u32, block: u32) -> MessageRow {
+		MessageRow { part: [part; 32], seq, chat: 1, block, sender: [part; 32], sent_at: 0, text: format!("{part}/{seq}") }
+	}
+
+	#[test]
+	fn chats_parts_and_messages_persist_and_dedupe() {
+		let dir = tempfile::tempdir().unwrap();
+		let path = dir.path().join("db/state.sqlite");
+		{
+			let store = Store::open(&path).unwrap();
+			assert!(store.add_chat(&chat(1)).unwrap());
+			assert!(!store.add_chat(&chat(1)).unwrap());
+			store.set_joined(1).unwrap();
+			assert!(store.add_part(&[1; 32], 1, None).unwrap());
+			assert!(!store.add_part(&[1; 32], 1, Some(&[7; 32])).unwrap());
+			store.set_next_seq(&[1; 32], 3).unwrap();
+			assert!(store.add_message(&message(2, 0, 5)).unwrap());
+			assert!(store.add_message(&message(1, 0, 4)).unwrap());
+			assert!(!store.add_message(&message(1, 0, 4)).unwrap());
+			store.set_cursor(42).unwrap();
+		}
+		#[cfg(unix)]
+		{
+			use std::os::unix::fs::PermissionsExt;
+			let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+			assert_eq!(mode & 0o077, 0, "database readable by others: {mode:o}");
+		}
+		let store = Store::open(&path).unwrap();
+		let c = store.chat(1).unwrap().unwrap();
+		assert!(c.joined);
+		assert_eq!(c.key.expose(), &[1; 32]);
+		assert_eq!(
+			store.parts(1).unwrap(),
+			vec![PartRow { part: [1; 32], chat: 1, owner: Some([7; 32]), next_seq: 3 }]
+		);
+		let texts: Vec<_> = store.messages(1).unwrap().into_iter().map(|m| m.text).collect();
+		assert_eq!(texts, ["1/0", "2/0"]);
+		assert_eq!(store.cursor().unwrap(), 42);
+	}
+
+	#[test]
+	fn failed_transaction_leaves_nothing() {
+		let mut store = Store::in_memory().unwrap();
+		let r: Result<()> = store.atomically(|s| {
+			s.add_chat(&chat(2))?;
+			s.set_cursor(9)?;
+			Err(StoreError::Corrupt("test"))
+		});
+		assert!(r.is_err());
+		assert!(store.chat(2).unwrap().is_none());
+		assert_eq!(store.cursor().unwrap(), 0);
+	}
+
+	#[test]
+	fn seen_answered_and_contacts() {
+		let store = Store::in_memory().unwrap();
+		assert!(!store.check_and_mark_seen(&[1; 32]).unwrap());
+		assert!(store.check_and_mark_seen(&[1; 32]).unwrap());
+		store.mark_answered(1, 0).unwrap();
+		store.mark_answered(1, 0).unwrap();
+		assert_eq!(store.answered(1).unwrap(), vec![0]);
+		store.set_contact("bob", &[2; 32]).unwrap();
+		assert_eq!(store.contact("bob").unwrap(), Some([2; 32]));
+		assert_eq!(store.nickname(&[2; 32]).unwrap().as_deref(), Some("bob"));
+		assert!(store.remove_contact("bob").unwrap());
+		assert!(!store.remove_contact("bob").unwrap());
+		assert_eq!(store.contact("bob").unwrap(), None);
+	}
+
+	#[test]
+	fn database_of_another_account_is_refused() {
+		let store = Store::in_memory().unwrap();
+		store.bind_account(&[1; 32], |_| "a".into()).unwrap();
+		store.bind_account(&[1; 32], |_| "a".into()).unwrap();
+		assert!(matches!(store.bind_account(&[2; 32], |_| "a".into()), Err(StoreError::OtherAccount { .. })));
+	}
+}

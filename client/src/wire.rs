@@ -1,0 +1,420 @@
+//! Every byte layout the client puts on chain, and how each is sealed and opened.
+//!
+//! Structures are SCALE-encoded; docs/PROTOCOL.md describes each field, and the tests at
+//! the bottom hold the test vectors that the document quotes.
+
+use codec::{Decode, Encode};
+
+use crate::crypto::{self, AccountBytes, ChatKey, CryptoError, Identity};
+
+/// The protocol version every structure starts with.
+pub const VERSION: u8 = 1;
+
+/// A chat id (the chat actor's id in the chat pallet).
+pub type ChatId = u64;
+/// A part id (random, chosen by its owner).
+pub type PartId = [u8; 32];
+
+/// Domain of the inviter's signature.
+pub const INVITATION_CONTEXT: &[u8] = b"sealchat/v1/invitation";
+/// Associated-data domain of a response.
+pub const RESPONSE_CONTEXT: &[u8] = b"sealchat/v1/response";
+/// Associated-data domain of a message.
+pub const MESSAGE_CONTEXT: &[u8] = b"sealchat/v1/message";
+/// Associated-data domain of a part's member list.
+pub const PART_LIST_CONTEXT: &[u8] = b"sealchat/v1/part-list";
+
+/// Why a record or a part could not be read.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum WireError {
+	#[error("not addressed to this key")]
+	NotForUs,
+	#[error("malformed: {0}")]
+	Malformed(&'static str),
+	#[error("unsupported version {0}")]
+	Version(u8),
+	#[error("invitation not signed by its stated inviter")]
+	BadSignature,
+	#[error("invitation addressed to another account")]
+	WrongInvitee,
+	#[error(transparent)]
+	Crypto(#[from] CryptoError),
+}
+
+/// Domain of the membership proof (the chat pallet's `ADD_MEMBER_CONTEXT`).
+pub const ADD_MEMBER_CONTEXT: &[u8] = b"sealchat/chat/add-member/v1";
+
+/// What a membership proof signs: the domain, then the SCALE encoding of
+/// `(chat, nonce, blake2_256(invitation), tag)` (the chat pallet's `add_member_message`).
+pub fn add_member_message(chat: ChatId, nonce: u64, invitation: &[u8], tag: &Option<[u8; 32]>) -> Vec<u8> {
+	let mut out = ADD_MEMBER_CONTEXT.to_vec();
+	(chat, nonce, crypto::hash(invitation), tag).encode_to(&mut out);
+	out
+}
+
+/// Whether a chat is between two users or a group.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+pub enum ChatKind {
+	Pair,
+	Group,
+}
+
+/// The plaintext of an invitation, sealed to the invitee's encryption key.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct Invitation {
+	pub version: u8,
+	pub kind: ChatKind,
+	/// The chat the invitee is asked into.
+	pub chat: ChatId,
+	/// The chat's nonce this invitation was sent with: its response carries the tag for it.
+	pub nonce: u64,
+	pub chat_key: [u8; 32],
+	/// Who invites, and who is invited: both are signed, so a copy addressed to someone
+	/// else, or claiming another inviter, is rejected.
+	pub inviter: AccountBytes,
+	pub invitee: AccountBytes,
+	/// The parts of the members the inviter knows, its own first.
+	pub parts: Vec<PartId>,
+	/// sr25519 by `inviter` over [`Invitation::signing_payload`].
+	pub signature: [u8; 64],
+}
+
+impl Invitation {
+	/// Builds and signs an invitation from `inviter`.
+	#[allow(clippy::too_many_arguments)]
+	pub fn new(
+		inviter: &Identity,
+		kind: ChatKind,
+		chat: ChatId,
+		nonce: u64,
+		chat_key: &ChatKey,
+		invitee: AccountBytes,
+		parts: Vec<PartId>,
+	) -> Self {
+		let mut invitation = Self {
+			version: VERSION,
+			kind,
+			chat,
+			nonce,
+			chat_key: *chat_key.expose(),
+			inviter: inviter.account(),
+			invitee,
+			parts,
+			signature: [0; 64],
+		};
+		invitation.signature = inviter.sign(&invitation.signing_payload());
+		invitation
+	}
+
+	/// What the inviter signs: the domain, then the SCALE encoding of every field but
+	/// the signature.
+	pub fn signing_payload(&self) -> Vec<u8> {
+		let mut out = INVITATION_CONTEXT.to_vec();
+		(self.version, self.kind, self.chat, self.nonce, self.chat_key, self.inviter, self.invitee, &self.parts)
+			.encode_to(&mut out);
+		out
+	}
+
+	/// Seals the invitation to the invitee's encryption key.
+	pub fn seal(&self, invitee_key: &[u8; 32]) -> Result<Vec<u8>, WireError> {
+		Ok(crypto::seal(&self.encode(), invitee_key)?)
+	}
+
+	/// Opens a record as an invitation for `me`, checking its signature and addressee.
+	pub fn open(me: &Identity, record: &[u8]) -> Result<Self, WireError> {
+		let plain = zeroize::Zeroizing::new(me.open_sealed(record).ok_or(WireError::NotForUs)?);
+		Self::decode_checked(me, &plain)
+	}
+
+	/// Checks an opened invitation's version, encoding, signature and addressee.
+	pub fn decode_checked(me: &Identity, plain: &[u8]) -> Result<Self, WireError> {
+		if plain.first() != Some(&VERSION) {
+			return Err(plain.first().map_or(WireError::Malformed("empty"), |v| WireError::Version(*v)));
+		}
+		let invitation =
+			decode_all::<Self>(plain).ok_or(WireError::Malformed("invitation encoding"))?;
+		if !crypto::verify_account_signature(
+			&invitation.inviter,
+			&invitation.signing_payload(),
+			&invitation.signature,
+		) {
+			return Err(WireError::BadSignature);
+		}
+		if invitation.invitee != me.account() {
+			return Err(WireError::WrongInvitee);
+		}
+		Ok(invitation)
+	}
+
+	/// The chat key it carries.
+	pub fn key(&self) -> ChatKey {
+		ChatKey::from_bytes(self.chat_key)
+	}
+
+	/// An id for "already seen": invitations are unique per (chat, nonce).
+	pub fn seen_id(&self) -> [u8; 32] {
+		crypto::hash(&(b"seen", self.chat, self.nonce, self.invitee).encode())
+	}
+}
+
+/// A joiner's answer to an invitation, posted under the chat key with the rendezvous tag
+/// [`ChatKey::response_tag`]`(nonce)`.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct Response {
+	pub version: u8,
+	/// The joiner's new part.
+	pub part: PartId,
+}
+
+impl Response {
+	fn context(tag: &[u8; 32]) -> Vec<u8> {
+		[RESPONSE_CONTEXT, tag].concat()
+	}
+
+	/// Encrypts the response for the record with `tag`.
+	pub fn seal(&self, key: &ChatKey, tag: &[u8; 32]) -> Result<Vec<u8>, WireError> {
+		Ok(key.encrypt(&self.encode(), &Self::context(tag))?)
+	}
+
+	/// Opens a response record found under `tag`.
+	pub fn open(key: &ChatKey, tag: &[u8; 32], record: &[u8]) -> Result<Self, WireError> {
+		let plain = key.decrypt(record, &Self::context(tag))?;
+		check_version(&plain)?;
+		decode_all(&plain).ok_or(WireError::Malformed("response encoding"))
+	}
+}
+
+/// What the owner alone can read in its part: which chat it belongs to and the chat key.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct OwnerSecret {
+	pub version: u8,
+	pub kind: ChatKind,
+	pub chat: ChatId,
+	pub chat_key: [u8; 32],
+}
+
+/// A part's blob: the owner's sealed [`OwnerSecret`] and, under the chat key, the parts of
+/// the other members the owner knows (so members who missed a response learn them).
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct PartBlob {
+	pub version: u8,
+	pub owner_secret: Vec<u8>,
+	pub members: Vec<u8>,
+}
+
+impl PartBlob {
+	fn context(part: &PartId) -> Vec<u8> {
+		[PART_LIST_CONTEXT, part].concat()
+	}
+
+	/// The blob of `part`, owned by `owner`.
+	pub fn seal(
+		owner: &Identity,
+		part: &PartId,
+		kind: ChatKind,
+		chat: ChatId,
+		key: &ChatKey,
+		members: &[PartId],
+	) -> Result<Vec<u8>, WireError> {
+		let secret = zeroize::Zeroizing::new(
+			OwnerSecret { version: VERSION, kind, chat, chat_key: *key.expose() }.encode(),
+		);
+		let blob = Self {
+			version: VERSION,
+			owner_secret: crypto::seal(&secret, &owner.encryption_key())?,
+			members: key.encrypt(&members.to_vec().encode(), &Self::context(part))?,
+		};
+		Ok(blob.encode())
+	}
+
+	fn decode_blob(blob: &[u8]) -> Result<Self, WireError> {
+		check_version(blob)?;
+		decode_all(blob).ok_or(WireError::Malformed("part blob encoding"))
+	}
+
+	/// The owner's view: the chat and its key.
+	pub fn open_owner(owner: &Identity, blob: &[u8]) -> Result<OwnerSecret, WireError> {
+		let blob = Self::decode_blob(blob)?;
+		let plain = zeroize::Zeroizing::new(owner.open_sealed(&blob.owner_secret).ok_or(WireError::NotForUs)?);
+		check_version(&plain)?;
+		decode_all(&plain).ok_or(WireError::Malformed("owner secret encoding"))
+	}
+
+	/// Any member's view: the other parts the owner knows.
+	pub fn open_members(key: &ChatKey, part: &PartId, blob: &[u8]) -> Result<Vec<PartId>, WireError> {
+		let blob = Self::decode_blob(blob)?;
+		let plain = key.decrypt(&blob.members, &Self::context(part))?;
+		decode_all(&plain).ok_or(WireError::Malformed("member list encoding"))
+	}
+}
+
+/// A chat message, encrypted under the chat key into its sender's part.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct Message {
+	pub version: u8,
+	/// The sender's clock, milliseconds since the Unix epoch.
+	pub sent_at: u64,
+	pub text: String,
+}
+
+impl Message {
+	/// Associated data: the message is bound to its part and sequence number, so it cannot
+	/// be replayed into another part or position.
+	pub fn context(part: &PartId, seq: u32) -> Vec<u8> {
+		let mut out = [MESSAGE_CONTEXT, part].concat();
+		out.extend_from_slice(&seq.to_le_bytes());
+		out
+	}
+
+	/// The ciphertext to post as message `seq` of `part`.
+	pub fn seal(&self, key: &ChatKey, part: &PartId, seq: u32) -> Result<Vec<u8>, WireError> {
+		Ok(key.encrypt(&self.encode(), &Self::context(part, seq))?)
+	}
+
+	/// Opens message `seq` of `part`.
+	pub fn open(key: &ChatKey, part: &PartId, seq: u32, data: &[u8]) -> Result<Self, WireError> {
+		let plain = key.decrypt(data, &Self::context(part, seq))?;
+		check_version(&plain)?;
+		decode_all(&plain).ok_or(WireError::Malformed("message encoding"))
+	}
+
+	/// Ciphertext length for a text of `len` bytes (for limits and the docs).
+	pub fn sealed_len(text_len: usize) -> usize {
+		Self { version: VERSION, sent_at: 0, text: "x".repeat(text_len) }.encoded_size()
+			+ crypto::AEAD_OVERHEAD
+	}
+}
+
+fn check_version(plain: &[u8]) -> Result<(), WireError> {
+	match plain.first() {
+		Some(&VERSION) => Ok(()),
+		Some(v) => Err(WireError::Version(*v)),
+		None => Err(WireError::Malformed("empty")),
+	}
+}
+
+/// Decodes `T` from all of `bytes` (trailing bytes are an error).
+fn decode_all<T: Decode>(mut bytes: &[u8]) -> Option<T> {
+	let value = T::decode(&mut bytes).ok()?;
+	bytes.is_empty().then_some(value)
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	fn alice() -> Identity {
+		Identity::from_suri("//Alice").unwrap()
+	}
+	fn bob() -> Identity {
+		Identity::from_suri("//Bob").unwrap()
+	}
+	fn charlie() -> Identity {
+		Identity::from_suri("//Charlie").unwrap()
+	}
+
+	fn invitation_to_bob() -> (ChatKey, Invitation) {
+		let key = ChatKey::generate();
+		let inv = Invitation::new(&alice(), ChatKind::Pair, 7, 0, &key, bob().account(), vec![[1; 32]]);
+		(key, inv)
+	}
+
+	#[test]
+	fn invitation_round_trips_for_its_invitee() {
+		let (_, inv) = invitation_to_bob();
+		let sealed = inv.seal(&bob().encryption_key()).unwrap();
+		assert_eq!(Invitation::open(&bob(), &sealed).unwrap(), inv);
+	}
+
+	#[test]
+	fn invitation_for_someone_else_is_not_for_us() {
+		let (_, inv) = invitation_to_bob();
+		let sealed = inv.seal(&bob().encryption_key()).unwrap();
+		assert_eq!(Invitation::open(&charlie(), &sealed), Err(WireError::NotForUs));
+	}
+
+	#[test]
+	fn misdirected_invitation_is_rejected() {
+		// Sealed to Charlie, but addressed (and signed) for Bob: Charlie must not accept it.
+		let (_, inv) = invitation_to_bob();
+		let sealed = inv.seal(&charlie().encryption_key()).unwrap();
+		assert_eq!(Invitation::open(&charlie(), &sealed), Err(WireError::WrongInvitee));
+	}
+
+	#[test]
+	fn tampered_or_foreign_signed_invitation_is_rejected() {
+		let (_, mut inv) = invitation_to_bob();
+		inv.chat = 8;
+		let sealed = inv.seal(&bob().encryption_key()).unwrap();
+		assert_eq!(Invitation::open(&bob(), &sealed), Err(WireError::BadSignature));
+
+		// Charlie claims to be Alice: signed by Charlie, inviter field Alice.
+		let (key, _) = invitation_to_bob();
+		let mut forged = Invitation::new(&charlie(), ChatKind::Pair, 7, 0, &key, bob().account(), vec![]);
+		forged.inviter = alice().account();
+		let sealed = forged.seal(&bob().encryption_key()).unwrap();
+		assert_eq!(Invitation::open(&bob(), &sealed), Err(WireError::BadSignature));
+
+		// Unsigned.
+		let (_, mut unsigned) = invitation_to_bob();
+		unsigned.signature = [0; 64];
+		let sealed = unsigned.seal(&bob().encryption_key()).unwrap();
+		assert_eq!(Invitation::open(&bob(), &sealed), Err(WireError::BadSignature));
+	}
+
+	#[test]
+	fn garbage_and_truncated_records_are_rejected() {
+		let (_, inv) = invitation_to_bob();
+		let sealed = inv.seal(&bob().encryption_key()).unwrap();
+		assert_eq!(Invitation::open(&bob(), &sealed[..sealed.len() - 1]), Err(WireError::NotForUs));
+		assert_eq!(Invitation::open(&bob(), &[]), Err(WireError::NotForUs));
+		// Well sealed but not an invitation.
+		let junk = crypto::seal(&[1, 2, 3], &bob().encryption_key()).unwrap();
+		assert!(matches!(Invitation::open(&bob(), &junk), Err(WireError::Malformed(_))));
+		let future = crypto::seal(&[2, 0, 0], &bob().encryption_key()).unwrap();
+		assert_eq!(Invitation::open(&bob(), &future), Err(WireError::Version(2)));
+	}
+
+	#[test]
+	fn replayed_invitation_has_the_same_seen_id() {
+		let (_, inv) = invitation_to_bob();
+		let a = Invitation::open(&bob(), &inv.seal(&bob().encryption_key()).unwrap()).unwrap();
+		let b = Invitation::open(&bob(), &inv.seal(&bob().encryption_key()).unwrap()).unwrap();
+		assert_eq!(a.seen_id(), b.seen_id());
+	}
+
+	#[test]
+	fn response_is_bound_to_its_tag() {
+		let key = ChatKey::generate();
+		let tag = key.response_tag(3);
+		let response = Response { version: VERSION, part: [9; 32] };
+		let sealed = response.seal(&key, &tag).unwrap();
+		assert_eq!(Response::open(&key, &tag, &sealed).unwrap(), response);
+		assert!(Response::open(&key, &key.response_tag(4), &sealed).is_err());
+		assert!(Response::open(&ChatKey::generate(), &tag, &sealed).is_err());
+	}
+
+	#[test]
+	fn message_is_bound_to_part_and_sequence() {
+		let key = ChatKey::generate();
+		let msg = Message { version: VERSION, sent_at: 1, text: "hi".into() };
+		let sealed = msg.seal(&key, &[1; 32], 5).unwrap();
+		assert_eq!(sealed.len(), Message::sealed_len(2));
+		assert_eq!(Message::open(&key, &[1; 32], 5, &sealed).unwrap(), msg);
+		assert!(Message::open(&key, &[1; 32], 6, &sealed).is_err());
+		assert!(Message::open(&key, &[2; 32], 5, &sealed).is_err());
+	}
+
+	#[test]
+	fn part_blob_owner_and_members_views() {
+		let key = ChatKey::generate();
+		let part = [4; 32];
+		let blob = PartBlob::seal(&alice(), &part, ChatKind::Group, 3, &key, &[[5; 32], [6; 32]]).unwrap();
+		let secret = PartBlob::open_owner(&alice(), &blob).unwrap();
+		assert_eq!((secret.kind, secret.chat, secret.chat_key), (ChatKind::Group, 3, *key.expose()));
+		assert_eq!(PartBlob::open_owner(&bob(), &blob), Err(WireError::NotForUs));
+		assert_eq!(PartBlob::open_members(&key, &part, &blob).unwrap(), vec![[5; 32], [6; 32]]);
+		assert!(PartBlob::open_members(&key, &[0; 32], &blob).is_err());
+		assert!(PartBlob::open_members(&ChatKey::generate(), &part, &blob).is_err());
+	}
+}
