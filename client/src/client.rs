@@ -51,6 +51,8 @@ pub enum ClientError {
 	SelfInvite,
 	#[error("{0} is already a member of chat {1}")]
 	AlreadyMember(String, ChatId),
+	#[error("{0}")]
+	BadAddress(String),
 	#[error("name at least one other user")]
 	NoInvitees,
 	#[error("your part of chat {0} is missing on chain")]
@@ -93,6 +95,8 @@ pub struct SyncReport {
 	pub messages: Vec<MessageRow>,
 	/// Messages that did not decrypt (not from this chat, or tampered).
 	pub unreadable_messages: u64,
+	/// Chats accepted but not yet joined, with the reason (retried at the next sync).
+	pub join_errors: Vec<(ChatId, String)>,
 }
 
 /// A summary of one chat.
@@ -157,7 +161,7 @@ impl Session {
 		if let Some(account) = self.store.contact(who)? {
 			return Ok(account);
 		}
-		crate::parse_address(who).map_err(|e| ClientError::Unexpected(format!("{e}; not a nickname either")))
+		crate::parse_address(who).map_err(|e| ClientError::BadAddress(format!("{e}; not a nickname either")))
 	}
 
 	/// Publishes my encryption key in the connector; `false` when it was already there.
@@ -355,6 +359,7 @@ impl Session {
 			let Some(state) = self.chain.part(&part, Some(&at)).await? else { continue };
 			let Ok(secret) = PartBlob::open_owner(&self.identity, &state.blob) else { continue };
 			let key = ChatKey::from_bytes(secret.chat_key);
+			let listed = PartBlob::open_members(&key, &part, &state.blob).map(|m| m.len() as u32).unwrap_or(0);
 			let row = ChatRow {
 				id: secret.chat,
 				kind: secret.kind,
@@ -362,7 +367,7 @@ impl Session {
 				my_part: part,
 				joined: true,
 				join_nonce: None,
-				listed: 0,
+				listed,
 			};
 			let me = self.me();
 			self.store.atomically(|s| {
@@ -384,7 +389,7 @@ impl Session {
 		let at = self.chain.finalized().await?;
 		let mut report = SyncReport { block: at.number, ..Default::default() };
 		self.scan_records(&at, &mut report, &mut progress).await?;
-		self.finish_joins().await?;
+		self.finish_joins(&at, &mut report).await?;
 		self.read_parts(&at, &mut report).await?;
 		self.update_member_lists().await?;
 		report.messages.sort_by(|a, b| (a.block, a.sent_at, a.part, a.seq).cmp(&(b.block, b.sent_at, b.part, b.seq)));
@@ -516,35 +521,48 @@ impl Session {
 	}
 
 	/// Creates my part and posts my response for every chat I accepted but have not
-	/// finished joining (also after a crash half-way).
-	async fn finish_joins(&mut self) -> Result<()> {
-		let best = self.chain.finalized().await?;
+	/// finished joining (also after a crash half-way). A chat that cannot be joined now
+	/// (say, the balance is too low) is reported and retried at the next sync.
+	async fn finish_joins(&mut self, at: &BlockRef, report: &mut SyncReport) -> Result<()> {
 		for row in self.store.chats()?.into_iter().filter(|r| !r.joined) {
-			let parts: Vec<PartId> =
-				self.store.parts(row.id)?.into_iter().map(|p| p.part).filter(|p| *p != row.my_part).collect();
-			let mut batch = self.chain.batch(&self.identity).await?;
-			let mut expect = Vec::new();
-			if self.chain.part(&row.my_part, None).await?.is_none() {
-				let blob = PartBlob::seal(&self.identity, &row.my_part, row.kind, row.id, &row.key, &parts)?;
-				batch.push(&api::tx().chat().create_part(row.my_part, blob)).await?;
-				expect.push("part");
-			}
-			if let Some(nonce) = row.join_nonce {
-				let tag = row.key.response_tag(nonce);
-				if self.chain.records_by_tag(&tag, &best).await?.is_empty() {
-					let response = Response { version: wire::VERSION, part: row.my_part }.seal(&row.key, &tag)?;
-					batch.push(&api::tx().connector().post_record(response, Some(tag))).await?;
-					expect.push("response");
+			if let Err(e) = self.finish_join(&row, at).await {
+				match e {
+					ClientError::Chain(ChainError::Unreachable { .. }) => return Err(e),
+					e => report.join_errors.push((row.id, e.to_string())),
 				}
 			}
-			for result in batch.finish().await {
-				result?;
-			}
-			self.store.atomically(|s| {
-				s.set_joined(row.id)?;
-				s.set_listed(row.id, parts.len() as u32)
-			})?;
 		}
+		Ok(())
+	}
+
+	async fn finish_join(&mut self, row: &ChatRow, at: &BlockRef) -> Result<()> {
+		let parts: Vec<PartId> =
+			self.store.parts(row.id)?.into_iter().map(|p| p.part).filter(|p| *p != row.my_part).collect();
+		let mut batch = self.chain.batch(&self.identity).await?;
+		if self.chain.part(&row.my_part, None).await?.is_none() {
+			let blob = PartBlob::seal(&self.identity, &row.my_part, row.kind, row.id, &row.key, &parts)?;
+			batch.push(&api::tx().chat().create_part(row.my_part, blob)).await?;
+		}
+		if let Some(nonce) = row.join_nonce {
+			let tag = row.key.response_tag(nonce);
+			if self.chain.records_by_tag(&tag, at).await?.is_empty() {
+				let response = Response { version: wire::VERSION, part: row.my_part }.seal(&row.key, &tag)?;
+				batch.push(&api::tx().connector().post_record(response, Some(tag))).await?;
+			}
+		}
+		for result in batch.finish().await {
+			match result {
+				// Created by an earlier run whose transaction was still pending.
+				Err(e) if e.is("Chat", "PartExists") => {},
+				other => {
+					other?;
+				},
+			}
+		}
+		self.store.atomically(|s| {
+			s.set_joined(row.id)?;
+			s.set_listed(row.id, parts.len() as u32)
+		})?;
 		Ok(())
 	}
 
@@ -565,12 +583,11 @@ impl Session {
 					if part.owner.is_none() {
 						self.store.add_part(&part.part, row.id, Some(&state.owner))?;
 					}
-					if part.part != row.my_part {
-						if let Ok(listed) = PartBlob::open_members(&row.key, &part.part, &state.blob) {
-							for other in listed {
-								if self.store.add_part(&other, row.id, None)? {
-									report.new_members += 1;
-								}
+					// Every blob lists the parts its owner knows; mine matters after a login.
+					if let Ok(listed) = PartBlob::open_members(&row.key, &part.part, &state.blob) {
+						for other in listed.into_iter().filter(|p| *p != row.my_part) {
+							if self.store.add_part(&other, row.id, None)? {
+								report.new_members += 1;
 							}
 						}
 					}

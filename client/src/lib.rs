@@ -13,6 +13,8 @@ pub mod crypto;
 pub mod profile;
 pub mod scan;
 pub mod store;
+#[cfg(test)]
+mod vectors;
 pub mod wire;
 
 use sp_core::crypto::{AccountId32, Ss58AddressFormat, Ss58Codec};

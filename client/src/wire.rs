@@ -418,3 +418,17 @@ mod tests {
 		assert!(PartBlob::open_members(&ChatKey::generate(), &part, &blob).is_err());
 	}
 }
+
+#[cfg(test)]
+mod pallet_agreement {
+	/// The proof the client signs is the message the chat pallet verifies.
+	#[test]
+	fn add_member_message_matches_the_chat_pallet() {
+		let tag = Some([3u8; 32]);
+		assert_eq!(
+			super::add_member_message(5, 9, b"invitation", &tag),
+			pallet_chat::add_member_message(5, 9, b"invitation", &tag)
+		);
+		assert_eq!(super::add_member_message(5, 9, b"i", &None), pallet_chat::add_member_message(5, 9, b"i", &None));
+	}
+}

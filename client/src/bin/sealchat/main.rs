@@ -1,0 +1,412 @@
+//! `sealchat`: the command-line client.
+
+#![forbid(unsafe_code)]
+
+mod cli;
+
+use std::io::{IsTerminal, Read};
+
+use anyhow::{bail, Context, Result};
+use clap::Parser;
+use futures::StreamExt;
+use sealchat::{
+	chain::Chain,
+	client::{Session, SyncReport},
+	crypto,
+	profile::Profile,
+	store::{MessageRow, Store},
+	wire::ChatKind,
+};
+use serde_json::json;
+use zeroize::Zeroizing;
+
+use cli::{ChatCommand, Cli, Command, ContactCommand, GroupCommand};
+
+fn main() {
+	let cli = Cli::parse();
+	let runtime = tokio::runtime::Builder::new_multi_thread()
+		.enable_all()
+		.build()
+		.expect("a tokio runtime starts");
+	if let Err(e) = runtime.block_on(run(cli)) {
+		eprintln!("error: {e:#}");
+		std::process::exit(1);
+	}
+}
+
+/// The passphrase from SEALCHAT_PASSPHRASE or, on a terminal, a prompt.
+fn passphrase(confirm: bool) -> Option<Zeroizing<String>> {
+	if let Ok(p) = std::env::var("SEALCHAT_PASSPHRASE") {
+		return Some(Zeroizing::new(p));
+	}
+	if !std::io::stdin().is_terminal() {
+		return None;
+	}
+	let first = Zeroizing::new(rpassword::prompt_password("Passphrase: ").ok()?);
+	if confirm {
+		let second = Zeroizing::new(rpassword::prompt_password("Passphrase again: ").ok()?);
+		if *first != *second {
+			eprintln!("the passphrases differ");
+			return None;
+		}
+	}
+	Some(first)
+}
+
+/// A recovery phrase or secret URI from stdin (one line) or, on a terminal, a hidden prompt.
+fn read_secret() -> Result<Zeroizing<String>> {
+	let secret = if std::io::stdin().is_terminal() {
+		Zeroizing::new(rpassword::prompt_password("Recovery phrase: ").context("reading the phrase")?)
+	} else {
+		let mut text = Zeroizing::new(String::new());
+		std::io::stdin().read_to_string(&mut text).context("reading the phrase from stdin")?;
+		Zeroizing::new(text.lines().next().unwrap_or("").trim().to_string())
+	};
+	if secret.is_empty() {
+		bail!("no recovery phrase given");
+	}
+	Ok(secret)
+}
+
+struct Ctx {
+	cli: cli::Global,
+	profile: Profile,
+}
+
+impl Ctx {
+	async fn session(&self) -> Result<Session> {
+		let identity = self.profile.load_identity(|| passphrase(false))?;
+		let store = Store::open(&self.profile.state_path())?;
+		let chain = Chain::connect(&self.cli.node).await?;
+		Ok(Session::new(identity, store, chain, self.cli.threads)?)
+	}
+
+	fn print(&self, human: impl std::fmt::Display, json: serde_json::Value) {
+		if self.cli.json {
+			println!("{json}");
+		} else {
+			println!("{human}");
+		}
+	}
+}
+
+async fn run(cli: Cli) -> Result<()> {
+	let profile = Profile::locate(cli.global.data_dir.clone(), &cli.global.profile)?;
+	let ctx = Ctx { cli: cli.global, profile };
+	match cli.command {
+		Command::Register { phrase_stdin, encrypt } => register(&ctx, phrase_stdin, encrypt).await,
+		Command::Login { encrypt } => login(&ctx, encrypt).await,
+		Command::Whoami => whoami(&ctx).await,
+		Command::ExportPhrase => {
+			let secret = ctx.profile.reveal_secret(|| passphrase(false))?;
+			println!("{}", *secret);
+			Ok(())
+		},
+		Command::Chat(ChatCommand::New { with }) => create(&ctx, ChatKind::Pair, &[with]).await,
+		Command::Group(GroupCommand::New { members }) => create(&ctx, ChatKind::Group, &members).await,
+		Command::Group(GroupCommand::Add { chat, who }) => {
+			let mut session = ctx.session().await?;
+			let account = session.resolve(&who)?;
+			session.add_member(chat, &account).await?;
+			ctx.print(
+				format!("invited {} to chat {chat}", session.name(&account)),
+				json!({ "chat": chat, "invited": sealchat::address(&account) }),
+			);
+			Ok(())
+		},
+		Command::Send { chat, text } => {
+			let text = if text.len() == 1 && text[0] == "-" {
+				let mut buf = String::new();
+				std::io::stdin().read_to_string(&mut buf).context("reading the message from stdin")?;
+				buf.trim_end_matches('\n').to_string()
+			} else {
+				text.join(" ")
+			};
+			let mut session = ctx.session().await?;
+			let sent = session.send(chat, &text).await?;
+			ctx.print(
+				format!("sent to chat {chat} (block #{})", sent.block),
+				json!({ "chat": chat, "block": sent.block, "seq": sent.seq }),
+			);
+			Ok(())
+		},
+		Command::Show { chat, last, sync } => {
+			let mut session = ctx.session().await?;
+			if sync {
+				let report = session.sync(|_, _| {}).await?;
+				report_sync(&ctx, &session, &report, false);
+			}
+			let mut messages = session.messages(chat)?;
+			if let Some(n) = last {
+				messages.drain(..messages.len().saturating_sub(n));
+			}
+			if ctx.cli.json {
+				let list: Vec<_> = messages.iter().map(|m| message_json(&session, m)).collect();
+				println!("{}", json!({ "chat": chat, "messages": list }));
+			} else if messages.is_empty() {
+				println!("no messages in chat {chat} yet");
+			} else {
+				for m in &messages {
+					println!("{}", message_line(&session, m));
+				}
+			}
+			Ok(())
+		},
+		Command::Chats => {
+			let session = ctx.session().await?;
+			let chats = session.chats()?;
+			if ctx.cli.json {
+				println!("{}", json!({ "chats": chats }));
+			} else if chats.is_empty() {
+				println!("no chats yet: `sealchat chat new <address>` starts one, `sealchat sync` finds invitations");
+			} else {
+				for c in chats {
+					let state = if c.joined { "" } else { " (setting up)" };
+					println!("{:>5}  {:<5}  {}{}", c.chat, c.kind, c.members.join(", "), state);
+					if let Some(last) = c.last {
+						println!("       {} messages, last: {}", c.messages, last);
+					}
+				}
+			}
+			Ok(())
+		},
+		Command::Sync => {
+			let mut session = ctx.session().await?;
+			let bar = progress_bar(&ctx);
+			let report = session
+				.sync(|done, total| {
+					if let Some(bar) = &bar {
+						bar.set_length(total);
+						bar.set_position(done);
+					}
+				})
+				.await?;
+			if let Some(bar) = bar {
+				bar.finish_and_clear();
+			}
+			report_sync(&ctx, &session, &report, true);
+			Ok(())
+		},
+		Command::Watch => watch(&ctx).await,
+		Command::Contact(cmd) => {
+			let store = Store::open(&ctx.profile.state_path())?;
+			match cmd {
+				ContactCommand::Add { name, address } => {
+					let account = sealchat::parse_address(&address).map_err(anyhow::Error::msg)?;
+					store.set_contact(&name, &account)?;
+					ctx.print(format!("{name} = {address}"), json!({ "name": name, "address": address }));
+				},
+				ContactCommand::Remove { name } =>
+					if !store.remove_contact(&name)? {
+						bail!("no contact named {name}");
+					},
+				ContactCommand::List => {
+					let contacts = store.contacts()?;
+					if ctx.cli.json {
+						let list: Vec<_> = contacts
+							.iter()
+							.map(|(n, a)| json!({ "name": n, "address": sealchat::address(a) }))
+							.collect();
+						println!("{}", json!({ "contacts": list }));
+					} else {
+						for (name, account) in contacts {
+							println!("{name}  {}", sealchat::address(&account));
+						}
+					}
+				},
+			}
+			Ok(())
+		},
+	}
+}
+
+async fn register(ctx: &Ctx, phrase_stdin: bool, encrypt: bool) -> Result<()> {
+	if !ctx.profile.has_identity() {
+		let pass = if encrypt {
+			Some(passphrase(true).context("--encrypt needs a passphrase (SEALCHAT_PASSPHRASE or a terminal)")?)
+		} else {
+			None
+		};
+		let (secret, generated) =
+			if phrase_stdin { (read_secret()?, false) } else { (crypto::generate_phrase(), true) };
+		ctx.profile.save_identity(&secret, pass.as_deref().map(|p| p.as_str()))?;
+		if generated {
+			// The one time a secret is shown: the user must write the new phrase down.
+			eprintln!("New account. Your recovery phrase (write it down; it is not shown again):\n\n    {}\n", *secret);
+		}
+	}
+	let session = ctx.session().await?;
+	let fresh = session.register().await?;
+	let address = sealchat::address(&session.me());
+	ctx.print(
+		if fresh { format!("registered {address}") } else { format!("{address} was already registered") },
+		json!({ "address": address, "registered": true, "new": fresh }),
+	);
+	Ok(())
+}
+
+async fn login(ctx: &Ctx, encrypt: bool) -> Result<()> {
+	let secret = read_secret()?;
+	let pass = if encrypt {
+		Some(passphrase(true).context("--encrypt needs a passphrase (SEALCHAT_PASSPHRASE or a terminal)")?)
+	} else {
+		None
+	};
+	// Check the node before writing anything, so a failed login leaves no half profile.
+	let chain = Chain::connect(&ctx.cli.node).await?;
+	let identity = ctx.profile.save_identity(&secret, pass.as_deref().map(|p| p.as_str()))?;
+	let store = Store::open(&ctx.profile.state_path())?;
+	let mut session = Session::new(identity, store, chain, ctx.cli.threads)?;
+	let (chats, report) = session.restore().await?;
+	let address = sealchat::address(&session.me());
+	let total = session.chats()?.len();
+	ctx.print(
+		format!(
+			"logged in as {address}: {total} chats ({} from your parts), {} messages, {} records scanned",
+			chats.len(),
+			report.messages.len(),
+			report.records_scanned
+		),
+		json!({ "address": address, "chats": total, "messages": report.messages.len(),
+			"recordsScanned": report.records_scanned, "recordsExpired": report.records_expired }),
+	);
+	Ok(())
+}
+
+async fn whoami(ctx: &Ctx) -> Result<()> {
+	let address = ctx.profile.address()?;
+	let chain = Chain::connect(&ctx.cli.node).await?;
+	let account = sealchat::parse_address(&address).map_err(anyhow::Error::msg)?;
+	let registered = !chain.encryption_keys(&account).await?.is_empty();
+	ctx.print(
+		format!("{address}{}", if registered { "" } else { " (not registered: run `sealchat register`)" }),
+		json!({ "address": address, "registered": registered }),
+	);
+	Ok(())
+}
+
+async fn create(ctx: &Ctx, kind: ChatKind, who: &[String]) -> Result<()> {
+	let mut session = ctx.session().await?;
+	let accounts = who.iter().map(|w| session.resolve(w)).collect::<Result<Vec<_>, _>>()?;
+	let created = session.create_chat(kind, &accounts).await?;
+	if ctx.cli.json {
+		println!("{}", json!(created));
+	} else {
+		println!("created chat {}", created.chat);
+		for who in &created.invited {
+			println!("  invited {who}");
+		}
+		for (who, why) in &created.failed {
+			println!("  could not invite {who}: {why}");
+		}
+	}
+	if !created.failed.is_empty() {
+		bail!("{} invitation(s) failed", created.failed.len());
+	}
+	Ok(())
+}
+
+async fn watch(ctx: &Ctx) -> Result<()> {
+	let mut session = ctx.session().await?;
+	let report = session.sync(|_, _| {}).await?;
+	report_sync(ctx, &session, &report, false);
+	let mut blocks = Box::pin(session.chain.finalized_blocks().await?);
+	if !ctx.cli.json {
+		eprintln!("watching finalized blocks (Ctrl-C stops)");
+	}
+	loop {
+		tokio::select! {
+			_ = tokio::signal::ctrl_c() => return Ok(()),
+			block = blocks.next() => {
+				match block {
+					Some(block) => { block?; },
+					None => bail!("the node closed the block subscription"),
+				}
+				let report = session.sync(|_, _| {}).await?;
+				report_sync(ctx, &session, &report, false);
+			}
+		}
+	}
+}
+
+fn progress_bar(ctx: &Ctx) -> Option<indicatif::ProgressBar> {
+	if ctx.cli.json || !std::io::stderr().is_terminal() {
+		return None;
+	}
+	let bar = indicatif::ProgressBar::new(0);
+	bar.set_style(
+		indicatif::ProgressStyle::with_template("scanning {pos}/{len} records [{bar:30}] {per_sec} {eta}")
+			.expect("valid template")
+			.progress_chars("=> "),
+	);
+	Some(bar)
+}
+
+/// Prints what a sync found: new messages from others, and with `summary` the counts.
+fn report_sync(ctx: &Ctx, session: &Session, report: &SyncReport, summary: bool) {
+	let me = session.me();
+	if ctx.cli.json {
+		for m in report.messages.iter().filter(|m| m.sender != me) {
+			println!("{}", json!({ "event": "message", "message": message_json(session, m) }));
+		}
+		if summary {
+			println!(
+				"{}",
+				json!({ "event": "synced", "block": report.block, "recordsScanned": report.records_scanned,
+					"recordsTrialOpened": report.records_trial_opened, "recordsExpired": report.records_expired,
+					"joined": report.joined, "invitationsRejected": report.invitations_rejected,
+					"newMembers": report.new_members, "newMessages": report.messages.len(),
+					"unreadableMessages": report.unreadable_messages, "joinErrors": report.join_errors })
+			);
+		}
+		return;
+	}
+	for chat in &report.joined {
+		println!("joined chat {chat}");
+	}
+	for (chat, why) in &report.join_errors {
+		eprintln!("could not finish joining chat {chat} yet: {why}");
+	}
+	for m in report.messages.iter().filter(|m| m.sender != me) {
+		println!("[chat {}] {}", m.chat, message_line(session, m));
+	}
+	if summary {
+		println!(
+			"synced to block #{}: {} records scanned, {} new messages{}",
+			report.block,
+			report.records_scanned,
+			report.messages.len(),
+			if report.records_expired > 0 {
+				format!("; {} records expired before they could be scanned", report.records_expired)
+			} else {
+				"; none expired before they could be scanned".into()
+			}
+		);
+	}
+}
+
+fn message_json(session: &Session, m: &MessageRow) -> serde_json::Value {
+	json!({ "chat": m.chat, "block": m.block, "sentAt": m.sent_at, "sender": sealchat::address(&m.sender),
+		"name": session.name(&m.sender), "text": m.text, "seq": m.seq })
+}
+
+fn message_line(session: &Session, m: &MessageRow) -> String {
+	format!("#{:<6} {}  {}: {}", m.block, utc(m.sent_at), session.name(&m.sender), m.text)
+}
+
+/// `YYYY-MM-DD HH:MM` (UTC) of a Unix time in milliseconds.
+fn utc(ms: u64) -> String {
+	let secs = ms / 1000;
+	let (days, rem) = ((secs / 86_400) as i64, secs % 86_400);
+	// Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
+	let z = days + 719_468;
+	let era = z.div_euclid(146_097);
+	let doe = z - era * 146_097;
+	let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+	let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	let mp = (5 * doy + 2) / 153;
+	let day = doy - (153 * mp + 2) / 5 + 1;
+	let month = if mp < 10 { mp + 3 } else { mp - 9 };
+	let year = yoe + era * 400 + i64::from(month <= 2);
+	format!("{year:04}-{month:02}-{day:02} {:02}:{:02}", rem / 3600, rem % 3600 / 60)
+}

@@ -1,0 +1,77 @@
+//! Test vectors quoted in docs/PROTOCOL.md: every deterministic derivation and layout.
+
+use codec::Encode;
+
+use crate::{
+	crypto::{ChatKey, Identity},
+	wire::{self, ChatKind, Invitation, Message},
+};
+
+fn hex(bytes: &[u8]) -> String {
+	hex::encode(bytes)
+}
+
+/// The well-known development phrase (never use it for anything real).
+pub const DEV_PHRASE: &str = "bottom drive obey lake curtain smoke basket hold race lonely fit walk";
+
+/// Every vector, as (name, hex value).
+pub fn all() -> Vec<(&'static str, String)> {
+	let phrase = Identity::from_suri(DEV_PHRASE).unwrap();
+	let alice = Identity::from_suri("//Alice").unwrap();
+	let bob = Identity::from_suri("//Bob").unwrap();
+	let key = ChatKey::from_bytes([0x01; 32]);
+	let part = [0xaa; 32];
+	let message = Message { version: wire::VERSION, sent_at: 1_700_000_000_000, text: "hello".into() };
+	let mut invitation = Invitation::new(&alice, ChatKind::Pair, 7, 0, &key, bob.account(), vec![part]);
+	invitation.signature = [0; 64];
+	vec![
+		("phrase.account", hex(&phrase.account())),
+		("phrase.encryption_key", hex(&phrase.encryption_key())),
+		("alice.account", hex(&alice.account())),
+		("alice.encryption_key", hex(&alice.encryption_key())),
+		("bob.encryption_key", hex(&bob.encryption_key())),
+		("chat.membership_key", hex(&key.membership_key().public())),
+		("chat.response_tag(0)", hex(&key.response_tag(0))),
+		("chat.response_tag(1)", hex(&key.response_tag(1))),
+		("message.encoded", hex(&message.encode())),
+		("message.context(part, 3)", hex(&Message::context(&part, 3))),
+		(
+			"message.ciphertext(nonce 0x02..)",
+			hex(&key.encrypt_with_nonce(&message.encode(), &Message::context(&part, 3), &[0x02; 24]).unwrap()),
+		),
+		("invitation.signing_payload", hex(&invitation.signing_payload())),
+		("add_member_message(7, 0, \"inv\", None)", hex(&wire::add_member_message(7, 0, b"inv", &None))),
+	]
+}
+
+#[cfg(test)]
+mod tests {
+	/// The vectors as docs/PROTOCOL.md lists them; a change to any derivation or layout
+	/// fails here and must be reflected in the document (and is a protocol change).
+	const EXPECTED: &str = include_str!("../../docs/protocol-vectors.txt");
+
+	#[test]
+	fn vectors_match_the_document() {
+		let actual: String = super::all().into_iter().map(|(name, value)| format!("{name} = {value}\n")).collect();
+		if std::env::var_os("SEALCHAT_UPDATE_VECTORS").is_some() {
+			let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/protocol-vectors.txt");
+			std::fs::write(path, &actual).expect("write the vectors file");
+			return;
+		}
+		assert_eq!(actual, EXPECTED, "protocol vectors changed");
+	}
+
+	#[test]
+	fn sr25519_derivation_matches_substrate_wallets() {
+		let account = crate::crypto::Identity::from_suri(super::DEV_PHRASE).unwrap().account();
+		assert_eq!(crate::address(&account), "5DfhGyQdFobKM8NsWvEeAKk5EQQgYe9AydgJ7rMB6E1EqRzV");
+	}
+
+	#[test]
+	fn the_document_quotes_every_vector() {
+		let doc = include_str!("../../docs/PROTOCOL.md");
+		for (name, value) in super::all() {
+			assert!(doc.contains(&value), "docs/PROTOCOL.md does not quote {name}");
+		}
+	}
+}
