@@ -325,7 +325,7 @@ impl Batch<'_> {
 			.tx
 			.sign_and_submit_then_watch(call, self.signer, params)
 			.await
-			.map_err(|e| submission_error(&e.to_string()))?;
+			.map_err(|e| submission_error(&e.to_string(), &format!("{e:?}")))?;
 		self.pending.push(progress);
 		self.nonce += 1;
 		Ok(())
@@ -342,7 +342,7 @@ impl Batch<'_> {
 }
 
 async fn finalize(progress: subxt::transactions::TransactionProgress<PolkadotConfig, AtBlock>) -> Result<Included> {
-	let in_block = progress.wait_for_finalized().await.map_err(|e| submission_error(&e.to_string()))?;
+	let in_block = progress.wait_for_finalized().await.map_err(|e| submission_error(&e.to_string(), &format!("{e:?}")))?;
 	let block = in_block.at().await.map_err(rpc_error)?.block_number() as u32;
 	match in_block.wait_for_success().await {
 		Ok(events) => Ok(Included { block, events }),
@@ -365,16 +365,15 @@ async fn finalize(progress: subxt::transactions::TransactionProgress<PolkadotCon
 	}
 }
 
-/// Classifies a refusal by the pool or the signer.
-fn submission_error(text: &str) -> ChainError {
-	if text.contains("Inability to pay") || text.contains("1010") && text.contains("pay") {
+/// Classifies a refusal by the pool or the signer. The pool's reason (e.g. "Inability to
+/// pay some fees") is in the error's data, which only its debug form shows.
+fn submission_error(display: &str, debug: &str) -> ChainError {
+	if debug.contains("Inability to pay") {
 		ChainError::InsufficientBalance
-	} else if text.contains("IncompatibleCodegen") || text.contains("incompatible") {
-		ChainError::Incompatible(text.to_string())
-	} else if text.contains("connection") || text.contains("Connection") || text.contains("restart") {
-		ChainError::Rpc(text.to_string())
+	} else if debug.contains("IncompatibleCodegen") {
+		ChainError::Incompatible(display.to_string())
 	} else {
-		ChainError::Refused(text.to_string())
+		ChainError::Refused(display.to_string())
 	}
 }
 

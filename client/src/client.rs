@@ -116,6 +116,7 @@ pub struct Session {
 	pub store: Store,
 	pub chain: Chain,
 	scanner: Scanner,
+	record_page: u32,
 }
 
 fn now_ms() -> u64 {
@@ -137,7 +138,12 @@ impl Session {
 	/// A session for `identity` on `store` and `chain`.
 	pub fn new(identity: Identity, store: Store, chain: Chain, threads: usize) -> Result<Self> {
 		store.bind_account(&identity.account(), crate::address)?;
-		Ok(Self { identity, store, chain, scanner: Scanner::new(threads) })
+		Ok(Self { identity, store, chain, scanner: Scanner::new(threads), record_page: RECORD_PAGE })
+	}
+
+	/// Sets how many records one request fetches (at most [`RECORD_PAGE`]).
+	pub fn set_record_page(&mut self, records: u32) {
+		self.record_page = records.clamp(1, RECORD_PAGE);
 	}
 
 	/// My account.
@@ -432,7 +438,7 @@ impl Session {
 		let mut cursor = self.store.cursor()?;
 		let start = cursor;
 		loop {
-			let page = self.chain.records(cursor, RECORD_PAGE, at).await?;
+			let page = self.chain.records(cursor, self.record_page, at).await?;
 			if page.oldest_id > cursor {
 				report.records_expired += page.oldest_id - cursor;
 				cursor = page.oldest_id;

@@ -249,6 +249,7 @@ impl Drop for Node {
 	}
 }
 
+pub mod cli;
 pub mod tx;
 
 /// `0x`-prefixed lowercase hex, as JSON-RPC carries byte strings.

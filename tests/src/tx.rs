@@ -54,9 +54,20 @@ impl Rpc {
 	/// Signs `call` as `signer` (next nonce, immortal era) and returns the encoded
 	/// extrinsic.
 	pub async fn sign(&self, signer: &sr25519::Pair, call: RuntimeCall) -> Vec<u8> {
+		let nonce = self.next_nonce(signer).await;
+		self.sign_with_nonce(signer, call, nonce).await
+	}
+
+	/// The next nonce of `signer`, counting its transactions in the pool.
+	pub async fn next_nonce(&self, signer: &sr25519::Pair) -> u32 {
 		let account = sp_runtime::AccountId32::from(signer.public());
 		let nonce = self.call("system_accountNextIndex", rpc_params![account.to_string()]).await;
-		let nonce = nonce.as_u64().expect("a nonce") as u32;
+		nonce.as_u64().expect("a nonce") as u32
+	}
+
+	/// Signs `call` as `signer` with `nonce` (immortal era).
+	pub async fn sign_with_nonce(&self, signer: &sr25519::Pair, call: RuntimeCall, nonce: u32) -> Vec<u8> {
+		let account = sp_runtime::AccountId32::from(signer.public());
 		let genesis = h256(&self.call("chain_getBlockHash", rpc_params![0]).await);
 		let version = self.call("state_getRuntimeVersion", rpc_params![]).await;
 		let spec_version = version["specVersion"].as_u64().expect("specVersion") as u32;

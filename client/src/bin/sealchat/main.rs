@@ -78,7 +78,9 @@ impl Ctx {
 		let identity = self.profile.load_identity(|| passphrase(false))?;
 		let store = Store::open(&self.profile.state_path())?;
 		let chain = Chain::connect(&self.cli.node).await?;
-		Ok(Session::new(identity, store, chain, self.cli.threads)?)
+		let mut session = Session::new(identity, store, chain, self.cli.threads)?;
+		session.set_record_page(self.cli.record_page);
+		Ok(session)
 	}
 
 	fn print(&self, human: impl std::fmt::Display, json: serde_json::Value) {
@@ -173,11 +175,17 @@ async fn run(cli: Cli) -> Result<()> {
 		Command::Sync => {
 			let mut session = ctx.session().await?;
 			let bar = progress_bar(&ctx);
+			let json = ctx.cli.json;
+			let mut last = 0;
 			let report = session
 				.sync(|done, total| {
 					if let Some(bar) = &bar {
 						bar.set_length(total);
 						bar.set_position(done);
+					}
+					if json && done > last {
+						last = done;
+						println!("{}", json!({ "event": "progress", "scanned": done, "total": total }));
 					}
 				})
 				.await?;
@@ -257,6 +265,7 @@ async fn login(ctx: &Ctx, encrypt: bool) -> Result<()> {
 	let identity = ctx.profile.save_identity(&secret, pass.as_deref().map(|p| p.as_str()))?;
 	let store = Store::open(&ctx.profile.state_path())?;
 	let mut session = Session::new(identity, store, chain, ctx.cli.threads)?;
+	session.set_record_page(ctx.cli.record_page);
 	let (chats, report) = session.restore().await?;
 	let address = sealchat::address(&session.me());
 	let total = session.chats()?.len();

@@ -1,0 +1,213 @@
+//! Driving the real `sealchat` binary as separate processes, one profile per user, the
+//! way people use it.
+
+use std::{
+	io::{Read, Write},
+	path::{Path, PathBuf},
+	process::{Child, Command, Stdio},
+	time::{Duration, Instant},
+};
+
+use serde_json::Value;
+
+use crate::TestDir;
+
+/// How long one CLI command may take (every transaction waits for finality).
+const COMMAND_TIMEOUT: Duration = Duration::from_secs(180);
+
+/// The CLI under test: `$SEALCHAT_CLI`, or `sealchat` next to the node binary.
+pub fn cli_binary() -> PathBuf {
+	if let Some(path) = std::env::var_os("SEALCHAT_CLI") {
+		return PathBuf::from(path);
+	}
+	let bin = crate::node_binary().with_file_name("sealchat");
+	assert!(bin.exists(), "{} does not exist: build the workspace first or set SEALCHAT_CLI", bin.display());
+	bin
+}
+
+/// What a command did.
+#[derive(Debug)]
+pub struct Output {
+	pub success: bool,
+	pub stdout: String,
+	pub stderr: String,
+}
+
+impl Output {
+	/// The stdout lines parsed as JSON.
+	pub fn json_lines(&self) -> Vec<Value> {
+		self.stdout
+			.lines()
+			.filter(|l| !l.trim().is_empty())
+			.map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+			.collect()
+	}
+}
+
+/// One user: a profile directory, a secret URI and the node the user talks to.
+pub struct User {
+	pub name: String,
+	pub suri: String,
+	pub account: [u8; 32],
+	pub address: String,
+	dir: PathBuf,
+	log: PathBuf,
+	node: String,
+}
+
+impl User {
+	/// A user `name` with the secret URI `suri` (e.g. `//Alice`), talking to `node`.
+	pub fn new(test: &TestDir, name: &str, suri: &str, node: &str) -> Self {
+		let identity = sealchat::crypto::Identity::from_suri(suri).expect("a valid secret URI");
+		Self {
+			name: name.into(),
+			suri: suri.into(),
+			account: identity.account(),
+			address: sealchat::address(&identity.account()),
+			dir: test.path().join(format!("user-{name}")),
+			log: test.path().join(format!("user-{name}.log")),
+			node: node.into(),
+		}
+	}
+
+	/// The profile directory.
+	pub fn dir(&self) -> &Path {
+		&self.dir
+	}
+
+	/// Talks to another node from now on.
+	pub fn set_node(&mut self, node: &str) {
+		self.node = node.into();
+	}
+
+	/// Starts `sealchat --json <args>` with `stdin` piped in; the caller waits.
+	pub fn spawn(&self, args: &[&str]) -> Child {
+		Command::new(cli_binary())
+			.arg("--data-dir")
+			.arg(&self.dir)
+			.args(["--node", &self.node, "--json"])
+			.args(args)
+			.env_remove("SEALCHAT_PASSPHRASE")
+			.stdin(Stdio::piped())
+			.stdout(Stdio::piped())
+			.stderr(Stdio::piped())
+			.spawn()
+			.expect("start the sealchat binary")
+	}
+
+	/// Runs `sealchat --json <args>`, feeding `stdin`, and returns what it did.
+	pub fn run_with_input(&self, args: &[&str], stdin: &str) -> Output {
+		let mut child = self.spawn(args);
+		child.stdin.take().expect("piped stdin").write_all(stdin.as_bytes()).expect("write stdin");
+		let started = Instant::now();
+		let status = loop {
+			if let Some(status) = child.try_wait().expect("wait for sealchat") {
+				break status;
+			}
+			if started.elapsed() > COMMAND_TIMEOUT {
+				let _ = child.kill();
+				panic!("{}: `sealchat {}` did not finish within {COMMAND_TIMEOUT:?}", self.name, args.join(" "));
+			}
+			std::thread::sleep(Duration::from_millis(20));
+		};
+		let mut stdout = String::new();
+		let mut stderr = String::new();
+		child.stdout.take().expect("piped").read_to_string(&mut stdout).expect("read stdout");
+		child.stderr.take().expect("piped").read_to_string(&mut stderr).expect("read stderr");
+		let mut log = std::fs::OpenOptions::new().create(true).append(true).open(&self.log).expect("log file");
+		let _ = writeln!(log, "$ sealchat {} -> {status}\n{stdout}{stderr}", args.join(" "));
+		Output { success: status.success(), stdout, stderr }
+	}
+
+	/// Runs `sealchat --json <args>`.
+	pub fn run(&self, args: &[&str]) -> Output {
+		self.run_with_input(args, "")
+	}
+
+	/// Runs a command that must succeed; returns its JSON lines.
+	pub fn ok(&self, args: &[&str]) -> Vec<Value> {
+		let out = self.run(args);
+		assert!(out.success, "{}: `sealchat {}` failed: {}{}", self.name, args.join(" "), out.stdout, out.stderr);
+		out.json_lines()
+	}
+
+	/// Runs a command that must fail; returns its error message.
+	pub fn fails(&self, args: &[&str]) -> String {
+		let out = self.run(args);
+		assert!(!out.success, "{}: `sealchat {}` should have failed: {}", self.name, args.join(" "), out.stdout);
+		out.stderr
+	}
+
+	/// Creates the profile from the user's secret URI and registers the encryption key.
+	pub fn register(&self) {
+		let out = self.run_with_input(&["register", "--phrase-stdin"], &format!("{}\n", self.suri));
+		assert!(out.success, "{}: register failed: {}", self.name, out.stderr);
+		assert_eq!(out.json_lines()[0]["address"], self.address.as_str());
+	}
+
+	/// Restores the profile from the secret URI alone.
+	pub fn login(&self) -> Value {
+		let out = self.run_with_input(&["login"], &format!("{}\n", self.suri));
+		assert!(out.success, "{}: login failed: {}", self.name, out.stderr);
+		out.json_lines().pop().expect("login prints a summary")
+	}
+
+	/// Syncs; returns the summary (`recordsScanned`, `joined`, ...).
+	pub fn sync(&self) -> Value {
+		let lines = self.ok(&["sync"]);
+		lines.into_iter().find(|l| l["event"] == "synced").expect("sync prints a summary")
+	}
+
+	/// Starts a pair chat with `other`; returns the chat id.
+	pub fn pair_chat(&self, other: &User) -> u64 {
+		let created = &self.ok(&["chat", "new", &other.address])[0];
+		assert_eq!(created["invited"][0], other.address.as_str());
+		created["chat"].as_u64().expect("a chat id")
+	}
+
+	/// Starts a group chat with `others`; returns the chat id.
+	pub fn group_chat(&self, others: &[&User]) -> u64 {
+		let mut args = vec!["group", "new"];
+		args.extend(others.iter().map(|u| u.address.as_str()));
+		let created = &self.ok(&args)[0];
+		assert_eq!(created["invited"].as_array().map(Vec::len), Some(others.len()));
+		created["chat"].as_u64().expect("a chat id")
+	}
+
+	/// Adds `other` to group `chat`.
+	pub fn add(&self, chat: u64, other: &User) {
+		self.ok(&["group", "add", &chat.to_string(), &other.address]);
+	}
+
+	/// Sends `text` to `chat`.
+	pub fn send(&self, chat: u64, text: &str) {
+		self.ok(&["send", &chat.to_string(), text]);
+	}
+
+	/// The chat's messages as (sender address, text), in the order `show` lists them.
+	pub fn show(&self, chat: u64) -> Vec<(String, String)> {
+		let out = &self.ok(&["show", &chat.to_string()])[0];
+		out["messages"]
+			.as_array()
+			.expect("messages")
+			.iter()
+			.map(|m| (m["sender"].as_str().unwrap().to_string(), m["text"].as_str().unwrap().to_string()))
+			.collect()
+	}
+
+	/// The ids of the user's chats.
+	pub fn chats(&self) -> Vec<Value> {
+		self.ok(&["chats"])[0]["chats"].as_array().expect("chats").clone()
+	}
+
+	/// Deletes every local file of the user.
+	pub fn wipe(&self) {
+		let _ = std::fs::remove_dir_all(&self.dir);
+	}
+
+	/// The chat keys in the user's local database.
+	pub fn chat_keys(&self) -> Vec<[u8; 32]> {
+		let store = sealchat::store::Store::open(&self.dir.join("state.sqlite")).expect("open the user's database");
+		store.chats().expect("read chats").into_iter().map(|c| *c.key.expose()).collect()
+	}
+}

@@ -1,0 +1,617 @@
+//! End to end: real `sealchat-node` processes and the real `sealchat` binary, one profile
+//! per user, asserting on what users see. Scenarios:
+//!
+//! 1. pair chat, messages both ways, `show` and `chats` on both sides;
+//! 2. group of three, a member adds a fourth, everyone reads everything, a non-member
+//!    reads nothing;
+//! 3. login from the recovery phrase alone rebuilds chats and history;
+//! 4. offline delivery;
+//! 5. privacy audit of the whole chain state and every block after 1-3;
+//! 6. bad input of every kind;
+//! 7. faults: node killed mid-conversation, client killed mid-sync, a validator down.
+
+use std::{collections::HashSet, time::Duration};
+
+use codec::{Compact, Decode, Encode};
+use jsonrpsee::rpc_params;
+use pallet_chat::add_member_message;
+use sealchat::{
+	crypto::{ChatKey, Identity},
+	wire::{ChatKind, Invitation},
+};
+use sealchat_runtime::RuntimeCall;
+use sealchat_tests::{cli::User, hex, unhex, Node, Role, Rpc, TestDir};
+use serde_json::Value;
+use frame_support::storage::storage_prefix;
+use sp_core::{crypto::Pair as _, sr25519};
+
+const STARTUP: Duration = Duration::from_secs(60);
+const PROGRESS: Duration = Duration::from_secs(90);
+
+async fn dev_node(dir: &TestDir) -> (Node, Rpc) {
+	let mut node = Node::start(dir, "dev", Role::Dev, vec![]);
+	let rpc = node.rpc(STARTUP).await;
+	rpc.wait_finalized(1, PROGRESS).await;
+	(node, rpc)
+}
+
+fn pair(suri: &str) -> sr25519::Pair {
+	sr25519::Pair::from_string(suri, None).expect("a dev URI")
+}
+
+fn expected(pairs: &[(&User, &str)]) -> Vec<(String, String)> {
+	pairs.iter().map(|(u, t)| (u.address.clone(), t.to_string())).collect()
+}
+
+fn chat_ids(user: &User) -> Vec<u64> {
+	user.chats().iter().map(|c| c["chat"].as_u64().expect("chat id")).collect()
+}
+
+fn joined(summary: &Value) -> Vec<u64> {
+	summary["joined"].as_array().expect("joined").iter().map(|c| c.as_u64().unwrap()).collect()
+}
+
+/// The account's parts, read from the node.
+async fn parts_of(rpc: &Rpc, user: &User) -> Vec<String> {
+	let parts = rpc.call("chat_partsOf", rpc_params![user.address.clone()]).await;
+	parts.as_array().expect("parts").iter().map(|p| p.as_str().unwrap().to_string()).collect()
+}
+
+/// Every connector record's payload.
+async fn all_records(rpc: &Rpc) -> Vec<Vec<u8>> {
+	let mut out = Vec::new();
+	let mut from = 0u64;
+	loop {
+		let page = rpc.call("connector_records", rpc_params![from, 2048]).await;
+		let records = page["records"].as_array().expect("records");
+		if records.is_empty() {
+			return out;
+		}
+		for r in records {
+			out.push(unhex(r["payload"].as_str().unwrap()));
+			from = r["id"].as_u64().unwrap() + 1;
+		}
+	}
+}
+
+/// Every ciphertext in the given parts.
+async fn all_messages(rpc: &Rpc, parts: &[String]) -> Vec<Vec<u8>> {
+	let mut out = Vec::new();
+	for part in parts {
+		let page = rpc.call("chat_messages", rpc_params![part.clone(), 0, 1000]).await;
+		for m in page["messages"].as_array().expect("messages") {
+			out.push(unhex(m["ciphertext"].as_str().unwrap()));
+		}
+	}
+	out
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+	!needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pair_group_login_then_privacy_audit() {
+	let dir = TestDir::new("e2e-chat");
+	let (_node, rpc) = dev_node(&dir).await;
+	let url = _node.ws_url();
+	let bob = User::new(&dir, "bob", "//Bob", &url);
+	let charlie = User::new(&dir, "charlie", "//Charlie", &url);
+	let dave = User::new(&dir, "dave", "//Dave", &url);
+	let eve = User::new(&dir, "eve", "//Eve", &url);
+	let ferdie = User::new(&dir, "ferdie", "//Ferdie", &url);
+	for user in [&bob, &charlie, &dave, &eve, &ferdie] {
+		user.register();
+	}
+
+	// 1. Pair chat: Bob invites Charlie; messages both ways.
+	let pair_chat = bob.pair_chat(&charlie);
+	assert_eq!(joined(&charlie.sync()), [pair_chat]);
+	charlie.send(pair_chat, "pair 1: hello bob");
+	bob.sync();
+	bob.send(pair_chat, "pair 2: hi charlie");
+	charlie.send(pair_chat, "pair 3: how are you?");
+	bob.sync();
+	charlie.sync();
+	let pair_history =
+		expected(&[(&charlie, "pair 1: hello bob"), (&bob, "pair 2: hi charlie"), (&charlie, "pair 3: how are you?")]);
+	assert_eq!(bob.show(pair_chat), pair_history);
+	assert_eq!(charlie.show(pair_chat), pair_history);
+	assert_eq!(chat_ids(&bob), [pair_chat]);
+	assert_eq!(chat_ids(&charlie), [pair_chat]);
+	let members: HashSet<String> =
+		bob.chats()[0]["members"].as_array().unwrap().iter().map(|m| m.as_str().unwrap().to_string()).collect();
+	assert_eq!(members, HashSet::from(["you".to_string(), charlie.address.clone()]));
+
+	// 2. Group: Bob, Charlie and Dave; Charlie adds Eve through the chat actor.
+	let group = bob.group_chat(&[&charlie, &dave]);
+	assert_eq!(joined(&charlie.sync()), [group]);
+	assert_eq!(joined(&dave.sync()), [group]);
+	bob.sync();
+	charlie.add(group, &eve);
+	assert_eq!(joined(&eve.sync()), [group]);
+	for user in [&bob, &charlie, &dave] {
+		user.sync();
+	}
+	let mut group_history = Vec::new();
+	for user in [&bob, &charlie, &dave, &eve] {
+		let text = format!("group: {} says hello", user.name);
+		user.send(group, &text);
+		group_history.push((user.address.clone(), text));
+	}
+	for user in [&bob, &charlie, &dave, &eve] {
+		user.sync();
+		assert_eq!(user.show(group), group_history, "{} sees the group history", user.name);
+	}
+	let group_members = bob.chats().into_iter().find(|c| c["chat"] == group).unwrap()["members"].clone();
+	assert_eq!(group_members.as_array().unwrap().len(), 4, "Bob knows all four members: {group_members}");
+
+	// A non-member reads nothing: Ferdie's client finds no chat, and Ferdie's keys open
+	// no record and no message on chain.
+	let summary = ferdie.sync();
+	assert!(joined(&summary).is_empty());
+	assert!(ferdie.chats().is_empty());
+	assert!(ferdie.fails(&["show", &group.to_string()]).contains("no chat"));
+	let ferdie_keys = Identity::from_suri("//Ferdie").unwrap();
+	let mut parts = Vec::new();
+	for user in [&bob, &charlie, &dave, &eve] {
+		parts.extend(parts_of(&rpc, user).await);
+	}
+	let records = all_records(&rpc).await;
+	let ciphertexts = all_messages(&rpc, &parts).await;
+	assert!(records.len() >= 7 && ciphertexts.len() == 7);
+	for data in records.iter().chain(&ciphertexts) {
+		assert!(ferdie_keys.open_sealed(data).is_none());
+		assert!(Invitation::open(&ferdie_keys, data).is_err());
+	}
+
+	// 3. Login: Charlie and Dave lose every local file and log in with the phrase alone.
+	let charlie_chats = chat_ids(&charlie);
+	charlie.wipe();
+	let summary = charlie.login();
+	assert_eq!(summary["chats"], 2);
+	assert_eq!(chat_ids(&charlie), charlie_chats);
+	assert_eq!(charlie.show(pair_chat), pair_history);
+	assert_eq!(charlie.show(group), group_history);
+	dave.wipe();
+	dave.login();
+	assert_eq!(dave.show(group), group_history);
+	// The restored profiles keep working.
+	charlie.send(pair_chat, "pair 4: back on a new machine");
+	bob.sync();
+	assert_eq!(bob.show(pair_chat).last().unwrap().1, "pair 4: back on a new machine");
+
+	// 5. Privacy audit of everything the chain holds.
+	let mut plaintexts: Vec<String> = pair_history.iter().chain(&group_history).map(|(_, t)| t.clone()).collect();
+	plaintexts.push("pair 4: back on a new machine".into());
+	let mut keys: Vec<[u8; 32]> = bob.chat_keys();
+	keys.extend(charlie.chat_keys());
+	let members = [&bob, &charlie, &dave, &eve];
+	privacy_audit(&rpc, &plaintexts, &keys, &members, &parts).await;
+}
+
+/// Which storage items may hold a member's account, and why: the member's own balance,
+/// holds, registered key, owned parts, and records it posted itself.
+fn allowed_item(prefix: &[u8]) -> Option<&'static str> {
+	[
+		("System", "Account"),
+		("Balances", "Holds"),
+		("Balances", "Freezes"),
+		("Balances", "Locks"),
+		("Balances", "Reserves"),
+		("Connector", "Keys"),
+		("Connector", "Records"),
+		("Chat", "PartsOf"),
+		("Chat", "Parts"),
+	]
+	.into_iter()
+	.find(|(p, n)| prefix == storage_prefix(p.as_bytes(), n.as_bytes()).as_slice())
+	.map(|(_, n)| n)
+}
+
+async fn privacy_audit(rpc: &Rpc, plaintexts: &[String], keys: &[[u8; 32]], members: &[&User], parts: &[String]) {
+	// Audit a block after the last transaction, so `System::Events` holds no fee events.
+	let best = rpc.best_number().await;
+	rpc.wait_finalized(best + 1, PROGRESS).await;
+	let at = rpc.finalized_hash().await;
+
+	// Every storage key and value.
+	let mut state: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
+	let mut start: Option<String> = None;
+	loop {
+		let page = rpc.call("state_getKeysPaged", rpc_params!["0x", 1000, start.clone(), at.clone()]).await;
+		let keys_page: Vec<String> = page.as_array().unwrap().iter().map(|k| k.as_str().unwrap().into()).collect();
+		if keys_page.is_empty() {
+			break;
+		}
+		let values = rpc.call("state_queryStorageAt", rpc_params![keys_page.clone(), at.clone()]).await;
+		for change in values[0]["changes"].as_array().unwrap() {
+			let key = unhex(change[0].as_str().unwrap());
+			let value = change[1].as_str().map(unhex).unwrap_or_default();
+			state.push((key, value));
+		}
+		start = keys_page.last().cloned();
+	}
+	assert!(state.len() > 50, "read the whole state: {} items", state.len());
+
+	// Every extrinsic of every block, with its signer.
+	let finalized = rpc.finalized_number().await;
+	let mut extrinsics: Vec<(Option<[u8; 32]>, Vec<u8>)> = Vec::new();
+	for n in 0..=finalized {
+		let hash = rpc.block_hash(n).await.expect("finalized block");
+		let block = rpc.call("chain_getBlock", rpc_params![hash]).await;
+		for xt in block["block"]["extrinsics"].as_array().unwrap() {
+			let bytes = unhex(xt.as_str().unwrap());
+			extrinsics.push((signer_of(&bytes), bytes));
+		}
+	}
+	assert!(extrinsics.iter().filter(|(s, _)| s.is_some()).count() > 30, "read every block");
+
+	for text in plaintexts {
+		for (key, value) in &state {
+			assert!(!contains(key, text.as_bytes()) && !contains(value, text.as_bytes()), "plaintext {text:?} in state");
+		}
+		for (_, xt) in &extrinsics {
+			assert!(!contains(xt, text.as_bytes()), "plaintext {text:?} in a block");
+		}
+	}
+	assert!(keys.len() >= 3);
+	for key in keys {
+		for (k, v) in &state {
+			assert!(!contains(k, key) && !contains(v, key), "a chat key in state");
+		}
+		for (_, xt) in &extrinsics {
+			assert!(!contains(xt, key), "a chat key in a block");
+		}
+	}
+
+	for member in members {
+		let raw = member.account;
+		let ss58 = member.address.as_bytes();
+		for (signer, xt) in &extrinsics {
+			if *signer != Some(raw) {
+				assert!(!contains(xt, &raw) && !contains(xt, ss58), "{}'s address in an extrinsic it did not sign", member.name);
+			}
+		}
+		for (key, value) in &state {
+			assert!(!contains(key, ss58) && !contains(value, ss58), "{}'s SS58 address in state", member.name);
+			if !contains(key, &raw) && !contains(value, &raw) {
+				continue;
+			}
+			let item = allowed_item(&key[..32.min(key.len())]).unwrap_or_else(|| {
+				panic!("{}'s account in storage item {} (key {})", member.name, hex(&key[..32.min(key.len())]), hex(key))
+			});
+			match item {
+				// The owner of a part: the member created it. Nothing else in it names anyone.
+				"Parts" => assert!(value.starts_with(&raw) && !contains(&value[32..], &raw)),
+				// A record holds its depositor: the member posted it (its own response).
+				"Records" => {
+					let record = pallet_connector::pallet::Record::<sealchat_runtime::Runtime>::decode(&mut &value[..])
+						.expect("a record");
+					assert_eq!(<[u8; 32]>::from(record.depositor.clone()), raw, "{} named in another's record", member.name);
+					assert!(!contains(&record.payload, &raw));
+				},
+				_ => assert!(!contains(value, &raw), "{}'s account inside a {item} value", member.name),
+			}
+		}
+	}
+
+	// Chat state lists no members, and a part does not name its chat.
+	for chat in 0..2u64 {
+		let state = rpc.call("chat_chat", rpc_params![chat]).await;
+		let fields: HashSet<&str> = state.as_object().unwrap().keys().map(String::as_str).collect();
+		assert_eq!(fields, HashSet::from(["membershipKey", "nonce", "sealedKey"]));
+	}
+	for part in parts {
+		let state = rpc.call("chat_part", rpc_params![part.clone()]).await;
+		let fields: HashSet<&str> = state.as_object().unwrap().keys().map(String::as_str).collect();
+		assert_eq!(fields, HashSet::from(["owner", "nextSeq", "messages", "blob"]));
+	}
+}
+
+/// The signer of a signed extrinsic (v4, `MultiAddress::Id`), `None` for inherents.
+fn signer_of(xt: &[u8]) -> Option<[u8; 32]> {
+	let mut input = xt;
+	let _len = Compact::<u32>::decode(&mut input).ok()?;
+	let (&version, rest) = input.split_first()?;
+	if version & 0x80 == 0 {
+		return None;
+	}
+	let (&address_kind, rest) = rest.split_first()?;
+	assert_eq!(address_kind, 0, "signed by MultiAddress::Id");
+	rest.get(..32)?.try_into().ok()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn offline_user_finds_everything_on_next_sync() {
+	let dir = TestDir::new("e2e-offline");
+	let (node, _rpc) = dev_node(&dir).await;
+	let url = node.ws_url();
+	let bob = User::new(&dir, "bob", "//Bob", &url);
+	let charlie = User::new(&dir, "charlie", "//Charlie", &url);
+	let dave = User::new(&dir, "dave", "//Dave", &url);
+	for user in [&bob, &charlie, &dave] {
+		user.register();
+	}
+	// Charlie's client is not running while Bob invites it twice and writes.
+	let pair_chat = bob.pair_chat(&charlie);
+	bob.send(pair_chat, "are you there?");
+	bob.send(pair_chat, "write when you are back");
+	let group = bob.group_chat(&[&charlie, &dave]);
+	dave.sync();
+	dave.send(group, "dave here");
+
+	let summary = charlie.sync();
+	let mut found = joined(&summary);
+	found.sort();
+	assert_eq!(found, [pair_chat, group]);
+	assert_eq!(charlie.show(pair_chat), expected(&[(&bob, "are you there?"), (&bob, "write when you are back")]));
+	assert_eq!(charlie.show(group), expected(&[(&dave, "dave here")]));
+	charlie.send(pair_chat, "back now");
+	bob.sync();
+	assert_eq!(bob.show(pair_chat).last().unwrap(), &(charlie.address.clone(), "back now".to_string()));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_input_is_refused_or_ignored_and_nothing_is_lost() {
+	use sealchat_tests::tx::Outcome;
+	let dir = TestDir::new("e2e-bad");
+	let (node, rpc) = dev_node(&dir).await;
+	let url = node.ws_url();
+	let bob = User::new(&dir, "bob", "//Bob", &url);
+	let charlie = User::new(&dir, "charlie", "//Charlie", &url);
+	let dave = User::new(&dir, "dave", "//Dave", &url);
+	for user in [&bob, &charlie, &dave] {
+		user.register();
+	}
+	let pair_chat = bob.pair_chat(&charlie);
+	charlie.sync();
+	bob.send(pair_chat, "first");
+	charlie.send(pair_chat, "second");
+	let group = bob.group_chat(&[&charlie]);
+	charlie.sync();
+	bob.sync();
+	let history = expected(&[(&bob, "first"), (&charlie, "second")]);
+	assert_eq!(bob.show(pair_chat), history);
+
+	let error = |o: &Outcome| o.error_name().unwrap_or_else(|| format!("{:?}", o.result));
+	let ferdie = pair("//Ferdie");
+	let bob_store = sealchat::store::Store::open(&bob.dir().join("state.sqlite")).unwrap();
+	let bob_pair = bob_store.chat(pair_chat).unwrap().unwrap();
+	let bob_group = bob_store.chat(group).unwrap().unwrap();
+	drop(bob_store);
+	let chat_call = |c| RuntimeCall::Chat(c);
+	let connector_call = |c| RuntimeCall::Connector(c);
+
+	// Oversize messages: the CLI says so before anything is sent; the chain refuses too.
+	let long = "x".repeat(5000);
+	assert!(bob.fails(&["send", &pair_chat.to_string(), &long]).contains("message too long"));
+	let o = rpc
+		.submit(&pair("//Bob"), chat_call(pallet_chat::Call::post_message { part: bob_pair.my_part, ciphertext: vec![1; 5000] }))
+		.await;
+	assert_eq!(error(&o), "MessageTooLarge");
+	// Oversize and empty records.
+	let o = rpc.submit(&ferdie, connector_call(pallet_connector::Call::post_record { payload: vec![1; 1025], tag: None })).await;
+	assert_eq!(error(&o), "RecordTooLarge");
+	let o = rpc.submit(&ferdie, connector_call(pallet_connector::Call::post_record { payload: vec![], tag: None })).await;
+	assert_eq!(error(&o), "EmptyRecord");
+	// Writing into someone else's part.
+	let o = rpc
+		.submit(&ferdie, chat_call(pallet_chat::Call::post_message { part: bob_pair.my_part, ciphertext: vec![1; 64] }))
+		.await;
+	assert_eq!(error(&o), "NotOwner");
+	// "Add user" straight to the connector, not from a chat.
+	let o = rpc.submit(&ferdie, connector_call(pallet_connector::Call::add_member { payload: vec![1; 64], tag: None })).await;
+	assert_eq!(error(&o), "BadOrigin");
+	// Adding through the chat with a wrong membership proof.
+	let nonce = rpc.call("chat_chat", rpc_params![group]).await["nonce"].as_u64().unwrap();
+	let wrong = ChatKey::generate().membership_key().sign(&add_member_message(group, nonce, &[7; 80], &None));
+	let add = |proof: [u8; 64], nonce: u64| {
+		chat_call(pallet_chat::Call::add_member {
+			chat: group,
+			nonce,
+			invitation: vec![7; 80],
+			tag: None,
+			proof: sp_core::ed25519::Signature::from_raw(proof),
+		})
+	};
+	assert_eq!(error(&rpc.submit(&ferdie, add(wrong, nonce)).await), "BadProof");
+	// A valid proof works once; replaying it is refused.
+	let proof = bob_group.key.membership_key().sign(&add_member_message(group, nonce, &[7; 80], &None));
+	let o = rpc.submit(&ferdie, add(proof, nonce)).await;
+	assert!(o.result.is_ok(), "valid proof: {:?}", o.result);
+	assert_eq!(error(&rpc.submit(&ferdie, add(proof, nonce)).await), "StaleNonce");
+	// Inviting an address without a key; unknown chats; garbage addresses; no node.
+	let unregistered = sealchat::address(&Identity::from_suri("//Unregistered").unwrap().account());
+	assert!(bob.fails(&["chat", "new", &unregistered]).contains("has not registered"));
+	assert!(bob.fails(&["send", "999", "hello"]).contains("no chat 999"));
+	assert!(bob.fails(&["chat", "new", "not-an-address"]).contains("not a valid address"));
+	assert!(bob.fails(&["chat", "new", &bob.address]).contains("yourself"));
+	let mut offline = User::new(&dir, "bob", "//Bob", &url);
+	offline.set_node(&format!("ws://127.0.0.1:{}", sealchat_tests::free_ports(1)[0]));
+	assert!(offline.fails(&["sync"]).contains("cannot reach the node"));
+	// An account with no funds cannot register, and is told why.
+	let poor = User::new(&dir, "poor", "//Poor", &url);
+	let out = poor.run_with_input(&["register", "--phrase-stdin"], "//Poor\n");
+	assert!(!out.success && out.stderr.contains("insufficient balance"), "{}", out.stderr);
+
+	// Forged invitations posted by a third party, garbage and a truncated record: the
+	// invitee's client ignores all of them.
+	let ferdie_id = Identity::from_suri("//Ferdie").unwrap();
+	let charlie_key = Identity::from_suri("//Charlie").unwrap().encryption_key();
+	let mut claims_bob = Invitation::new(&ferdie_id, ChatKind::Pair, pair_chat, 0, &ChatKey::generate(), charlie.account, vec![]);
+	claims_bob.inviter = bob.account;
+	let misdirected = Invitation::new(&ferdie_id, ChatKind::Pair, 77, 0, &ChatKey::generate(), dave.account, vec![]);
+	let mut unsigned = Invitation::new(&ferdie_id, ChatKind::Pair, 78, 0, &ChatKey::generate(), charlie.account, vec![]);
+	unsigned.signature = [0; 64];
+	let legit = all_records(&rpc).await.into_iter().next().expect("Bob's first invitation to Charlie");
+	let forged_payloads = vec![
+		claims_bob.seal(&charlie_key).unwrap(),
+		misdirected.seal(&charlie_key).unwrap(),
+		unsigned.seal(&charlie_key).unwrap(),
+		legit.clone(),
+		legit[..legit.len() - 10].to_vec(),
+		vec![0xde; 300],
+	];
+	for payload in forged_payloads {
+		let o = rpc.submit(&ferdie, connector_call(pallet_connector::Call::post_record { payload, tag: None })).await;
+		assert!(o.result.is_ok());
+	}
+	let summary = charlie.sync();
+	assert!(joined(&summary).is_empty(), "{summary}");
+	assert!(summary["invitationsRejected"].as_u64().unwrap() >= 4, "{summary}");
+	let mut ids = chat_ids(&charlie);
+	ids.sort();
+	assert_eq!(ids, [pair_chat, group]);
+
+	// Nothing already stored was lost, and the chat still works.
+	assert_eq!(bob.show(pair_chat), history);
+	assert_eq!(charlie.show(pair_chat), history);
+	charlie.send(pair_chat, "still here");
+	bob.sync();
+	assert_eq!(bob.show(pair_chat).len(), 3);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn node_killed_mid_conversation_loses_and_duplicates_nothing() {
+	let dir = TestDir::new("e2e-node-kill");
+	let mut node = Node::start(&dir, "dev", Role::Dev, vec![]);
+	let rpc = node.rpc(STARTUP).await;
+	rpc.wait_finalized(1, PROGRESS).await;
+	drop(rpc);
+	let url = node.ws_url();
+	let bob = User::new(&dir, "bob", "//Bob", &url);
+	let charlie = User::new(&dir, "charlie", "//Charlie", &url);
+	bob.register();
+	charlie.register();
+	let chat = bob.pair_chat(&charlie);
+	charlie.sync();
+	bob.send(chat, "one");
+	charlie.send(chat, "two");
+
+	node.kill();
+	assert!(bob.fails(&["sync"]).contains("cannot reach the node"));
+	node.restart();
+	let rpc = node.rpc(STARTUP).await;
+	let best = rpc.best_number().await;
+	rpc.wait_finalized(best + 1, PROGRESS).await;
+
+	bob.send(chat, "three");
+	bob.sync();
+	charlie.sync();
+	charlie.send(chat, "four");
+	bob.sync();
+	charlie.sync();
+	let history = expected(&[(&bob, "one"), (&charlie, "two"), (&bob, "three"), (&charlie, "four")]);
+	assert_eq!(bob.show(chat), history);
+	assert_eq!(charlie.show(chat), history);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn client_killed_during_sync_resumes_from_its_cursor() {
+	use std::io::{BufRead, BufReader};
+	let dir = TestDir::new("e2e-client-kill");
+	let (node, rpc) = dev_node(&dir).await;
+	let url = node.ws_url();
+	let bob = User::new(&dir, "bob", "//Bob", &url);
+	let charlie = User::new(&dir, "charlie", "//Charlie", &url);
+	bob.register();
+	charlie.register();
+
+	// Hundreds of records from others before Bob's invitation (one block's worth: the
+	// pool takes them all at once).
+	let ferdie = pair("//Ferdie");
+	let first = rpc.next_nonce(&ferdie).await;
+	let noise = 600u32;
+	for i in 0..noise {
+		let call = RuntimeCall::Connector(pallet_connector::Call::post_record { payload: i.encode().repeat(8), tag: None });
+		let xt = rpc.sign_with_nonce(&ferdie, call, first + i).await;
+		let _: Value = rpc.call("author_submitExtrinsic", rpc_params![hex(&xt)]).await;
+	}
+	let deadline = std::time::Instant::now() + PROGRESS;
+	loop {
+		let page = rpc.call("connector_records", rpc_params![0, 1]).await;
+		if page["nextId"].as_u64().unwrap() >= noise as u64 {
+			break;
+		}
+		assert!(std::time::Instant::now() < deadline, "noise records not included: {page}");
+		tokio::time::sleep(Duration::from_millis(500)).await;
+	}
+	let chat = bob.pair_chat(&charlie);
+	bob.send(chat, "hidden among the noise");
+	let total = rpc.call("connector_records", rpc_params![0, 1]).await["nextId"].as_u64().unwrap();
+
+	// Charlie's sync is killed after its first page of 10 records is stored.
+	let mut child = charlie.spawn(&["sync", "--record-page", "10"]);
+	let stdout = child.stdout.take().unwrap();
+	let mut lines = BufReader::new(stdout).lines();
+	let first_progress = lines.next().expect("a progress line").expect("readable");
+	child.kill().expect("kill the client");
+	let _ = child.wait();
+	let progress: Value = serde_json::from_str(&first_progress).unwrap();
+	assert_eq!(progress["event"], "progress", "{first_progress}");
+
+	// The rerun continues from the cursor: it reads fewer records than there are, and
+	// finds the invitation and the message exactly once.
+	let summary = charlie.sync();
+	let rescanned = summary["recordsScanned"].as_u64().unwrap();
+	assert!(rescanned < total, "resync read {rescanned} of {total} records");
+	assert_eq!(joined(&summary), [chat]);
+	assert_eq!(charlie.show(chat), expected(&[(&bob, "hidden among the noise")]));
+	let again = charlie.sync();
+	assert!(again["recordsScanned"].as_u64().unwrap() <= 1, "{again}");
+	assert!(joined(&again).is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn chatting_goes_on_with_a_validator_down() {
+	const AUTHORITIES: [&str; 4] = ["alice", "bob", "charlie", "dave"];
+	let dir = TestDir::new("e2e-network");
+	let node_key = |i: usize| {
+		let mut key = [0u8; 32];
+		key[31] = i as u8 + 1;
+		key
+	};
+	let mut nodes = vec![Node::start(&dir, AUTHORITIES[0], Role::LocalValidator { authority: AUTHORITIES[0], node_key: node_key(0) }, vec![])];
+	let first_rpc = nodes[0].rpc(STARTUP).await;
+	let bootnode = first_rpc.bootnode_address(nodes[0].p2p_port).await;
+	for (i, name) in AUTHORITIES.iter().enumerate().skip(1) {
+		nodes.push(Node::start(&dir, name, Role::LocalValidator { authority: name, node_key: node_key(i) }, vec![bootnode.clone()]));
+	}
+	let mut rpcs = vec![first_rpc];
+	for node in nodes.iter_mut().skip(1) {
+		rpcs.push(node.rpc(STARTUP).await);
+	}
+	rpcs[0].wait_finalized(3, PROGRESS).await;
+
+	// Each user talks to their own node.
+	let eve = User::new(&dir, "eve", "//Eve", &nodes[0].ws_url());
+	let ferdie = User::new(&dir, "ferdie", "//Ferdie", &nodes[1].ws_url());
+	eve.register();
+	ferdie.register();
+	let chat = eve.pair_chat(&ferdie);
+	ferdie.sync();
+	eve.send(chat, "before");
+
+	// Dave's validator goes down; finality continues and so does the chat.
+	nodes[3].kill();
+	let before = rpcs[0].finalized_number().await;
+	ferdie.send(chat, "during 1");
+	eve.sync();
+	eve.send(chat, "during 2");
+	let after = rpcs[0].wait_finalized(before + 3, PROGRESS).await;
+	assert!(after > before);
+
+	// It comes back and catches up; Ferdie switches to it and reads everything there.
+	nodes[3].restart();
+	let dave_rpc = nodes[3].rpc(STARTUP).await;
+	let target = rpcs[0].finalized_number().await;
+	dave_rpc.wait_finalized(target, PROGRESS).await;
+	let mut ferdie = ferdie;
+	ferdie.set_node(&nodes[3].ws_url());
+	ferdie.sync();
+	let history = expected(&[(&eve, "before"), (&ferdie, "during 1"), (&eve, "during 2")]);
+	assert_eq!(ferdie.show(chat), history);
+	eve.sync();
+	assert_eq!(eve.show(chat), history);
+}
