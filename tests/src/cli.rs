@@ -98,7 +98,13 @@ impl User {
 	/// Runs `sealchat --json <args>`, feeding `stdin`, and returns what it did.
 	pub fn run_with_input(&self, args: &[&str], stdin: &str) -> Output {
 		let mut child = self.spawn(args);
-		child.stdin.take().expect("piped stdin").write_all(stdin.as_bytes()).expect("write stdin");
+		// A command that exits before reading its input (say, on a bad argument) closes
+		// the pipe; its output still tells what happened.
+		let mut input = child.stdin.take().expect("piped stdin");
+		if let Err(e) = input.write_all(stdin.as_bytes()) {
+			assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "write stdin: {e}");
+		}
+		drop(input);
 		let started = Instant::now();
 		let status = loop {
 			if let Some(status) = child.try_wait().expect("wait for sealchat") {

@@ -40,12 +40,25 @@ pub fn node_binary() -> PathBuf {
 	bin
 }
 
-/// `n` distinct free TCP ports on 127.0.0.1.
+/// `n` distinct free TCP ports on 127.0.0.1, never one handed out before in this process:
+/// a port given to a node that has not bound it yet is free again in the kernel's eyes,
+/// and handing it to the next node would make the two collide.
 pub fn free_ports(n: usize) -> Vec<u16> {
+	static ISSUED: std::sync::Mutex<Vec<u16>> = std::sync::Mutex::new(Vec::new());
+	let mut issued = ISSUED.lock().unwrap_or_else(|e| e.into_inner());
 	// Hold every listener until all ports are chosen, so no port is handed out twice.
-	let listeners: Vec<TcpListener> =
-		(0..n).map(|_| TcpListener::bind("127.0.0.1:0").expect("bind a loopback port")).collect();
-	listeners.iter().map(|l| l.local_addr().expect("bound socket has an address").port()).collect()
+	let mut listeners = Vec::new();
+	let mut ports = Vec::new();
+	while ports.len() < n {
+		let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
+		let port = listener.local_addr().expect("bound socket has an address").port();
+		if !issued.contains(&port) {
+			issued.push(port);
+			ports.push(port);
+		}
+		listeners.push(listener);
+	}
+	ports
 }
 
 /// A scratch directory for one test, removed at the end unless the test failed.

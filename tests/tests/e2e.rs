@@ -350,6 +350,37 @@ async fn offline_user_finds_everything_on_next_sync() {
 	charlie.send(pair_chat, "back now");
 	bob.sync();
 	assert_eq!(bob.show(pair_chat).last().unwrap(), &(charlie.address.clone(), "back now".to_string()));
+
+	// Now online: `watch` prints Bob's next message as it is finalized.
+	let mut watch = charlie.spawn(&["watch"]);
+	let stdout = watch.stdout.take().unwrap();
+	let (lines_tx, lines_rx) = std::sync::mpsc::channel();
+	std::thread::spawn(move || {
+		use std::io::BufRead;
+		for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+			if lines_tx.send(line).is_err() {
+				break;
+			}
+		}
+	});
+	bob.send(pair_chat, "live");
+	let deadline = std::time::Instant::now() + PROGRESS;
+	let seen = loop {
+		let left = deadline.saturating_duration_since(std::time::Instant::now());
+		match lines_rx.recv_timeout(left) {
+			Ok(line) => {
+				let event: Value = serde_json::from_str(&line).expect("watch prints JSON");
+				if event["event"] == "message" && event["message"]["text"] == "live" {
+					break event;
+				}
+			},
+			Err(_) => panic!("watch did not show the message within {PROGRESS:?}"),
+		}
+	};
+	let _ = watch.kill();
+	let _ = watch.wait();
+	assert_eq!(seen["message"]["sender"], bob.address.as_str());
+	assert_eq!(seen["message"]["chat"], pair_chat);
 }
 
 #[tokio::test(flavor = "multi_thread")]

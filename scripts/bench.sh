@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Runs every benchmark and prints one table (docs/BENCHMARKS.md records the figures):
+# the client's criterion micro-benchmarks (trial decryption against the raw X25519
+# rate, on one and on all cores; rendezvous-tag lookups), then the chain benchmarks on
+# a fresh dev node (bytes per message, blocks filled with messages vs transfers,
+# send-to-watch latency through the CLI). Figures only: nothing fails on a slow machine.
+#
+# Options go to the chain benchmarks: --fill N (extrinsics per kind, default 12000),
+# --latency-messages N (default 100).
+set -euo pipefail
+# shellcheck source=scripts/env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+
+"$SEALCHAT_ROOT/scripts/build.sh"
+cd "$SEALCHAT_ROOT"
+cargo bench --locked --workspace --bench scan
+SEALCHAT_NODE="$(sealchat_node_bin)"
+export SEALCHAT_NODE
+"$CARGO_TARGET_DIR/release/sealchat-bench" "$@"
