@@ -95,6 +95,24 @@ impl User {
 			.expect("start the sealchat binary")
 	}
 
+	/// Starts `sealchat --json watch`: each line it prints arrives, parsed, on the
+	/// receiver. Kill the child to stop it.
+	pub fn watch(&self) -> (Child, std::sync::mpsc::Receiver<Value>) {
+		use std::io::BufRead;
+		let mut child = self.spawn(&["watch"]);
+		let stdout = child.stdout.take().expect("piped stdout");
+		let (lines, received) = std::sync::mpsc::channel();
+		std::thread::spawn(move || {
+			for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+				let event = serde_json::from_str(&line).unwrap_or_else(|e| panic!("watch printed non-JSON ({e}): {line}"));
+				if lines.send(event).is_err() {
+					break;
+				}
+			}
+		});
+		(child, received)
+	}
+
 	/// Runs `sealchat --json <args>`, feeding `stdin`, and returns what it did.
 	pub fn run_with_input(&self, args: &[&str], stdin: &str) -> Output {
 		let mut child = self.spawn(args);

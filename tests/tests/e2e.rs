@@ -35,6 +35,19 @@ async fn dev_node(dir: &TestDir) -> (Node, Rpc) {
 	(node, rpc)
 }
 
+/// Users named after dev accounts (`"bob"` is `//Bob`) on the node at `url`, registered.
+fn registered<const N: usize>(dir: &TestDir, url: &str, names: [&str; N]) -> [User; N] {
+	let users = names.map(|name| {
+		let mut suri = format!("//{name}");
+		suri[2..3].make_ascii_uppercase();
+		User::new(dir, name, &suri, url)
+	});
+	for user in &users {
+		user.register();
+	}
+	users
+}
+
 fn pair(suri: &str) -> sr25519::Pair {
 	sr25519::Pair::from_string(suri, None).expect("a dev URI")
 }
@@ -93,16 +106,9 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 #[tokio::test(flavor = "multi_thread")]
 async fn pair_group_login_then_privacy_audit() {
 	let dir = TestDir::new("e2e-chat");
-	let (_node, rpc) = dev_node(&dir).await;
-	let url = _node.ws_url();
-	let bob = User::new(&dir, "bob", "//Bob", &url);
-	let charlie = User::new(&dir, "charlie", "//Charlie", &url);
-	let dave = User::new(&dir, "dave", "//Dave", &url);
-	let eve = User::new(&dir, "eve", "//Eve", &url);
-	let ferdie = User::new(&dir, "ferdie", "//Ferdie", &url);
-	for user in [&bob, &charlie, &dave, &eve, &ferdie] {
-		user.register();
-	}
+	let (node, rpc) = dev_node(&dir).await;
+	let [bob, charlie, dave, eve, ferdie] =
+		registered(&dir, &node.ws_url(), ["bob", "charlie", "dave", "eve", "ferdie"]);
 
 	// 1. Pair chat: Bob invites Charlie; messages both ways.
 	let pair_chat = bob.pair_chat(&charlie);
@@ -326,13 +332,7 @@ fn signer_of(xt: &[u8]) -> Option<[u8; 32]> {
 async fn offline_user_finds_everything_on_next_sync() {
 	let dir = TestDir::new("e2e-offline");
 	let (node, _rpc) = dev_node(&dir).await;
-	let url = node.ws_url();
-	let bob = User::new(&dir, "bob", "//Bob", &url);
-	let charlie = User::new(&dir, "charlie", "//Charlie", &url);
-	let dave = User::new(&dir, "dave", "//Dave", &url);
-	for user in [&bob, &charlie, &dave] {
-		user.register();
-	}
+	let [bob, charlie, dave] = registered(&dir, &node.ws_url(), ["bob", "charlie", "dave"]);
 	// Charlie's client is not running while Bob invites it twice and writes.
 	let pair_chat = bob.pair_chat(&charlie);
 	bob.send(pair_chat, "are you there?");
@@ -352,28 +352,14 @@ async fn offline_user_finds_everything_on_next_sync() {
 	assert_eq!(bob.show(pair_chat).last().unwrap(), &(charlie.address.clone(), "back now".to_string()));
 
 	// Now online: `watch` prints Bob's next message as it is finalized.
-	let mut watch = charlie.spawn(&["watch"]);
-	let stdout = watch.stdout.take().unwrap();
-	let (lines_tx, lines_rx) = std::sync::mpsc::channel();
-	std::thread::spawn(move || {
-		use std::io::BufRead;
-		for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
-			if lines_tx.send(line).is_err() {
-				break;
-			}
-		}
-	});
+	let (mut watch, events) = charlie.watch();
 	bob.send(pair_chat, "live");
 	let deadline = std::time::Instant::now() + PROGRESS;
 	let seen = loop {
 		let left = deadline.saturating_duration_since(std::time::Instant::now());
-		match lines_rx.recv_timeout(left) {
-			Ok(line) => {
-				let event: Value = serde_json::from_str(&line).expect("watch prints JSON");
-				if event["event"] == "message" && event["message"]["text"] == "live" {
-					break event;
-				}
-			},
+		match events.recv_timeout(left) {
+			Ok(event) if event["event"] == "message" && event["message"]["text"] == "live" => break event,
+			Ok(_) => {},
 			Err(_) => panic!("watch did not show the message within {PROGRESS:?}"),
 		}
 	};
@@ -388,13 +374,8 @@ async fn bad_input_is_refused_or_ignored_and_nothing_is_lost() {
 	use sealchat_tests::tx::Outcome;
 	let dir = TestDir::new("e2e-bad");
 	let (node, rpc) = dev_node(&dir).await;
+	let [bob, charlie, dave] = registered(&dir, &node.ws_url(), ["bob", "charlie", "dave"]);
 	let url = node.ws_url();
-	let bob = User::new(&dir, "bob", "//Bob", &url);
-	let charlie = User::new(&dir, "charlie", "//Charlie", &url);
-	let dave = User::new(&dir, "dave", "//Dave", &url);
-	for user in [&bob, &charlie, &dave] {
-		user.register();
-	}
 	let pair_chat = bob.pair_chat(&charlie);
 	charlie.sync();
 	bob.send(pair_chat, "first");
@@ -510,11 +491,7 @@ async fn node_killed_mid_conversation_loses_and_duplicates_nothing() {
 	let rpc = node.rpc(STARTUP).await;
 	rpc.wait_finalized(1, PROGRESS).await;
 	drop(rpc);
-	let url = node.ws_url();
-	let bob = User::new(&dir, "bob", "//Bob", &url);
-	let charlie = User::new(&dir, "charlie", "//Charlie", &url);
-	bob.register();
-	charlie.register();
+	let [bob, charlie] = registered(&dir, &node.ws_url(), ["bob", "charlie"]);
 	let chat = bob.pair_chat(&charlie);
 	charlie.sync();
 	bob.send(chat, "one");
@@ -543,11 +520,7 @@ async fn client_killed_during_sync_resumes_from_its_cursor() {
 	use std::io::{BufRead, BufReader};
 	let dir = TestDir::new("e2e-client-kill");
 	let (node, rpc) = dev_node(&dir).await;
-	let url = node.ws_url();
-	let bob = User::new(&dir, "bob", "//Bob", &url);
-	let charlie = User::new(&dir, "charlie", "//Charlie", &url);
-	bob.register();
-	charlie.register();
+	let [bob, charlie] = registered(&dir, &node.ws_url(), ["bob", "charlie"]);
 
 	// Hundreds of records from others before Bob's invitation (one block's worth: the
 	// pool takes them all at once).

@@ -9,7 +9,6 @@
 
 use std::{
 	collections::HashMap,
-	io::BufRead,
 	path::PathBuf,
 	sync::mpsc,
 	time::{Duration, Instant},
@@ -244,12 +243,11 @@ fn latency(dir: &TestDir, url: &str, messages: usize) {
 	}
 	watcher.sync();
 
-	let mut watch = watcher.spawn(&["watch"]);
-	let stdout = watch.stdout.take().expect("piped");
+	let (mut watch, events) = watcher.watch();
+	// Stamp each message when it is printed, not when this thread gets to it.
 	let (tx, rx) = mpsc::channel::<(String, Instant)>();
 	std::thread::spawn(move || {
-		for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
-			let Ok(event) = serde_json::from_str::<Value>(&line) else { continue };
+		for event in events {
 			if event["event"] == "message" {
 				let text = event["message"]["text"].as_str().unwrap_or_default().to_string();
 				if tx.send((text, Instant::now())).is_err() {
