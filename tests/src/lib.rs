@@ -111,6 +111,7 @@ pub struct Node {
 	base_path: PathBuf,
 	log_path: PathBuf,
 	bootnodes: Vec<String>,
+	extra_args: Vec<String>,
 	child: Option<Child>,
 	/// JSON-RPC port (HTTP and WebSocket) on 127.0.0.1.
 	pub rpc_port: u16,
@@ -122,6 +123,11 @@ pub struct Node {
 impl Node {
 	/// Starts a node whose data lives in `dir/<name>`.
 	pub fn start(dir: &TestDir, name: &str, role: Role, bootnodes: Vec<String>) -> Node {
+		Self::start_with_args(dir, name, role, bootnodes, &[])
+	}
+
+	/// [`Node::start`] with extra command-line options.
+	pub fn start_with_args(dir: &TestDir, name: &str, role: Role, bootnodes: Vec<String>, args: &[&str]) -> Node {
 		let ports = free_ports(2);
 		let mut node = Node {
 			name: name.to_string(),
@@ -129,6 +135,7 @@ impl Node {
 			base_path: dir.path().join(name),
 			log_path: dir.path().join(format!("{name}.log")),
 			bootnodes,
+			extra_args: args.iter().map(|a| a.to_string()).collect(),
 			child: None,
 			rpc_port: ports[0],
 			p2p_port: ports[1],
@@ -167,6 +174,11 @@ impl Node {
 			.stderr(log);
 		for bootnode in &self.bootnodes {
 			cmd.args(["--bootnodes", bootnode]);
+		}
+		cmd.args(&self.extra_args);
+		// Extra node options for experiments, e.g. SEALCHAT_NODE_ARGS="--pool-limit 20000".
+		if let Ok(extra) = std::env::var("SEALCHAT_NODE_ARGS") {
+			cmd.args(extra.split_whitespace());
 		}
 		self.child = Some(cmd.spawn().expect("start sealchat-node"));
 	}
