@@ -2,10 +2,10 @@
 //! (scan the connector, answer invitations, read responses and messages), and rebuild
 //! everything from the chain after `login`.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use crate::{
-	chain::{api, BlockRef, Chain, ChainError, Record},
+	chain::{api, BlockRef, Chain, ChainError},
 	crypto::{self, AccountBytes, ChatKey, Identity},
 	profile::ProfileError,
 	scan::Scanner,
@@ -75,7 +75,7 @@ pub struct Created {
 }
 
 /// What a sync did.
-#[derive(Debug, Default, serde::Serialize)]
+#[derive(Debug, Default)]
 pub struct SyncReport {
 	/// The finalized block it read.
 	pub block: u32,
@@ -684,22 +684,5 @@ impl Session {
 	pub fn messages(&self, chat: ChatId) -> Result<Vec<MessageRow>> {
 		self.store.chat(chat)?.ok_or(ClientError::UnknownChat(chat))?;
 		Ok(self.store.messages(chat)?)
-	}
-
-	/// Members of a chat by part: account names (`None` while unknown).
-	pub fn members(&self, chat: ChatId) -> Result<BTreeMap<String, Option<String>>> {
-		self.store.chat(chat)?.ok_or(ClientError::UnknownChat(chat))?;
-		Ok(self
-			.store
-			.parts(chat)?
-			.into_iter()
-			.map(|p| (format!("0x{}", hex::encode(p.part)), p.owner.map(|o| crate::address(&o))))
-			.collect())
-	}
-
-	/// Checks a record the way the scanner would, for diagnostics: whether it is an
-	/// invitation for me.
-	pub fn inspect_record(&self, record: &Record) -> std::result::Result<Invitation, WireError> {
-		Invitation::open(&self.identity, &record.payload)
 	}
 }

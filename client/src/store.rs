@@ -99,23 +99,15 @@ pub struct PartRow {
 }
 
 /// A decrypted message.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MessageRow {
-	#[serde(with = "hex_bytes")]
 	pub part: PartId,
 	pub seq: u32,
 	pub chat: ChatId,
 	pub block: u32,
-	#[serde(skip)]
 	pub sender: AccountBytes,
 	pub sent_at: u64,
 	pub text: String,
-}
-
-mod hex_bytes {
-	pub fn serialize<S: serde::Serializer>(bytes: &[u8; 32], s: S) -> Result<S::Ok, S::Error> {
-		s.serialize_str(&format!("0x{}", hex::encode(bytes)))
-	}
 }
 
 /// The local database of one profile.

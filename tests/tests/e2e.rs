@@ -487,9 +487,7 @@ async fn bad_input_is_refused_or_ignored_and_nothing_is_lost() {
 #[tokio::test(flavor = "multi_thread")]
 async fn node_killed_mid_conversation_loses_and_duplicates_nothing() {
 	let dir = TestDir::new("e2e-node-kill");
-	let mut node = Node::start(&dir, "dev", Role::Dev, vec![]);
-	let rpc = node.rpc(STARTUP).await;
-	rpc.wait_finalized(1, PROGRESS).await;
+	let (mut node, rpc) = dev_node(&dir).await;
 	drop(rpc);
 	let [bob, charlie] = registered(&dir, &node.ws_url(), ["bob", "charlie"]);
 	let chat = bob.pair_chat(&charlie);
