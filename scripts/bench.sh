@@ -3,10 +3,13 @@
 # the client's criterion micro-benchmarks (trial decryption against the raw X25519
 # rate, on one and on all cores; rendezvous-tag lookups), then the chain benchmarks on
 # a fresh dev node (bytes per message, blocks filled with messages vs transfers,
-# send-to-watch latency through the CLI). Figures only: nothing fails on a slow machine.
+# send-to-watch latency through the CLI, a full resync of a million records and an
+# incremental sync on top). Figures only: nothing fails on a slow machine. Filling the
+# chain with a million records takes about 40 minutes of 2 s blocks.
 #
 # Options go to the chain benchmarks: --fill N (extrinsics per kind, default 12000),
-# --latency-messages N (default 100).
+# --latency-messages N (default 100), --resync N (records, default 1000000; 0 skips),
+# --incremental N (default 1000).
 set -euo pipefail
 # shellcheck source=scripts/env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"

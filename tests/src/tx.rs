@@ -50,6 +50,37 @@ impl Outcome {
 	}
 }
 
+/// The chain-wide inputs of a signature (see [`Rpc::signing_context`]).
+#[derive(Clone, Copy, Debug)]
+pub struct SigningContext {
+	pub genesis: H256,
+	pub spec_version: u32,
+	pub tx_version: u32,
+}
+
+impl SigningContext {
+	/// Signs `call` as `signer` with `nonce` (immortal era) and returns the encoded
+	/// extrinsic.
+	pub fn sign(&self, signer: &sr25519::Pair, call: RuntimeCall, nonce: u32) -> Vec<u8> {
+		let account = sp_runtime::AccountId32::from(signer.public());
+		let extension: TxExtension = (
+			frame_system::CheckNonZeroSender::<Runtime>::new(),
+			frame_system::CheckSpecVersion::<Runtime>::new(),
+			frame_system::CheckTxVersion::<Runtime>::new(),
+			frame_system::CheckGenesis::<Runtime>::new(),
+			frame_system::CheckEra::<Runtime>::from(Era::Immortal),
+			frame_system::CheckNonce::<Runtime>::from(nonce),
+			frame_system::CheckWeight::<Runtime>::new(),
+			pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
+			frame_system::WeightReclaim::<Runtime>::new(),
+		);
+		let implicit = ((), self.spec_version, self.tx_version, self.genesis, self.genesis, (), (), (), ());
+		let payload = SignedPayload::from_raw(call.clone(), extension.clone(), implicit);
+		let signature = payload.using_encoded(|bytes| signer.sign(bytes));
+		UncheckedExtrinsic::new_signed(call, account.into(), signature.into(), extension).encode()
+	}
+}
+
 impl Rpc {
 	/// Signs `call` as `signer` (next nonce, immortal era) and returns the encoded
 	/// extrinsic.
@@ -67,27 +98,19 @@ impl Rpc {
 
 	/// Signs `call` as `signer` with `nonce` (immortal era).
 	pub async fn sign_with_nonce(&self, signer: &sr25519::Pair, call: RuntimeCall, nonce: u32) -> Vec<u8> {
-		let account = sp_runtime::AccountId32::from(signer.public());
+		self.signing_context().await.sign(signer, call, nonce)
+	}
+
+	/// What every signature commits to besides the call and the nonce: the genesis hash
+	/// and the runtime's versions. Fetch it once to sign many extrinsics.
+	pub async fn signing_context(&self) -> SigningContext {
 		let genesis = h256(&self.call("chain_getBlockHash", rpc_params![0]).await);
 		let version = self.call("state_getRuntimeVersion", rpc_params![]).await;
-		let spec_version = version["specVersion"].as_u64().expect("specVersion") as u32;
-		let tx_version = version["transactionVersion"].as_u64().expect("transactionVersion") as u32;
-
-		let extension: TxExtension = (
-			frame_system::CheckNonZeroSender::<Runtime>::new(),
-			frame_system::CheckSpecVersion::<Runtime>::new(),
-			frame_system::CheckTxVersion::<Runtime>::new(),
-			frame_system::CheckGenesis::<Runtime>::new(),
-			frame_system::CheckEra::<Runtime>::from(Era::Immortal),
-			frame_system::CheckNonce::<Runtime>::from(nonce),
-			frame_system::CheckWeight::<Runtime>::new(),
-			pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
-			frame_system::WeightReclaim::<Runtime>::new(),
-		);
-		let implicit = ((), spec_version, tx_version, genesis, genesis, (), (), (), ());
-		let payload = SignedPayload::from_raw(call.clone(), extension.clone(), implicit);
-		let signature = payload.using_encoded(|bytes| signer.sign(bytes));
-		UncheckedExtrinsic::new_signed(call, account.into(), signature.into(), extension).encode()
+		SigningContext {
+			genesis,
+			spec_version: version["specVersion"].as_u64().expect("specVersion") as u32,
+			tx_version: version["transactionVersion"].as_u64().expect("transactionVersion") as u32,
+		}
 	}
 
 	/// Submits `call` signed by `signer`, waits until its block is finalized and returns

@@ -1,6 +1,7 @@
 //! Chain-level benchmarks on a real dev node, printed as the table of
 //! docs/BENCHMARKS.md: bytes on chain per message, blocks filled with `post_message` vs
-//! balance transfers, and send-to-`watch` latency through the real CLI. With the
+//! balance transfers, send-to-`watch` latency through the real CLI, and the client's
+//! full resync of a chain holding a million records plus an incremental sync. With the
 //! criterion results of `cargo bench -p sealchat-client` present, their figures (scan
 //! rate vs the X25519 limit, tag lookups) head the table.
 //!
@@ -9,6 +10,7 @@
 
 use std::{
 	collections::HashMap,
+	io::{Read, Write},
 	path::PathBuf,
 	sync::mpsc,
 	time::{Duration, Instant},
@@ -17,7 +19,7 @@ use std::{
 use codec::Encode;
 use jsonrpsee::rpc_params;
 use sealchat::{
-	crypto::ChatKey,
+	crypto::{self, ChatKey},
 	wire::{Message, VERSION},
 };
 use sealchat_runtime::{Runtime, RuntimeCall};
@@ -36,12 +38,24 @@ fn row(name: &str, value: String, note: &str) {
 	println!("| {name} | {value} | {note} |");
 }
 
+/// The value of `--name N`, or `default`.
+fn option(args: &[String], name: &str, default: u32) -> u32 {
+	match args.iter().position(|a| a == name) {
+		None => default,
+		Some(i) => args
+			.get(i + 1)
+			.and_then(|v| v.parse().ok())
+			.unwrap_or_else(|| panic!("{name} takes a whole number")),
+	}
+}
+
 #[tokio::main(flavor = "multi_thread")]
 async fn main() {
 	let args: Vec<String> = std::env::args().collect();
-	let latency_messages: usize =
-		args.iter().position(|a| a == "--latency-messages").and_then(|i| args.get(i + 1)?.parse().ok()).unwrap_or(100);
-	let fill: u32 = args.iter().position(|a| a == "--fill").and_then(|i| args.get(i + 1)?.parse().ok()).unwrap_or(12_000);
+	let latency_messages = option(&args, "--latency-messages", 100) as usize;
+	let fill = option(&args, "--fill", 12_000);
+	let resync_records = option(&args, "--resync", 1_000_000);
+	let incremental_records = option(&args, "--incremental", 1_000);
 
 	println!("| benchmark | figure | notes |");
 	println!("|---|---|---|");
@@ -59,6 +73,9 @@ async fn main() {
 	throughput(&rpc, fill).await;
 	if latency_messages > 0 {
 		latency(&dir, &node.ws_url(), latency_messages);
+	}
+	if resync_records > 0 {
+		resync(&dir, &rpc, &node.ws_url(), resync_records, incremental_records).await;
 	}
 	drop(rpc);
 	node.stop();
@@ -178,8 +195,8 @@ async fn throughput(rpc: &Rpc, n: u32) {
 		.map(|w| w.ref_time())
 		.unwrap_or(0);
 
-	let m = fill_blocks(rpc, &messages).await;
-	let t = fill_blocks(rpc, &transfers).await;
+	let m = fill_blocks(rpc, messages.len(), |i| messages[i].clone()).await;
+	let t = fill_blocks(rpc, transfers.len(), |i| transfers[i].clone()).await;
 	row(
 		"post_message (100 B text) per block",
 		format!("{:.0} ({:.0}/s)", m, m / BLOCK_TIME_S),
@@ -193,21 +210,22 @@ async fn throughput(rpc: &Rpc, n: u32) {
 	row("post_message / transfers", format!("{:.2}", m / t), "goal >= 1.0");
 }
 
-/// Submits the signed extrinsics in waves and returns the mean count of the blocks that
-/// were full (within 5% of the fullest).
-async fn fill_blocks(rpc: &Rpc, extrinsics: &[Vec<u8>]) -> f64 {
+/// Submits `count` signed extrinsics, made on demand by `make(i)`, in waves that keep
+/// about two blocks' worth in the pool, until all are included. Returns the mean count
+/// of the blocks that were full (within 5% of the fullest).
+async fn fill_blocks(rpc: &Rpc, count: usize, mut make: impl FnMut(usize) -> Vec<u8>) -> f64 {
 	let start = rpc.best_number().await;
 	let wave = 2000;
 	let mut submitted = 0;
 	let mut counts: Vec<usize> = Vec::new();
 	let mut included = 0;
 	let mut block = start;
-	while included < extrinsics.len() {
-		// Keep about two blocks' worth waiting in the pool.
-		while submitted < extrinsics.len() && submitted < included + wave * 2 {
-			let end = (submitted + wave).min(extrinsics.len());
-			for xt in &extrinsics[submitted..end] {
-				let _: Value = rpc.call("author_submitExtrinsic", rpc_params![hex(xt)]).await;
+	let started = Instant::now();
+	while included < count {
+		while submitted < count && submitted < included + wave * 2 {
+			let end = (submitted + wave).min(count);
+			for i in submitted..end {
+				let _: Value = rpc.call("author_submitExtrinsic", rpc_params![hex(&make(i))]).await;
 			}
 			submitted = end;
 		}
@@ -215,17 +233,21 @@ async fn fill_blocks(rpc: &Rpc, extrinsics: &[Vec<u8>]) -> f64 {
 		rpc.wait_best(block, Duration::from_secs(60)).await;
 		let hash = rpc.block_hash(block).await.expect("best block");
 		let body = rpc.call("chain_getBlock", rpc_params![hash]).await;
-		let count = body["block"]["extrinsics"].as_array().map_or(0, |x| x.len().saturating_sub(1));
-		counts.push(count);
-		included += count;
+		let in_block = body["block"]["extrinsics"].as_array().map_or(0, |x| x.len().saturating_sub(1));
+		counts.push(in_block);
+		included += in_block;
+		if counts.len() % 100 == 0 {
+			eprintln!("{included} of {count} included after {} blocks, {:.0} s", counts.len(), started.elapsed().as_secs_f64());
+		}
 		if counts.len() >= 5 && counts[counts.len() - 5..].iter().all(|c| *c == 0) {
-			eprintln!("the pool stopped including: {included} of {} extrinsics included", extrinsics.len());
-			break;
+			panic!("the pool stopped including: {included} of {count} extrinsics included");
 		}
 	}
 	let max = counts.iter().copied().max().unwrap_or(0);
 	let full: Vec<usize> = counts.iter().copied().filter(|c| *c as f64 >= max as f64 * 0.95).collect();
-	eprintln!("extrinsics per block: {counts:?}");
+	if counts.len() <= 50 {
+		eprintln!("extrinsics per block: {counts:?}");
+	}
 	full.iter().sum::<usize>() as f64 / full.len().max(1) as f64
 }
 
@@ -300,4 +322,144 @@ fn latency(dir: &TestDir, url: &str, messages: usize) {
 		format!("p50 {:.1} s, p95 {:.1} s", pct(0.5), pct(0.95)),
 		"4 senders in parallel; includes waiting for finality (2 s blocks, GRANDPA one block behind)",
 	);
+}
+
+/// A full resync of a chain holding `records` records (besides one invitation to the
+/// reader), then an incremental sync of `more` new ones, through the real CLI: wall time
+/// and peak resident memory of the client.
+///
+/// The filler records are sealed boxes of an invitation's size, each to a fresh random
+/// key: the worst case for the reader, who has to trial-open every one of them.
+async fn resync(dir: &TestDir, rpc: &Rpc, url: &str, records: u32, more: u32) {
+	let reader = User::new(dir, "reader", "//Alice//stash", url);
+	let inviter = User::new(dir, "inviter", "//Bob//stash", url);
+	reader.register();
+	inviter.register();
+	inviter.pair_chat(&reader);
+
+	let page = rpc.call("connector_records", rpc_params![0, 100]).await;
+	let invitation_len = page["records"]
+		.as_array()
+		.expect("records")
+		.iter()
+		.map(|r| sealchat_tests::unhex(r["payload"].as_str().expect("a payload")).len())
+		.max()
+		.expect("the invitation is on chain");
+	let filler = pair("//Dave//stash");
+	let context = rpc.signing_context().await;
+	let plaintext = vec![0u8; invitation_len - crypto::SEAL_OVERHEAD];
+	// Record `nonce + i`: a sealed box of the invitation's size to a fresh random key.
+	let make = |nonce: u32| {
+		let (plaintext, filler) = (&plaintext, &filler);
+		move |i: usize| {
+			let payload = crypto::seal(plaintext, &crypto::random_32()).expect("seal");
+			let call = RuntimeCall::Connector(pallet_connector::Call::post_record { payload, tag: None });
+			context.sign(filler, call, nonce + i as u32)
+		}
+	};
+
+	let started = Instant::now();
+	let per_block = fill_blocks(rpc, records as usize, make(rpc.next_nonce(&filler).await)).await;
+	rpc.wait_finalized(rpc.best_number().await, Duration::from_secs(60)).await;
+	let filled_in = started.elapsed().as_secs_f64();
+
+	// Every user would need this whole log on a new device; the reader has never synced.
+	reader.wipe();
+	let first = measure(&reader, &["login"], &format!("{}\n", reader.suri));
+	let summary = first.lines.last().expect("login prints a summary");
+	assert_eq!(summary["chats"], 1, "the invitation among the records was found: {summary}");
+	let scanned = summary["recordsScanned"].as_u64().unwrap_or(0);
+	row(
+		&format!("full resync: first login, {scanned} records"),
+		first.figure(scanned),
+		"new device; trial-opens every record, finds and joins one invitation (two transactions waited for)",
+	);
+	reader.wipe();
+	let again = measure(&reader, &["login"], &format!("{}\n", reader.suri));
+	let summary = again.lines.last().expect("login prints a summary");
+	assert_eq!(summary["chats"], 1, "the chat is restored: {summary}");
+	let scanned = summary["recordsScanned"].as_u64().unwrap_or(0);
+	row(
+		&format!("full resync: login on another device, {scanned} records"),
+		again.figure(scanned),
+		"the chat comes back from the reader's part; nothing to join",
+	);
+
+	fill_blocks(rpc, more as usize, make(rpc.next_nonce(&filler).await)).await;
+	rpc.wait_finalized(rpc.best_number().await, Duration::from_secs(60)).await;
+	let incremental = measure(&reader, &["sync"], "");
+	let summary = incremental.lines.iter().find(|l| l["event"] == "synced").expect("sync prints a summary");
+	let scanned = summary["recordsScanned"].as_u64().unwrap_or(0);
+	assert_eq!(scanned, u64::from(more), "only the new records are scanned: {summary}");
+	row(
+		&format!("incremental sync, {scanned} new records"),
+		incremental.figure(scanned),
+		"on top of the full resync; nothing new for the reader",
+	);
+	row(
+		"filling the chain for the resync",
+		format!("{per_block:.0} post_record per block"),
+		&format!("{records} records of {invitation_len} B in {:.0} min", filled_in / 60.0),
+	);
+}
+
+/// What one CLI run took.
+struct Measured {
+	/// Its stdout, line by line.
+	lines: Vec<Value>,
+	seconds: f64,
+	/// Peak resident memory (the kernel's high-water mark, sampled every 10 ms).
+	peak_kib: u64,
+}
+
+impl Measured {
+	fn figure(&self, records: u64) -> String {
+		format!(
+			"{:.2} s ({:.0} records/s), peak memory {:.0} MiB",
+			self.seconds,
+			records as f64 / self.seconds,
+			self.peak_kib as f64 / 1024.0
+		)
+	}
+}
+
+/// Runs `sealchat --json <args>` as `user` with `stdin`, timing it and sampling its
+/// resident-memory high-water mark until it exits. Panics if it fails.
+fn measure(user: &User, args: &[&str], stdin: &str) -> Measured {
+	let started = Instant::now();
+	let mut child = user.spawn(args);
+	let pid = child.id();
+	let mut input = child.stdin.take().expect("piped stdin");
+	input.write_all(stdin.as_bytes()).expect("write stdin");
+	drop(input);
+	let drain = |mut pipe: Box<dyn Read + Send>| {
+		std::thread::spawn(move || {
+			let mut text = String::new();
+			pipe.read_to_string(&mut text).expect("read the output");
+			text
+		})
+	};
+	let stdout = drain(Box::new(child.stdout.take().expect("piped stdout")));
+	let stderr = drain(Box::new(child.stderr.take().expect("piped stderr")));
+	let mut peak_kib = 0;
+	let status = loop {
+		peak_kib = peak_kib.max(high_water_kib(pid).unwrap_or(0));
+		if let Some(status) = child.try_wait().expect("wait for sealchat") {
+			break status;
+		}
+		std::thread::sleep(Duration::from_millis(10));
+	};
+	let seconds = started.elapsed().as_secs_f64();
+	let stdout = stdout.join().expect("stdout reader");
+	let stderr = stderr.join().expect("stderr reader");
+	assert!(status.success(), "`sealchat {}` failed: {stdout}{stderr}", args.join(" "));
+	let lines = stdout.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).expect("JSON")).collect();
+	Measured { lines, seconds, peak_kib }
+}
+
+/// `VmHWM` of a running process, in KiB.
+fn high_water_kib(pid: u32) -> Option<u64> {
+	let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+	let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+	line.split_whitespace().nth(1)?.parse().ok()
 }
