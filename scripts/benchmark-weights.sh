@@ -2,7 +2,9 @@
 # Regenerates the weights.rs of the chain's own pallets from their benchmarks, run on
 # this machine with a node built with `--features runtime-benchmarks`.
 #
-#   scripts/benchmark-weights.sh [STEPS] [REPEAT]      (defaults: 50 20)
+#   scripts/benchmark-weights.sh [STEPS] [REPEAT] [PALLET...]
+#
+# Defaults: 50 steps, 20 repeats, both pallets (pallet_connector pallet_chat).
 #
 # The node binary of that build replaces the normal one in the target directory until
 # the next `scripts/build.sh`.
@@ -12,6 +14,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
 steps="${1:-50}"
 repeat="${2:-20}"
+shift $(($# < 2 ? $# : 2))
+pallets=("$@")
+[ ${#pallets[@]} -gt 0 ] || pallets=(pallet_connector pallet_chat)
 
 "$SEALCHAT_ROOT/scripts/setup.sh"
 sealchat_wasm_env
@@ -22,9 +27,12 @@ cd "$SEALCHAT_ROOT"
 cargo build --locked --release -p sealchat-node --features runtime-benchmarks
 node="$(sealchat_node_bin)"
 
-for entry in pallet_connector:pallets/connector pallet_chat:pallets/chat; do
-	pallet="${entry%%:*}"
-	dir="${entry#*:}"
+for pallet in "${pallets[@]}"; do
+	case "$pallet" in
+		pallet_connector) dir=pallets/connector ;;
+		pallet_chat) dir=pallets/chat ;;
+		*) sealchat_log "unknown pallet $pallet (pallet_connector or pallet_chat)"; exit 2 ;;
+	esac
 	sealchat_log "benchmarking $pallet ($steps steps, $repeat repeats)"
 	"$node" benchmark pallet \
 		--chain dev \

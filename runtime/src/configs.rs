@@ -20,7 +20,7 @@ use sp_version::RuntimeVersion;
 use super::{
 	AccountId, Aura, Balance, Balances, Block, BlockNumber, Chat, Hash, Nonce, PalletInfo, Runtime,
 	RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask,
-	System, BLOCK_HASH_COUNT, DAYS, EXISTENTIAL_DEPOSIT, MICRO_UNIT, MILLI_UNIT, SLOT_DURATION,
+	System, BLOCK_HASH_COUNT, DAYS, EXISTENTIAL_DEPOSIT, MICRO_UNIT, MILLI_UNIT, SLOT_DURATION, UNIT,
 	SS58_PREFIX, VERSION,
 };
 
@@ -189,6 +189,9 @@ impl pallet_chat::Config for Runtime {
 	type MaxMessageLen = ConstU32<4096>;
 	type DepositBase = ConstU128<DEPOSIT_PER_ITEM>;
 	type DepositPerByte = ConstU128<DEPOSIT_PER_BYTE>;
+	/// 1 SEAL of message deposits held at a time: about forty 100-byte messages per
+	/// step, so posting rarely touches the sender's balance (docs/CHAIN.md).
+	type MessageCredit = ConstU128<UNIT>;
 	type MaxPageLen = ConstU32<1000>;
 	type WeightInfo = pallet_chat::weights::SubstrateWeight<Runtime>;
 }

@@ -5,12 +5,12 @@ use crate::Pallet as Chat;
 use alloc::vec;
 use frame_benchmarking::v2::*;
 use frame_support::traits::{
-	fungible::{Inspect, Mutate},
+	fungible::{Inspect, InspectHold, Mutate, MutateHold},
 	Get,
 };
 use frame_system::RawOrigin as SystemOrigin;
 use sp_core::crypto::KeyTypeId;
-use sp_runtime::traits::Bounded;
+use sp_runtime::traits::{Bounded, Zero};
 
 /// Key type of the membership keys benchmarks generate in the keystore.
 const BENCH_KEY_TYPE: KeyTypeId = KeyTypeId(*b"scbm");
@@ -97,14 +97,36 @@ mod benchmarks {
 		assert_last_event::<T>(Event::PartBlobSet { part });
 	}
 
+	/// The part's credit is used up: a new step of credit is held first.
 	#[benchmark]
 	fn post_message(m: Linear<1, { T::MaxMessageLen::get() }>) {
-		let (owner, part) = part_with_messages::<T>(1);
+		let (owner, part) = part_with_messages::<T>(0);
+		let before = Parts::<T>::get(part).expect("created").credit;
+		assert!(before.is_zero());
 
 		#[extrinsic_call]
 		_(SystemOrigin::Signed(owner), part, vec![0xaa; m as usize]);
 
-		assert_last_event::<T>(Event::MessagePosted { part, seq: 1 });
+		assert_last_event::<T>(Event::MessagePosted { part, seq: 0 });
+	}
+
+	/// The part's credit covers the message: the owner's balance is not touched.
+	#[benchmark]
+	fn post_message_from_credit(m: Linear<1, { T::MaxMessageLen::get() }>) {
+		let (owner, part) = part_with_messages::<T>(0);
+		let credit = Chat::<T>::deposit_for(T::MaxMessageLen::get() as usize);
+		<T as Config>::Currency::hold(&HoldReason::Message.into(), &owner, credit).expect("funded owner");
+		Parts::<T>::mutate(part, |p| p.as_mut().expect("created").credit = credit);
+
+		#[extrinsic_call]
+		post_message(SystemOrigin::Signed(owner.clone()), part, vec![0xaa; m as usize]);
+
+		assert_last_event::<T>(Event::MessagePosted { part, seq: 0 });
+		assert_eq!(
+			<T as Config>::Currency::balance_on_hold(&HoldReason::Message.into(), &owner),
+			credit,
+			"nothing more was held"
+		);
 	}
 
 	#[benchmark]

@@ -26,7 +26,9 @@
 //! copy of the chat key and the encrypted list of the other members' parts) so that a
 //! user can rebuild every chat from the recovery phrase. Messages are appended with a
 //! per-part sequence number; each holds a deposit until its owner deletes it or closes
-//! the part.
+//! the part. Message deposits come out of the part's *credit*, a deposit held from the
+//! owner in steps of [`Config::MessageCredit`]: most messages leave the owner's balance
+//! untouched, which keeps posting about as cheap as the message's own storage.
 //!
 //! Events carry chat ids, part ids and sequence numbers only.
 //!
@@ -238,6 +240,9 @@ pub mod pallet {
 		pub blob: BoundedVec<u8, T::MaxPartBlobLen>,
 		/// Deposit held from the owner for the part itself (not its messages).
 		pub deposit: BalanceOf<T>,
+		/// Deposit held from the owner for messages not posted yet; each message's
+		/// deposit is drawn from it.
+		pub credit: BalanceOf<T>,
 	}
 
 	/// A message in a part.
@@ -298,6 +303,13 @@ pub mod pallet {
 		#[pallet::constant]
 		type DepositPerByte: Get<BalanceOf<Self>>;
 
+		/// How much message deposit a part's owner has held at once when the part's
+		/// credit cannot cover the next message (at least that message's deposit; just
+		/// that when the owner cannot afford more). Posting draws each message's deposit
+		/// from the credit, so only one message in many writes to the owner's balance.
+		#[pallet::constant]
+		type MessageCredit: Get<BalanceOf<Self>>;
+
 		/// Most messages (or parts) the runtime API covers in one page.
 		#[pallet::constant]
 		type MaxPageLen: Get<u32>;
@@ -317,7 +329,7 @@ pub mod pallet {
 		Chat,
 		/// A chat part, held from its owner.
 		Part,
-		/// A message, held from its part's owner.
+		/// Messages and the credit for messages to come, held from their part's owner.
 		Message,
 	}
 
@@ -495,7 +507,10 @@ pub mod pallet {
 			let deposit = Self::deposit_for(blob.len());
 			Self::hold(HoldReason::Part, &owner, deposit)?;
 			PartsOf::<T>::insert(&owner, part, ());
-			Parts::<T>::insert(part, PartInfo { owner, next_seq: 0, messages: 0, blob, deposit });
+			Parts::<T>::insert(
+				part,
+				PartInfo { owner, next_seq: 0, messages: 0, blob, deposit, credit: Zero::zero() },
+			);
 			Self::deposit_event(Event::PartCreated { part });
 			Ok(())
 		}
@@ -534,7 +549,10 @@ pub mod pallet {
 
 		/// Appends an encrypted message to the caller's own part.
 		///
-		/// The origin must be _Signed_ by the part's owner; the message's deposit is held.
+		/// The origin must be _Signed_ by the part's owner. The message's deposit is
+		/// drawn from the part's credit; when the credit falls short, a new step of
+		/// [`Config::MessageCredit`] (at least the shortfall) is held from the owner
+		/// first, or just the shortfall when the owner cannot afford the step.
 		///
 		/// - `part`: the caller's part.
 		/// - `ciphertext`: 1 to [`Config::MaxMessageLen`] bytes.
@@ -545,30 +563,51 @@ pub mod pallet {
 		/// Emits [`Event::MessagePosted`] with the message's sequence number.
 		///
 		/// ## Complexity
-		/// O(M), M = ciphertext length.
+		/// O(M), M = ciphertext length. Charged as if the credit were topped up; the
+		/// difference is refunded when it is not.
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::post_message(ciphertext.len().saturated_into()))]
 		pub fn post_message(
 			origin: OriginFor<T>,
 			part: PartId,
 			ciphertext: Vec<u8>,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let mut info = Self::owned_part(&who, &part)?;
 			ensure!(!ciphertext.is_empty(), Error::<T>::EmptyMessage);
 			let ciphertext: BoundedVec<u8, T::MaxMessageLen> =
 				ciphertext.try_into().map_err(|_| Error::<T>::MessageTooLarge)?;
+			let len = ciphertext.len() as u32;
 			let seq = info.next_seq;
 			info.next_seq = seq.checked_add(1).ok_or(Error::<T>::PartFull)?;
 			info.messages.saturating_inc();
 
 			let deposit = Self::deposit_for(ciphertext.len());
-			Self::hold(HoldReason::Message, &who, deposit)?;
+			let topped_up = info.credit < deposit;
+			if topped_up {
+				let shortfall = deposit.saturating_sub(info.credit);
+				let step = T::MessageCredit::get().max(shortfall);
+				let added = match Self::hold(HoldReason::Message, &who, step) {
+					Ok(()) => step,
+					Err(_) if step > shortfall => {
+						Self::hold(HoldReason::Message, &who, shortfall)?;
+						shortfall
+					},
+					Err(e) => return Err(e.into()),
+				};
+				info.credit.saturating_accrue(added);
+			}
+			info.credit.saturating_reduce(deposit);
 			let block = frame_system::Pallet::<T>::block_number();
 			Messages::<T>::insert(part, seq, Message { ciphertext, block, deposit });
 			Parts::<T>::insert(part, info);
 			Self::deposit_event(Event::MessagePosted { part, seq });
-			Ok(())
+			let actual = if topped_up {
+				T::WeightInfo::post_message(len)
+			} else {
+				T::WeightInfo::post_message_from_credit(len)
+			};
+			Ok(Some(actual).into())
 		}
 
 		/// Deletes one of the caller's messages and releases its deposit.
@@ -596,7 +635,7 @@ pub mod pallet {
 		}
 
 		/// Closes the caller's part: deletes up to `max_messages` of its messages and,
-		/// once none are left, the part itself, releasing every deposit.
+		/// once none are left, the part itself, releasing every deposit and the credit.
 		///
 		/// The origin must be _Signed_ by the part's owner. A part with more messages
 		/// than `max_messages` is closed by calling again.
@@ -631,6 +670,7 @@ pub mod pallet {
 				Parts::<T>::remove(part);
 				PartsOf::<T>::remove(&who, part);
 				Self::release(HoldReason::Part, &who, info.deposit);
+				Self::release(HoldReason::Message, &who, info.credit);
 				Self::deposit_event(Event::PartClosed { part });
 			} else {
 				let remaining = info.messages;
@@ -756,7 +796,7 @@ pub mod pallet {
 		///   owner;
 		/// - a part's message count equals its stored messages, all below `next_seq`;
 		/// - deposits match sizes, and the amounts held for chats, parts and messages
-		///   equal the deposits stored.
+		///   equal the deposits stored (for messages: theirs plus their parts' credit).
 		#[cfg(any(feature = "try-runtime", feature = "std", test))]
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			use alloc::collections::btree_map::BTreeMap;
@@ -778,6 +818,7 @@ pub mod pallet {
 				ensure!(PartsOf::<T>::contains_key(&info.owner, part), "a part is not listed under its owner");
 				ensure!(info.deposit == Self::deposit_for(info.blob.len()), "a part's deposit does not match its size");
 				held_part.entry(info.owner.clone()).or_default().saturating_accrue(info.deposit);
+				held_message.entry(info.owner.clone()).or_default().saturating_accrue(info.credit);
 				let mut count = 0u32;
 				for (seq, message) in Messages::<T>::iter_prefix(part) {
 					ensure!(seq < info.next_seq, "a message's sequence number is not below next_seq");

@@ -79,6 +79,8 @@ pub const MAX_PART_BLOB_LEN: u32 = 256;
 pub const MAX_MESSAGE_LEN: u32 = 512;
 pub const DEPOSIT_BASE: Balance = 10;
 pub const DEPOSIT_PER_BYTE: Balance = 1;
+/// A step of message credit: three messages of 20 bytes, or none of 100.
+pub const MESSAGE_CREDIT: Balance = 100;
 pub const MAX_PAGE_LEN: u32 = 4;
 
 impl pallet_chat::Config for Test {
@@ -91,6 +93,7 @@ impl pallet_chat::Config for Test {
 	type MaxMessageLen = ConstU32<MAX_MESSAGE_LEN>;
 	type DepositBase = frame_support::traits::ConstU64<DEPOSIT_BASE>;
 	type DepositPerByte = frame_support::traits::ConstU64<DEPOSIT_PER_BYTE>;
+	type MessageCredit = frame_support::traits::ConstU64<MESSAGE_CREDIT>;
 	type MaxPageLen = ConstU32<MAX_PAGE_LEN>;
 	type WeightInfo = ();
 }
@@ -111,6 +114,10 @@ pub fn charlie() -> AccountId {
 pub fn poor() -> AccountId {
 	account(4)
 }
+/// An account that can pay for a part and a message, but not a step of message credit.
+pub fn thrifty() -> AccountId {
+	account(5)
+}
 pub const INITIAL_BALANCE: Balance = 1_000_000;
 
 /// The membership key pair of test chat `n` (clients derive it from the chat key).
@@ -127,6 +134,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 			(bob(), INITIAL_BALANCE),
 			(charlie(), INITIAL_BALANCE),
 			(poor(), 20),
+			(thrifty(), 60),
 		],
 		..Default::default()
 	}

@@ -23,6 +23,10 @@ fn deposit(bytes: usize) -> Balance {
 	DEPOSIT_BASE + DEPOSIT_PER_BYTE * bytes as Balance
 }
 
+fn credit(part: PartId) -> Balance {
+	Parts::<Test>::get(part).expect("the part exists").credit
+}
+
 fn params(n: u8) -> ChatParams {
 	ChatParams { membership_key: membership_pair(n).public(), sealed_key: vec![n; 80] }
 }
@@ -331,7 +335,9 @@ mod parts {
 
 			let info = Parts::<Test>::get(PART).unwrap();
 			assert_eq!((info.next_seq, info.messages), (2, 2));
-			assert_eq!(held(HoldReason::Message, &alice()), deposit(30) + deposit(40));
+			// One step of credit was held; both deposits came out of it.
+			assert_eq!(held(HoldReason::Message, &alice()), MESSAGE_CREDIT);
+			assert_eq!(credit(PART), MESSAGE_CREDIT - deposit(30) - deposit(40));
 			let message = Messages::<Test>::get(PART, 1).unwrap();
 			assert_eq!((message.ciphertext.to_vec(), message.block), (vec![2; 40], 1));
 		});
@@ -363,6 +369,60 @@ mod parts {
 	}
 
 	#[test]
+	fn message_deposits_come_from_the_part_credit_held_in_steps() {
+		build_and_execute(|| {
+			assert_ok!(Chat::create_part(RuntimeOrigin::signed(alice()), PART, vec![]));
+			let free = Balances::free_balance(alice());
+			let post = |len: usize| {
+				let info = Chat::post_message(RuntimeOrigin::signed(alice()), PART, vec![7; len]).expect("posted");
+				info.actual_weight.expect("the weight used is reported")
+			};
+			let topped_up = <() as WeightInfo>::post_message(20);
+			let from_credit = <() as WeightInfo>::post_message_from_credit(20);
+			assert!(from_credit.ref_time() < topped_up.ref_time());
+
+			// The first message finds no credit: one step is held, the deposit drawn.
+			assert_eq!(post(20), topped_up);
+			assert_eq!(held(HoldReason::Message, &alice()), MESSAGE_CREDIT);
+			assert_eq!(credit(PART), MESSAGE_CREDIT - deposit(20));
+			// The next two fit in the credit: the balance is untouched and the unused
+			// weight of a top-up is refunded.
+			assert_eq!(post(20), from_credit);
+			assert_eq!(post(20), from_credit);
+			assert_eq!(credit(PART), MESSAGE_CREDIT - 3 * deposit(20));
+			assert_eq!(Balances::free_balance(alice()), free - MESSAGE_CREDIT);
+			// The fourth does not: another step.
+			assert_eq!(post(20), topped_up);
+			assert_eq!(held(HoldReason::Message, &alice()), 2 * MESSAGE_CREDIT);
+			assert_eq!(credit(PART), 2 * MESSAGE_CREDIT - 4 * deposit(20));
+			// A message dearer than a step holds at least its shortfall.
+			let before = credit(PART);
+			post(200);
+			assert_eq!(held(HoldReason::Message, &alice()), 2 * MESSAGE_CREDIT + deposit(200) - before);
+			assert_eq!(credit(PART), 0);
+		});
+	}
+
+	#[test]
+	fn an_owner_who_cannot_afford_a_step_holds_just_the_deposit() {
+		build_and_execute(|| {
+			assert_ok!(Chat::create_part(RuntimeOrigin::signed(thrifty()), PART, vec![]));
+			assert!(Balances::free_balance(thrifty()) < MESSAGE_CREDIT);
+			assert_ok!(Chat::post_message(RuntimeOrigin::signed(thrifty()), PART, vec![1; 20]));
+			assert_eq!(held(HoldReason::Message, &thrifty()), deposit(20));
+			assert_eq!(credit(PART), 0);
+			// Then nothing is left for another message, and nothing is lost trying.
+			assert_noop!(
+				Chat::post_message(RuntimeOrigin::signed(thrifty()), PART, vec![1; 20]),
+				Error::<Test>::InsufficientBalance
+			);
+			// Closing the part gives everything back.
+			assert_ok!(Chat::close_part(RuntimeOrigin::signed(thrifty()), PART, 10));
+			assert_eq!(Balances::free_balance(thrifty()), 60);
+		});
+	}
+
+	#[test]
 	fn a_part_that_used_every_sequence_number_is_full() {
 		build_and_execute(|| {
 			assert_ok!(Chat::create_part(RuntimeOrigin::signed(alice()), PART, vec![]));
@@ -385,7 +445,7 @@ mod parts {
 			}
 			assert_ok!(Chat::delete_message(RuntimeOrigin::signed(alice()), PART, 1));
 			System::assert_last_event(Event::MessageDeleted { part: PART, seq: 1 }.into());
-			assert_eq!(held(HoldReason::Message, &alice()), deposit(10) + deposit(30));
+			assert_eq!(held(HoldReason::Message, &alice()), deposit(10) + deposit(30) + credit(PART));
 
 			assert_noop!(
 				Chat::delete_message(RuntimeOrigin::signed(alice()), PART, 1),
@@ -416,7 +476,7 @@ mod parts {
 
 			assert_ok!(Chat::close_part(RuntimeOrigin::signed(alice()), PART, 2));
 			System::assert_last_event(Event::PartClearing { part: PART, count: 2, remaining: 3 }.into());
-			assert_eq!(held(HoldReason::Message, &alice()), 3 * deposit(20));
+			assert_eq!(held(HoldReason::Message, &alice()), 3 * deposit(20) + credit(PART));
 
 			assert_ok!(Chat::close_part(RuntimeOrigin::signed(alice()), PART, 10));
 			System::assert_last_event(Event::PartClosed { part: PART }.into());

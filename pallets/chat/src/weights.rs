@@ -51,6 +51,7 @@ pub trait WeightInfo {
 	fn create_part(b: u32, ) -> Weight;
 	fn set_part_blob(b: u32, ) -> Weight;
 	fn post_message(m: u32, ) -> Weight;
+	fn post_message_from_credit(m: u32, ) -> Weight;
 	fn delete_message() -> Weight;
 	fn close_part(n: u32, ) -> Weight;
 }
@@ -78,15 +79,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `814`
 		//  Estimated: `6196`
-		// Minimum execution time: 184_597_000 picoseconds.
-		Weight::from_parts(200_943_958, 6196)
-			// Standard Error: 210
-			.saturating_add(Weight::from_parts(1_638, 0).saturating_mul(l.into()))
+		// Minimum execution time: 186_843_000 picoseconds.
+		Weight::from_parts(203_278_057, 6196)
+			// Standard Error: 271
+			.saturating_add(Weight::from_parts(1_831, 0).saturating_mul(l.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
 	/// Storage: `Chat::Parts` (r:1 w:1)
-	/// Proof: `Chat::Parts` (`max_values`: None, `max_size`: Some(4202), added: 6677, mode: `MaxEncodedLen`)
+	/// Proof: `Chat::Parts` (`max_values`: None, `max_size`: Some(4218), added: 6693, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
@@ -97,16 +98,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn create_part(b: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `109`
-		//  Estimated: `7667`
-		// Minimum execution time: 64_045_000 picoseconds.
-		Weight::from_parts(69_360_514, 7667)
+		//  Estimated: `7683`
+		// Minimum execution time: 65_968_000 picoseconds.
+		Weight::from_parts(70_229_772, 7683)
 			// Standard Error: 7
-			.saturating_add(Weight::from_parts(684, 0).saturating_mul(b.into()))
+			.saturating_add(Weight::from_parts(785, 0).saturating_mul(b.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Chat::Parts` (r:1 w:1)
-	/// Proof: `Chat::Parts` (`max_values`: None, `max_size`: Some(4202), added: 6677, mode: `MaxEncodedLen`)
+	/// Proof: `Chat::Parts` (`max_values`: None, `max_size`: Some(4218), added: 6693, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
@@ -114,17 +115,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `b` is `[0, 4096]`.
 	fn set_part_blob(b: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `330`
-		//  Estimated: `7667`
-		// Minimum execution time: 16_274_000 picoseconds.
-		Weight::from_parts(68_299_366, 7667)
-			// Standard Error: 57
-			.saturating_add(Weight::from_parts(2_159, 0).saturating_mul(b.into()))
+		//  Measured:  `347`
+		//  Estimated: `7683`
+		// Minimum execution time: 16_368_000 picoseconds.
+		Weight::from_parts(68_298_815, 7683)
+			// Standard Error: 58
+			.saturating_add(Weight::from_parts(2_231, 0).saturating_mul(b.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Chat::Parts` (r:1 w:1)
-	/// Proof: `Chat::Parts` (`max_values`: None, `max_size`: Some(4202), added: 6677, mode: `MaxEncodedLen`)
+	/// Proof: `Chat::Parts` (`max_values`: None, `max_size`: Some(4218), added: 6693, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
@@ -134,17 +135,33 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `m` is `[1, 4096]`.
 	fn post_message(m: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4481`
-		//  Estimated: `7667`
-		// Minimum execution time: 75_158_000 picoseconds.
-		Weight::from_parts(80_394_952, 7667)
+		//  Measured:  `4444`
+		//  Estimated: `7683`
+		// Minimum execution time: 75_312_000 picoseconds.
+		Weight::from_parts(80_643_254, 7683)
 			// Standard Error: 9
-			.saturating_add(Weight::from_parts(622, 0).saturating_mul(m.into()))
+			.saturating_add(Weight::from_parts(701, 0).saturating_mul(m.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Chat::Parts` (r:1 w:1)
-	/// Proof: `Chat::Parts` (`max_values`: None, `max_size`: Some(4202), added: 6677, mode: `MaxEncodedLen`)
+	/// Proof: `Chat::Parts` (`max_values`: None, `max_size`: Some(4218), added: 6693, mode: `MaxEncodedLen`)
+	/// Storage: `Chat::Messages` (r:0 w:1)
+	/// Proof: `Chat::Messages` (`max_values`: None, `max_size`: Some(4178), added: 6653, mode: `MaxEncodedLen`)
+	/// The range of component `m` is `[1, 4096]`.
+	fn post_message_from_credit(m: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `4286`
+		//  Estimated: `7683`
+		// Minimum execution time: 23_664_000 picoseconds.
+		Weight::from_parts(26_403_428, 7683)
+			// Standard Error: 4
+			.saturating_add(Weight::from_parts(642, 0).saturating_mul(m.into()))
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+	}
+	/// Storage: `Chat::Parts` (r:1 w:1)
+	/// Proof: `Chat::Parts` (`max_values`: None, `max_size`: Some(4218), added: 6693, mode: `MaxEncodedLen`)
 	/// Storage: `Chat::Messages` (r:1 w:1)
 	/// Proof: `Chat::Messages` (`max_values`: None, `max_size`: Some(4178), added: 6653, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
@@ -153,15 +170,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	fn delete_message() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `8689`
-		//  Estimated: `7667`
-		// Minimum execution time: 72_265_000 picoseconds.
-		Weight::from_parts(77_990_000, 7667)
+		//  Measured:  `8705`
+		//  Estimated: `7683`
+		// Minimum execution time: 72_988_000 picoseconds.
+		Weight::from_parts(78_597_000, 7683)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Chat::Parts` (r:1 w:1)
-	/// Proof: `Chat::Parts` (`max_values`: None, `max_size`: Some(4202), added: 6677, mode: `MaxEncodedLen`)
+	/// Proof: `Chat::Parts` (`max_values`: None, `max_size`: Some(4218), added: 6693, mode: `MaxEncodedLen`)
 	/// Storage: `Chat::Messages` (r:1001 w:1000)
 	/// Proof: `Chat::Messages` (`max_values`: None, `max_size`: Some(4178), added: 6653, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
@@ -173,12 +190,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 1000]`.
 	fn close_part(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `8636 + n * (47 ±0)`
-		//  Estimated: `7667 + n * (6653 ±0)`
-		// Minimum execution time: 65_190_000 picoseconds.
-		Weight::from_parts(21_177_495, 7667)
-			// Standard Error: 8_955
-			.saturating_add(Weight::from_parts(8_569_110, 0).saturating_mul(n.into()))
+		//  Measured:  `8652 + n * (47 ±0)`
+		//  Estimated: `7683 + n * (6653 ±0)`
+		// Minimum execution time: 65_647_000 picoseconds.
+		Weight::from_parts(22_078_073, 7683)
+			// Standard Error: 11_436
+			.saturating_add(Weight::from_parts(8_820_844, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -190,37 +207,43 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn add_member(l: u32, ) -> Weight {
-		Weight::from_parts(200_943_958, 6196)
-			.saturating_add(Weight::from_parts(1_638, 0).saturating_mul(l.into()))
+		Weight::from_parts(203_278_057, 6196)
+			.saturating_add(Weight::from_parts(1_831, 0).saturating_mul(l.into()))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(7_u64))
 	}
 	fn create_part(b: u32, ) -> Weight {
-		Weight::from_parts(69_360_514, 7667)
-			.saturating_add(Weight::from_parts(684, 0).saturating_mul(b.into()))
+		Weight::from_parts(70_229_772, 7683)
+			.saturating_add(Weight::from_parts(785, 0).saturating_mul(b.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn set_part_blob(b: u32, ) -> Weight {
-		Weight::from_parts(68_299_366, 7667)
-			.saturating_add(Weight::from_parts(2_159, 0).saturating_mul(b.into()))
+		Weight::from_parts(68_298_815, 7683)
+			.saturating_add(Weight::from_parts(2_231, 0).saturating_mul(b.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn post_message(m: u32, ) -> Weight {
-		Weight::from_parts(80_394_952, 7667)
-			.saturating_add(Weight::from_parts(622, 0).saturating_mul(m.into()))
+		Weight::from_parts(80_643_254, 7683)
+			.saturating_add(Weight::from_parts(701, 0).saturating_mul(m.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
+	fn post_message_from_credit(m: u32, ) -> Weight {
+		Weight::from_parts(26_403_428, 7683)
+			.saturating_add(Weight::from_parts(642, 0).saturating_mul(m.into()))
+			.saturating_add(ParityDbWeight::get().reads(1_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
+	}
 	fn delete_message() -> Weight {
-		Weight::from_parts(77_990_000, 7667)
+		Weight::from_parts(78_597_000, 7683)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn close_part(n: u32, ) -> Weight {
-		Weight::from_parts(21_177_495, 7667)
-			.saturating_add(Weight::from_parts(8_569_110, 0).saturating_mul(n.into()))
+		Weight::from_parts(22_078_073, 7683)
+			.saturating_add(Weight::from_parts(8_820_844, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
