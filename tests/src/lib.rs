@@ -274,6 +274,33 @@ impl Drop for Node {
 	}
 }
 
+/// The validators of the `local` chain, in the order [`start_local_network`] returns
+/// them.
+pub const LOCAL_AUTHORITIES: [&str; 4] = ["alice", "bob", "charlie", "dave"];
+
+/// Starts the four validators of the `local` chain on loopback (Alice first, the others
+/// booting from her) and connects to each; nodes and clients come back in
+/// [`LOCAL_AUTHORITIES`] order.
+pub async fn start_local_network(dir: &TestDir, startup: std::time::Duration) -> (Vec<Node>, Vec<Rpc>) {
+	let node_key = |i: usize| {
+		let mut key = [0u8; 32];
+		key[31] = i as u8 + 1;
+		key
+	};
+	let role = |i: usize| Role::LocalValidator { authority: LOCAL_AUTHORITIES[i], node_key: node_key(i) };
+	let mut nodes = vec![Node::start(dir, LOCAL_AUTHORITIES[0], role(0), vec![])];
+	let first = nodes[0].rpc(startup).await;
+	let bootnode = first.bootnode_address(nodes[0].p2p_port).await;
+	for (i, name) in LOCAL_AUTHORITIES.iter().enumerate().skip(1) {
+		nodes.push(Node::start(dir, name, role(i), vec![bootnode.clone()]));
+	}
+	let mut rpcs = vec![first];
+	for node in nodes.iter_mut().skip(1) {
+		rpcs.push(node.rpc(startup).await);
+	}
+	(nodes, rpcs)
+}
+
 pub mod cli;
 pub mod tx;
 

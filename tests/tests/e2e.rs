@@ -20,7 +20,7 @@ use sealchat::{
 	wire::{ChatKind, Invitation},
 };
 use sealchat_runtime::RuntimeCall;
-use sealchat_tests::{cli::User, hex, unhex, Node, Role, Rpc, TestDir};
+use sealchat_tests::{cli::User, hex, start_local_network, unhex, Node, Role, Rpc, TestDir};
 use serde_json::Value;
 use frame_support::storage::storage_prefix;
 use sp_core::{crypto::Pair as _, sr25519};
@@ -567,23 +567,8 @@ async fn client_killed_during_sync_resumes_from_its_cursor() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn chatting_goes_on_with_a_validator_down() {
-	const AUTHORITIES: [&str; 4] = ["alice", "bob", "charlie", "dave"];
 	let dir = TestDir::new("e2e-network");
-	let node_key = |i: usize| {
-		let mut key = [0u8; 32];
-		key[31] = i as u8 + 1;
-		key
-	};
-	let mut nodes = vec![Node::start(&dir, AUTHORITIES[0], Role::LocalValidator { authority: AUTHORITIES[0], node_key: node_key(0) }, vec![])];
-	let first_rpc = nodes[0].rpc(STARTUP).await;
-	let bootnode = first_rpc.bootnode_address(nodes[0].p2p_port).await;
-	for (i, name) in AUTHORITIES.iter().enumerate().skip(1) {
-		nodes.push(Node::start(&dir, name, Role::LocalValidator { authority: name, node_key: node_key(i) }, vec![bootnode.clone()]));
-	}
-	let mut rpcs = vec![first_rpc];
-	for node in nodes.iter_mut().skip(1) {
-		rpcs.push(node.rpc(STARTUP).await);
-	}
+	let (mut nodes, rpcs) = start_local_network(&dir, STARTUP).await;
 	rpcs[0].wait_finalized(3, PROGRESS).await;
 
 	// Each user talks to their own node.
