@@ -7,9 +7,9 @@
 # incremental sync on top). Figures only: nothing fails on a slow machine. Filling the
 # chain with a million records takes about 40 minutes of 2 s blocks.
 #
-# Options go to the chain benchmarks: --fill N (extrinsics per kind, default 12000),
-# --latency-messages N (default 100), --resync N (records, default 1000000; 0 skips),
-# --incremental N (default 1000).
+# Options go to the chain benchmarks, each a number where 0 skips that part: --fill N
+# (extrinsics per kind, default 12000), --latency-messages N (default 100), --resync N
+# (records, default 1000000), --incremental N (default 1000).
 set -euo pipefail
 # shellcheck source=scripts/env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"

@@ -51,7 +51,16 @@ fn option(args: &[String], name: &str, default: u32) -> u32 {
 
 #[tokio::main(flavor = "multi_thread")]
 async fn main() {
-	let args: Vec<String> = std::env::args().collect();
+	let args: Vec<String> = std::env::args().skip(1).collect();
+	const OPTIONS: [&str; 4] = ["--fill", "--latency-messages", "--resync", "--incremental"];
+	for pair in args.chunks(2) {
+		assert!(
+			OPTIONS.contains(&pair[0].as_str()) && pair.len() == 2,
+			"unknown option or missing value: {}; options (each takes a number, 0 skips): {}",
+			pair.join(" "),
+			OPTIONS.join(", ")
+		);
+	}
 	let latency_messages = option(&args, "--latency-messages", 100) as usize;
 	let fill = option(&args, "--fill", 12_000);
 	let resync_records = option(&args, "--resync", 1_000_000);
@@ -70,7 +79,9 @@ async fn main() {
 	rpc.wait_finalized(1, STARTUP).await;
 
 	overhead(&rpc).await;
-	throughput(&rpc, fill).await;
+	if fill > 0 {
+		throughput(&rpc, fill).await;
+	}
 	if latency_messages > 0 {
 		latency(&dir, &node.ws_url(), latency_messages);
 	}
