@@ -115,6 +115,14 @@ impl User {
 
 	/// Runs `sealchat --json <args>`, feeding `stdin`, and returns what it did.
 	pub fn run_with_input(&self, args: &[&str], stdin: &str) -> Output {
+		self.run_observed(args, stdin, Some(COMMAND_TIMEOUT), |_| {})
+	}
+
+	/// Runs `sealchat --json <args>`, feeding `stdin`, calling `observe(pid)` every 10 ms
+	/// while it runs (say, to sample its memory), and returns what it did. Panics when it
+	/// outlives `timeout`. The output is read as it comes, so no amount of it blocks the
+	/// command, and goes to the user's log.
+	pub fn run_observed(&self, args: &[&str], stdin: &str, timeout: Option<Duration>, mut observe: impl FnMut(u32)) -> Output {
 		let mut child = self.spawn(args);
 		// A command that exits before reading its input (say, on a bad argument) closes
 		// the pipe; its output still tells what happened.
@@ -123,21 +131,29 @@ impl User {
 			assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "write stdin: {e}");
 		}
 		drop(input);
+		let drain = |mut pipe: Box<dyn Read + Send>| {
+			std::thread::spawn(move || {
+				let mut text = String::new();
+				pipe.read_to_string(&mut text).expect("read the output");
+				text
+			})
+		};
+		let stdout = drain(Box::new(child.stdout.take().expect("piped stdout")));
+		let stderr = drain(Box::new(child.stderr.take().expect("piped stderr")));
 		let started = Instant::now();
 		let status = loop {
+			observe(child.id());
 			if let Some(status) = child.try_wait().expect("wait for sealchat") {
 				break status;
 			}
-			if started.elapsed() > COMMAND_TIMEOUT {
+			if timeout.is_some_and(|t| started.elapsed() > t) {
 				let _ = child.kill();
-				panic!("{}: `sealchat {}` did not finish within {COMMAND_TIMEOUT:?}", self.name, args.join(" "));
+				panic!("{}: `sealchat {}` did not finish within {timeout:?}", self.name, args.join(" "));
 			}
-			std::thread::sleep(Duration::from_millis(20));
+			std::thread::sleep(Duration::from_millis(10));
 		};
-		let mut stdout = String::new();
-		let mut stderr = String::new();
-		child.stdout.take().expect("piped").read_to_string(&mut stdout).expect("read stdout");
-		child.stderr.take().expect("piped").read_to_string(&mut stderr).expect("read stderr");
+		let stdout = stdout.join().expect("stdout reader");
+		let stderr = stderr.join().expect("stderr reader");
 		let mut log = std::fs::OpenOptions::new().create(true).append(true).open(&self.log).expect("log file");
 		let _ = writeln!(log, "$ sealchat {} -> {status}\n{stdout}{stderr}", args.join(" "));
 		Output { success: status.success(), stdout, stderr }

@@ -10,7 +10,6 @@
 
 use std::{
 	collections::HashMap,
-	io::{Read, Write},
 	path::PathBuf,
 	sync::mpsc,
 	time::{Duration, Instant},
@@ -391,26 +390,25 @@ async fn resync(dir: &TestDir, rpc: &Rpc, url: &str, records: u32, more: u32) {
 	let filled_in = started.elapsed().as_secs_f64();
 
 	// Every user would need this whole log on a new device; the reader has never synced.
-	reader.wipe();
-	let first = measure(&reader, &["login"], &format!("{}\n", reader.suri));
-	let summary = first.lines.last().expect("login prints a summary");
-	assert_eq!(summary["chats"], 1, "the invitation among the records was found: {summary}");
-	let scanned = summary["recordsScanned"].as_u64().unwrap_or(0);
-	row(
-		&format!("full resync: first login, {scanned} records"),
-		first.figure(scanned),
-		"new device; trial-opens every record, finds and joins one invitation (two transactions waited for)",
-	);
-	reader.wipe();
-	let again = measure(&reader, &["login"], &format!("{}\n", reader.suri));
-	let summary = again.lines.last().expect("login prints a summary");
-	assert_eq!(summary["chats"], 1, "the chat is restored: {summary}");
-	let scanned = summary["recordsScanned"].as_u64().unwrap_or(0);
-	row(
-		&format!("full resync: login on another device, {scanned} records"),
-		again.figure(scanned),
-		"the chat comes back from the reader's part; nothing to join",
-	);
+	for (what, found, note) in [
+		(
+			"first login",
+			"the invitation among the records was found",
+			"new device; trial-opens every record, finds and joins one invitation (two transactions waited for)",
+		),
+		(
+			"login on another device",
+			"the chat is restored",
+			"the chat comes back from the reader's part; nothing to join",
+		),
+	] {
+		reader.wipe();
+		let login = measure(&reader, &["login"], &format!("{}\n", reader.suri));
+		let summary = login.lines.last().expect("login prints a summary");
+		assert_eq!(summary["chats"], 1, "{found}: {summary}");
+		let scanned = summary["recordsScanned"].as_u64().unwrap_or(0);
+		row(&format!("full resync: {what}, {scanned} records"), login.figure(scanned), note);
+	}
 
 	fill_blocks(rpc, more as usize, make(rpc.next_nonce(&filler).await)).await;
 	rpc.wait_finalized(rpc.best_number().await, Duration::from_secs(60)).await;
@@ -454,34 +452,11 @@ impl Measured {
 /// resident-memory high-water mark until it exits. Panics if it fails.
 fn measure(user: &User, args: &[&str], stdin: &str) -> Measured {
 	let started = Instant::now();
-	let mut child = user.spawn(args);
-	let pid = child.id();
-	let mut input = child.stdin.take().expect("piped stdin");
-	input.write_all(stdin.as_bytes()).expect("write stdin");
-	drop(input);
-	let drain = |mut pipe: Box<dyn Read + Send>| {
-		std::thread::spawn(move || {
-			let mut text = String::new();
-			pipe.read_to_string(&mut text).expect("read the output");
-			text
-		})
-	};
-	let stdout = drain(Box::new(child.stdout.take().expect("piped stdout")));
-	let stderr = drain(Box::new(child.stderr.take().expect("piped stderr")));
 	let mut peak_kib = 0;
-	let status = loop {
-		peak_kib = peak_kib.max(high_water_kib(pid).unwrap_or(0));
-		if let Some(status) = child.try_wait().expect("wait for sealchat") {
-			break status;
-		}
-		std::thread::sleep(Duration::from_millis(10));
-	};
+	let out = user.run_observed(args, stdin, None, |pid| peak_kib = peak_kib.max(high_water_kib(pid).unwrap_or(0)));
 	let seconds = started.elapsed().as_secs_f64();
-	let stdout = stdout.join().expect("stdout reader");
-	let stderr = stderr.join().expect("stderr reader");
-	assert!(status.success(), "`sealchat {}` failed: {stdout}{stderr}", args.join(" "));
-	let lines = stdout.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).expect("JSON")).collect();
-	Measured { lines, seconds, peak_kib }
+	assert!(out.success, "`sealchat {}` failed: {}{}", args.join(" "), out.stdout, out.stderr);
+	Measured { lines: out.json_lines(), seconds, peak_kib }
 }
 
 /// `VmHWM` of a running process, in KiB.
