@@ -4,7 +4,8 @@
 #
 #   scripts/benchmark-weights.sh [STEPS] [REPEAT] [PALLET...]
 #
-# Defaults: 50 steps, 20 repeats, both pallets (pallet_connector pallet_chat).
+# Defaults: 50 steps, 20 repeats, every pallet of the chain's own (pallet_ring
+# pallet_connector pallet_chat).
 #
 # The node binary of that build replaces the normal one in the target directory until
 # the next `scripts/build.sh`.
@@ -16,7 +17,7 @@ steps="${1:-50}"
 repeat="${2:-20}"
 shift $(($# < 2 ? $# : 2))
 pallets=("$@")
-[ ${#pallets[@]} -gt 0 ] || pallets=(pallet_connector pallet_chat)
+[ ${#pallets[@]} -gt 0 ] || pallets=(pallet_ring pallet_connector pallet_chat)
 
 "$SEALCHAT_ROOT/scripts/setup.sh"
 sealchat_wasm_env
@@ -31,7 +32,8 @@ for pallet in "${pallets[@]}"; do
 	case "$pallet" in
 		pallet_connector) dir=pallets/connector ;;
 		pallet_chat) dir=pallets/chat ;;
-		*) sealchat_log "unknown pallet $pallet (pallet_connector or pallet_chat)"; exit 2 ;;
+		pallet_ring) dir=pallets/ring ;;
+		*) sealchat_log "unknown pallet $pallet (pallet_ring, pallet_connector or pallet_chat)"; exit 2 ;;
 	esac
 	sealchat_log "benchmarking $pallet ($steps steps, $repeat repeats)"
 	"$node" benchmark pallet \

@@ -29,6 +29,8 @@ const _: &[u8] = include_bytes!("../metadata/sealchat.scale");
 /// Failures talking to the node.
 #[derive(Debug, thiserror::Error)]
 pub enum ChainError {
+	#[error("{0:?} is not a node address: expected ws://host:port or wss://host:port")]
+	BadUrl(String),
 	#[error("cannot reach the node at {url} ({reason}); is it running? (--node to choose another)")]
 	Unreachable { url: String, reason: String },
 	#[error("the account cannot pay the fee or deposit (insufficient balance)")]
@@ -44,6 +46,18 @@ pub enum ChainError {
 }
 
 impl ChainError {
+	/// A stable, machine-readable name of the error's kind.
+	pub fn kind(&self) -> &'static str {
+		match self {
+			ChainError::BadUrl(_) => "bad_node_address",
+			ChainError::Unreachable { .. } => "node_unreachable",
+			ChainError::InsufficientBalance => "insufficient_balance",
+			ChainError::Dispatch { .. } | ChainError::Refused(_) => "refused_by_chain",
+			ChainError::Incompatible(_) => "incompatible_runtime",
+			ChainError::Rpc(_) => "node_request_failed",
+		}
+	}
+
 	/// Whether this is the module error `pallet::error`.
 	pub fn is(&self, pallet: &str, error: &str) -> bool {
 		matches!(self, ChainError::Dispatch { pallet: p, error: e } if p == pallet && e == error)
@@ -190,6 +204,7 @@ fn hex32(bytes: &[u8; 32]) -> String {
 impl Chain {
 	/// Connects to the node at `url` (`ws://` or `wss://`).
 	pub async fn connect(url: &str) -> Result<Self> {
+		check_url(url)?;
 		let unreachable = |e: &dyn std::fmt::Display| ChainError::Unreachable {
 			url: url.to_string(),
 			reason: e.to_string(),
@@ -306,6 +321,27 @@ impl Chain {
 	}
 }
 
+/// Refuses what cannot be a node's WebSocket address before any connection attempt.
+fn check_url(url: &str) -> Result<()> {
+	let bad = || ChainError::BadUrl(url.to_string());
+	let rest = url.strip_prefix("ws://").or_else(|| url.strip_prefix("wss://")).ok_or_else(bad)?;
+	let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+	let host = match authority.rsplit_once(':') {
+		// An IPv6 literal without a port: `[::1]`.
+		Some((_, port)) if port.ends_with(']') => authority,
+		Some((host, port)) => {
+			port.parse::<u16>().map_err(|_| bad())?;
+			host
+		},
+		None => authority,
+	};
+	let valid_char = |c: char| c.is_ascii_alphanumeric() || "-._[]:".contains(c);
+	if host.is_empty() || !host.chars().all(valid_char) {
+		return Err(bad());
+	}
+	Ok(())
+}
+
 type AtBlock = subxt::client::OnlineClientAtBlockImpl<PolkadotConfig>;
 
 /// Extrinsics submitted together; see [`Chain::batch`].
@@ -374,6 +410,19 @@ fn submission_error(display: &str, debug: &str) -> ChainError {
 		ChainError::Incompatible(display.to_string())
 	} else {
 		ChainError::Refused(display.to_string())
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	#[test]
+	fn node_addresses_are_checked_before_connecting() {
+		for good in ["ws://127.0.0.1:9944", "wss://node.example.org", "ws://localhost:9944/", "ws://[::1]:9944", "ws://[::1]"] {
+			assert!(super::check_url(good).is_ok(), "{good}");
+		}
+		for bad in ["not-a-url", "http://127.0.0.1:9944", "ws://", "ws://:9944", "ws://host:port", "ws://host:99999", "ws://a b"] {
+			assert!(matches!(super::check_url(bad), Err(super::ChainError::BadUrl(_))), "{bad}");
+		}
 	}
 }
 

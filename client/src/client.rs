@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use crate::{
 	chain::{api, BlockRef, Chain, ChainError},
 	crypto::{self, AccountBytes, ChatKey, Identity},
-	profile::ProfileError,
+	profile::{ProfileError, SubmitGuard, SubmitLock},
 	scan::Scanner,
 	store::{ChatRow, MessageRow, Store, StoreError},
 	wire::{self, ChatId, ChatKind, Invitation, Message, PartBlob, PartId, Response, WireError},
@@ -65,6 +65,33 @@ pub enum ClientError {
 
 type Result<T> = std::result::Result<T, ClientError>;
 
+impl ClientError {
+	/// A stable, machine-readable name of the error's kind (the `kind` of `--json` errors).
+	pub fn kind(&self) -> &'static str {
+		match self {
+			ClientError::Chain(e) => e.kind(),
+			ClientError::Store(_) => "local_database",
+			ClientError::Profile(e) => e.kind(),
+			ClientError::Wire(_) => "unreadable_data",
+			ClientError::Crypto(_) => "crypto",
+			ClientError::NotRegistered(_) => "not_registered",
+			ClientError::NoKey(_) => "invitee_not_registered",
+			ClientError::UnknownChat(_) => "unknown_chat",
+			ClientError::NotJoined(_) => "not_joined",
+			ClientError::NotAGroup(_) => "not_a_group",
+			ClientError::MessageTooLong { .. } => "message_too_long",
+			ClientError::EmptyMessage => "empty_message",
+			ClientError::SelfInvite => "self_invite",
+			ClientError::AlreadyMember(..) => "already_member",
+			ClientError::BadAddress(_) => "bad_address",
+			ClientError::NoInvitees => "no_invitees",
+			ClientError::PartMissing(_) => "part_missing",
+			ClientError::Contended => "contended",
+			ClientError::Unexpected(_) => "unexpected",
+		}
+	}
+}
+
 /// A created chat.
 #[derive(Debug, serde::Serialize)]
 pub struct Created {
@@ -117,6 +144,7 @@ pub struct Session {
 	pub chain: Chain,
 	scanner: Scanner,
 	record_page: u32,
+	submit_lock: SubmitLock,
 }
 
 fn now_ms() -> u64 {
@@ -135,10 +163,19 @@ fn event<E: subxt::events::DecodeAsEvent>(included: &crate::chain::Included) -> 
 }
 
 impl Session {
-	/// A session for `identity` on `store` and `chain`.
-	pub fn new(identity: Identity, store: Store, chain: Chain, threads: usize) -> Result<Self> {
+	/// A session for `identity` on `store` and `chain`; `submit_lock` is the profile's
+	/// (see [`SubmitLock`]), held while a flow submits.
+	pub fn new(identity: Identity, store: Store, chain: Chain, submit_lock: SubmitLock, threads: usize) -> Result<Self> {
 		store.bind_account(&identity.account(), crate::address)?;
-		Ok(Self { identity, store, chain, scanner: Scanner::new(threads), record_page: RECORD_PAGE })
+		Ok(Self { identity, store, chain, scanner: Scanner::new(threads), record_page: RECORD_PAGE, submit_lock })
+	}
+
+	/// Takes the profile's submission lock, waiting while another process holds it.
+	async fn submitting(&self) -> Result<SubmitGuard> {
+		let lock = self.submit_lock.clone();
+		Ok(tokio::task::spawn_blocking(move || lock.acquire())
+			.await
+			.map_err(|e| ClientError::Unexpected(format!("waiting for the profile's lock: {e}")))??)
 	}
 
 	/// Sets how many records one request fetches (at most [`RECORD_PAGE`]).
@@ -172,6 +209,7 @@ impl Session {
 
 	/// Publishes my encryption key in the connector; `false` when it was already there.
 	pub async fn register(&self) -> Result<bool> {
+		let _lock = self.submitting().await?;
 		let keys = self.chain.encryption_keys(&self.me()).await?;
 		if keys.last().map(|k| k.key) == Some(self.identity.encryption_key()) {
 			return Ok(false);
@@ -208,6 +246,7 @@ impl Session {
 				unique.push(*who);
 			}
 		}
+		let _lock = self.submitting().await?;
 		self.ensure_registered().await?;
 		let mut keys = Vec::new();
 		for who in &unique {
@@ -284,6 +323,7 @@ impl Session {
 			return Err(ClientError::AlreadyMember(crate::address(invitee), chat));
 		}
 		let invitee_key = self.key_of(invitee).await?;
+		let _lock = self.submitting().await?;
 		let mut part_ids = vec![row.my_part];
 		part_ids.extend(parts.iter().map(|p| p.part).filter(|p| *p != row.my_part));
 		let membership = row.key.membership_key();
@@ -331,6 +371,9 @@ impl Session {
 			return Err(ClientError::MessageTooLong { len: text.len(), max });
 		}
 		let row = self.joined_chat(chat)?;
+		// Held from reading the sequence number to its inclusion, so a second send from
+		// this profile waits and encrypts for the next one.
+		let _lock = self.submitting().await?;
 		let part = self.chain.part(&row.my_part, None).await?.ok_or(ClientError::PartMissing(chat))?;
 		let message = Message { version: wire::VERSION, sent_at: now_ms(), text: text.to_string() };
 		let ciphertext = message.seal(&row.key, &row.my_part, part.next_seq)?;
@@ -395,9 +438,15 @@ impl Session {
 		let at = self.chain.finalized().await?;
 		let mut report = SyncReport { block: at.number, ..Default::default() };
 		self.scan_records(&at, &mut report, &mut progress).await?;
-		self.finish_joins(&at, &mut report).await?;
+		{
+			let _lock = self.submitting().await?;
+			self.finish_joins(&at, &mut report).await?;
+		}
 		self.read_parts(&at, &mut report).await?;
-		self.update_member_lists().await?;
+		{
+			let _lock = self.submitting().await?;
+			self.update_member_lists().await?;
+		}
 		report.messages.sort_by(|a, b| (a.block, a.sent_at, a.part, a.seq).cmp(&(b.block, b.sent_at, b.part, b.seq)));
 		Ok(report)
 	}

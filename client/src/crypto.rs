@@ -57,6 +57,26 @@ fn sodium(e: libsodium_rs::SodiumError) -> CryptoError {
 	CryptoError::Sodium(e.to_string())
 }
 
+/// Initializes libsodium, once per process: it picks the fastest implementations for
+/// this CPU and seeds its random generator, and must have run before libsodium is used
+/// from several threads. Every entry point of this module that reaches libsodium first
+/// calls it ([`Identity::from_suri`], [`random_32`], [`seal`], [`ChatKey::generate`]),
+/// so callers need not; binaries call it at start-up to fail early.
+pub fn init() -> Result<(), CryptoError> {
+	static INIT: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+	if *INIT.get_or_init(|| libsodium_rs::ensure_init().is_ok()) {
+		Ok(())
+	} else {
+		Err(CryptoError::Sodium("libsodium could not be initialized".into()))
+	}
+}
+
+/// [`init`] where a failure cannot be returned: libsodium fails to initialize only when
+/// the process cannot read random bytes, and nothing here is safe without them.
+fn ensure_sodium() {
+	init().expect("libsodium initializes where the OS provides randomness");
+}
+
 /// BLAKE2b-256 of `parts` concatenated, keyed with `key` when given.
 fn blake2b_256(key: Option<&[u8]>, parts: &[&[u8]]) -> [u8; 32] {
 	let mut state = crypto_generichash::blake2b::State::new(key, 32)
@@ -74,6 +94,7 @@ pub fn hash(data: &[u8]) -> [u8; 32] {
 
 /// 32 random bytes (part ids, chat keys).
 pub fn random_32() -> [u8; 32] {
+	ensure_sodium();
 	let mut out = [0u8; 32];
 	random::fill_bytes(&mut out);
 	out
@@ -95,6 +116,7 @@ impl Identity {
 	/// Derives both keys from a recovery phrase or secret URI (`//Alice`,
 	/// `<phrase>//hard/soft`, `0x<seed>`).
 	pub fn from_suri(suri: &str) -> Result<Self, CryptoError> {
+		init()?;
 		let account =
 			sr25519::Pair::from_string(suri.trim(), None).map_err(|_| CryptoError::InvalidSecret)?;
 		// The X25519 seed is BLAKE2b-256(domain ‖ sr25519 secret key (64 bytes)); the key pair
@@ -144,6 +166,7 @@ pub fn verify_account_signature(account: &AccountBytes, message: &[u8], signatur
 
 /// Seals `message` to the X25519 public key `recipient` (anonymous sender).
 pub fn seal(message: &[u8], recipient: &[u8; 32]) -> Result<Vec<u8>, CryptoError> {
+	init()?;
 	crypto_box::seal_box(message, &crypto_box::PublicKey::from_bytes_exact(*recipient)).map_err(sodium)
 }
 
@@ -255,6 +278,7 @@ const PW_CONTEXT: &[u8] = b"sealchat/v1/key-file";
 
 /// Encrypts `secret` under `passphrase`: salt (16) ‖ nonce (24) ‖ ciphertext ‖ tag (16).
 pub fn lock_with_passphrase(secret: &[u8], passphrase: &str) -> Result<Vec<u8>, CryptoError> {
+	init()?;
 	let mut salt = [0u8; 16];
 	random::fill_bytes(&mut salt);
 	let key = passphrase_key(passphrase, &salt)?;
@@ -296,6 +320,12 @@ pub fn x25519(secret: &[u8; 32], point: &[u8; 32]) -> Option<[u8; 32]> {
 #[cfg(test)]
 mod tests {
 	use super::*;
+
+	#[test]
+	fn init_is_idempotent() {
+		init().unwrap();
+		init().unwrap();
+	}
 
 	#[test]
 	fn same_phrase_same_keys_and_dev_uris_work() {

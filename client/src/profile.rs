@@ -36,6 +36,22 @@ pub enum ProfileError {
 	NoHome,
 }
 
+impl ProfileError {
+	/// A stable, machine-readable name of the error's kind.
+	pub fn kind(&self) -> &'static str {
+		match self {
+			ProfileError::NoIdentity(_) => "no_identity",
+			ProfileError::IdentityExists(_) => "identity_exists",
+			ProfileError::PassphraseNeeded => "passphrase_needed",
+			ProfileError::WrongPassphrase => "wrong_passphrase",
+			ProfileError::Damaged(..) => "damaged_key_file",
+			ProfileError::Crypto(_) => "crypto",
+			ProfileError::Io(..) => "io",
+			ProfileError::NoHome => "no_home",
+		}
+	}
+}
+
 /// The directories of one profile.
 #[derive(Clone, Debug)]
 pub struct Profile {
@@ -44,6 +60,7 @@ pub struct Profile {
 
 const IDENTITY_FILE: &str = "identity.json";
 const STATE_FILE: &str = "state.sqlite";
+const SUBMIT_LOCK_FILE: &str = "submit.lock";
 
 #[derive(Serialize, Deserialize)]
 struct KeyFile {
@@ -82,6 +99,20 @@ impl Profile {
 
 	fn identity_path(&self) -> PathBuf {
 		self.dir.join(IDENTITY_FILE)
+	}
+
+	/// The lock that serializes this profile's submissions across processes.
+	pub fn submit_lock(&self) -> SubmitLock {
+		SubmitLock { path: self.dir.join(SUBMIT_LOCK_FILE), notice: std::sync::Arc::new(|| {}) }
+	}
+
+	/// Which of the profile's files exist now (to remove what a failed command created).
+	pub fn existing_files(&self) -> Vec<PathBuf> {
+		[IDENTITY_FILE, STATE_FILE, "state.sqlite-wal", "state.sqlite-shm", SUBMIT_LOCK_FILE]
+			.iter()
+			.map(|f| self.dir.join(f))
+			.filter(|p| p.exists())
+			.collect()
 	}
 
 	/// Whether the profile has an identity.
@@ -175,6 +206,62 @@ impl Profile {
 	}
 }
 
+/// Serializes the submissions of one profile: two commands sending from the same profile
+/// at once would otherwise read the same sequence number and one would be refused. The
+/// second one waits until the first has finished (an advisory lock on a file in the
+/// profile, released when the guard is dropped or the process exits).
+#[derive(Clone)]
+pub struct SubmitLock {
+	path: PathBuf,
+	notice: std::sync::Arc<dyn Fn() + Send + Sync>,
+}
+
+impl std::fmt::Debug for SubmitLock {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		f.debug_struct("SubmitLock").field("path", &self.path).finish_non_exhaustive()
+	}
+}
+
+/// Holds a profile's [`SubmitLock`] until dropped.
+#[derive(Debug)]
+pub struct SubmitGuard {
+	_file: fs::File,
+}
+
+impl SubmitLock {
+	/// Calls `notice` whenever [`Self::acquire`] has to wait for another process.
+	pub fn with_notice(mut self, notice: impl Fn() + Send + Sync + 'static) -> Self {
+		self.notice = std::sync::Arc::new(notice);
+		self
+	}
+
+	/// Takes the lock; when another process holds it, gives the notice and blocks until
+	/// it is free.
+	pub fn acquire(&self) -> Result<SubmitGuard, ProfileError> {
+		let io = |e| ProfileError::Io(self.path.clone(), e);
+		if let Some(dir) = self.path.parent() {
+			create_private_dir(dir).map_err(io)?;
+		}
+		let mut options = fs::OpenOptions::new();
+		options.read(true).write(true).create(true).truncate(false);
+		#[cfg(unix)]
+		{
+			use std::os::unix::fs::OpenOptionsExt;
+			options.mode(0o600);
+		}
+		let file = options.open(&self.path).map_err(io)?;
+		match file.try_lock() {
+			Ok(()) => {},
+			Err(fs::TryLockError::WouldBlock) => {
+				(self.notice)();
+				file.lock().map_err(io)?;
+			},
+			Err(fs::TryLockError::Error(e)) => return Err(io(e)),
+		}
+		Ok(SubmitGuard { _file: file })
+	}
+}
+
 /// Creates `dir` (and parents), readable only by the user.
 pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
 	fs::create_dir_all(dir)?;
@@ -249,6 +336,25 @@ mod tests {
 			let mode = fs::metadata(locked.identity_path()).unwrap().permissions().mode();
 			assert_eq!(mode & 0o777, 0o600);
 		}
+	}
+
+	#[test]
+	fn submit_lock_is_exclusive_and_released_on_drop() {
+		let dir = tempfile::tempdir().unwrap();
+		let p = Profile::locate(Some(dir.path().join("p")), "x").unwrap();
+		let lock = p.submit_lock().with_notice(|| panic!("the lock is free"));
+		let guard = lock.acquire().unwrap();
+		let (tx, rx) = std::sync::mpsc::channel();
+		let tx = std::sync::Mutex::new(tx);
+		let other = p.submit_lock().with_notice(move || tx.lock().unwrap().send("waiting").unwrap());
+		let waiter = std::thread::spawn(move || {
+			let _second = other.acquire().unwrap();
+			"acquired"
+		});
+		assert_eq!(rx.recv().unwrap(), "waiting");
+		drop(guard);
+		assert_eq!(waiter.join().unwrap(), "acquired");
+		let _again = lock.acquire().unwrap();
 	}
 
 	#[test]

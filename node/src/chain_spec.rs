@@ -1,4 +1,5 @@
-//! Chain specifications: the built-in `dev` and `local` chains, or any JSON file.
+//! Chain specifications: the built-in `dev`, `local` and `production` chains, or any
+//! JSON file.
 
 use sealchat_runtime::{SS58_PREFIX, TOKEN_DECIMALS, TOKEN_SYMBOL, WASM_BINARY};
 use sc_service::ChainType;
@@ -41,6 +42,19 @@ pub fn local_chain_spec() -> Result<ChainSpec, String> {
 		.with_id("sealchat_local")
 		.with_chain_type(ChainType::Local)
 		.with_genesis_config_preset_name(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET)
+		.with_properties(properties())
+		.build())
+}
+
+/// `--chain production`: the template of a real network, with no sudo key, no
+/// development account and no authority. Operators fill in their validators and initial
+/// balances, then make it raw (docs/VALIDATOR.md); as it is, it authors nothing.
+pub fn production_chain_spec() -> Result<ChainSpec, String> {
+	Ok(ChainSpec::builder(wasm_binary()?, None)
+		.with_name("SealChat")
+		.with_id("sealchat")
+		.with_chain_type(ChainType::Live)
+		.with_genesis_config_preset_name(sealchat_runtime::genesis_config_presets::PRODUCTION_RUNTIME_PRESET)
 		.with_properties(properties())
 		.build())
 }

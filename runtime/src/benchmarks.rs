@@ -8,4 +8,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_sudo, Sudo]
 	[pallet_connector, Connector]
 	[pallet_chat, Chat]
+	[pallet_ring, UserRing]
 );

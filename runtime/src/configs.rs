@@ -20,7 +20,7 @@ use sp_version::RuntimeVersion;
 use super::{
 	AccountId, Aura, Balance, Balances, Block, BlockNumber, Chat, Hash, Nonce, PalletInfo, Runtime,
 	RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask,
-	System, BLOCK_HASH_COUNT, DAYS, EXISTENTIAL_DEPOSIT, MICRO_UNIT, MILLI_UNIT, SLOT_DURATION, UNIT,
+	System, BLOCK_HASH_COUNT, DAYS, EXISTENTIAL_DEPOSIT, MICRO_UNIT, MILLI_UNIT, MINUTES, SLOT_DURATION, UNIT,
 	SS58_PREFIX, VERSION,
 };
 
@@ -194,4 +194,40 @@ impl pallet_chat::Config for Runtime {
 	type MessageCredit = ConstU128<UNIT>;
 	type MaxPageLen = ConstU32<1000>;
 	type WeightInfo = pallet_chat::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	/// Separates the users' ring tickets from every other ring-proof context.
+	pub const UserRingDomain: &'static [u8] = b"sealchat/v2/ticket/user";
+	/// A key waits at most five minutes for a full batch before it is onboarded anyway.
+	pub const UserOnboardingDelay: BlockNumber = 5 * MINUTES;
+	/// Ticket quotas renew daily.
+	pub const TicketEpoch: BlockNumber = DAYS;
+	/// A proof made just before a batch changed its ring's root stays good for a minute:
+	/// making one takes a couple of seconds, and it may wait in the pool a few blocks.
+	pub const RingRootGrace: BlockNumber = MINUTES;
+}
+
+/// The ring of registered users: every user's ring key, enrolled when the user
+/// registers. Tickets of this ring authorize the anonymous chat operations.
+impl pallet_ring::Config<pallet_ring::Instance1> for Runtime {
+	type Crypto = pallet_ring::bandersnatch::Bandersnatch;
+	type CryptoConfig = pallet_ring::bandersnatch::Domain16;
+	type Chunks = pallet_ring::bandersnatch::Chunks;
+	type Randomness = pallet_ring::ParentHashRandomness<Runtime>;
+	type Domain = UserRingDomain;
+	/// 2,048 users per ring: twice the anonymity set the chain promises at least (the
+	/// chunks compiled in cover 2,048 positions; docs/CHAIN.md).
+	type MaxRingSize = ConstU32<2048>;
+	/// Keys join their ring sixteen at a time, in a shuffled order.
+	type OnboardingBatch = ConstU32<16>;
+	type OnboardingDelay = UserOnboardingDelay;
+	type MaxQueue = ConstU32<1024>;
+	type EpochLength = TicketEpoch;
+	/// Each user may create or join 32 chats (or top up parts) a day.
+	type TicketsPerEpoch = ConstU32<32>;
+	type RootGrace = RingRootGrace;
+	type WeightInfo = pallet_ring::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = pallet_ring::bandersnatch::BenchmarkHelper;
 }

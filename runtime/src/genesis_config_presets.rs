@@ -6,6 +6,11 @@
 //!   set that keeps finalizing while one validator is down.
 //!
 //! Both prefund the well-known development accounts and make Alice the sudo key.
+//!
+//! - `production`: the template of a real network. No sudo key (nobody can bypass the
+//!   chain's rules), no development account and no authority: the operators fill in
+//!   their validators' Aura and GRANDPA keys and the initial balances before making the
+//!   chain spec raw (docs/VALIDATOR.md).
 
 use crate::{AccountId, BalancesConfig, RuntimeGenesisConfig, SudoConfig, UNIT};
 use alloc::{vec, vec::Vec};
@@ -93,11 +98,26 @@ pub fn local_config_genesis() -> Value {
 	)
 }
 
+/// The name of the preset for a real network.
+pub const PRODUCTION_RUNTIME_PRESET: &str = "production";
+
+/// `production`: no sudo key, no balances, no authorities. Every field a network needs
+/// is present and empty, so the operators' chain spec names exactly what they set.
+pub fn production_config_genesis() -> Value {
+	serde_json::json!({
+		"aura": { "authorities": [] },
+		"grandpa": { "authorities": [] },
+		"balances": { "balances": [] },
+		"sudo": { "key": null },
+	})
+}
+
 /// The JSON patch of a named preset.
 pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
 	let patch = match id.as_ref() {
 		sp_genesis_builder::DEV_RUNTIME_PRESET => development_config_genesis(),
 		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => local_config_genesis(),
+		PRODUCTION_RUNTIME_PRESET => production_config_genesis(),
 		_ => return None,
 	};
 	Some(
@@ -112,5 +132,6 @@ pub fn preset_names() -> Vec<PresetId> {
 	vec![
 		PresetId::from(sp_genesis_builder::DEV_RUNTIME_PRESET),
 		PresetId::from(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET),
+		PresetId::from(PRODUCTION_RUNTIME_PRESET),
 	]
 }

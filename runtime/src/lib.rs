@@ -222,4 +222,7 @@ mod runtime {
 
 	#[runtime::pallet_index(8)]
 	pub type Chat = pallet_chat;
+
+	#[runtime::pallet_index(9)]
+	pub type UserRing = pallet_ring<Instance1>;
 }

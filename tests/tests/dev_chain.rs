@@ -78,3 +78,33 @@ async fn chain_survives_a_restart_on_the_same_base_path() {
 	assert!(node.stop().success());
 	assert_eq!(node.starts(), 2);
 }
+
+#[test]
+fn production_preset_has_no_sudo_and_no_development_accounts() {
+	let out = std::process::Command::new(sealchat_tests::node_binary())
+		.args(["build-spec", "--chain", "production", "--disable-default-bootnode"])
+		.output()
+		.expect("run sealchat-node build-spec");
+	assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+	let spec: serde_json::Value = serde_json::from_slice(&out.stdout).expect("a JSON chain spec");
+	assert_eq!(spec["chainType"], "Live");
+	let patch = &spec["genesis"]["runtimeGenesis"]["patch"];
+	assert!(patch["sudo"]["key"].is_null(), "production has a sudo key: {}", patch["sudo"]);
+	assert_eq!(patch["balances"]["balances"], serde_json::json!([]));
+	assert_eq!(patch["aura"]["authorities"], serde_json::json!([]));
+	assert_eq!(patch["grandpa"]["authorities"], serde_json::json!([]));
+	// No well-known development account anywhere in it.
+	let text = String::from_utf8_lossy(&out.stdout);
+	for dev in sp_keyring::Sr25519Keyring::iter() {
+		let address = dev.to_account_id().to_string();
+		assert!(!text.contains(&address), "{dev:?} ({address}) is in the production spec");
+	}
+
+	// The development chains keep theirs.
+	let dev = std::process::Command::new(sealchat_tests::node_binary())
+		.args(["build-spec", "--chain", "dev"])
+		.output()
+		.expect("run sealchat-node build-spec");
+	let spec: serde_json::Value = serde_json::from_slice(&dev.stdout).expect("a JSON chain spec");
+	assert!(!spec["genesis"]["runtimeGenesis"]["patch"]["sudo"]["key"].is_null());
+}

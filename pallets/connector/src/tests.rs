@@ -315,6 +315,46 @@ mod pruning {
 			assert_eq!(Connector::prune_expired(201, Weight::MAX), <() as WeightInfo>::prune_records(0));
 		});
 	}
+	#[test]
+	fn an_on_idle_pass_never_uses_more_than_it_was_given() {
+		use frame_support::traits::fungible::Mutate;
+		build_and_execute(|| {
+			// Twelve expired records, each from its own depositor, as in real use.
+			let depositors: Vec<AccountId> = (100..112).collect();
+			for who in &depositors {
+				Balances::set_balance(who, INITIAL_BALANCE);
+				assert_ok!(Connector::post_record(RuntimeOrigin::signed(*who), vec![9; 64], Some([*who as u8; 32])));
+			}
+			let full = <() as WeightInfo>::prune_records(depositors.len() as u32);
+			// Every limit from nothing to more than the whole log needs, in small steps.
+			let steps = 97u64;
+			for step in 0..=steps {
+				let limit = Weight::from_parts(
+					full.ref_time() * step / (steps - 10),
+					full.proof_size() * step / (steps - 10),
+				);
+				let used = frame_support::storage::with_transaction(|| {
+					let used = Connector::on_idle(200, limit);
+					let pruned = OldestRecordId::<Test>::get() as u32;
+					sp_runtime::TransactionOutcome::Rollback(Ok::<_, DispatchError>((used, pruned)))
+				})
+				.unwrap();
+				let (used, pruned) = used;
+				assert!(limit.all_gte(used), "step {step}: used {used:?} of {limit:?}");
+				// It prunes as many records as the limit pays for, not fewer.
+				let affordable = (0..=depositors.len() as u32)
+					.take_while(|k| limit.all_gte(<() as WeightInfo>::prune_records(*k)))
+					.last();
+				assert_eq!(affordable.unwrap_or(0), pruned, "step {step}");
+			}
+			// With enough weight everything goes and every depositor gets its deposit back.
+			run_to(200);
+			for who in depositors {
+				assert_eq!(held(HoldReason::Record, who), 0);
+				assert_eq!(Balances::free_balance(who), INITIAL_BALANCE);
+			}
+		});
+	}
 }
 
 mod chats {

@@ -4,10 +4,16 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-/// Private chat on the SealChat chain: nobody watching the chain can tell who talks to
-/// whom. Everything is read from your own node.
+/// Private messaging on the SealChat chain: chat with one person or a group, end-to-end
+/// encrypted, without anyone watching the chain learning who talks to whom.
+///
+/// Start with `sealchat register` (a new account; write down the recovery phrase it
+/// shows), give people your address (`sealchat whoami`), then `sealchat chat new
+/// <address>` to start a conversation and `sealchat send <chat>` to write. `sealchat
+/// sync` or `sealchat watch` picks up invitations and messages. Your recovery phrase
+/// alone restores everything on a new machine (`sealchat login`).
 #[derive(Debug, Parser)]
-#[command(name = "sealchat", version, about, max_term_width = 100)]
+#[command(name = "sealchat", version, about, long_about, max_term_width = 100)]
 pub struct Cli {
 	#[command(flatten)]
 	pub global: Global,
@@ -73,14 +79,19 @@ pub enum Command {
 	/// Group chats.
 	#[command(subcommand)]
 	Group(GroupCommand),
-	/// Send a message to a chat ("-" reads the text from stdin).
+	/// Send a message to a chat. Without TEXT (or with "-") the message is read from
+	/// stdin, which keeps it out of the process list and your shell history.
 	Send {
+		/// The chat's number, as `sealchat chats` lists it.
 		chat: u64,
-		#[arg(required = true, num_args = 1..)]
+		/// The message. Prefer stdin: words given here are visible to other local users
+		/// while the command runs and stay in your shell history.
+		#[arg(num_args = 0..)]
 		text: Vec<String>,
 	},
 	/// Show a chat's messages, all members merged in chain order.
 	Show {
+		/// The chat's number, as `sealchat chats` lists it.
 		chat: u64,
 		/// Only the last N messages.
 		#[arg(long)]
@@ -102,27 +113,72 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum ChatCommand {
-	/// Start a pair chat with a user (address or nickname).
-	New { with: String },
+	/// Start a pair chat with a user.
+	New {
+		/// The other user: an SS58 address or a nickname from `sealchat contact`.
+		with: String,
+	},
 }
 
 #[derive(Debug, Subcommand)]
 pub enum GroupCommand {
-	/// Start a group chat with these users (addresses or nicknames).
+	/// Start a group chat with these users.
 	New {
+		/// The other members: SS58 addresses or nicknames from `sealchat contact`.
 		#[arg(required = true, num_args = 1..)]
 		members: Vec<String>,
 	},
 	/// Add a user to a group chat you are in.
-	Add { chat: u64, who: String },
+	Add {
+		/// The group's number, as `sealchat chats` lists it.
+		chat: u64,
+		/// The user to add: an SS58 address or a nickname.
+		who: String,
+	},
 }
 
 #[derive(Debug, Subcommand)]
 pub enum ContactCommand {
 	/// Give an address a nickname.
-	Add { name: String, address: String },
+	Add {
+		/// The nickname (any text without spaces is easiest to type).
+		name: String,
+		/// The user's SS58 address.
+		address: String,
+	},
 	/// Forget a nickname.
-	Remove { name: String },
+	Remove {
+		/// The nickname to forget.
+		name: String,
+	},
 	/// List nicknames.
 	List,
+}
+
+#[cfg(test)]
+mod tests {
+	use clap::CommandFactory;
+
+	use super::Cli;
+
+	#[test]
+	fn the_command_line_is_consistent() {
+		Cli::command().debug_assert();
+	}
+
+	/// Every command and every argument says what it is for.
+	#[test]
+	fn every_command_and_argument_has_help() {
+		fn check(cmd: &clap::Command, path: &str) {
+			for arg in cmd.get_arguments().filter(|a| !["help", "version"].contains(&a.get_id().as_str())) {
+				assert!(arg.get_help().is_some(), "{path} {}: no help text", arg.get_id());
+			}
+			for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+				let path = format!("{path} {}", sub.get_name());
+				assert!(sub.get_about().is_some(), "{path}: no help text");
+				check(sub, &path);
+			}
+		}
+		check(&Cli::command(), "sealchat");
+	}
 }

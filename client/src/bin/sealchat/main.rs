@@ -6,7 +6,7 @@ mod cli;
 
 use std::io::{IsTerminal, Read};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use clap::Parser;
 use futures::StreamExt;
 use sealchat::{
@@ -23,15 +23,74 @@ use zeroize::Zeroizing;
 use cli::{ChatCommand, Cli, Command, ContactCommand, GroupCommand};
 
 fn main() {
-	let cli = Cli::parse();
-	let runtime = tokio::runtime::Builder::new_multi_thread()
-		.enable_all()
-		.build()
-		.expect("a tokio runtime starts");
-	if let Err(e) = runtime.block_on(run(cli)) {
+	// `--json` asks for machine-readable errors too, including bad arguments.
+	let json = std::env::args().any(|a| a == "--json");
+	let cli = match Cli::try_parse() {
+		Ok(cli) => cli,
+		Err(e) if json && e.use_stderr() => fail_json(&e.to_string(), "usage", 2),
+		Err(e) => e.exit(),
+	};
+	let result = crypto::init().map_err(anyhow::Error::from).and_then(|()| {
+		let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the runtime")?;
+		runtime.block_on(run(cli))
+	});
+	if let Err(e) = result {
+		if json {
+			fail_json(&format!("{e:#}"), error_kind(&e), 1);
+		}
 		eprintln!("error: {e:#}");
 		std::process::exit(1);
 	}
+}
+
+/// Prints `{"error": message, "kind": kind}` on stderr and exits with `code`.
+fn fail_json(message: &str, kind: &str, code: i32) -> ! {
+	eprintln!("{}", json!({ "error": message.trim_end(), "kind": kind }));
+	std::process::exit(code);
+}
+
+/// The machine-readable kind of an error: that of the library error behind it, if any.
+fn error_kind(e: &anyhow::Error) -> &'static str {
+	for cause in e.chain() {
+		if let Some(e) = cause.downcast_ref::<sealchat::client::ClientError>() {
+			return e.kind();
+		}
+		if let Some(e) = cause.downcast_ref::<sealchat::chain::ChainError>() {
+			return e.kind();
+		}
+		if let Some(e) = cause.downcast_ref::<sealchat::profile::ProfileError>() {
+			return e.kind();
+		}
+		if cause.downcast_ref::<sealchat::store::StoreError>().is_some() {
+			return "local_database";
+		}
+		if cause.downcast_ref::<crypto::CryptoError>().is_some() {
+			return "crypto";
+		}
+		if let Some(e) = cause.downcast_ref::<UsageError>() {
+			return e.kind;
+		}
+	}
+	"failed"
+}
+
+/// A refusal of the command line's own, with its kind.
+#[derive(Debug)]
+struct UsageError {
+	kind: &'static str,
+	message: String,
+}
+
+impl std::fmt::Display for UsageError {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		f.write_str(&self.message)
+	}
+}
+
+impl std::error::Error for UsageError {}
+
+fn usage(kind: &'static str, message: impl Into<String>) -> anyhow::Error {
+	UsageError { kind, message: message.into() }.into()
 }
 
 /// The passphrase from SEALCHAT_PASSPHRASE or, on a terminal, a prompt.
@@ -63,7 +122,7 @@ fn read_secret() -> Result<Zeroizing<String>> {
 		Zeroizing::new(text.lines().next().unwrap_or("").trim().to_string())
 	};
 	if secret.is_empty() {
-		bail!("no recovery phrase given");
+		return Err(usage("no_phrase", "no recovery phrase given"));
 	}
 	Ok(secret)
 }
@@ -76,9 +135,16 @@ struct Ctx {
 impl Ctx {
 	async fn session(&self) -> Result<Session> {
 		let identity = self.profile.load_identity(|| passphrase(false))?;
-		let store = Store::open(&self.profile.state_path())?;
 		let chain = Chain::connect(&self.cli.node).await?;
-		let mut session = Session::new(identity, store, chain, self.cli.threads)?;
+		self.session_with(identity, chain)
+	}
+
+	fn session_with(&self, identity: sealchat::crypto::Identity, chain: Chain) -> Result<Session> {
+		let store = Store::open(&self.profile.state_path())?;
+		let lock = self.profile.submit_lock().with_notice(|| {
+			eprintln!("another sealchat command is sending from this profile; waiting for it to finish")
+		});
+		let mut session = Session::new(identity, store, chain, lock, self.cli.threads)?;
 		session.set_record_page(self.cli.record_page);
 		Ok(session)
 	}
@@ -117,7 +183,10 @@ async fn run(cli: Cli) -> Result<()> {
 			Ok(())
 		},
 		Command::Send { chat, text } => {
-			let text = if text.len() == 1 && text[0] == "-" {
+			let text = if text.is_empty() || (text.len() == 1 && text[0] == "-") {
+				if std::io::stdin().is_terminal() {
+					eprintln!("Type the message; end it with Ctrl-D on a line of its own.");
+				}
 				let mut buf = String::new();
 				std::io::stdin().read_to_string(&mut buf).context("reading the message from stdin")?;
 				buf.trim_end_matches('\n').to_string()
@@ -206,7 +275,7 @@ async fn run(cli: Cli) -> Result<()> {
 				},
 				ContactCommand::Remove { name } =>
 					if !store.remove_contact(&name)? {
-						bail!("no contact named {name}");
+						return Err(usage("unknown_contact", format!("no contact named {name}")));
 					},
 				ContactCommand::List => {
 					let contacts = store.contacts()?;
@@ -229,7 +298,14 @@ async fn run(cli: Cli) -> Result<()> {
 }
 
 async fn register(ctx: &Ctx, phrase_stdin: bool, encrypt: bool) -> Result<()> {
-	if !ctx.profile.has_identity() {
+	// The node first: a register that cannot reach it writes nothing.
+	let chain = Chain::connect(&ctx.cli.node).await?;
+	let dir_existed = ctx.profile.dir().exists();
+	let files_before = ctx.profile.existing_files();
+	let mut new_phrase = None;
+	let identity = if ctx.profile.has_identity() {
+		ctx.profile.load_identity(|| passphrase(false))?
+	} else {
 		let pass = if encrypt {
 			Some(passphrase(true).context("--encrypt needs a passphrase (SEALCHAT_PASSPHRASE or a terminal)")?)
 		} else {
@@ -237,15 +313,37 @@ async fn register(ctx: &Ctx, phrase_stdin: bool, encrypt: bool) -> Result<()> {
 		};
 		let (secret, generated) =
 			if phrase_stdin { (read_secret()?, false) } else { (crypto::generate_phrase(), true) };
-		ctx.profile.save_identity(&secret, pass.as_deref().map(|p| p.as_str()))?;
+		let identity = ctx.profile.save_identity(&secret, pass.as_deref().map(|p| p.as_str()))?;
 		if generated {
-			// The one time a secret is shown: the user must write the new phrase down.
-			eprintln!("New account. Your recovery phrase (write it down; it is not shown again):\n\n    {}\n", *secret);
+			new_phrase = Some(secret);
 		}
+		identity
+	};
+	let registered = async {
+		let session = ctx.session_with(identity, chain)?;
+		let fresh = session.register().await?;
+		anyhow::Ok((sealchat::address(&session.me()), fresh))
 	}
-	let session = ctx.session().await?;
-	let fresh = session.register().await?;
-	let address = sealchat::address(&session.me());
+	.await;
+	let (address, fresh) = match registered {
+		Ok(done) => done,
+		Err(e) => {
+			// Leave the profile as it was: remove what this command created.
+			for file in ctx.profile.existing_files() {
+				if !files_before.contains(&file) {
+					let _ = std::fs::remove_file(&file);
+				}
+			}
+			if !dir_existed {
+				let _ = std::fs::remove_dir(ctx.profile.dir());
+			}
+			return Err(e);
+		},
+	};
+	if let Some(phrase) = new_phrase {
+		// The one time a secret is shown: the user must write the new phrase down.
+		eprintln!("New account. Your recovery phrase (write it down; it is not shown again):\n\n    {}\n", *phrase);
+	}
 	ctx.print(
 		if fresh { format!("registered {address}") } else { format!("{address} was already registered") },
 		json!({ "address": address, "registered": true, "new": fresh }),
@@ -263,9 +361,7 @@ async fn login(ctx: &Ctx, encrypt: bool) -> Result<()> {
 	// Check the node before writing anything, so a failed login leaves no half profile.
 	let chain = Chain::connect(&ctx.cli.node).await?;
 	let identity = ctx.profile.save_identity(&secret, pass.as_deref().map(|p| p.as_str()))?;
-	let store = Store::open(&ctx.profile.state_path())?;
-	let mut session = Session::new(identity, store, chain, ctx.cli.threads)?;
-	session.set_record_page(ctx.cli.record_page);
+	let mut session = ctx.session_with(identity, chain)?;
 	let (chats, report) = session.restore().await?;
 	let address = sealchat::address(&session.me());
 	let total = session.chats()?.len();
@@ -310,7 +406,7 @@ async fn create(ctx: &Ctx, kind: ChatKind, who: &[String]) -> Result<()> {
 		}
 	}
 	if !created.failed.is_empty() {
-		bail!("{} invitation(s) failed", created.failed.len());
+		return Err(usage("invitations_failed", format!("{} invitation(s) failed", created.failed.len())));
 	}
 	Ok(())
 }
@@ -329,7 +425,7 @@ async fn watch(ctx: &Ctx) -> Result<()> {
 			block = blocks.next() => {
 				match block {
 					Some(block) => { block?; },
-					None => bail!("the node closed the block subscription"),
+					None => return Err(usage("node_request_failed", "the node closed the block subscription")),
 				}
 				let report = session.sync(|_, _| {}).await?;
 				report_sync(ctx, &session, &report, false);

@@ -1,0 +1,223 @@
+//! The ring VRF of the chain: Bandersnatch ring proofs over a BLS12-381 KZG commitment
+//! (`verifiable` 0.4, Parity's ring-VRF stack of the same release), and the static data
+//! the runtime builds rings with.
+//!
+//! A ring root (288 bytes) commits to an ordered list of member keys (32 bytes each).
+//! Taking a key in at position `i` needs the `i`-th point of the trusted setup in
+//! Lagrangian basis (a "chunk", an uncompressed G1 point of 96 bytes); verifying a proof
+//! needs only the root. The chunks of the first [`RING_CHUNKS`] positions of the 2^16
+//! domain are compiled into the runtime (`ring-chunks.bin`, checked byte for byte
+//! against the builder parameters `verifiable` publishes, by the tests below), which
+//! bounds every ring the chain builds.
+
+use alloc::vec::Vec;
+use core::ops::Range;
+
+pub use verifiable::ring::{
+	bandersnatch::{BandersnatchSha512Ell2, BandersnatchVrfVerifiable},
+	RingDomainSize, StaticChunk,
+};
+use verifiable::DecodeUnchecked;
+
+/// The ring VRF of the chain.
+pub type Bandersnatch = BandersnatchVrfVerifiable;
+
+/// The PCS domain rings are built in: 2^16, up to 16,127 members per ring.
+pub const RING_DOMAIN: RingDomainSize = RingDomainSize::Domain16;
+
+/// [`RING_DOMAIN`] as a `Get`, for `Config::CryptoConfig`.
+pub struct Domain16;
+
+impl frame_support::traits::Get<RingDomainSize> for Domain16 {
+	fn get() -> RingDomainSize {
+		RING_DOMAIN
+	}
+}
+
+/// Bytes of one chunk: a G1 point of BLS12-381, uncompressed.
+pub const CHUNK_SIZE: usize = 96;
+
+/// The trusted-setup points behind the first ring positions, in order.
+static CHUNKS: &[u8] = include_bytes!("ring-chunks.bin");
+
+/// How many ring positions the compiled-in chunks cover.
+pub const RING_CHUNKS: u32 = (include_bytes!("ring-chunks.bin").len() / CHUNK_SIZE) as u32;
+
+/// The compiled-in chunks, as `Config::Chunks`.
+pub struct Chunks;
+
+impl crate::RingChunks<StaticChunk<BandersnatchSha512Ell2>> for Chunks {
+	fn capacity() -> u32 {
+		RING_CHUNKS
+	}
+
+	fn chunks(range: Range<usize>) -> Result<Vec<StaticChunk<BandersnatchSha512Ell2>>, ()> {
+		let start = range.start.checked_mul(CHUNK_SIZE).ok_or(())?;
+		let end = range.end.checked_mul(CHUNK_SIZE).ok_or(())?;
+		// The chunks are compiled in and checked by the tests below: trusted, so the
+		// curve checks of a normal decode would only repeat work.
+		CHUNKS
+			.get(start..end)
+			.ok_or(())?
+			.chunks_exact(CHUNK_SIZE)
+			.map(|mut chunk| StaticChunk::decode_unchecked(&mut chunk).map_err(|_| ()))
+			.collect()
+	}
+}
+
+/// A ring proof made off chain, for the benchmarks: by member 3 of a ring of
+/// [`BenchmarkProof::MEMBERS`] members, under [`BenchmarkProof::CONTEXT`] over
+/// [`BenchmarkProof::MESSAGE`], with its alias.
+#[cfg(any(feature = "runtime-benchmarks", test))]
+#[derive(codec::Encode, codec::Decode)]
+pub struct BenchmarkProof {
+	pub root: <Bandersnatch as verifiable::GenerateVerifiable>::Members,
+	pub proof: <Bandersnatch as verifiable::GenerateVerifiable>::Proof,
+	pub alias: verifiable::Alias,
+}
+
+#[cfg(any(feature = "runtime-benchmarks", test))]
+impl BenchmarkProof {
+	pub const MEMBERS: u8 = 8;
+	pub const CONTEXT: &'static [u8] = b"sealchat/benchmark/context";
+	pub const MESSAGE: &'static [u8] = b"sealchat/benchmark/message";
+
+	/// The proof in `benchmark-ring-proof.bin`.
+	pub fn load() -> Self {
+		codec::Decode::decode(&mut &include_bytes!("benchmark-ring-proof.bin")[..])
+			.expect("the benchmark proof file decodes")
+	}
+
+	/// The entropy of ring member `i`'s secret.
+	pub fn member_entropy(i: u8) -> [u8; 32] {
+		[i + 1; 32]
+	}
+
+	/// The keys of the ring the proof was made in.
+	pub fn members() -> Vec<[u8; 32]> {
+		use verifiable::GenerateVerifiable;
+		(0..Self::MEMBERS)
+			.map(|i| Bandersnatch::member_from_secret(&Bandersnatch::new_secret(Self::member_entropy(i))))
+			.collect()
+	}
+}
+
+/// Keys and the proof of `benchmark-ring-proof.bin`, as `Config::BenchmarkHelper`.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct BenchmarkHelper;
+
+#[cfg(feature = "runtime-benchmarks")]
+impl crate::BenchmarkHelper<Bandersnatch> for BenchmarkHelper {
+	fn member(i: u32) -> [u8; 32] {
+		use verifiable::GenerateVerifiable;
+		let mut entropy = [0x5a; 32];
+		entropy[..4].copy_from_slice(&i.to_le_bytes());
+		Bandersnatch::member_from_secret(&Bandersnatch::new_secret(entropy))
+	}
+
+	fn proof() -> (Vec<[u8; 32]>, <Bandersnatch as verifiable::GenerateVerifiable>::Proof, Vec<u8>, Vec<u8>, verifiable::Alias) {
+		let fixture = BenchmarkProof::load();
+		(
+			BenchmarkProof::members(),
+			fixture.proof,
+			BenchmarkProof::CONTEXT.to_vec(),
+			BenchmarkProof::MESSAGE.to_vec(),
+			fixture.alias,
+		)
+	}
+
+	fn build_verifier_data() {
+		let context = verifiable::ring::make_ring_context::<BandersnatchSha512Ell2>(RING_DOMAIN);
+		let key = verifiable::ring::make_canonical_pcs_vk::<BandersnatchSha512Ell2>();
+		assert!(context.max_ring_size() > 0);
+		core::hint::black_box(key);
+	}
+}
+
+#[cfg(all(test, feature = "std"))]
+mod tests {
+	use super::*;
+	use crate::RingChunks;
+	use verifiable::{
+		ring::{Bls12_381Params, RingCurveParams},
+		GenerateVerifiable,
+	};
+
+	/// The builder parameters `verifiable` publishes for the 2^16 domain: an 8-byte
+	/// length, then one uncompressed G1 point per ring position.
+	fn published() -> &'static [u8] {
+		&Bls12_381Params::ring_builder_params(RING_DOMAIN)[8..]
+	}
+
+	fn root_of(members: &[[u8; 32]]) -> <Bandersnatch as GenerateVerifiable>::Members {
+		let mut builder = Bandersnatch::start_members(RING_DOMAIN);
+		Bandersnatch::push_members(&mut builder, members.iter().cloned(), Chunks::chunks).unwrap();
+		Bandersnatch::finish_members(builder)
+	}
+
+	#[test]
+	fn chunks_are_the_published_setup_points() {
+		assert!(RING_CHUNKS >= 1024);
+		assert!((RING_CHUNKS as usize) <= RING_DOMAIN.max_ring_size::<BandersnatchSha512Ell2>());
+		assert_eq!(CHUNKS, &published()[..CHUNKS.len()]);
+		assert_eq!(Chunks::chunks(0..3).unwrap().len(), 3);
+		assert_eq!(Chunks::chunks(5..5).unwrap().len(), 0);
+		assert!(Chunks::chunks(0..RING_CHUNKS as usize + 1).is_err());
+	}
+
+	#[test]
+	fn the_benchmark_proof_verifies_only_as_made() {
+		let fixture = BenchmarkProof::load();
+		assert_eq!(root_of(&BenchmarkProof::members()), fixture.root);
+		let validate = |context: &[u8], message: &[u8]| {
+			Bandersnatch::validate(RING_DOMAIN, &fixture.proof, &fixture.root, context, message)
+		};
+		assert_eq!(validate(BenchmarkProof::CONTEXT, BenchmarkProof::MESSAGE), Ok(fixture.alias));
+		assert!(validate(b"another context", BenchmarkProof::MESSAGE).is_err());
+		assert!(validate(BenchmarkProof::CONTEXT, b"another message").is_err());
+		// Not valid for a ring without the prover.
+		let mut others = BenchmarkProof::members();
+		others.remove(3);
+		let other_root = root_of(&others);
+		assert!(Bandersnatch::validate(
+			RING_DOMAIN,
+			&fixture.proof,
+			&other_root,
+			BenchmarkProof::CONTEXT,
+			BenchmarkProof::MESSAGE
+		)
+		.is_err());
+	}
+
+	/// Regenerates `benchmark-ring-proof.bin` (`cargo test --release -p pallet-ring --
+	/// --ignored write_benchmark_proof --nocapture`), printing how long each step took.
+	#[test]
+	#[ignore]
+	fn write_benchmark_proof() {
+		use codec::Encode;
+		let secrets: Vec<_> = (0..BenchmarkProof::MEMBERS)
+			.map(|i| Bandersnatch::new_secret(BenchmarkProof::member_entropy(i)))
+			.collect();
+		let members: Vec<[u8; 32]> = secrets.iter().map(Bandersnatch::member_from_secret).collect();
+		let root = root_of(&members);
+		let prover = 3;
+		let started = std::time::Instant::now();
+		let commitment = Bandersnatch::open(RING_DOMAIN, &members[prover], members.iter().cloned()).unwrap();
+		let (proof, alias) =
+			Bandersnatch::create(commitment, &secrets[prover], BenchmarkProof::CONTEXT, BenchmarkProof::MESSAGE)
+				.unwrap();
+		println!("proved in {:?}; proof {} bytes", started.elapsed(), proof.len());
+		let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/benchmark-ring-proof.bin");
+		std::fs::write(path, BenchmarkProof { root, proof, alias }.encode()).unwrap();
+	}
+
+	/// Regenerates `ring-chunks.bin` with `n` chunks (`RING_CHUNKS=n cargo test -p
+	/// pallet-ring -- --ignored write_ring_chunks`).
+	#[test]
+	#[ignore]
+	fn write_ring_chunks() {
+		let n: usize = std::env::var("RING_CHUNKS").map(|v| v.parse().unwrap()).unwrap_or(RING_CHUNKS as usize);
+		let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/ring-chunks.bin");
+		std::fs::write(path, &published()[..n * CHUNK_SIZE]).unwrap();
+	}
+}

@@ -1,0 +1,316 @@
+//! Unit tests of the ring pallet: enrollment and its errors, batched and delayed
+//! onboarding, shuffled positions, full rings, root revisions and their grace period,
+//! every ticket check and refusal, spending, pruning within weight, the read functions.
+//! Every test ends with `do_try_state` (see `mock::build_and_execute`).
+
+use crate::{mock::*, *};
+use frame_support::{assert_noop, assert_ok, traits::Hooks, weights::Weight};
+use verifiable::{mock::Mock, GenerateVerifiable};
+
+fn run_to(block: u64) {
+	while System::block_number() < block {
+		let next = System::block_number() + 1;
+		System::set_block_number(next);
+		System::set_parent_hash(sp_core::H256::repeat_byte(next as u8));
+		Ring::on_initialize(next);
+	}
+}
+
+fn enroll(range: core::ops::Range<u32>) {
+	for i in range {
+		assert_ok!(Ring::enroll(key(i)));
+	}
+}
+
+/// A ticket by member `i` of `ring` at its current revision, for `slot` of `epoch`,
+/// over `message`.
+fn ticket(i: u32, ring: RingIndex, epoch: Epoch, slot: u32, message: &[u8]) -> (TicketOf<Test>, Alias) {
+	let revision = Roots::<Test>::get(ring).expect("ring").revision;
+	let members = Ring::ring_keys(ring, 0, u32::MAX);
+	let commitment = Mock::open((), &key(i), members.into_iter()).expect("member of the ring");
+	let (proof, alias) = Mock::create(commitment, &key(i), &ticket_context(DOMAIN, epoch, slot), message).unwrap();
+	(Ticket { ring, revision, epoch, slot, proof }, alias)
+}
+
+mod enrollment {
+	use super::*;
+
+	#[test]
+	fn keys_are_queued_once() {
+		build_and_execute(|| {
+			assert_ok!(Ring::enroll(key(1)));
+			System::assert_last_event(Event::Enrolled { queued: 1 }.into());
+			assert_eq!(Ring::placement(key(1)), Some(Placement::Queued));
+			assert_eq!(QueuedSince::<Test>::get(), Some(1));
+			assert_noop!(Ring::enroll(key(1)), Error::<Test>::AlreadyEnrolled);
+			assert_eq!(Ring::placement(key(2)), None);
+		});
+	}
+
+	#[test]
+	fn a_full_queue_refuses_more() {
+		build_and_execute(|| {
+			// Onboarding happens in on_initialize, which does not run here.
+			enroll(0..MAX_QUEUE);
+			assert_noop!(Ring::enroll(key(MAX_QUEUE)), Error::<Test>::QueueFull);
+		});
+	}
+}
+
+mod onboarding {
+	use super::*;
+
+	#[test]
+	fn a_batch_waits_for_its_size_then_lands_shuffled() {
+		build_and_execute(|| {
+			enroll(0..BATCH - 1);
+			run_to(2);
+			assert!(Roots::<Test>::get(0).is_none(), "a short batch waits");
+			assert_ok!(Ring::enroll(key(BATCH - 1)));
+			run_to(3);
+			let view = Ring::ring(0).expect("ring 0");
+			assert_eq!((view.size, view.revision), (BATCH, 0));
+			System::assert_last_event(Event::Onboarded { ring: 0, count: BATCH, revision: 0 }.into());
+			assert!(Queue::<Test>::get().is_empty());
+			assert_eq!(QueuedSince::<Test>::get(), None);
+
+			// Every key is in the ring, once, at the position its placement names, and
+			// the root commits to exactly these keys.
+			let keys = Ring::ring_keys(0, 0, 100);
+			let mut sorted = keys.clone();
+			sorted.sort();
+			let mut expected: Vec<_> = (0..BATCH).map(key).collect();
+			expected.sort();
+			assert_eq!(sorted, expected);
+			for (position, k) in keys.iter().enumerate() {
+				assert_eq!(Ring::placement(*k), Some(Placement::InRing { ring: 0, position: position as u32 }));
+			}
+			assert_eq!(view.root.0.to_vec(), keys);
+		});
+	}
+
+	#[test]
+	fn positions_do_not_follow_registration_order() {
+		build_and_execute(|| {
+			// Over a few batches with different parent hashes, some batch comes out in an
+			// order other than the one its keys registered in.
+			let mut reordered = false;
+			for batch in 0..2u32 {
+				enroll(batch * BATCH..(batch + 1) * BATCH);
+				run_to(System::block_number() + 1);
+				let keys = Ring::ring_keys(0, batch * BATCH, BATCH);
+				reordered |= keys != (batch * BATCH..(batch + 1) * BATCH).map(key).collect::<Vec<_>>();
+			}
+			assert!(reordered, "two shuffled batches of four both kept registration order");
+		});
+	}
+
+	#[test]
+	fn a_lone_key_is_onboarded_after_the_delay() {
+		build_and_execute(|| {
+			assert_ok!(Ring::enroll(key(7)));
+			run_to(1 + DELAY - 1);
+			assert!(Roots::<Test>::get(0).is_none());
+			run_to(1 + DELAY);
+			assert_eq!(Ring::ring(0).map(|r| r.size), Some(1));
+			assert_eq!(Ring::placement(key(7)), Some(Placement::InRing { ring: 0, position: 0 }));
+		});
+	}
+
+	#[test]
+	fn a_full_ring_is_followed_by_a_new_one() {
+		build_and_execute(|| {
+			// 10 keys per ring, batches of 4: 4 + 4 + 2 fill ring 0, then ring 1 starts.
+			for round in 0..4u32 {
+				enroll(round * BATCH..(round + 1) * BATCH);
+				run_to(System::block_number() + 1);
+			}
+			let sizes: Vec<_> = (0..3).map(|r| Ring::ring(r).map(|v| v.size)).collect();
+			assert_eq!(sizes, [Some(MAX_RING_SIZE), Some(4), None]);
+			assert_eq!(CurrentRing::<Test>::get(), 1);
+			// The two keys that did not fit ring 0 waited for the next batch.
+			assert_eq!(Queue::<Test>::get().len(), 2);
+			assert_eq!(Ring::ring(0).unwrap().revision, 2);
+			assert_eq!(Ring::ring(1).unwrap().revision, 0);
+		});
+	}
+}
+
+mod tickets {
+	use super::*;
+
+	/// Ring 0 with members 0..4, at block 3 of epoch 0.
+	fn ring_of_four() {
+		enroll(0..BATCH);
+		run_to(3);
+		assert_eq!(Ring::ring(0).unwrap().size, BATCH);
+	}
+
+	#[test]
+	fn a_valid_ticket_is_accepted_once_and_aliases_are_per_slot() {
+		build_and_execute(|| {
+			ring_of_four();
+			let (t, alias) = ticket(2, 0, 0, 0, b"call");
+			assert_eq!(Ring::check_ticket(&t, b"call"), Ok(alias));
+			// The same member's other slots have other aliases; another member's slot 0 too.
+			let (_, alias_slot1) = ticket(2, 0, 0, 1, b"call");
+			let (_, alias_other) = ticket(1, 0, 0, 0, b"call");
+			assert_ne!(alias, alias_slot1);
+			assert_ne!(alias, alias_other);
+			// The alias of a slot does not depend on the message.
+			assert_eq!(ticket(2, 0, 0, 0, b"other call").1, alias);
+
+			assert_ok!(Ring::spend_ticket(0, alias));
+			assert!(Ring::is_spent(0, alias));
+			assert_eq!(Ring::check_ticket(&t, b"call"), Err(TicketError::Spent));
+			assert_noop!(Ring::spend_ticket(0, alias), Error::<Test>::TicketSpent);
+			// Another slot of the same member is still good.
+			let (t1, a1) = ticket(2, 0, 0, 1, b"call");
+			assert_eq!(Ring::check_ticket(&t1, b"call"), Ok(a1));
+		});
+	}
+
+	#[test]
+	fn bad_tickets_are_refused_with_their_reason() {
+		build_and_execute(|| {
+			ring_of_four();
+			let (t, _) = ticket(2, 0, 0, 0, b"call");
+			// Another message: the proof does not sign it.
+			assert_eq!(Ring::check_ticket(&t, b"other"), Err(TicketError::BadProof));
+			// A proof for another context (slot 1) presented as slot 0.
+			let (mut moved, _) = ticket(2, 0, 0, 1, b"call");
+			moved.slot = 0;
+			assert_eq!(Ring::check_ticket(&moved, b"call"), Err(TicketError::BadProof));
+			// Slots beyond the quota.
+			let (over, _) = ticket(2, 0, 0, TICKETS, b"call");
+			assert_eq!(Ring::check_ticket(&over, b"call"), Err(TicketError::NoSuchSlot));
+			// A ticket of another epoch.
+			let (next, _) = ticket(2, 0, 1, 0, b"call");
+			assert_eq!(Ring::check_ticket(&next, b"call"), Err(TicketError::WrongEpoch));
+			// An unknown ring.
+			let mut elsewhere = t.clone();
+			elsewhere.ring = 5;
+			assert_eq!(Ring::check_ticket(&elsewhere, b"call"), Err(TicketError::UnknownRing));
+			// A revision the ring never had.
+			let mut future = t.clone();
+			future.revision = 9;
+			assert_eq!(Ring::check_ticket(&future, b"call"), Err(TicketError::StaleRoot));
+			// Someone outside the ring cannot prove at all.
+			let outsider = Mock::open((), &key(99), Ring::ring_keys(0, 0, 100).into_iter());
+			assert!(outsider.is_err());
+
+			// The codes are the transaction validity errors the pool reports.
+			assert_eq!(
+				TransactionValidityError::from(TicketError::Spent),
+				TransactionValidityError::Invalid(InvalidTransaction::Custom(205))
+			);
+			assert_eq!(TicketError::from_code(204), Some(TicketError::BadProof));
+			assert_eq!(TicketError::from_code(7), None);
+		});
+	}
+
+	#[test]
+	fn the_previous_root_is_accepted_for_the_grace_period_only() {
+		build_and_execute(|| {
+			ring_of_four();
+			let (old, alias) = ticket(2, 0, 0, 0, b"call");
+			// A second batch moves the root on at block 4.
+			enroll(BATCH..2 * BATCH);
+			run_to(4);
+			assert_eq!(Ring::ring(0).unwrap().revision, 1);
+			assert_eq!(Ring::check_ticket(&old, b"call"), Ok(alias));
+			run_to(4 + GRACE);
+			assert_eq!(Ring::check_ticket(&old, b"call"), Ok(alias));
+			run_to(4 + GRACE + 1);
+			assert_eq!(Ring::check_ticket(&old, b"call"), Err(TicketError::StaleRoot));
+			// A new proof against the current root works, with the same alias.
+			let (new, new_alias) = ticket(2, 0, 0, 0, b"call");
+			assert_eq!(new_alias, alias);
+			assert_eq!(Ring::check_ticket(&new, b"call"), Ok(alias));
+			// Two revisions back is stale even inside a grace period.
+			enroll(2 * BATCH..3 * BATCH);
+			run_to(4 + GRACE + 2);
+			assert_eq!(Ring::ring(0).unwrap().revision, 2);
+			let mut two_back = new.clone();
+			two_back.revision = 0;
+			assert_eq!(Ring::check_ticket(&two_back, b"call"), Err(TicketError::StaleRoot));
+		});
+	}
+
+	#[test]
+	fn tickets_belong_to_their_epoch() {
+		build_and_execute(|| {
+			ring_of_four();
+			let (t, alias) = ticket(0, 0, 0, 0, b"call");
+			run_to(EPOCH);
+			assert_eq!(Ring::epoch(), (1, 2 * EPOCH));
+			assert_eq!(Ring::check_ticket(&t, b"call"), Err(TicketError::WrongEpoch));
+			// The same slot of the new epoch is a fresh ticket with a fresh alias.
+			let (t1, alias1) = ticket(0, 0, 1, 0, b"call");
+			assert_ne!(alias1, alias);
+			assert_eq!(Ring::check_ticket(&t1, b"call"), Ok(alias1));
+		});
+	}
+
+	#[test]
+	fn a_valid_ticket_provides_its_alias_until_its_epoch_ends() {
+		build_and_execute(|| {
+			ring_of_four();
+			let (t, alias) = ticket(0, 0, 0, 0, b"call");
+			let validity = Ring::ticket_validity(&t, &alias);
+			assert_eq!(validity.longevity, EPOCH - 3);
+			assert_eq!(validity.provides.len(), 1);
+			let (t2, alias2) = ticket(1, 0, 0, 0, b"call");
+			assert_ne!(Ring::ticket_validity(&t2, &alias2).provides, validity.provides);
+		});
+	}
+}
+
+mod pruning {
+	use super::*;
+
+	#[test]
+	fn spent_aliases_of_past_epochs_go_within_the_weight_given() {
+		build_and_execute(|| {
+			for i in 0..5u8 {
+				assert_ok!(Ring::spend_ticket(0, [i; 32]));
+			}
+			assert_ok!(Ring::spend_ticket(1, [9; 32]));
+			// Nothing is pruned in the epoch itself.
+			assert_eq!(Ring::prune_spent(0, Weight::MAX), Weight::zero());
+			// Room for two aliases only.
+			let two = <() as WeightInfo>::prune_spent(2);
+			assert_eq!(Ring::prune_spent(1, two), two);
+			assert_eq!(Spent::<Test>::iter_prefix(0).count(), 3);
+			assert_eq!(PrunedBelow::<Test>::get(), 0);
+			// Not even the base weight: nothing happens.
+			assert_eq!(Ring::prune_spent(1, Weight::zero()), Weight::zero());
+			// The rest; epoch 1 is current and stays.
+			let used = Ring::on_idle(EPOCH + 1, Weight::MAX);
+			assert_eq!(used, <() as WeightInfo>::prune_spent(3));
+			assert_eq!(Spent::<Test>::iter_prefix(0).count(), 0);
+			assert_eq!(PrunedBelow::<Test>::get(), 1);
+			assert!(Ring::is_spent(1, [9; 32]));
+			System::assert_last_event(Event::SpentPruned { below: 1, count: 3 }.into());
+		});
+	}
+}
+
+mod reading {
+	use super::*;
+
+	#[test]
+	fn ring_keys_come_in_pages() {
+		build_and_execute(|| {
+			enroll(0..2 * BATCH);
+			run_to(3);
+			let all = Ring::ring_keys(0, 0, 100);
+			assert_eq!(all.len(), 2 * BATCH as usize);
+			assert_eq!(Ring::ring_keys(0, 2, 3), all[2..5]);
+			assert_eq!(Ring::ring_keys(0, 7, 10), all[7..]);
+			assert!(Ring::ring_keys(0, 8, 10).is_empty());
+			assert!(Ring::ring_keys(4, 0, 10).is_empty());
+			assert_eq!(Ring::ring(4), None);
+		});
+	}
+}
