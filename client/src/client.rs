@@ -214,7 +214,7 @@ impl Session {
 		if keys.last().map(|k| k.key) == Some(self.identity.encryption_key()) {
 			return Ok(false);
 		}
-		let call = api::tx().connector().register_key(self.identity.encryption_key());
+		let call = api::tx().connector().register_key(self.identity.encryption_key(), self.identity.ring_key());
 		self.chain.submit(&self.identity, &call).await?;
 		Ok(true)
 	}

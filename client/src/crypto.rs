@@ -29,6 +29,8 @@ pub const AEAD_OVERHEAD: usize = aead::NPUBBYTES + aead::ABYTES;
 
 /// Domain of the encryption-key derivation.
 pub const ENCRYPTION_KEY_CONTEXT: &[u8] = b"sealchat/v1/encryption-key";
+/// Domain of the ring-key derivation.
+pub const RING_KEY_CONTEXT: &[u8] = b"sealchat/v2/ring-key";
 /// Domain of the AEAD subkey of a chat key.
 pub const CHAT_AEAD_CONTEXT: &[u8] = b"sealchat/v1/chat-aead";
 /// Domain of the membership signing key of a chat key.
@@ -106,27 +108,37 @@ pub fn generate_phrase() -> Zeroizing<String> {
 	Zeroizing::new(phrase)
 }
 
-/// A user's keys: the sr25519 account and the X25519 encryption key.
+/// The ring VRF of the chain's rings (Bandersnatch, `verifiable` 0.4).
+pub type RingVrf = verifiable::ring::bandersnatch::BandersnatchVrfVerifiable;
+
+/// A user's keys: the sr25519 account, the X25519 encryption key and the Bandersnatch
+/// ring key.
 pub struct Identity {
 	account: sr25519::Pair,
 	encryption: crypto_box::KeyPair,
+	ring: <RingVrf as verifiable::GenerateVerifiable>::Secret,
 }
 
 impl Identity {
-	/// Derives both keys from a recovery phrase or secret URI (`//Alice`,
+	/// Derives every key from a recovery phrase or secret URI (`//Alice`,
 	/// `<phrase>//hard/soft`, `0x<seed>`).
 	pub fn from_suri(suri: &str) -> Result<Self, CryptoError> {
+		use verifiable::GenerateVerifiable;
 		init()?;
 		let account =
 			sr25519::Pair::from_string(suri.trim(), None).map_err(|_| CryptoError::InvalidSecret)?;
-		// The X25519 seed is BLAKE2b-256(domain ‖ sr25519 secret key (64 bytes)); the key pair
-		// is libsodium's crypto_box_seed_keypair of it.
-		let mut secret = Zeroizing::new(account.to_raw_vec());
+		// Every other key derives from the sr25519 secret key's 64 bytes (schnorrkel's
+		// `SecretKey::to_bytes`: the canonical scalar, then the nonce):
+		// - X25519: libsodium's crypto_box_seed_keypair of BLAKE2b-256(domain ‖ secret);
+		// - ring key: `verifiable`'s new_secret of BLAKE2b-256(domain ‖ secret).
+		let secret = Zeroizing::new(account.to_raw_vec());
 		let mut seed = blake2b_256(None, &[ENCRYPTION_KEY_CONTEXT, &secret]);
-		secret.zeroize();
 		let encryption = crypto_box::KeyPair::from_seed(&seed).map_err(sodium)?;
 		seed.zeroize();
-		Ok(Self { account, encryption })
+		let mut entropy = blake2b_256(None, &[RING_KEY_CONTEXT, &secret]);
+		let ring = RingVrf::new_secret(entropy);
+		entropy.zeroize();
+		Ok(Self { account, encryption, ring })
 	}
 
 	/// The account id (sr25519 public key).
@@ -137,6 +149,12 @@ impl Identity {
 	/// The X25519 public key to register in the connector.
 	pub fn encryption_key(&self) -> [u8; 32] {
 		*self.encryption.public_key.as_bytes()
+	}
+
+	/// The ring key to register in the connector: the Bandersnatch public key (compressed,
+	/// 32 bytes) that the chain puts into a ring of users.
+	pub fn ring_key(&self) -> [u8; 32] {
+		<RingVrf as verifiable::GenerateVerifiable>::member_from_secret(&self.ring)
 	}
 
 	/// Signs `message` with the account key (sr25519, Substrate's signing context).

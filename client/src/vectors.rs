@@ -30,6 +30,7 @@ pub fn all() -> Vec<(&'static str, String)> {
 		("alice.account", hex(&alice.account())),
 		("alice.encryption_key", hex(&alice.encryption_key())),
 		("bob.encryption_key", hex(&bob.encryption_key())),
+		("alice.ring_key", hex(&alice.ring_key())),
 		("chat.membership_key", hex(&key.membership_key().public())),
 		("chat.response_tag(0)", hex(&key.response_tag(0))),
 		("chat.response_tag(1)", hex(&key.response_tag(1))),

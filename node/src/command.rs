@@ -114,7 +114,7 @@ pub fn run() -> sc_cli::Result<()> {
 			let runner = cli.create_runner(cmd)?;
 			runner.sync_run(|config| match cmd {
 				BenchmarkCmd::Pallet(cmd) => cmd
-					.run_with_spec::<sp_runtime::traits::HashingFor<Block>, ()>(Some(
+					.run_with_spec::<sp_runtime::traits::HashingFor<Block>, pallet_ring::host::HostFunctions>(Some(
 						config.chain_spec,
 					)),
 				BenchmarkCmd::Block(cmd) => {

@@ -12,10 +12,15 @@ use sc_transaction_pool_api::OffchainTransactionPoolFactory;
 use sealchat_runtime::{apis::RuntimeApi, opaque::Block};
 use sp_consensus_aura::sr25519::{AuthorityId as AuraId, AuthorityPair as AuraPair};
 
+/// What the runtime may call on the node: Substrate's host functions, and ring-proof
+/// verification (pallet_ring::host), which the runtime does not do itself because it is
+/// an order of magnitude slower in WASM.
+pub type HostFunctions = (sp_io::SubstrateHostFunctions, pallet_ring::host::HostFunctions);
+
 /// The client: executes the runtime in WASM only (no native runtime), so every node
 /// runs exactly the code that is on chain.
 pub(crate) type FullClient =
-	sc_service::TFullClient<Block, RuntimeApi, sc_executor::WasmExecutor<sp_io::SubstrateHostFunctions>>;
+	sc_service::TFullClient<Block, RuntimeApi, sc_executor::WasmExecutor<HostFunctions>>;
 type FullBackend = sc_service::TFullBackend<Block>;
 type FullSelectChain = sc_consensus::LongestChain<FullBackend, Block>;
 type FullGrandpaBlockImport =
@@ -70,7 +75,10 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 		})
 		.transpose()?;
 
-	let executor = sc_service::new_wasm_executor::<sp_io::SubstrateHostFunctions>(&config.executor);
+	let executor = sc_service::new_wasm_executor::<HostFunctions>(&config.executor);
+	// Ring-proof verification builds its data (about a second of work) on first use:
+	// do it now, off the import path.
+	std::thread::spawn(pallet_ring::host::native::warm_up);
 	let (client, backend, keystore_container, task_manager) =
 		sc_service::new_full_parts::<Block, RuntimeApi, _>(
 			config,

@@ -20,7 +20,7 @@ use sp_version::RuntimeVersion;
 use super::{
 	AccountId, Aura, Balance, Balances, Block, BlockNumber, Chat, Hash, Nonce, PalletInfo, Runtime,
 	RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask,
-	System, BLOCK_HASH_COUNT, DAYS, EXISTENTIAL_DEPOSIT, MICRO_UNIT, MILLI_UNIT, MINUTES, SLOT_DURATION, UNIT,
+	System, UserRing, BLOCK_HASH_COUNT, DAYS, EXISTENTIAL_DEPOSIT, MICRO_UNIT, MILLI_UNIT, MINUTES, SLOT_DURATION, UNIT,
 	SS58_PREFIX, VERSION,
 };
 
@@ -169,6 +169,10 @@ impl pallet_connector::Config for Runtime {
 	type RecordDepositBase = ConstU128<DEPOSIT_PER_ITEM>;
 	type DepositPerByte = ConstU128<DEPOSIT_PER_BYTE>;
 	type KeyDeposit = ConstU128<DEPOSIT_PER_ITEM>;
+	/// The registration and the ring entry: three items (the registration, the ring key
+	/// at its position, its placement) of under 256 bytes together.
+	type RegistrationDeposit = ConstU128<{ 3 * DEPOSIT_PER_ITEM + 256 * DEPOSIT_PER_BYTE }>;
+	type Ring = UserRing;
 	/// 2048 records of at most 1 KiB: a page stays under the RPC server's 10 MiB
 	/// response limit, and a million records sync in under 500 calls.
 	type MaxPageLen = ConstU32<2048>;
@@ -211,7 +215,8 @@ parameter_types! {
 /// The ring of registered users: every user's ring key, enrolled when the user
 /// registers. Tickets of this ring authorize the anonymous chat operations.
 impl pallet_ring::Config<pallet_ring::Instance1> for Runtime {
-	type Crypto = pallet_ring::bandersnatch::Bandersnatch;
+	/// Rings are built in the runtime; proofs are verified by the node (pallet_ring::host).
+	type Crypto = pallet_ring::bandersnatch::HostVerified;
 	type CryptoConfig = pallet_ring::bandersnatch::Domain16;
 	type Chunks = pallet_ring::bandersnatch::Chunks;
 	type Randomness = pallet_ring::ParentHashRandomness<Runtime>;

@@ -197,7 +197,7 @@ async fn pair_group_login_then_privacy_audit() {
 }
 
 /// Which storage items may hold a member's account, and why: the member's own balance,
-/// holds, registered key, owned parts, and records it posted itself.
+/// holds, registration and registered key, owned parts, and records it posted itself.
 fn allowed_item(prefix: &[u8]) -> Option<&'static str> {
 	[
 		("System", "Account"),
@@ -206,6 +206,7 @@ fn allowed_item(prefix: &[u8]) -> Option<&'static str> {
 		("Balances", "Locks"),
 		("Balances", "Reserves"),
 		("Connector", "Keys"),
+		("Connector", "Registrations"),
 		("Connector", "Records"),
 		("Chat", "PartsOf"),
 		("Chat", "Parts"),

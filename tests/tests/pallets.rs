@@ -53,13 +53,19 @@ async fn connector_and_chat_pallets_on_the_dev_chain() {
 	// Keys: a valid key is stored with its block; a malformed one is refused by name.
 	let mut key = [7u8; 32];
 	key[31] = 0x10;
-	let outcome = rpc.submit(&alice, connector(pallet_connector::Call::register_key { key })).await;
+	let ring_key = sealchat::crypto::Identity::from_suri("//Alice").unwrap().ring_key();
+	let outcome = rpc.submit(&alice, connector(pallet_connector::Call::register_key { key, ring_key })).await;
 	assert_ok(&outcome);
 	let keys = rpc.call("connector_encryptionKeys", rpc_params![ss58(&alice)]).await;
 	assert_eq!(keys[0]["key"], hex(&key));
 	assert!(keys[0]["since"].as_u64().unwrap() >= 1);
-	let outcome = rpc.submit(&alice, connector(pallet_connector::Call::register_key { key: [0; 32] })).await;
+	let outcome = rpc.submit(&alice, connector(pallet_connector::Call::register_key { key: [0; 32], ring_key })).await;
 	assert_error(&outcome, "MalformedKey");
+	// A ring key is the account's for good, and one account's only.
+	let outcome = rpc.submit(&alice, connector(pallet_connector::Call::register_key { key, ring_key: [9; 32] })).await;
+	assert_error(&outcome, "RingKeyChanged");
+	let outcome = rpc.submit(&bob, connector(pallet_connector::Call::register_key { key, ring_key })).await;
+	assert_error(&outcome, "AlreadyEnrolled");
 
 	// Records: three posts, the second tagged, read back in pages and by tag.
 	let tag = [0x42u8; 32];

@@ -70,8 +70,29 @@ impl pallet_connector::Config for Test {
 	type RecordDepositBase = frame_support::traits::ConstU64<100>;
 	type DepositPerByte = frame_support::traits::ConstU64<1>;
 	type KeyDeposit = frame_support::traits::ConstU64<50>;
+	type RegistrationDeposit = frame_support::traits::ConstU64<200>;
+	type Ring = NoRing;
 	type MaxPageLen = ConstU32<16>;
 	type WeightInfo = ();
+}
+
+/// The chat pallet's tests register nobody: a ring that takes every key.
+pub struct NoRing;
+
+impl pallet_connector::Enroll<pallet_connector::RingKey> for NoRing {
+	fn enroll(_: pallet_connector::RingKey) -> sp_runtime::DispatchResult {
+		Ok(())
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn benchmark_key(i: u32) -> pallet_connector::RingKey {
+		let mut key = [0; 32];
+		key[..4].copy_from_slice(&i.to_le_bytes());
+		key
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn prepare_worst_case() {}
 }
 
 pub const MAX_SEALED_KEY_LEN: u32 = 128;

@@ -8,10 +8,14 @@
 //!
 //! The connector keeps three things, all of them public:
 //!
-//! - **Encryption keys.** Every user registers an X25519 public key (the libsodium
-//!   `crypto_box` key). Invitations are sealed to it. Rotations are kept as a history of
-//!   `(key, since block)` entries, so invitations sealed to an older key can still be
-//!   opened and audited (key transparency).
+//! - **Registrations and encryption keys.** Registering is the one public act of a
+//!   SealChat user ("this account uses SealChat"): the user publishes an X25519 public
+//!   key (the libsodium `crypto_box` key), which invitations are sealed to, and a ring
+//!   key, which the connector enrolls in the ring of users ([`Config::Ring`]) so the user
+//!   can later prove "one of the registered users" without saying which. Rotations of the
+//!   encryption key are kept as a history of `(key, since block)` entries, so invitations
+//!   sealed to an older key can still be opened and audited (key transparency); the ring
+//!   key is the account's for good.
 //! - **Records.** An append-only log of opaque byte strings with increasing `u64` ids:
 //!   sealed invitations and responses. The pallet never interprets a payload. A record
 //!   may carry a fixed-size *rendezvous tag* that lets a client which already shares a
@@ -70,6 +74,7 @@ pub mod runtime_api;
 mod tests;
 pub mod weights;
 
+pub use pallet_ring::Enroll;
 pub use weights::WeightInfo;
 
 use frame_support::{dispatch::DispatchResult, pallet_prelude::*};
@@ -77,6 +82,9 @@ use sp_runtime::DispatchError;
 
 /// An X25519 public key: the libsodium `crypto_box` public key invitations are sealed to.
 pub type EncryptionKey = [u8; 32];
+
+/// A ring key: a Bandersnatch public key (compressed) of the ring VRF.
+pub type RingKey = [u8; 32];
 
 /// A rendezvous tag: a value both ends of a conversation can compute from a key they
 /// share, and nobody else can link to them.
@@ -219,6 +227,18 @@ pub mod pallet {
 		pub deposit: BalanceOf<T>,
 	}
 
+	/// An account's registration: its ring key, for good, and the deposit it holds.
+	#[derive(
+		Encode, Decode, MaxEncodedLen, TypeInfo, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound,
+	)]
+	#[scale_info(skip_type_params(T))]
+	pub struct Registration<T: Config> {
+		/// The ring key enrolled in the ring of users.
+		pub ring_key: RingKey,
+		/// The deposit held from the account while it is registered.
+		pub deposit: BalanceOf<T>,
+	}
+
 	/// A record in the log.
 	#[derive(
 		Encode, Decode, MaxEncodedLen, TypeInfo, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound,
@@ -255,6 +275,9 @@ pub mod pallet {
 		/// The chat pallet: spawns chat actors and names their accounts.
 		type Chats: ChatSpawner<Self::AccountId>;
 
+		/// The ring of users that registering enrolls ring keys in.
+		type Ring: pallet_ring::Enroll<RingKey>;
+
 		/// The origin of a chat actor; only it may call [`Pallet::add_member`]. Its
 		/// success value is the id of the chat that sent the call.
 		type AddMemberOrigin: EnsureOrigin<Self::RuntimeOrigin, Success = ChatIdOf<Self>>;
@@ -283,6 +306,10 @@ pub mod pallet {
 		#[pallet::constant]
 		type KeyDeposit: Get<BalanceOf<Self>>;
 
+		/// Deposit held from a registered account for its registration and ring entry.
+		#[pallet::constant]
+		type RegistrationDeposit: Get<BalanceOf<Self>>;
+
 		/// Most records the runtime API returns in one page.
 		#[pallet::constant]
 		type MaxPageLen: Get<u32>;
@@ -298,11 +325,17 @@ pub mod pallet {
 		Record,
 		/// A user's encryption key history.
 		Keys,
+		/// A user's registration and ring entry.
+		Registration,
 	}
 
 	/// Every user's encryption key history.
 	#[pallet::storage]
 	pub type Keys<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, KeyHistory<T>>;
+
+	/// Every registered account's ring key.
+	#[pallet::storage]
+	pub type Registrations<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, Registration<T>>;
 
 	/// The record log, by id. Ids from [`OldestRecordId`] to [`NextRecordId`] (exclusive)
 	/// are present; everything older has been pruned.
@@ -330,6 +363,8 @@ pub mod pallet {
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
+		/// `who` registered, with `ring_key` for the ring of users.
+		Registered { who: T::AccountId, ring_key: RingKey },
 		/// `who` registered `key` as its current encryption key.
 		KeyRegistered { who: T::AccountId, key: EncryptionKey },
 		/// `who` removed its key history.
@@ -358,6 +393,8 @@ pub mod pallet {
 		UnknownChat,
 		/// The chat pallet returned an id this connector has already registered.
 		ChatExists,
+		/// The account is registered with another ring key; a ring key is for good.
+		RingKeyChanged,
 	}
 
 	#[pallet::hooks]
@@ -375,29 +412,47 @@ pub mod pallet {
 
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
-		/// Registers `key` as the caller's current encryption key.
+		/// Registers the caller as a SealChat user: `key` becomes its current encryption
+		/// key and, the first time, `ring_key` is enrolled in the ring of users.
 		///
 		/// The origin must be _Signed_. The first registration holds
-		/// [`Config::KeyDeposit`]; every rotation to a new key holds one more, up to
+		/// [`Config::RegistrationDeposit`] and enrolls `ring_key` (which then waits for
+		/// the next onboarding batch of the ring); later calls must name the same ring key.
+		/// Every new encryption key holds [`Config::KeyDeposit`], up to
 		/// [`Config::MaxKeyHistory`] keys, after which the oldest key is dropped from the
 		/// history. Registering the current key again is a no-op.
 		///
 		/// - `key`: an X25519 public key.
+		/// - `ring_key`: a ring-VRF public key.
 		///
-		/// Errors: [`Error::MalformedKey`], [`Error::InsufficientBalance`].
+		/// Errors: [`Error::MalformedKey`], [`Error::RingKeyChanged`],
+		/// [`Error::InsufficientBalance`], and the ring's (`InvalidMember`,
+		/// `AlreadyEnrolled` for a ring key another account registered, `QueueFull`).
 		///
-		/// Emits [`Event::KeyRegistered`] unless it was a no-op.
+		/// Emits [`Event::Registered`] the first time, [`Event::KeyRegistered`] for a new
+		/// encryption key.
 		///
 		/// ## Complexity
-		/// O(K), K = [`Config::MaxKeyHistory`] (the history is read and written whole).
+		/// O(K + Q), K = [`Config::MaxKeyHistory`] (the history is read and written
+		/// whole), Q = the ring's onboarding queue (enrolling appends to it).
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::register_key())]
-		pub fn register_key(origin: OriginFor<T>, key: EncryptionKey) -> DispatchResult {
+		#[pallet::weight(T::WeightInfo::register_key().max(T::WeightInfo::rotate_key()))]
+		pub fn register_key(origin: OriginFor<T>, key: EncryptionKey, ring_key: RingKey) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			ensure!(is_valid_encryption_key(&key), Error::<T>::MalformedKey);
+			match Registrations::<T>::get(&who) {
+				Some(registration) => ensure!(registration.ring_key == ring_key, Error::<T>::RingKeyChanged),
+				None => {
+					let deposit = T::RegistrationDeposit::get();
+					Self::hold(&HoldReason::Registration, &who, deposit)?;
+					<T::Ring as pallet_ring::Enroll<RingKey>>::enroll(ring_key)?;
+					Registrations::<T>::insert(&who, Registration { ring_key, deposit });
+					Self::deposit_event(Event::Registered { who: who.clone(), ring_key });
+				},
+			}
+
 			let entry = KeyEntry { key, since: frame_system::Pallet::<T>::block_number() };
 			let deposit = T::KeyDeposit::get();
-
 			let mut history = match Keys::<T>::get(&who) {
 				Some(history) => {
 					if history.entries.last().map(|e| e.key) == Some(key) {
@@ -427,7 +482,8 @@ pub mod pallet {
 		/// Removes the caller's key history and releases its deposit.
 		///
 		/// The origin must be _Signed_. Invitations can no longer be sealed to the caller
-		/// until it registers again.
+		/// until it registers again. The registration itself (the ring key, a member of
+		/// its ring for good, and its deposit) stays.
 		///
 		/// Errors: [`Error::NoKey`].
 		///
@@ -654,6 +710,7 @@ pub mod pallet {
 		/// - every tag index entry points to a record with that tag, and every tagged
 		///   record is indexed;
 		/// - every key history is non-empty and its deposit is one `KeyDeposit` per key;
+		/// - every registration holds `RegistrationDeposit`, and no two share a ring key;
 		/// - every record's deposit is what its size costs;
 		/// - for every account, the amounts held for records and for keys equal the sum
 		///   of the deposits stored.
@@ -696,7 +753,19 @@ pub mod pallet {
 				held_keys.insert(who, history.deposit);
 			}
 
-			for (reason, expected) in [(HoldReason::Record, held_records), (HoldReason::Keys, held_keys)] {
+			let mut held_registrations: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
+			let mut ring_keys = alloc::collections::btree_set::BTreeSet::new();
+			for (who, registration) in Registrations::<T>::iter() {
+				ensure!(registration.deposit == T::RegistrationDeposit::get(), "a registration's deposit is not the deposit");
+				ensure!(ring_keys.insert(registration.ring_key), "two registrations share a ring key");
+				held_registrations.insert(who, registration.deposit);
+			}
+
+			for (reason, expected) in [
+				(HoldReason::Record, held_records),
+				(HoldReason::Keys, held_keys),
+				(HoldReason::Registration, held_registrations),
+			] {
 				for (who, amount) in expected {
 					ensure!(
 						T::Currency::balance_on_hold(&reason.into(), &who) == amount,

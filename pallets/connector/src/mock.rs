@@ -63,6 +63,8 @@ mod runtime {
 	pub type MockChat = mock_chat;
 	#[runtime::pallet_index(3)]
 	pub type Connector = pallet_connector;
+	#[runtime::pallet_index(4)]
+	pub type Ring = pallet_ring;
 }
 
 #[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
@@ -139,6 +141,7 @@ pub const MAX_KEY_HISTORY: u32 = 3;
 pub const RECORD_DEPOSIT_BASE: Balance = 100;
 pub const DEPOSIT_PER_BYTE: Balance = 1;
 pub const KEY_DEPOSIT: Balance = 50;
+pub const REGISTRATION_DEPOSIT: Balance = 200;
 pub const MAX_PAGE_LEN: u32 = 4;
 
 impl pallet_connector::Config for Test {
@@ -152,8 +155,64 @@ impl pallet_connector::Config for Test {
 	type RecordDepositBase = ConstU64<RECORD_DEPOSIT_BASE>;
 	type DepositPerByte = ConstU64<DEPOSIT_PER_BYTE>;
 	type KeyDeposit = ConstU64<KEY_DEPOSIT>;
+	type RegistrationDeposit = ConstU64<REGISTRATION_DEPOSIT>;
+	type Ring = Ring;
 	type MaxPageLen = ConstU32<MAX_PAGE_LEN>;
 	type WeightInfo = ();
+}
+
+/// The mock ring VRF needs no static data.
+pub struct MockChunks;
+
+impl pallet_ring::RingChunks<()> for MockChunks {
+	fn capacity() -> u32 {
+		verifiable::mock::MAX_MEMBERS
+	}
+
+	fn chunks(range: core::ops::Range<usize>) -> Result<Vec<()>, ()> {
+		Ok(vec![(); range.len()])
+	}
+}
+
+parameter_types! {
+	pub const RingDomain: &'static [u8] = b"test/users";
+	pub const Blocks: u64 = 10;
+}
+
+/// The ring of users, on the mock ring VRF.
+impl pallet_ring::Config for Test {
+	type Crypto = verifiable::mock::Mock;
+	type CryptoConfig = ();
+	type Chunks = MockChunks;
+	type Randomness = pallet_ring::ParentHashRandomness<Test>;
+	type Domain = RingDomain;
+	type MaxRingSize = ConstU32<16>;
+	type OnboardingBatch = ConstU32<4>;
+	type OnboardingDelay = Blocks;
+	type MaxQueue = ConstU32<16>;
+	type EpochLength = Blocks;
+	type TicketsPerEpoch = ConstU32<2>;
+	type RootGrace = Blocks;
+	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = MockRingKeys;
+}
+
+/// Distinct ring keys for the benchmark tests.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct MockRingKeys;
+
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_ring::BenchmarkHelper<verifiable::mock::Mock> for MockRingKeys {
+	fn member(i: u32) -> [u8; 32] {
+		let mut key = [0x77; 32];
+		key[..4].copy_from_slice(&i.to_le_bytes());
+		key
+	}
+
+	fn proof() -> (Vec<[u8; 32]>, verifiable::mock::MockProof, Vec<u8>, Vec<u8>, verifiable::Alias) {
+		unimplemented!("the connector's benchmarks verify no proof")
+	}
 }
 
 pub const ALICE: AccountId = 1;
@@ -180,5 +239,6 @@ pub fn build_and_execute(test: impl FnOnce()) {
 	new_test_ext().execute_with(|| {
 		test();
 		Connector::do_try_state().expect("connector invariants hold");
+		Ring::do_try_state().expect("ring invariants hold");
 	});
 }

@@ -17,6 +17,11 @@ fn key(n: u8) -> EncryptionKey {
 	k
 }
 
+/// The ring key of an account in these tests.
+fn ring(who: AccountId) -> RingKey {
+	[who as u8; 32]
+}
+
 fn held(reason: HoldReason, who: AccountId) -> Balance {
 	Balances::balance_on_hold(&RuntimeHoldReason::Connector(reason), &who)
 }
@@ -69,7 +74,7 @@ mod keys {
 	#[test]
 	fn register_key_stores_key_and_holds_deposit() {
 		build_and_execute(|| {
-			assert_ok!(Connector::register_key(RuntimeOrigin::signed(ALICE), key(1)));
+			assert_ok!(Connector::register_key(RuntimeOrigin::signed(ALICE), key(1), ring(ALICE)));
 			System::assert_last_event(Event::KeyRegistered { who: ALICE, key: key(1) }.into());
 			assert_eq!(Connector::key_history(&ALICE), vec![KeyEntry { key: key(1), since: 1 }]);
 			assert_eq!(held(HoldReason::Keys, ALICE), KEY_DEPOSIT);
@@ -77,12 +82,45 @@ mod keys {
 	}
 
 	#[test]
+	fn the_first_registration_enrolls_the_ring_key_for_good() {
+		build_and_execute(|| {
+			assert_ok!(Connector::register_key(RuntimeOrigin::signed(ALICE), key(1), ring(ALICE)));
+			System::assert_has_event(Event::Registered { who: ALICE, ring_key: ring(ALICE) }.into());
+			assert_eq!(Registrations::<Test>::get(ALICE).map(|r| r.ring_key), Some(ring(ALICE)));
+			assert_eq!(held(HoldReason::Registration, ALICE), REGISTRATION_DEPOSIT);
+			assert_eq!(Ring::placement(ring(ALICE)), Some(pallet_ring::Placement::Queued));
+
+			// A rotation keeps the registration; another ring key is refused.
+			assert_ok!(Connector::register_key(RuntimeOrigin::signed(ALICE), key(2), ring(ALICE)));
+			assert_noop!(
+				Connector::register_key(RuntimeOrigin::signed(ALICE), key(3), ring(BOB)),
+				Error::<Test>::RingKeyChanged
+			);
+			assert_eq!(held(HoldReason::Registration, ALICE), REGISTRATION_DEPOSIT);
+
+			// A ring key is one account's: Bob cannot enroll Alice's.
+			assert_noop!(
+				Connector::register_key(RuntimeOrigin::signed(BOB), key(4), ring(ALICE)),
+				pallet_ring::Error::<Test>::AlreadyEnrolled
+			);
+
+			// Clearing the keys keeps the registration (the ring key stays in its ring);
+			// registering again needs no new deposit.
+			assert_ok!(Connector::clear_keys(RuntimeOrigin::signed(ALICE)));
+			assert_eq!(held(HoldReason::Registration, ALICE), REGISTRATION_DEPOSIT);
+			assert_ok!(Connector::register_key(RuntimeOrigin::signed(ALICE), key(1), ring(ALICE)));
+			assert_eq!(held(HoldReason::Registration, ALICE), REGISTRATION_DEPOSIT);
+			assert_eq!(Balances::free_balance(ALICE), INITIAL_BALANCE - REGISTRATION_DEPOSIT - KEY_DEPOSIT);
+		});
+	}
+
+	#[test]
 	fn registering_the_same_key_again_is_a_no_op() {
 		build_and_execute(|| {
-			assert_ok!(Connector::register_key(RuntimeOrigin::signed(ALICE), key(1)));
+			assert_ok!(Connector::register_key(RuntimeOrigin::signed(ALICE), key(1), ring(ALICE)));
 			let events = System::events().len();
 			System::set_block_number(5);
-			assert_ok!(Connector::register_key(RuntimeOrigin::signed(ALICE), key(1)));
+			assert_ok!(Connector::register_key(RuntimeOrigin::signed(ALICE), key(1), ring(ALICE)));
 			assert_eq!(System::events().len(), events, "no event for a no-op");
 			assert_eq!(Connector::key_history(&ALICE), vec![KeyEntry { key: key(1), since: 1 }]);
 			assert_eq!(held(HoldReason::Keys, ALICE), KEY_DEPOSIT);
@@ -94,7 +132,7 @@ mod keys {
 		build_and_execute(|| {
 			for (block, n) in [(1, 1), (2, 2), (3, 3)] {
 				System::set_block_number(block);
-				assert_ok!(Connector::register_key(RuntimeOrigin::signed(ALICE), key(n)));
+				assert_ok!(Connector::register_key(RuntimeOrigin::signed(ALICE), key(n), ring(ALICE)));
 			}
 			assert_eq!(
 				Connector::key_history(&ALICE).iter().map(|e| (e.key, e.since)).collect::<Vec<_>>(),
@@ -105,7 +143,7 @@ mod keys {
 			// The history holds MAX_KEY_HISTORY (3) keys: the fourth drops the first, and
 			// the deposit stays at three keys' worth.
 			System::set_block_number(4);
-			assert_ok!(Connector::register_key(RuntimeOrigin::signed(ALICE), key(4)));
+			assert_ok!(Connector::register_key(RuntimeOrigin::signed(ALICE), key(4), ring(ALICE)));
 			assert_eq!(
 				Connector::key_history(&ALICE).iter().map(|e| e.key).collect::<Vec<_>>(),
 				vec![key(2), key(3), key(4)]
@@ -113,7 +151,7 @@ mod keys {
 			assert_eq!(held(HoldReason::Keys, ALICE), 3 * KEY_DEPOSIT);
 
 			// Going back to an earlier key is a rotation like any other.
-			assert_ok!(Connector::register_key(RuntimeOrigin::signed(ALICE), key(3)));
+			assert_ok!(Connector::register_key(RuntimeOrigin::signed(ALICE), key(3), ring(ALICE)));
 			assert_eq!(Connector::key_history(&ALICE).last().map(|e| e.key), Some(key(3)));
 		});
 	}
@@ -122,28 +160,29 @@ mod keys {
 	fn register_key_errors() {
 		build_and_execute(|| {
 			assert_noop!(
-				Connector::register_key(RuntimeOrigin::signed(ALICE), [0; 32]),
+				Connector::register_key(RuntimeOrigin::signed(ALICE), [0; 32], ring(ALICE)),
 				Error::<Test>::MalformedKey
 			);
 			assert_noop!(
-				Connector::register_key(RuntimeOrigin::signed(POOR), key(1)),
+				Connector::register_key(RuntimeOrigin::signed(POOR), key(1), ring(POOR)),
 				Error::<Test>::InsufficientBalance
 			);
-			assert_noop!(Connector::register_key(RuntimeOrigin::none(), key(1)), BadOrigin);
-			assert_noop!(Connector::register_key(RuntimeOrigin::root(), key(1)), BadOrigin);
+			assert_noop!(Connector::register_key(RuntimeOrigin::none(), key(1), ring(ALICE)), BadOrigin);
+			assert_noop!(Connector::register_key(RuntimeOrigin::root(), key(1), ring(ALICE)), BadOrigin);
 		});
 	}
 
 	#[test]
 	fn clear_keys_releases_the_deposit() {
 		build_and_execute(|| {
-			assert_ok!(Connector::register_key(RuntimeOrigin::signed(ALICE), key(1)));
-			assert_ok!(Connector::register_key(RuntimeOrigin::signed(ALICE), key(2)));
+			assert_ok!(Connector::register_key(RuntimeOrigin::signed(ALICE), key(1), ring(ALICE)));
+			assert_ok!(Connector::register_key(RuntimeOrigin::signed(ALICE), key(2), ring(ALICE)));
 			assert_ok!(Connector::clear_keys(RuntimeOrigin::signed(ALICE)));
 			System::assert_last_event(Event::KeysCleared { who: ALICE }.into());
 			assert!(Connector::key_history(&ALICE).is_empty());
 			assert_eq!(held(HoldReason::Keys, ALICE), 0);
-			assert_eq!(Balances::free_balance(ALICE), INITIAL_BALANCE);
+			// The registration's deposit stays: the ring key stays in its ring.
+			assert_eq!(Balances::free_balance(ALICE), INITIAL_BALANCE - REGISTRATION_DEPOSIT);
 
 			assert_noop!(Connector::clear_keys(RuntimeOrigin::signed(ALICE)), Error::<Test>::NoKey);
 			assert_noop!(Connector::clear_keys(RuntimeOrigin::none()), BadOrigin);

@@ -5,7 +5,7 @@
 //! Weights for `pallet_connector`, generated from its benchmarks.
 //!
 //! THIS FILE WAS AUTO-GENERATED USING THE SUBSTRATE BENCHMARK CLI VERSION 64.0.0
-//! DATE: 2026-11-22, STEPS: `50`, REPEAT: `20`, LOW RANGE: `[]`, HIGH RANGE: `[]`
+//! DATE: 2026-11-25, STEPS: `20`, REPEAT: `10`, LOW RANGE: `[]`, HIGH RANGE: `[]`
 //! WORST CASE MAP SIZE: `1000000`
 //! HOSTNAME: `vm`, CPU: `Intel(R) Xeon(R) Processor`
 //! WASM-EXECUTION: `Compiled`, CHAIN: `Some("dev")`, DB CACHE: 1024
@@ -23,9 +23,9 @@
 // --extrinsic
 // *
 // --steps
-// 50
-// --repeat
 // 20
+// --repeat
+// 10
 // --wasm-execution
 // compiled
 // --heap-pages
@@ -48,6 +48,7 @@ use core::marker::PhantomData;
 /// Weight functions needed for `pallet_connector`.
 pub trait WeightInfo {
 	fn register_key() -> Weight;
+	fn rotate_key() -> Weight;
 	fn clear_keys() -> Weight;
 	fn post_record(l: u32, ) -> Weight;
 	fn create_chat() -> Weight;
@@ -59,19 +60,44 @@ pub trait WeightInfo {
 /// database weights.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
-	/// Storage: `Connector::Keys` (r:1 w:1)
-	/// Proof: `Connector::Keys` (`max_values`: None, `max_size`: Some(641), added: 3116, mode: `MaxEncodedLen`)
+	/// Storage: `Connector::Registrations` (r:1 w:1)
+	/// Proof: `Connector::Registrations` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Storage: `UserRing::Placements` (r:1 w:1)
+	/// Proof: `UserRing::Placements` (`max_values`: None, `max_size`: Some(57), added: 2532, mode: `MaxEncodedLen`)
+	/// Storage: `UserRing::Queue` (r:1 w:1)
+	/// Proof: `UserRing::Queue` (`max_values`: Some(1), `max_size`: Some(32770), added: 33265, mode: `MaxEncodedLen`)
+	/// Storage: `UserRing::QueuedSince` (r:1 w:0)
+	/// Proof: `UserRing::QueuedSince` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Connector::Keys` (r:1 w:1)
+	/// Proof: `Connector::Keys` (`max_values`: None, `max_size`: Some(641), added: 3116, mode: `MaxEncodedLen`)
 	fn register_key() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `795`
+		//  Measured:  `32901`
+		//  Estimated: `34255`
+		// Minimum execution time: 644_941_000 picoseconds.
+		Weight::from_parts(675_534_000, 34255)
+			.saturating_add(T::DbWeight::get().reads(7_u64))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
+	}
+	/// Storage: `Connector::Registrations` (r:1 w:0)
+	/// Proof: `Connector::Registrations` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
+	/// Storage: `Connector::Keys` (r:1 w:1)
+	/// Proof: `Connector::Keys` (`max_values`: None, `max_size`: Some(641), added: 3116, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	fn rotate_key() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `935`
 		//  Estimated: `4106`
-		// Minimum execution time: 69_178_000 picoseconds.
-		Weight::from_parts(74_355_000, 4106)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
+		// Minimum execution time: 76_271_000 picoseconds.
+		Weight::from_parts(81_741_000, 4106)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Connector::Keys` (r:1 w:1)
@@ -79,20 +105,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	fn clear_keys() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `831`
+		//  Measured:  `885`
 		//  Estimated: `4106`
-		// Minimum execution time: 55_978_000 picoseconds.
-		Weight::from_parts(61_452_000, 4106)
+		// Minimum execution time: 60_960_000 picoseconds.
+		Weight::from_parts(66_024_000, 4106)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	/// Storage: `Connector::NextRecordId` (r:1 w:1)
 	/// Proof: `Connector::NextRecordId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Connector::TaggedRecords` (r:0 w:1)
@@ -103,11 +129,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn post_record(l: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `107`
-		//  Estimated: `3604`
-		// Minimum execution time: 65_887_000 picoseconds.
-		Weight::from_parts(70_894_849, 3604)
-			// Standard Error: 27
-			.saturating_add(Weight::from_parts(824, 0).saturating_mul(l.into()))
+		//  Estimated: `3622`
+		// Minimum execution time: 66_117_000 picoseconds.
+		Weight::from_parts(70_830_142, 3622)
+			// Standard Error: 34
+			.saturating_add(Weight::from_parts(1_247, 0).saturating_mul(l.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -116,7 +142,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	/// Storage: `Connector::CreatedChats` (r:1 w:1)
 	/// Proof: `Connector::CreatedChats` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
 	/// Storage: `Chat::Chats` (r:0 w:1)
@@ -125,8 +151,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `113`
 		//  Estimated: `6196`
-		// Minimum execution time: 113_137_000 picoseconds.
-		Weight::from_parts(121_483_000, 6196)
+		// Minimum execution time: 114_969_000 picoseconds.
+		Weight::from_parts(120_683_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -135,7 +161,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	/// Storage: `Connector::NextRecordId` (r:1 w:1)
 	/// Proof: `Connector::NextRecordId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Connector::TaggedRecords` (r:0 w:1)
@@ -146,11 +172,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn add_member(l: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `157`
-		//  Estimated: `3604`
-		// Minimum execution time: 69_835_000 picoseconds.
-		Weight::from_parts(75_115_125, 3604)
-			// Standard Error: 35
-			.saturating_add(Weight::from_parts(722, 0).saturating_mul(l.into()))
+		//  Estimated: `3622`
+		// Minimum execution time: 70_460_000 picoseconds.
+		Weight::from_parts(74_153_362, 3622)
+			// Standard Error: 27
+			.saturating_add(Weight::from_parts(1_077, 0).saturating_mul(l.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -160,25 +186,25 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Connector::OldestRecordId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Connector::Records` (r:1001 w:1000)
 	/// Proof: `Connector::Records` (`max_values`: None, `max_size`: Some(1127), added: 3602, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:1 w:1)
+	/// Storage: `System::Account` (r:1000 w:1000)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1000 w:1000)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	/// Storage: `Connector::TaggedRecords` (r:0 w:1000)
 	/// Proof: `Connector::TaggedRecords` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 1000]`.
 	fn prune_records(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1370 + n * (1134 ±0)`
+		//  Measured:  `1224 + n * (1293 ±0)`
 		//  Estimated: `4592 + n * (3602 ±0)`
-		// Minimum execution time: 9_906_000 picoseconds.
-		Weight::from_parts(10_710_000, 4592)
-			// Standard Error: 29_452
-			.saturating_add(Weight::from_parts(45_629_736, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
-			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
+		// Minimum execution time: 10_153_000 picoseconds.
+		Weight::from_parts(10_529_000, 4592)
+			// Standard Error: 119_082
+			.saturating_add(Weight::from_parts(56_962_778, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 3602).saturating_mul(n.into()))
 	}
 }
@@ -186,39 +212,44 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_key() -> Weight {
-		Weight::from_parts(74_355_000, 4106)
-			.saturating_add(ParityDbWeight::get().reads(3_u64))
+		Weight::from_parts(675_534_000, 34255)
+			.saturating_add(ParityDbWeight::get().reads(7_u64))
+			.saturating_add(ParityDbWeight::get().writes(6_u64))
+	}
+	fn rotate_key() -> Weight {
+		Weight::from_parts(81_741_000, 4106)
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn clear_keys() -> Weight {
-		Weight::from_parts(61_452_000, 4106)
+		Weight::from_parts(66_024_000, 4106)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn post_record(l: u32, ) -> Weight {
-		Weight::from_parts(70_894_849, 3604)
-			.saturating_add(Weight::from_parts(824, 0).saturating_mul(l.into()))
+		Weight::from_parts(70_830_142, 3622)
+			.saturating_add(Weight::from_parts(1_247, 0).saturating_mul(l.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn create_chat() -> Weight {
-		Weight::from_parts(121_483_000, 6196)
+		Weight::from_parts(120_683_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn add_member(l: u32, ) -> Weight {
-		Weight::from_parts(75_115_125, 3604)
-			.saturating_add(Weight::from_parts(722, 0).saturating_mul(l.into()))
+		Weight::from_parts(74_153_362, 3622)
+			.saturating_add(Weight::from_parts(1_077, 0).saturating_mul(l.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn prune_records(n: u32, ) -> Weight {
-		Weight::from_parts(10_710_000, 4592)
-			.saturating_add(Weight::from_parts(45_629_736, 0).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads(5_u64))
-			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
-			.saturating_add(ParityDbWeight::get().writes(3_u64))
-			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(n.into())))
+		Weight::from_parts(10_529_000, 4592)
+			.saturating_add(Weight::from_parts(56_962_778, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
+			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(n.into())))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
+			.saturating_add(ParityDbWeight::get().writes((4_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 3602).saturating_mul(n.into()))
 	}
 }

@@ -1,15 +1,15 @@
-//! Benchmarks of the ring pallet: onboarding a batch, pruning spent aliases, and the two
-//! parts of checking a ticket (building the verifier's data, verifying a proof).
+//! Benchmarks of the ring pallet: onboarding a batch, pruning spent aliases, and
+//! verifying a ring proof.
 
 use super::*;
 use crate::Pallet as Ring;
-use alloc::vec::Vec;
 use frame_benchmarking::v2::*;
 use frame_support::{
 	traits::{Get, Hooks},
 	weights::Weight,
 };
 use frame_system::pallet_prelude::BlockNumberFor;
+use sp_runtime::Saturating;
 
 #[instance_benchmarks]
 mod benchmarks {
@@ -58,8 +58,7 @@ mod benchmarks {
 		assert_eq!(Spent::<T, I>::iter_prefix(0).count(), 0);
 	}
 
-	/// Verifying one ring proof, the verifier's data already built (as for every proof
-	/// of a runtime call after the first).
+	/// Verifying one ring proof (by the node, see `host`), its data already built.
 	#[benchmark]
 	fn validate_proof() -> Result<(), BenchmarkError> {
 		let (members, proof, context, message, alias) =
@@ -79,16 +78,6 @@ mod benchmarks {
 
 		assert_eq!(result, Ok(alias));
 		Ok(())
-	}
-
-	/// Building the verifier's data from nothing: what the first proof verified in a
-	/// runtime call (a block, or one transaction-pool validation) pays on top.
-	#[benchmark]
-	fn verifier_setup() {
-		#[block]
-		{
-			<T::BenchmarkHelper as BenchmarkHelper<T::Crypto>>::build_verifier_data();
-		}
 	}
 
 	impl_benchmark_test_suite!(Ring, crate::mock::new_test_ext(), crate::mock::Test);

@@ -52,6 +52,7 @@ pub use pallet::*;
 pub mod bandersnatch;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+pub mod host;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
@@ -155,6 +156,21 @@ pub enum Placement {
 	InRing { ring: RingIndex, position: u32 },
 }
 
+/// Enrollment into a ring set, as other pallets use it.
+pub trait Enroll<Key> {
+	/// Queues `key` for onboarding into a ring; fails for a key that is not valid,
+	/// already enrolled, or when the queue is full.
+	fn enroll(key: Key) -> frame_support::dispatch::DispatchResult;
+
+	/// A valid key, different for every `i`.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn benchmark_key(i: u32) -> Key;
+
+	/// Makes the next [`Self::enroll`] as costly as it gets (a full queue, but for one).
+	#[cfg(feature = "runtime-benchmarks")]
+	fn prepare_worst_case();
+}
+
 /// A ring's public state, for clients.
 #[derive(Encode, Decode, TypeInfo, Clone, PartialEq, Eq, Debug)]
 pub struct RingView<Root> {
@@ -190,10 +206,6 @@ pub trait BenchmarkHelper<C: GenerateVerifiable> {
 	/// The keys of a ring, and a proof by one of them under `context` over `message`,
 	/// with the alias it proves.
 	fn proof() -> (Vec<C::Member>, C::Proof, Vec<u8>, Vec<u8>, Alias);
-
-	/// Builds, from nothing, what the verifier caches (for the weight of the first proof
-	/// a runtime call verifies).
-	fn build_verifier_data();
 }
 
 #[frame_support::pallet]
@@ -416,6 +428,26 @@ pub mod pallet {
 		/// Whether `alias` was spent in `epoch`.
 		pub fn is_spent(epoch: Epoch, alias: Alias) -> bool {
 			Spent::<T, I>::contains_key(epoch, alias)
+		}
+	}
+
+	impl<T: Config<I>, I: 'static> Enroll<MemberOf<T, I>> for Pallet<T, I> {
+		fn enroll(key: MemberOf<T, I>) -> DispatchResult {
+			Self::enroll(key)
+		}
+
+		#[cfg(feature = "runtime-benchmarks")]
+		fn benchmark_key(i: u32) -> MemberOf<T, I> {
+			<T::BenchmarkHelper as BenchmarkHelper<T::Crypto>>::member(i)
+		}
+
+		#[cfg(feature = "runtime-benchmarks")]
+		fn prepare_worst_case() {
+			// The queue's size is what costs; its keys need not be distinct for that.
+			let filler = <T::BenchmarkHelper as BenchmarkHelper<T::Crypto>>::member(u32::MAX);
+			let full = alloc::vec![filler; T::MaxQueue::get().saturating_sub(1) as usize];
+			Queue::<T, I>::put(BoundedVec::truncate_from(full));
+			QueuedSince::<T, I>::put(frame_system::Pallet::<T>::block_number());
 		}
 	}
 

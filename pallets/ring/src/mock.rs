@@ -103,8 +103,6 @@ impl pallet_ring::BenchmarkHelper<Mock> for MockHelper {
 		let (proof, alias) = Mock::create(commitment, &members[1], b"context", b"message").unwrap();
 		(members, proof, b"context".to_vec(), b"message".to_vec(), alias)
 	}
-
-	fn build_verifier_data() {}
 }
 
 /// The mock VRF's key (and secret) number `i`.

@@ -1,0 +1,62 @@
+//! Making a ring proof in the client: the prover key of the user's ring (`open`, from
+//! every key of the ring) and the proof itself (`create`), for rings of 1,024 and 16,000
+//! members of the 2^16 domain (which holds at most 16,127), and its verification.
+//!
+//! `cargo bench -p sealchat-client --bench ring`; `scripts/bench.sh` runs it.
+
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use sealchat::crypto::RingVrf;
+use verifiable::{ring::RingDomainSize, GenerateVerifiable};
+
+const DOMAIN: RingDomainSize = RingDomainSize::Domain16;
+
+fn ring_of(n: u32) -> (Vec<[u8; 32]>, <RingVrf as GenerateVerifiable>::Secret) {
+	let secret = |i: u32| {
+		let mut entropy = [0x33; 32];
+		entropy[..4].copy_from_slice(&i.to_le_bytes());
+		RingVrf::new_secret(entropy)
+	};
+	let members = (0..n).map(|i| RingVrf::member_from_secret(&secret(i))).collect();
+	(members, secret(n / 2))
+}
+
+fn prove(c: &mut Criterion) {
+	let mut group = c.benchmark_group("ring");
+	group.sample_size(10);
+	for n in [1_024u32, 16_000] {
+		let (members, secret) = ring_of(n);
+		let me = RingVrf::member_from_secret(&secret);
+		group.bench_function(format!("open_{n}"), |b| {
+			b.iter(|| RingVrf::open(DOMAIN, black_box(&me), members.iter().cloned()).unwrap())
+		});
+		let commitment = RingVrf::open(DOMAIN, &me, members.iter().cloned()).unwrap();
+		group.bench_function(format!("create_{n}"), |b| {
+			b.iter(|| RingVrf::create(commitment.clone(), black_box(&secret), b"context", b"message").unwrap())
+		});
+	}
+	group.finish();
+}
+
+fn verify(c: &mut Criterion) {
+	let (members, secret) = ring_of(1_024);
+	let me = RingVrf::member_from_secret(&secret);
+	let chunks = verifiable::ring::ring_verifier_builder_params::<verifiable::ring::bandersnatch::BandersnatchSha512Ell2>(DOMAIN);
+	let mut builder = RingVrf::start_members(DOMAIN);
+	RingVrf::push_members(&mut builder, members.iter().cloned(), |range| {
+		Ok(chunks.0[range].iter().map(|p| verifiable::ring::StaticChunk(*p)).collect())
+	})
+	.unwrap();
+	let root = RingVrf::finish_members(builder);
+	let commitment = RingVrf::open(DOMAIN, &me, members.iter().cloned()).unwrap();
+	let (proof, _) = RingVrf::create(commitment, &secret, b"context", b"message").unwrap();
+	let mut group = c.benchmark_group("ring");
+	group.bench_function("validate_native", |b| {
+		b.iter(|| RingVrf::validate(DOMAIN, black_box(&proof), &root, b"context", b"message").unwrap())
+	});
+	group.finish();
+}
+
+criterion_group!(benches, prove, verify);
+criterion_main!(benches);
