@@ -2,7 +2,7 @@
 # Runs every benchmark and prints one table (docs/BENCHMARKS.md records the figures):
 # the client's criterion micro-benchmarks (trial decryption against the raw X25519
 # rate, on one and on all cores; rendezvous-tag lookups; making a ring proof for rings
-# of 1,024 and 16,000 users), then the chain benchmarks on
+# of 1,024 and 16,000 users; unlocking the key file), then the chain benchmarks on
 # a fresh dev node (bytes per message, blocks filled with messages vs transfers,
 # send-to-watch latency through the CLI, a full resync of a million records and an
 # incremental sync on top). Figures only: nothing fails on a slow machine. Filling the
@@ -17,7 +17,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
 "$SEALCHAT_ROOT/scripts/build.sh"
 cd "$SEALCHAT_ROOT"
-cargo bench --locked --workspace --bench scan --bench ring
+cargo bench --locked --workspace --bench scan --bench ring --bench key_file
 SEALCHAT_NODE="$(sealchat_node_bin)"
 export SEALCHAT_NODE
 "$CARGO_TARGET_DIR/release/sealchat-bench" "$@"

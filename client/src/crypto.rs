@@ -31,6 +31,8 @@ pub const AEAD_OVERHEAD: usize = aead::NPUBBYTES + aead::ABYTES;
 pub const ENCRYPTION_KEY_CONTEXT: &[u8] = b"sealchat/v1/encryption-key";
 /// Domain of the ring-key derivation.
 pub const RING_KEY_CONTEXT: &[u8] = b"sealchat/v2/ring-key";
+/// Domain of the local database's key.
+pub const LOCAL_DATABASE_CONTEXT: &[u8] = b"sealchat/v2/local-database";
 /// Domain of the AEAD subkey of a chat key.
 pub const CHAT_AEAD_CONTEXT: &[u8] = b"sealchat/v1/chat-aead";
 /// Domain of the membership signing key of a chat key.
@@ -117,6 +119,7 @@ pub struct Identity {
 	account: sr25519::Pair,
 	encryption: crypto_box::KeyPair,
 	ring: <RingVrf as verifiable::GenerateVerifiable>::Secret,
+	database: Zeroizing<[u8; 32]>,
 }
 
 impl Identity {
@@ -138,7 +141,8 @@ impl Identity {
 		let mut entropy = blake2b_256(None, &[RING_KEY_CONTEXT, &secret]);
 		let ring = RingVrf::new_secret(entropy);
 		entropy.zeroize();
-		Ok(Self { account, encryption, ring })
+		let database = Zeroizing::new(blake2b_256(None, &[LOCAL_DATABASE_CONTEXT, &secret]));
+		Ok(Self { account, encryption, ring, database })
 	}
 
 	/// The account id (sr25519 public key).
@@ -149,6 +153,11 @@ impl Identity {
 	/// The X25519 public key to register in the connector.
 	pub fn encryption_key(&self) -> [u8; 32] {
 		*self.encryption.public_key.as_bytes()
+	}
+
+	/// The key of the local database (SQLCipher, raw key): only this identity opens it.
+	pub fn local_database_key(&self) -> Zeroizing<[u8; 32]> {
+		self.database.clone()
 	}
 
 	/// The ring key to register in the connector: the Bandersnatch public key (compressed,
@@ -289,45 +298,83 @@ pub fn verify_membership(public: &[u8; 32], message: &[u8], signature: &[u8; 64]
 	crypto_sign::verify_detached(signature, message, &crypto_sign::PublicKey::from_bytes_exact(*public))
 }
 
-/// Key-file encryption parameters: Argon2id "interactive" limits.
-const PW_OPSLIMIT: u64 = argon2id::OPSLIMIT_INTERACTIVE;
-const PW_MEMLIMIT: usize = argon2id::MEMLIMIT_INTERACTIVE;
+/// How a passphrase is stretched into the key file's key: Argon2id (libsodium's
+/// `crypto_pwhash`, algorithm `argon2id13`) with these limits and salt. Stored with the
+/// key file, so files written with other limits stay readable.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PassphraseKdf {
+	/// Argon2id passes (`opslimit`).
+	pub opslimit: u64,
+	/// Argon2id memory, in bytes (`memlimit`).
+	pub memlimit: usize,
+	/// 16 random bytes, hex.
+	#[serde(with = "hex::serde")]
+	pub salt: [u8; 16],
+}
+
+impl PassphraseKdf {
+	/// libsodium's MODERATE limits (3 passes over 256 MiB): about a second to unlock on
+	/// the reference machine (docs/BENCHMARKS.md), and as much for every guess.
+	pub const OPSLIMIT: u64 = argon2id::OPSLIMIT_MODERATE;
+	/// See [`Self::OPSLIMIT`].
+	pub const MEMLIMIT: usize = argon2id::MEMLIMIT_MODERATE;
+
+	/// The limits new key files use, with a fresh salt.
+	pub fn new() -> Self {
+		let mut salt = [0u8; 16];
+		salt.copy_from_slice(&random_32()[..16]);
+		Self { opslimit: Self::OPSLIMIT, memlimit: Self::MEMLIMIT, salt }
+	}
+
+	/// The limits of version-1 key files (libsodium's INTERACTIVE), to read them.
+	pub fn interactive(salt: [u8; 16]) -> Self {
+		Self { opslimit: argon2id::OPSLIMIT_INTERACTIVE, memlimit: argon2id::MEMLIMIT_INTERACTIVE, salt }
+	}
+
+	fn key(&self, passphrase: &str) -> Result<aead::Key, CryptoError> {
+		init()?;
+		let mut raw = argon2id::pwhash(32, passphrase.as_bytes(), &self.salt, self.opslimit, self.memlimit)
+			.map_err(sodium)?;
+		let key = aead::Key::from_bytes(&raw).map_err(sodium);
+		raw.zeroize();
+		key
+	}
+}
+
+impl Default for PassphraseKdf {
+	fn default() -> Self {
+		Self::new()
+	}
+}
+
 const PW_CONTEXT: &[u8] = b"sealchat/v1/key-file";
 
-/// Encrypts `secret` under `passphrase`: salt (16) ‖ nonce (24) ‖ ciphertext ‖ tag (16).
-pub fn lock_with_passphrase(secret: &[u8], passphrase: &str) -> Result<Vec<u8>, CryptoError> {
-	init()?;
-	let mut salt = [0u8; 16];
-	random::fill_bytes(&mut salt);
-	let key = passphrase_key(passphrase, &salt)?;
+/// Encrypts `secret` under `passphrase` stretched by `kdf`: nonce (24) ‖ ciphertext ‖
+/// tag (16), with the key file's context as associated data.
+pub fn lock_with_passphrase(secret: &[u8], passphrase: &str, kdf: &PassphraseKdf) -> Result<Vec<u8>, CryptoError> {
+	let key = kdf.key(passphrase)?;
 	let nonce = aead::Nonce::generate();
 	let sealed = aead::encrypt(secret, Some(PW_CONTEXT), &nonce, &key).map_err(sodium)?;
-	let mut out = salt.to_vec();
-	out.extend_from_slice(nonce.as_bytes());
+	let mut out = nonce.as_bytes().to_vec();
 	out.extend_from_slice(&sealed);
 	Ok(out)
 }
 
-/// Opens what [`lock_with_passphrase`] made.
-pub fn unlock_with_passphrase(locked: &[u8], passphrase: &str) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
-	if locked.len() < 16 + AEAD_OVERHEAD {
+/// Opens what [`lock_with_passphrase`] made with the same `kdf`.
+pub fn unlock_with_passphrase(
+	locked: &[u8],
+	passphrase: &str,
+	kdf: &PassphraseKdf,
+) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
+	if locked.len() < AEAD_OVERHEAD {
 		return Err(CryptoError::WrongPassphrase);
 	}
-	let (salt, rest) = locked.split_at(16);
-	let (nonce, sealed) = rest.split_at(aead::NPUBBYTES);
-	let key = passphrase_key(passphrase, salt)?;
+	let (nonce, sealed) = locked.split_at(aead::NPUBBYTES);
+	let key = kdf.key(passphrase)?;
 	let nonce = aead::Nonce::try_from_slice(nonce).map_err(|_| CryptoError::WrongPassphrase)?;
 	aead::decrypt(sealed, Some(PW_CONTEXT), &nonce, &key)
 		.map(Zeroizing::new)
 		.map_err(|_| CryptoError::WrongPassphrase)
-}
-
-fn passphrase_key(passphrase: &str, salt: &[u8]) -> Result<aead::Key, CryptoError> {
-	let mut raw = argon2id::pwhash(32, passphrase.as_bytes(), salt, PW_OPSLIMIT, PW_MEMLIMIT)
-		.map_err(sodium)?;
-	let key = aead::Key::from_bytes(&raw).map_err(sodium);
-	raw.zeroize();
-	key
 }
 
 /// Raw X25519 scalar multiplications, the limit of trial decryption: for benchmarks.
@@ -421,9 +468,26 @@ mod tests {
 
 	#[test]
 	fn passphrase_lock_round_trips_and_rejects_wrong_passphrase() {
-		let locked = lock_with_passphrase(b"secret phrase", "pw").unwrap();
-		assert_eq!(&*unlock_with_passphrase(&locked, "pw").unwrap(), b"secret phrase");
-		assert_eq!(unlock_with_passphrase(&locked, "px").err(), Some(CryptoError::WrongPassphrase));
-		assert_eq!(unlock_with_passphrase(&locked[..10], "pw").err(), Some(CryptoError::WrongPassphrase));
+		// Light limits keep the test fast; the code path is the one of the real limits.
+		let kdf = PassphraseKdf::interactive([9; 16]);
+		let locked = lock_with_passphrase(b"secret phrase", "pw", &kdf).unwrap();
+		assert_eq!(&*unlock_with_passphrase(&locked, "pw", &kdf).unwrap(), b"secret phrase");
+		assert_eq!(unlock_with_passphrase(&locked, "px", &kdf).err(), Some(CryptoError::WrongPassphrase));
+		assert_eq!(unlock_with_passphrase(&locked[..10], "pw", &kdf).err(), Some(CryptoError::WrongPassphrase));
+		// Another salt is another key.
+		let other = PassphraseKdf::interactive([8; 16]);
+		assert_eq!(unlock_with_passphrase(&locked, "pw", &other).err(), Some(CryptoError::WrongPassphrase));
+		// New files use libsodium's MODERATE limits or stronger.
+		let new = PassphraseKdf::new();
+		assert!(new.opslimit >= 3 && new.memlimit >= 256 << 20);
+		assert_ne!(new.salt, PassphraseKdf::new().salt);
+	}
+
+	#[test]
+	fn the_local_database_key_is_the_identitys_own() {
+		let alice = Identity::from_suri("//Alice").unwrap();
+		assert_eq!(*alice.local_database_key(), *Identity::from_suri("//Alice").unwrap().local_database_key());
+		assert_ne!(*alice.local_database_key(), *Identity::from_suri("//Bob").unwrap().local_database_key());
+		assert_ne!(*alice.local_database_key(), alice.encryption_key());
 	}
 }

@@ -1,8 +1,11 @@
 //! Where a profile lives on disk, and its key file.
 //!
 //! A profile is a directory (by default `$XDG_DATA_HOME/sealchat/<profile>`) holding
-//! `identity.json`, the recovery phrase (encrypted when a passphrase is given), and
-//! `state.sqlite`, the local database. Both are created readable only by the user.
+//! `identity.json`, the recovery phrase encrypted under the user's passphrase (Argon2id
+//! at libsodium's MODERATE limits, the parameters stored in the file; unencrypted only
+//! when the user chose no passphrase), and `state.sqlite`, the local database,
+//! encrypted as a whole with a key derived from the identity (SQLCipher). Both are
+//! created readable only by the user.
 
 use std::{
 	fs,
@@ -13,7 +16,7 @@ use std::{
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
-use crate::crypto::{self, CryptoError, Identity};
+use crate::crypto::{self, CryptoError, Identity, PassphraseKdf};
 
 /// Errors about the profile's files.
 #[derive(Debug, thiserror::Error)]
@@ -22,7 +25,7 @@ pub enum ProfileError {
 	NoIdentity(PathBuf),
 	#[error("an identity already exists in {0}; use another --profile, or delete the profile to log in again")]
 	IdentityExists(PathBuf),
-	#[error("the key file is encrypted: give the passphrase (SEALCHAT_PASSPHRASE or the prompt)")]
+	#[error("the key file is encrypted: give the passphrase (a terminal prompt, SEALCHAT_PASSPHRASE or --passphrase-fd)")]
 	PassphraseNeeded,
 	#[error("wrong passphrase")]
 	WrongPassphrase,
@@ -62,15 +65,59 @@ const IDENTITY_FILE: &str = "identity.json";
 const STATE_FILE: &str = "state.sqlite";
 const SUBMIT_LOCK_FILE: &str = "submit.lock";
 
+/// How the recovery phrase is kept in the key file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Protection {
+	/// Encrypted under a passphrase stretched by this KDF.
+	Passphrase(PassphraseKdf),
+	/// Not encrypted: the user chose no passphrase.
+	None,
+}
+
+/// The key file, `identity.json`.
 #[derive(Serialize, Deserialize)]
 struct KeyFile {
+	/// 2; version 1 files (INTERACTIVE limits, optional encryption) are still read.
 	version: u8,
 	/// The account's SS58 address (public; lets `whoami` work without the passphrase).
 	account: String,
-	/// Argon2id + XChaCha20-Poly1305 of the secret when a passphrase was given.
-	encrypted: bool,
-	/// Hex of the secret URI / phrase, or of its encryption.
+	/// Version 1: whether `secret` is encrypted.
+	#[serde(default, skip_serializing_if = "Option::is_none")]
+	encrypted: Option<bool>,
+	/// Version 2: the KDF of the passphrase, absent when there is none.
+	#[serde(default, skip_serializing_if = "Option::is_none")]
+	kdf: Option<PassphraseKdf>,
+	/// Hex of the secret URI / phrase, or of its encryption (version 2: nonce ‖
+	/// ciphertext ‖ tag; version 1: salt ‖ nonce ‖ ciphertext ‖ tag).
 	secret: String,
+}
+
+impl KeyFile {
+	fn protection(&self) -> Protection {
+		match (&self.kdf, self.encrypted) {
+			(Some(kdf), _) => Protection::Passphrase(kdf.clone()),
+			// Version 1: the salt leads the secret.
+			(None, Some(true)) => {
+				let mut salt = [0u8; 16];
+				if let Ok(raw) = hex::decode(&self.secret) {
+					if raw.len() >= 16 {
+						salt.copy_from_slice(&raw[..16]);
+					}
+				}
+				Protection::Passphrase(PassphraseKdf::interactive(salt))
+			},
+			(None, _) => Protection::None,
+		}
+	}
+
+	/// The stored bytes the passphrase opens (version 1 files lead with the salt).
+	fn locked(&self, raw: &[u8]) -> Vec<u8> {
+		if self.version == 1 && self.encrypted == Some(true) {
+			raw.get(16..).unwrap_or_default().to_vec()
+		} else {
+			raw.to_vec()
+		}
+	}
 }
 
 impl Profile {
@@ -125,9 +172,9 @@ impl Profile {
 		Ok(self.read_key_file()?.account)
 	}
 
-	/// Whether the key file is passphrase-protected.
-	pub fn is_encrypted(&self) -> Result<bool, ProfileError> {
-		Ok(self.read_key_file()?.encrypted)
+	/// How the key file keeps the phrase (read without unlocking it).
+	pub fn protection(&self) -> Result<Protection, ProfileError> {
+		Ok(self.read_key_file()?.protection())
 	}
 
 	fn read_key_file(&self) -> Result<KeyFile, ProfileError> {
@@ -141,7 +188,8 @@ impl Profile {
 		serde_json::from_str(&text).map_err(|e| ProfileError::Damaged(path, e.to_string()))
 	}
 
-	/// Saves `suri` as this profile's identity, encrypted when `passphrase` is given.
+	/// Saves `suri` as this profile's identity, encrypted under `passphrase` (with
+	/// [`PassphraseKdf::new`]) or, when it is `None` because the user chose so, not.
 	/// Refuses to overwrite an existing identity.
 	pub fn save_identity(&self, suri: &str, passphrase: Option<&str>) -> Result<Identity, ProfileError> {
 		let identity = Identity::from_suri(suri)?;
@@ -149,20 +197,35 @@ impl Profile {
 			return Err(ProfileError::IdentityExists(self.dir.clone()));
 		}
 		create_private_dir(&self.dir).map_err(|e| ProfileError::Io(self.dir.clone(), e))?;
-		let (encrypted, secret) = match passphrase {
-			Some(p) => (true, hex::encode(crypto::lock_with_passphrase(suri.trim().as_bytes(), p)?)),
-			None => (false, hex::encode(suri.trim().as_bytes())),
+		self.write_key_file(&identity, suri, passphrase)?;
+		Ok(identity)
+	}
+
+	/// Re-encrypts the key file under a new passphrase (`None`: no passphrase), after
+	/// checking the current one.
+	pub fn change_passphrase(
+		&self,
+		current: impl FnOnce() -> Option<Zeroizing<String>>,
+		new: Option<&str>,
+	) -> Result<(), ProfileError> {
+		let suri = self.reveal_secret(current)?;
+		let identity = Identity::from_suri(&suri)?;
+		self.write_key_file(&identity, &suri, new)
+	}
+
+	fn write_key_file(&self, identity: &Identity, suri: &str, passphrase: Option<&str>) -> Result<(), ProfileError> {
+		let (kdf, secret) = match passphrase {
+			Some(p) => {
+				let kdf = PassphraseKdf::new();
+				let locked = crypto::lock_with_passphrase(suri.trim().as_bytes(), p, &kdf)?;
+				(Some(kdf), hex::encode(locked))
+			},
+			None => (None, hex::encode(suri.trim().as_bytes())),
 		};
-		let file = KeyFile {
-			version: 1,
-			account: crate::address(&identity.account()),
-			encrypted,
-			secret,
-		};
+		let file = KeyFile { version: 2, account: crate::address(&identity.account()), encrypted: None, kdf, secret };
 		let text = Zeroizing::new(serde_json::to_string_pretty(&file).expect("plain struct; qed"));
 		let path = self.identity_path();
-		write_private(&path, text.as_bytes()).map_err(|e| ProfileError::Io(path, e))?;
-		Ok(identity)
+		write_private(&path, text.as_bytes()).map_err(|e| ProfileError::Io(path, e))
 	}
 
 	/// Loads the identity; `passphrase` is asked for only when the file is encrypted.
@@ -170,39 +233,31 @@ impl Profile {
 		&self,
 		passphrase: impl FnOnce() -> Option<Zeroizing<String>>,
 	) -> Result<Identity, ProfileError> {
-		let file = self.read_key_file()?;
-		let damaged = |what: &str| ProfileError::Damaged(self.identity_path(), what.into());
-		let raw = Zeroizing::new(hex::decode(&file.secret).map_err(|_| damaged("secret is not hex"))?);
-		let suri = if file.encrypted {
-			let passphrase = passphrase().ok_or(ProfileError::PassphraseNeeded)?;
-			crypto::unlock_with_passphrase(&raw, &passphrase).map_err(|e| match e {
-				CryptoError::WrongPassphrase => ProfileError::WrongPassphrase,
-				e => e.into(),
-			})?
-		} else {
-			raw
-		};
-		let suri = Zeroizing::new(String::from_utf8(suri.to_vec()).map_err(|_| damaged("secret is not text"))?);
+		let suri = self.reveal_secret(passphrase)?;
 		Ok(Identity::from_suri(&suri)?)
 	}
 
-	/// The stored recovery phrase or URI (for `export-phrase`).
+	/// The stored recovery phrase or URI (for `export-phrase`); `passphrase` is asked
+	/// for only when the file is encrypted.
 	pub fn reveal_secret(
 		&self,
 		passphrase: impl FnOnce() -> Option<Zeroizing<String>>,
 	) -> Result<Zeroizing<String>, ProfileError> {
 		let file = self.read_key_file()?;
-		let raw = Zeroizing::new(
-			hex::decode(&file.secret)
-				.map_err(|_| ProfileError::Damaged(self.identity_path(), "secret is not hex".into()))?,
-		);
-		let raw = if file.encrypted {
-			let p = passphrase().ok_or(ProfileError::PassphraseNeeded)?;
-			crypto::unlock_with_passphrase(&raw, &p).map_err(|_| ProfileError::WrongPassphrase)?
-		} else {
-			raw
+		let damaged = |what: &str| ProfileError::Damaged(self.identity_path(), what.into());
+		let raw = Zeroizing::new(hex::decode(&file.secret).map_err(|_| damaged("secret is not hex"))?);
+		let plain = match file.protection() {
+			Protection::Passphrase(kdf) => {
+				let passphrase = passphrase().ok_or(ProfileError::PassphraseNeeded)?;
+				crypto::unlock_with_passphrase(&file.locked(&raw), &passphrase, &kdf).map_err(|e| match e {
+					CryptoError::WrongPassphrase => ProfileError::WrongPassphrase,
+					e => e.into(),
+				})?
+			},
+			Protection::None => raw,
 		};
-		Ok(Zeroizing::new(String::from_utf8_lossy(&raw).into_owned()))
+		let text = String::from_utf8(plain.to_vec()).map_err(|_| damaged("secret is not text"))?;
+		Ok(Zeroizing::new(text))
 	}
 }
 
@@ -312,17 +367,20 @@ mod tests {
 	use super::*;
 
 	#[test]
-	fn identity_saved_plain_and_encrypted() {
+	fn identity_saved_encrypted_or_by_choice_plain() {
 		let dir = tempfile::tempdir().unwrap();
 		let plain = Profile::locate(Some(dir.path().join("a")), "x").unwrap();
 		let id = plain.save_identity("//Alice", None).unwrap();
+		assert_eq!(plain.protection().unwrap(), Protection::None);
 		assert_eq!(plain.load_identity(|| None).unwrap().account(), id.account());
 		assert!(matches!(plain.save_identity("//Bob", None), Err(ProfileError::IdentityExists(_))));
 
 		let locked = Profile::locate(Some(dir.path().join("b")), "x").unwrap();
 		locked.save_identity("//Bob", Some("pw")).unwrap();
 		let text = fs::read_to_string(locked.identity_path()).unwrap();
-		assert!(!text.contains(&hex::encode("//Bob")));
+		assert!(!text.contains(&hex::encode("//Bob")) && !text.contains("//Bob"));
+		let Protection::Passphrase(kdf) = locked.protection().unwrap() else { panic!("not encrypted") };
+		assert_eq!((kdf.opslimit, kdf.memlimit), (PassphraseKdf::OPSLIMIT, PassphraseKdf::MEMLIMIT));
 		assert!(matches!(locked.load_identity(|| None), Err(ProfileError::PassphraseNeeded)));
 		assert!(matches!(
 			locked.load_identity(|| Some(Zeroizing::new("no".into()))),
@@ -336,6 +394,42 @@ mod tests {
 			let mode = fs::metadata(locked.identity_path()).unwrap().permissions().mode();
 			assert_eq!(mode & 0o777, 0o600);
 		}
+
+		// A new passphrase replaces the old one, once the old one is given.
+		assert!(matches!(
+			locked.change_passphrase(|| Some(Zeroizing::new("wrong".into())), Some("new")),
+			Err(ProfileError::WrongPassphrase)
+		));
+		locked.change_passphrase(|| Some(Zeroizing::new("pw".into())), Some("new")).unwrap();
+		assert!(matches!(
+			locked.load_identity(|| Some(Zeroizing::new("pw".into()))),
+			Err(ProfileError::WrongPassphrase)
+		));
+		assert_eq!(locked.load_identity(|| Some(Zeroizing::new("new".into()))).unwrap().account(), bob.account());
+	}
+
+	#[test]
+	fn version_one_key_files_are_still_read() {
+		let dir = tempfile::tempdir().unwrap();
+		let p = Profile::locate(Some(dir.path().to_path_buf()), "x").unwrap();
+		create_private_dir(p.dir()).unwrap();
+		// As version 1 wrote them: salt ‖ nonce ‖ ciphertext, INTERACTIVE limits.
+		let salt = [5u8; 16];
+		let locked = crypto::lock_with_passphrase(b"//Charlie", "pw", &PassphraseKdf::interactive(salt)).unwrap();
+		let secret = hex::encode([&salt[..], &locked].concat());
+		let address = crate::address(&Identity::from_suri("//Charlie").unwrap().account());
+		let v1 = format!(r#"{{"version":1,"account":"{address}","encrypted":true,"secret":"{secret}"}}"#);
+		fs::write(p.identity_path(), v1).unwrap();
+		assert_eq!(p.protection().unwrap(), Protection::Passphrase(PassphraseKdf::interactive(salt)));
+		let charlie = p.load_identity(|| Some(Zeroizing::new("pw".into()))).unwrap();
+		assert_eq!(crate::address(&charlie.account()), address);
+		let plain = format!(
+			r#"{{"version":1,"account":"{address}","encrypted":false,"secret":"{}"}}"#,
+			hex::encode("//Charlie")
+		);
+		fs::write(p.identity_path(), plain).unwrap();
+		assert_eq!(p.protection().unwrap(), Protection::None);
+		assert_eq!(p.load_identity(|| None).unwrap().account(), charlie.account());
 	}
 
 	#[test]

@@ -1,8 +1,12 @@
 //! The local database: chats, parts, messages, contacts and the scan cursor, in SQLite.
 //!
 //! Everything here can be rebuilt from the chain and the recovery phrase (`login`); the
-//! database only saves work and remembers nicknames. The file is created readable only by
-//! its owner.
+//! database only saves work and remembers nicknames. It holds every chat key and every
+//! message, so it is encrypted as a whole (SQLCipher: every page, the write-ahead log
+//! included, under a 256-bit key derived from the identity,
+//! [`crate::crypto::Identity::local_database_key`]); a copy of the file reads nothing
+//! without the recovery phrase (or the passphrase-protected key file). It is also
+//! created readable only by its owner.
 
 use std::path::Path;
 
@@ -24,6 +28,8 @@ pub enum StoreError {
 	OtherAccount { stored: String },
 	#[error("local database is corrupt: {0}")]
 	Corrupt(&'static str),
+	#[error("local database {0} does not open with this identity's key (another profile's file, or damaged)")]
+	WrongKey(std::path::PathBuf),
 }
 
 type Result<T> = std::result::Result<T, StoreError>;
@@ -137,14 +143,68 @@ fn kind_to(kind: ChatKind) -> i64 {
 	}
 }
 
+/// Sets SQLCipher's key: the raw 256-bit key, so SQLCipher derives nothing from it.
+fn apply_key(conn: &Connection, key: &[u8; 32]) -> Result<()> {
+	let pragma = zeroize::Zeroizing::new(format!("PRAGMA key = \"x'{}'\";", hex::encode(key)));
+	conn.execute_batch(&pragma)?;
+	Ok(())
+}
+
+/// Whether the file at `path` is an unencrypted SQLite database (it starts with SQLite's
+/// magic; an encrypted one starts with random salt).
+fn is_plaintext_database(path: &Path) -> Result<bool> {
+	use std::io::Read;
+	let mut head = [0u8; 16];
+	match std::fs::File::open(path) {
+		Ok(mut file) => Ok(file.read_exact(&mut head).is_ok() && &head == b"SQLite format 3\0"),
+		Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+		Err(e) => Err(e.into()),
+	}
+}
+
+/// Encrypts an unencrypted database: exported into an encrypted copy, which then
+/// replaces it (the original is never modified before the copy is complete).
+fn encrypt_in_place(path: &Path, key: &[u8; 32]) -> Result<()> {
+	let encrypted = path.with_extension("encrypting");
+	let _ = std::fs::remove_file(&encrypted);
+	{
+		let conn = Connection::open(path)?;
+		let attach = zeroize::Zeroizing::new(format!(
+			"ATTACH DATABASE '{}' AS encrypted KEY \"x'{}'\";",
+			encrypted.display().to_string().replace('\'', "''"),
+			hex::encode(key)
+		));
+		conn.execute_batch(&attach)?;
+		conn.query_row("SELECT sqlcipher_export('encrypted')", [], |_| Ok(()))?;
+		conn.execute_batch("DETACH DATABASE encrypted;")?;
+	}
+	crate::profile::restrict(&encrypted)?;
+	std::fs::rename(&encrypted, path)?;
+	for suffix in ["-wal", "-shm"] {
+		let mut side = path.as_os_str().to_owned();
+		side.push(suffix);
+		let _ = std::fs::remove_file(std::path::PathBuf::from(side));
+	}
+	Ok(())
+}
+
 impl Store {
-	/// Opens (creating if needed) the database at `path`.
-	pub fn open(path: &Path) -> Result<Self> {
+	/// Opens (creating if needed) the database at `path`, encrypted with `key`. A
+	/// database an earlier version left unencrypted is encrypted in place first.
+	pub fn open(path: &Path, key: &[u8; 32]) -> Result<Self> {
 		if let Some(dir) = path.parent() {
 			crate::profile::create_private_dir(dir)?;
 		}
+		if is_plaintext_database(path)? {
+			encrypt_in_place(path, key)?;
+		}
 		let conn = Connection::open(path)?;
 		crate::profile::restrict(path)?;
+		apply_key(&conn, key)?;
+		// The first read tells a wrong key (or not a database at all).
+		if conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).is_err() {
+			return Err(StoreError::WrongKey(path.to_path_buf()));
+		}
 		conn.pragma_update(None, "journal_mode", "WAL")?;
 		conn.pragma_update(None, "synchronous", "NORMAL")?;
 		conn.execute_batch(SCHEMA)?;
@@ -436,12 +496,14 @@ mod tests {
 		MessageRow { part: [part; 32], seq, chat: 1, block, sender: [part; 32], sent_at: 0, text: format!("{part}/{seq}") }
 	}
 
+	const KEY: [u8; 32] = [0x4b; 32];
+
 	#[test]
 	fn chats_parts_and_messages_persist_and_dedupe() {
 		let dir = tempfile::tempdir().unwrap();
 		let path = dir.path().join("db/state.sqlite");
 		{
-			let store = Store::open(&path).unwrap();
+			let store = Store::open(&path, &KEY).unwrap();
 			assert!(store.add_chat(&chat(1)).unwrap());
 			assert!(!store.add_chat(&chat(1)).unwrap());
 			store.set_joined(1).unwrap();
@@ -459,7 +521,7 @@ mod tests {
 			let mode = std::fs::metadata(&path).unwrap().permissions().mode();
 			assert_eq!(mode & 0o077, 0, "database readable by others: {mode:o}");
 		}
-		let store = Store::open(&path).unwrap();
+		let store = Store::open(&path, &KEY).unwrap();
 		let c = store.chat(1).unwrap().unwrap();
 		assert!(c.joined);
 		assert_eq!(c.key.expose(), &[1; 32]);
@@ -470,6 +532,44 @@ mod tests {
 		let texts: Vec<_> = store.messages(1).unwrap().into_iter().map(|m| m.text).collect();
 		assert_eq!(texts, ["1/0", "2/0"]);
 		assert_eq!(store.cursor().unwrap(), 42);
+	}
+
+	/// Every byte of the files is encrypted: no text, no key, no part id shows; another
+	/// key opens nothing; an old unencrypted database is encrypted with nothing lost.
+	#[test]
+	fn the_files_hold_nothing_readable() {
+		let dir = tempfile::tempdir().unwrap();
+		let path = dir.path().join("state.sqlite");
+		{
+			let store = Store::open(&path, &KEY).unwrap();
+			store.add_chat(&chat(1)).unwrap();
+			store.add_message(&message(9, 0, 1)).unwrap();
+			store.set_contact("a nickname", &[3; 32]).unwrap();
+		}
+		let files: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().path()).collect();
+		assert!(!files.is_empty());
+		for file in &files {
+			let bytes = std::fs::read(file).unwrap();
+			for needle in [&b"9/0"[..], &[1; 32], &[9; 32], b"a nickname", b"SQLite format 3", b"CREATE TABLE"] {
+				assert!(!bytes.windows(needle.len()).any(|w| w == needle), "{} shows {needle:?}", file.display());
+			}
+		}
+		assert!(matches!(Store::open(&path, &[0x4c; 32]), Err(StoreError::WrongKey(_))));
+		assert_eq!(Store::open(&path, &KEY).unwrap().chat(1).unwrap().unwrap().key.expose(), &[1; 32]);
+
+		// A database written unencrypted (as before) is encrypted on opening.
+		let old = dir.path().join("old.sqlite");
+		{
+			let conn = Connection::open(&old).unwrap();
+			conn.execute_batch(SCHEMA).unwrap();
+			conn.execute("INSERT INTO contacts (name, account) VALUES ('bob', ?1)", [&[2u8; 32][..]]).unwrap();
+		}
+		assert!(is_plaintext_database(&old).unwrap());
+		let store = Store::open(&old, &KEY).unwrap();
+		assert_eq!(store.contact("bob").unwrap(), Some([2; 32]));
+		drop(store);
+		assert!(!is_plaintext_database(&old).unwrap());
+		assert!(!std::fs::read(&old).unwrap().windows(3).any(|w| w == b"bob"));
 	}
 
 	#[test]

@@ -44,12 +44,15 @@ impl Output {
 	}
 }
 
-/// One user: a profile directory, a secret URI and the node the user talks to.
+/// One user: a profile directory, a secret URI, the passphrase of its key file and the
+/// node the user talks to.
 pub struct User {
 	pub name: String,
 	pub suri: String,
 	pub account: [u8; 32],
 	pub address: String,
+	/// Given to every command through SEALCHAT_PASSPHRASE, as an unattended user would.
+	pub passphrase: String,
 	dir: PathBuf,
 	log: PathBuf,
 	node: String,
@@ -64,9 +67,24 @@ impl User {
 			suri: suri.into(),
 			account: identity.account(),
 			address: sealchat::address(&identity.account()),
+			passphrase: format!("correct horse battery staple of {name}"),
 			dir: test.path().join(format!("user-{name}")),
 			log: test.path().join(format!("user-{name}.log")),
 			node: node.into(),
+		}
+	}
+
+	/// The same user and profile, giving `passphrase` instead of the right one.
+	pub fn with_passphrase(&self, passphrase: &str) -> User {
+		User {
+			name: self.name.clone(),
+			suri: self.suri.clone(),
+			account: self.account,
+			address: self.address.clone(),
+			passphrase: passphrase.into(),
+			dir: self.dir.clone(),
+			log: self.log.clone(),
+			node: self.node.clone(),
 		}
 	}
 
@@ -87,7 +105,7 @@ impl User {
 			.arg(&self.dir)
 			.args(["--node", &self.node, "--json"])
 			.args(args)
-			.env_remove("SEALCHAT_PASSPHRASE")
+			.env("SEALCHAT_PASSPHRASE", &self.passphrase)
 			.stdin(Stdio::piped())
 			.stdout(Stdio::piped())
 			.stderr(Stdio::piped())
@@ -245,9 +263,16 @@ impl User {
 		let _ = std::fs::remove_dir_all(&self.dir);
 	}
 
+	/// The user's local database, opened with the key of the user's identity.
+	pub fn store(&self) -> sealchat::store::Store {
+		let identity = sealchat::crypto::Identity::from_suri(&self.suri).expect("a valid secret URI");
+		sealchat::store::Store::open(&self.dir.join("state.sqlite"), &identity.local_database_key())
+			.expect("open the user's database")
+	}
+
 	/// The chat keys in the user's local database.
 	pub fn chat_keys(&self) -> Vec<[u8; 32]> {
-		let store = sealchat::store::Store::open(&self.dir.join("state.sqlite")).expect("open the user's database");
+		let store = self.store();
 		store.chats().expect("read chats").into_iter().map(|c| *c.key.expose()).collect()
 	}
 }

@@ -194,6 +194,32 @@ async fn pair_group_login_then_privacy_audit() {
 	keys.extend(charlie.chat_keys());
 	let members = [&bob, &charlie, &dave, &eve];
 	privacy_audit(&rpc, &plaintexts, &keys, &members, &parts).await;
+
+	// 6. Secrets at rest: no file of any profile holds a message, a chat key, the phrase
+	// or the passphrase; the key file opens only with its passphrase.
+	for user in [&bob, &charlie, &dave, &eve, &ferdie] {
+		let mut needles: Vec<Vec<u8>> = plaintexts.iter().map(|t| t.as_bytes().to_vec()).collect();
+		needles.extend(keys.iter().map(|k| k.to_vec()));
+		needles.push(user.suri.as_bytes().to_vec());
+		needles.push(hex(user.suri.as_bytes()).trim_start_matches("0x").as_bytes().to_vec());
+		needles.push(user.passphrase.as_bytes().to_vec());
+		let files: Vec<_> = std::fs::read_dir(user.dir()).unwrap().map(|e| e.unwrap().path()).collect();
+		assert!(files.iter().any(|f| f.ends_with("state.sqlite")), "{:?}", files);
+		for file in files {
+			let bytes = std::fs::read(&file).unwrap();
+			for needle in &needles {
+				assert!(!contains(&bytes, needle), "{} holds {:?} in the clear", file.display(), String::from_utf8_lossy(needle));
+			}
+		}
+		assert_eq!(user.ok(&["whoami"])[0]["protected"], true);
+	}
+	let wrong = bob.with_passphrase("not the passphrase");
+	let error: Value = serde_json::from_str(wrong.fails(&["chats"]).trim()).unwrap();
+	assert_eq!(error["kind"], "wrong_passphrase", "{error}");
+	// The passphrase from a file descriptor wins over the environment.
+	let out = wrong.run_with_input(&["--passphrase-fd", "0", "chats"], &format!("{}\n", bob.passphrase));
+	assert!(out.success, "{}", out.stderr);
+	assert_eq!(out.json_lines()[0]["chats"].as_array().map(Vec::len), Some(2));
 }
 
 /// Which storage items may hold a member's account, and why: the member's own balance,
@@ -394,7 +420,7 @@ async fn bad_input_is_refused_or_ignored_and_nothing_is_lost() {
 
 	let error = |o: &Outcome| o.error_name().unwrap_or_else(|| format!("{:?}", o.result));
 	let ferdie = pair("//Ferdie");
-	let bob_store = sealchat::store::Store::open(&bob.dir().join("state.sqlite")).unwrap();
+	let bob_store = bob.store();
 	let bob_pair = bob_store.chat(pair_chat).unwrap().unwrap();
 	let bob_group = bob_store.chat(group).unwrap().unwrap();
 	drop(bob_store);
@@ -472,6 +498,17 @@ async fn bad_input_is_refused_or_ignored_and_nothing_is_lost() {
 	let out = nowhere.run_with_input(&["register", "--phrase-stdin"], "//Nowhere\n");
 	assert_eq!(json_error(out.stderr)["kind"], "node_unreachable");
 	assert!(!nowhere.dir().exists());
+	// A key file is encrypted unless the user says otherwise: no passphrase, no profile;
+	// --no-passphrase makes one that whoami reports as unprotected.
+	let plain = User::new(&dir, "plain", "//Plain", &url).with_passphrase("");
+	let out = plain.run_with_input(&["register", "--phrase-stdin"], "//Plain\n");
+	assert_eq!(json_error(out.stderr)["kind"], "passphrase_needed");
+	assert!(!plain.dir().exists());
+	let out = plain.run_with_input(&["register", "--phrase-stdin", "--no-passphrase"], "//Plain\n");
+	assert_eq!(json_error(out.stderr)["kind"], "insufficient_balance", "the choice was accepted; //Plain has no funds");
+	let out = plain.run_with_input(&["login", "--no-passphrase"], "//Plain\n");
+	assert!(out.success, "{}", out.stderr);
+	assert_eq!(plain.ok(&["whoami"])[0]["protected"], false);
 
 	// Forged invitations posted by a third party, garbage and a truncated record: the
 	// invitee's client ignores all of them.

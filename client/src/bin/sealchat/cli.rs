@@ -47,29 +47,45 @@ pub struct Global {
 	/// Threads for trial decryption (0: one per core).
 	#[arg(long, global = true, default_value_t = 0)]
 	pub threads: usize,
+
+	/// Read the key file's passphrase from this file descriptor (its first line), for
+	/// scripts and `watch` running unattended; SEALCHAT_PASSPHRASE works too; otherwise
+	/// it is asked for on the terminal.
+	#[arg(long, global = true, value_name = "FD")]
+	pub passphrase_fd: Option<u32>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-	/// Publish your encryption key so others can invite you. On a new profile this first
-	/// creates your account: a new recovery phrase, shown once, or one read from stdin.
+	/// Publish your keys so others can invite you. On a new profile this first creates
+	/// your account: a new recovery phrase, shown once, or one read from stdin; the key
+	/// file is encrypted under a passphrase you choose.
 	Register {
 		/// Read the recovery phrase (or a dev URI like //Alice) from stdin instead of
 		/// generating one.
 		#[arg(long)]
 		phrase_stdin: bool,
-		/// Encrypt the key file with a passphrase (SEALCHAT_PASSPHRASE or a prompt).
+		/// Keep the key file unencrypted (no passphrase): anyone who can read the
+		/// profile directory can then use the account.
 		#[arg(long)]
-		encrypt: bool,
+		no_passphrase: bool,
 	},
 	/// Restore your account on this machine from its recovery phrase (read from stdin or
 	/// a prompt) and rebuild every chat and message from the chain.
 	Login {
-		/// Encrypt the key file with a passphrase (SEALCHAT_PASSPHRASE or a prompt).
+		/// Keep the key file unencrypted (no passphrase): anyone who can read the
+		/// profile directory can then use the account.
 		#[arg(long)]
-		encrypt: bool,
+		no_passphrase: bool,
 	},
-	/// Show your address and whether your key is registered.
+	/// Change the passphrase of the key file (asks for the new one on the terminal).
+	Passphrase {
+		/// Remove the passphrase: store the key file unencrypted.
+		#[arg(long)]
+		none: bool,
+	},
+	/// Show your address, whether your keys are registered, and whether the key file is
+	/// encrypted.
 	Whoami,
 	/// Print the recovery phrase of this profile (asks for the passphrase if set).
 	ExportPhrase,

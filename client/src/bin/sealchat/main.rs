@@ -93,23 +93,35 @@ fn usage(kind: &'static str, message: impl Into<String>) -> anyhow::Error {
 	UsageError { kind, message: message.into() }.into()
 }
 
-/// The passphrase from SEALCHAT_PASSPHRASE or, on a terminal, a prompt.
-fn passphrase(confirm: bool) -> Option<Zeroizing<String>> {
+/// Where the passphrase comes from, in this order: `--passphrase-fd`, SEALCHAT_PASSPHRASE,
+/// a prompt on the terminal (confirmed when `confirm`). `None` when none of them gives
+/// one.
+fn read_passphrase(fd: Option<u32>, confirm: bool) -> Result<Option<Zeroizing<String>>> {
+	if let Some(fd) = fd {
+		// The descriptor's first line, without its line ending.
+		let path = format!("/dev/fd/{fd}");
+		let mut text = Zeroizing::new(String::new());
+		std::fs::File::open(&path)
+			.and_then(|mut f| f.read_to_string(&mut text))
+			.with_context(|| format!("reading the passphrase from file descriptor {fd}"))?;
+		let line = text.lines().next().unwrap_or("");
+		return Ok(Some(Zeroizing::new(line.to_string())));
+	}
 	if let Ok(p) = std::env::var("SEALCHAT_PASSPHRASE") {
-		return Some(Zeroizing::new(p));
+		return Ok(Some(Zeroizing::new(p)));
 	}
 	if !std::io::stdin().is_terminal() {
-		return None;
+		return Ok(None);
 	}
-	let first = Zeroizing::new(rpassword::prompt_password("Passphrase: ").ok()?);
+	let first = Zeroizing::new(rpassword::prompt_password("Passphrase: ").context("reading the passphrase")?);
 	if confirm {
-		let second = Zeroizing::new(rpassword::prompt_password("Passphrase again: ").ok()?);
+		let second =
+			Zeroizing::new(rpassword::prompt_password("Passphrase again: ").context("reading the passphrase")?);
 		if *first != *second {
-			eprintln!("the passphrases differ");
-			return None;
+			return Err(usage("passphrase_mismatch", "the passphrases differ"));
 		}
 	}
-	Some(first)
+	Ok(Some(first))
 }
 
 /// A recovery phrase or secret URI from stdin (one line) or, on a terminal, a hidden prompt.
@@ -130,17 +142,65 @@ fn read_secret() -> Result<Zeroizing<String>> {
 struct Ctx {
 	cli: cli::Global,
 	profile: Profile,
+	/// The passphrase, once read (a file descriptor can be read only once).
+	passphrase: std::sync::OnceLock<Option<Zeroizing<String>>>,
 }
 
 impl Ctx {
+	/// The passphrase, from wherever it comes (see [`read_passphrase`]), read once.
+	fn passphrase(&self, confirm: bool) -> Result<Option<Zeroizing<String>>> {
+		if let Some(known) = self.passphrase.get() {
+			return Ok(known.clone());
+		}
+		let read = read_passphrase(self.cli.passphrase_fd, confirm)?;
+		Ok(self.passphrase.get_or_init(|| read).clone())
+	}
+
+	/// The passphrase for a new key file: required, unless the user chose none.
+	fn new_passphrase(&self, none: bool) -> Result<Option<Zeroizing<String>>> {
+		if none {
+			return Ok(None);
+		}
+		match self.passphrase(true)? {
+			Some(p) if !p.is_empty() => Ok(Some(p)),
+			_ => Err(usage(
+				"passphrase_needed",
+				"a passphrase protects your key file: type one at the prompt, or give it with \
+				 SEALCHAT_PASSPHRASE or --passphrase-fd; --no-passphrase stores the key file \
+				 unencrypted (anyone who can read the profile can then use your account)",
+			)),
+		}
+	}
+
+	/// The profile's identity, unlocked.
+	fn identity(&self) -> Result<sealchat::crypto::Identity> {
+		let mut failed = None;
+		let identity = self.profile.load_identity(|| match self.passphrase(false) {
+			Ok(p) => p,
+			Err(e) => {
+				failed = Some(e);
+				None
+			},
+		});
+		if let Some(e) = failed {
+			return Err(e);
+		}
+		Ok(identity?)
+	}
+
+	/// The profile's local database, opened with the identity's key.
+	fn store(&self, identity: &sealchat::crypto::Identity) -> Result<Store> {
+		Ok(Store::open(&self.profile.state_path(), &identity.local_database_key())?)
+	}
+
 	async fn session(&self) -> Result<Session> {
-		let identity = self.profile.load_identity(|| passphrase(false))?;
+		let identity = self.identity()?;
 		let chain = Chain::connect(&self.cli.node).await?;
 		self.session_with(identity, chain)
 	}
 
 	fn session_with(&self, identity: sealchat::crypto::Identity, chain: Chain) -> Result<Session> {
-		let store = Store::open(&self.profile.state_path())?;
+		let store = self.store(&identity)?;
 		let lock = self.profile.submit_lock().with_notice(|| {
 			eprintln!("another sealchat command is sending from this profile; waiting for it to finish")
 		});
@@ -160,14 +220,33 @@ impl Ctx {
 
 async fn run(cli: Cli) -> Result<()> {
 	let profile = Profile::locate(cli.global.data_dir.clone(), &cli.global.profile)?;
-	let ctx = Ctx { cli: cli.global, profile };
+	let ctx = Ctx { cli: cli.global, profile, passphrase: std::sync::OnceLock::new() };
 	match cli.command {
-		Command::Register { phrase_stdin, encrypt } => register(&ctx, phrase_stdin, encrypt).await,
-		Command::Login { encrypt } => login(&ctx, encrypt).await,
+		Command::Register { phrase_stdin, no_passphrase } => register(&ctx, phrase_stdin, no_passphrase).await,
+		Command::Login { no_passphrase } => login(&ctx, no_passphrase).await,
 		Command::Whoami => whoami(&ctx).await,
 		Command::ExportPhrase => {
-			let secret = ctx.profile.reveal_secret(|| passphrase(false))?;
-			println!("{}", *secret);
+			let suri = ctx.profile.reveal_secret(|| ctx.passphrase(false).ok().flatten())?;
+			println!("{}", *suri);
+			Ok(())
+		},
+		Command::Passphrase { none } => {
+			// The current passphrase first (from the usual sources), then the new one,
+			// always at the terminal unless --none.
+			let current = ctx.passphrase(false)?;
+			let new = if none {
+				None
+			} else {
+				let new = read_passphrase(None, true)?.filter(|p| !p.is_empty()).ok_or_else(|| {
+					usage("passphrase_needed", "type the new passphrase at a terminal, or choose --none")
+				})?;
+				Some(new)
+			};
+			ctx.profile.change_passphrase(|| current, new.as_deref().map(|p| p.as_str()))?;
+			ctx.print(
+				if none { "the key file is now unencrypted".to_string() } else { "passphrase changed".to_string() },
+				json!({ "protected": !none }),
+			);
 			Ok(())
 		},
 		Command::Chat(ChatCommand::New { with }) => create(&ctx, ChatKind::Pair, &[with]).await,
@@ -266,7 +345,7 @@ async fn run(cli: Cli) -> Result<()> {
 		},
 		Command::Watch => watch(&ctx).await,
 		Command::Contact(cmd) => {
-			let store = Store::open(&ctx.profile.state_path())?;
+			let store = ctx.store(&ctx.identity()?)?;
 			match cmd {
 				ContactCommand::Add { name, address } => {
 					let account = sealchat::parse_address(&address).map_err(anyhow::Error::msg)?;
@@ -297,22 +376,20 @@ async fn run(cli: Cli) -> Result<()> {
 	}
 }
 
-async fn register(ctx: &Ctx, phrase_stdin: bool, encrypt: bool) -> Result<()> {
+async fn register(ctx: &Ctx, phrase_stdin: bool, no_passphrase: bool) -> Result<()> {
 	// The node first: a register that cannot reach it writes nothing.
 	let chain = Chain::connect(&ctx.cli.node).await?;
 	let dir_existed = ctx.profile.dir().exists();
 	let files_before = ctx.profile.existing_files();
 	let mut new_phrase = None;
 	let identity = if ctx.profile.has_identity() {
-		ctx.profile.load_identity(|| passphrase(false))?
+		ctx.identity()?
 	} else {
-		let pass = if encrypt {
-			Some(passphrase(true).context("--encrypt needs a passphrase (SEALCHAT_PASSPHRASE or a terminal)")?)
-		} else {
-			None
-		};
+		// The phrase first: with --phrase-stdin it is stdin's, and the passphrase then
+		// comes from elsewhere.
 		let (secret, generated) =
 			if phrase_stdin { (read_secret()?, false) } else { (crypto::generate_phrase(), true) };
+		let pass = ctx.new_passphrase(no_passphrase)?;
 		let identity = ctx.profile.save_identity(&secret, pass.as_deref().map(|p| p.as_str()))?;
 		if generated {
 			new_phrase = Some(secret);
@@ -351,13 +428,9 @@ async fn register(ctx: &Ctx, phrase_stdin: bool, encrypt: bool) -> Result<()> {
 	Ok(())
 }
 
-async fn login(ctx: &Ctx, encrypt: bool) -> Result<()> {
+async fn login(ctx: &Ctx, no_passphrase: bool) -> Result<()> {
 	let secret = read_secret()?;
-	let pass = if encrypt {
-		Some(passphrase(true).context("--encrypt needs a passphrase (SEALCHAT_PASSPHRASE or a terminal)")?)
-	} else {
-		None
-	};
+	let pass = ctx.new_passphrase(no_passphrase)?;
 	// Check the node before writing anything, so a failed login leaves no half profile.
 	let chain = Chain::connect(&ctx.cli.node).await?;
 	let identity = ctx.profile.save_identity(&secret, pass.as_deref().map(|p| p.as_str()))?;
@@ -383,10 +456,19 @@ async fn whoami(ctx: &Ctx) -> Result<()> {
 	let chain = Chain::connect(&ctx.cli.node).await?;
 	let account = sealchat::parse_address(&address).map_err(anyhow::Error::msg)?;
 	let registered = !chain.encryption_keys(&account).await?.is_empty();
-	ctx.print(
-		format!("{address}{}", if registered { "" } else { " (not registered: run `sealchat register`)" }),
-		json!({ "address": address, "registered": registered }),
-	);
+	let protected = matches!(ctx.profile.protection()?, sealchat::profile::Protection::Passphrase(_));
+	let mut human = address.clone();
+	if !registered {
+		human.push_str(" (not registered: run `sealchat register`)");
+	}
+	if !protected {
+		human.push_str(&format!(
+			"\nthe key file is not encrypted: anyone who can read {} can use this account \
+			 (`sealchat passphrase` sets one)",
+			ctx.profile.dir().display()
+		));
+	}
+	ctx.print(human, json!({ "address": address, "registered": registered, "protected": protected }));
 	Ok(())
 }
 
