@@ -133,6 +133,15 @@ pub struct KeyEntry {
 	pub since: u32,
 }
 
+/// Where a ring key stands in the ring of users.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RingPlacement {
+	/// Waiting for the next onboarding batch.
+	Queued,
+	/// At `position` of `ring`, which holds `size` keys.
+	InRing { ring: u32, position: u32, size: u32 },
+}
+
 /// A chat actor's public state.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -258,6 +267,31 @@ impl Chain {
 	/// before sending to someone, where a key registered a moment ago should count).
 	pub async fn encryption_keys(&self, account: &[u8; 32]) -> Result<Vec<KeyEntry>> {
 		self.request("connector_encryptionKeys", rpc_params![crate::address(account)]).await
+	}
+
+	/// Where `ring_key` stands in the ring of users, at the latest finalized block:
+	/// `None` when it is not enrolled.
+	pub async fn ring_placement(&self, ring_key: &[u8; 32]) -> Result<Option<RingPlacement>> {
+		use api::runtime_types::pallet_ring::Placement;
+		let at = self.api.at_current_block().await.map_err(rpc_error)?;
+		let placement = at
+			.view_functions()
+			.call(api::view_functions().user_ring().placement(*ring_key))
+			.await
+			.map_err(rpc_error)?;
+		let Some(placement) = placement else { return Ok(None) };
+		Ok(Some(match placement {
+			Placement::Queued => RingPlacement::Queued,
+			Placement::InRing { ring, position } => {
+				let view = at
+					.view_functions()
+					.call(api::view_functions().user_ring().ring(ring))
+					.await
+					.map_err(rpc_error)?
+					.ok_or_else(|| ChainError::Rpc(format!("ring {ring} has no root")))?;
+				RingPlacement::InRing { ring, position, size: view.size }
+			},
+		}))
 	}
 
 	/// A chat's public state; `at` `None` reads the best block.

@@ -81,6 +81,9 @@ struct KeyFile {
 	version: u8,
 	/// The account's SS58 address (public; lets `whoami` work without the passphrase).
 	account: String,
+	/// Version 2: the account's ring key, hex (public, likewise).
+	#[serde(default, skip_serializing_if = "Option::is_none")]
+	ring_key: Option<String>,
 	/// Version 1: whether `secret` is encrypted.
 	#[serde(default, skip_serializing_if = "Option::is_none")]
 	encrypted: Option<bool>,
@@ -172,6 +175,18 @@ impl Profile {
 		Ok(self.read_key_file()?.account)
 	}
 
+	/// The account's ring key, read without unlocking the key file (`None` for files
+	/// written before ring keys existed).
+	pub fn ring_key(&self) -> Result<Option<[u8; 32]>, ProfileError> {
+		let file = self.read_key_file()?;
+		let Some(text) = file.ring_key else { return Ok(None) };
+		let key = hex::decode(&text)
+			.ok()
+			.and_then(|b| <[u8; 32]>::try_from(b).ok())
+			.ok_or_else(|| ProfileError::Damaged(self.identity_path(), "ring key is not 32 bytes of hex".into()))?;
+		Ok(Some(key))
+	}
+
 	/// How the key file keeps the phrase (read without unlocking it).
 	pub fn protection(&self) -> Result<Protection, ProfileError> {
 		Ok(self.read_key_file()?.protection())
@@ -222,7 +237,14 @@ impl Profile {
 			},
 			None => (None, hex::encode(suri.trim().as_bytes())),
 		};
-		let file = KeyFile { version: 2, account: crate::address(&identity.account()), encrypted: None, kdf, secret };
+		let file = KeyFile {
+			version: 2,
+			account: crate::address(&identity.account()),
+			ring_key: Some(hex::encode(identity.ring_key())),
+			encrypted: None,
+			kdf,
+			secret,
+		};
 		let text = Zeroizing::new(serde_json::to_string_pretty(&file).expect("plain struct; qed"));
 		let path = self.identity_path();
 		write_private(&path, text.as_bytes()).map_err(|e| ProfileError::Io(path, e))
@@ -372,6 +394,7 @@ mod tests {
 		let plain = Profile::locate(Some(dir.path().join("a")), "x").unwrap();
 		let id = plain.save_identity("//Alice", None).unwrap();
 		assert_eq!(plain.protection().unwrap(), Protection::None);
+		assert_eq!(plain.ring_key().unwrap(), Some(id.ring_key()));
 		assert_eq!(plain.load_identity(|| None).unwrap().account(), id.account());
 		assert!(matches!(plain.save_identity("//Bob", None), Err(ProfileError::IdentityExists(_))));
 

@@ -5,7 +5,9 @@
 //!   only with votes from more than two thirds of the voters, so four is the smallest
 //!   set that keeps finalizing while one validator is down.
 //!
-//! Both prefund the well-known development accounts and make Alice the sudo key.
+//! Both prefund the well-known development accounts and make Alice the sudo key, and a
+//! registered user's ring key joins its ring within two blocks instead of waiting minutes
+//! for a batch of sixteen.
 //!
 //! - `production`: the template of a real network. No sudo key (nobody can bypass the
 //!   chain's rules), no development account and no authority: the operators fill in
@@ -24,6 +26,9 @@ use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 /// Balance of every prefunded development account: enough for any test or benchmark.
 pub const ENDOWMENT: crate::Balance = 1_000_000_000 * UNIT;
 
+/// Blocks a registered key waits for its ring on the development chains.
+pub const DEV_ONBOARDING_DELAY: crate::BlockNumber = 2;
+
 /// A genesis state with the given authorities, prefunded accounts and sudo key.
 pub fn testnet_genesis(
 	initial_authorities: Vec<(AuraId, GrandpaId)>,
@@ -41,6 +46,9 @@ pub fn testnet_genesis(
 			authorities: initial_authorities.iter().map(|x| (x.1.clone(), 1)).collect::<Vec<_>>(),
 		},
 		sudo: SudoConfig { key: Some(root) },
+		// A development chain has a handful of users: a key joins its ring two blocks
+		// after registering instead of waiting minutes for a batch.
+		user_ring: pallet_ring::GenesisConfig { onboarding_delay: Some(DEV_ONBOARDING_DELAY) },
 	})
 }
 

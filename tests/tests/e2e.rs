@@ -110,6 +110,19 @@ async fn pair_group_login_then_privacy_audit() {
 	let [bob, charlie, dave, eve, ferdie] =
 		registered(&dir, &node.ws_url(), ["bob", "charlie", "dave", "eve", "ferdie"]);
 
+	// 0. Registering put every user's ring key into the ring of users (the development
+	// chain onboards within two blocks); whoami says where it stands.
+	let deadline = std::time::Instant::now() + PROGRESS;
+	loop {
+		let rings: Vec<Value> = [&bob, &charlie, &dave, &eve, &ferdie].iter().map(|u| u.ok(&["whoami"])[0]["ring"].clone()).collect();
+		if rings.iter().all(|r| r["ring"] == 0 && r["size"] == 5) {
+			break;
+		}
+		assert!(rings.iter().all(|r| r["queued"] == true || r["ring"] == 0), "{rings:?}");
+		assert!(std::time::Instant::now() < deadline, "not all onboarded: {rings:?}");
+		std::thread::sleep(Duration::from_secs(2));
+	}
+
 	// 1. Pair chat: Bob invites Charlie; messages both ways.
 	let pair_chat = bob.pair_chat(&charlie);
 	assert_eq!(joined(&charlie.sync()), [pair_chat]);

@@ -10,7 +10,8 @@
 //! ([`Pallet::enroll`]); the connector does so when a user registers. Keys wait in a
 //! queue and are onboarded into the current ring in batches of
 //! [`Config::OnboardingBatch`] (or fewer after [`Config::OnboardingDelay`] blocks, so a
-//! lone registrant on a quiet chain is not kept waiting), in an order shuffled with the
+//! lone registrant on a quiet chain is not kept waiting; a chain spec may set another delay
+//! at genesis), in an order shuffled with the
 //! parent block hash: a key's position in its ring does not reveal when it registered.
 //! A ring holds at most [`Config::MaxRingSize`] keys; then the next one starts.
 //!
@@ -276,7 +277,7 @@ pub mod pallet {
 		type OnboardingBatch: Get<u32>;
 
 		/// After this many blocks in the queue, keys are onboarded even in a smaller
-		/// batch.
+		/// batch, unless the chain's genesis set another delay.
 		#[pallet::constant]
 		type OnboardingDelay: Get<BlockNumberFor<Self>>;
 
@@ -334,6 +335,29 @@ pub mod pallet {
 	/// The block the oldest queued key came in.
 	#[pallet::storage]
 	pub type QueuedSince<T: Config<I>, I: 'static = ()> = StorageValue<_, BlockNumberFor<T>>;
+
+	/// The onboarding delay the chain's genesis chose instead of [`Config::OnboardingDelay`]
+	/// (development chains with a handful of users onboard within a block or two).
+	#[pallet::storage]
+	pub type GenesisOnboardingDelay<T: Config<I>, I: 'static = ()> = StorageValue<_, BlockNumberFor<T>>;
+
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config<I>, I: 'static = ()> {
+		/// Another onboarding delay than [`Config::OnboardingDelay`], in blocks.
+		pub onboarding_delay: Option<BlockNumberFor<T>>,
+		#[serde(skip)]
+		pub _config: core::marker::PhantomData<I>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config<I>, I: 'static> BuildGenesisConfig for GenesisConfig<T, I> {
+		fn build(&self) {
+			if let Some(delay) = self.onboarding_delay {
+				GenesisOnboardingDelay::<T, I>::put(delay);
+			}
+		}
+	}
 
 	/// Spent tickets: aliases by epoch.
 	#[pallet::storage]
@@ -452,6 +476,11 @@ pub mod pallet {
 	}
 
 	impl<T: Config<I>, I: 'static> Pallet<T, I> {
+		/// How long a key waits for a full batch before it is onboarded anyway.
+		pub fn onboarding_delay() -> BlockNumberFor<T> {
+			GenesisOnboardingDelay::<T, I>::get().unwrap_or_else(T::OnboardingDelay::get)
+		}
+
 		/// The epoch of block `n`.
 		pub fn epoch_at(n: BlockNumberFor<T>) -> Epoch {
 			(n / T::EpochLength::get()).saturated_into()
@@ -539,7 +568,7 @@ pub mod pallet {
 				return T::DbWeight::get().reads(2);
 			};
 			let batch = T::OnboardingBatch::get();
-			let due = queue.len() as u32 >= batch || now >= since.saturating_add(T::OnboardingDelay::get());
+			let due = queue.len() as u32 >= batch || now >= since.saturating_add(Self::onboarding_delay());
 			if queue.is_empty() || !due {
 				return T::DbWeight::get().reads(2);
 			}

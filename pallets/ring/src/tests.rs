@@ -5,6 +5,7 @@
 
 use crate::{mock::*, *};
 use frame_support::{assert_noop, assert_ok, traits::Hooks, weights::Weight};
+use sp_runtime::BuildStorage;
 use verifiable::{mock::Mock, GenerateVerifiable};
 
 fn run_to(block: u64) {
@@ -115,6 +116,22 @@ mod onboarding {
 			assert_eq!(Ring::ring(0).map(|r| r.size), Some(1));
 			assert_eq!(Ring::placement(key(7)), Some(Placement::InRing { ring: 0, position: 0 }));
 		});
+	}
+
+	#[test]
+	fn a_chain_spec_may_choose_another_delay() {
+		let storage = GenesisConfig::<Test> { onboarding_delay: Some(1), ..Default::default() }
+			.build_storage()
+			.unwrap();
+		sp_io::TestExternalities::new(storage).execute_with(|| {
+			System::set_block_number(1);
+			assert_eq!(Ring::onboarding_delay(), 1);
+			assert_ok!(Ring::enroll(key(3)));
+			run_to(2);
+			assert_eq!(Ring::placement(key(3)), Some(Placement::InRing { ring: 0, position: 0 }));
+			Ring::do_try_state().unwrap();
+		});
+		build_and_execute(|| assert_eq!(Ring::onboarding_delay(), DELAY));
 	}
 
 	#[test]

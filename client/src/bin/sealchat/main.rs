@@ -10,10 +10,10 @@ use anyhow::{Context, Result};
 use clap::Parser;
 use futures::StreamExt;
 use sealchat::{
-	chain::Chain,
+	chain::{Chain, RingPlacement},
 	client::{Session, SyncReport},
 	crypto,
-	profile::Profile,
+	profile::{Profile, Protection},
 	store::{MessageRow, Store},
 	wire::ChatKind,
 };
@@ -172,20 +172,18 @@ impl Ctx {
 		}
 	}
 
+	/// The key file's passphrase, read only when the key file is encrypted.
+	fn key_file_passphrase(&self) -> Result<Option<Zeroizing<String>>> {
+		match self.profile.protection()? {
+			Protection::Passphrase(_) => self.passphrase(false),
+			Protection::None => Ok(None),
+		}
+	}
+
 	/// The profile's identity, unlocked.
 	fn identity(&self) -> Result<sealchat::crypto::Identity> {
-		let mut failed = None;
-		let identity = self.profile.load_identity(|| match self.passphrase(false) {
-			Ok(p) => p,
-			Err(e) => {
-				failed = Some(e);
-				None
-			},
-		});
-		if let Some(e) = failed {
-			return Err(e);
-		}
-		Ok(identity?)
+		let passphrase = self.key_file_passphrase()?;
+		Ok(self.profile.load_identity(|| passphrase)?)
 	}
 
 	/// The profile's local database, opened with the identity's key.
@@ -226,21 +224,31 @@ async fn run(cli: Cli) -> Result<()> {
 		Command::Login { no_passphrase } => login(&ctx, no_passphrase).await,
 		Command::Whoami => whoami(&ctx).await,
 		Command::ExportPhrase => {
-			let suri = ctx.profile.reveal_secret(|| ctx.passphrase(false).ok().flatten())?;
+			let passphrase = ctx.key_file_passphrase()?;
+			let suri = ctx.profile.reveal_secret(|| passphrase)?;
 			println!("{}", *suri);
 			Ok(())
 		},
 		Command::Passphrase { none } => {
-			// The current passphrase first (from the usual sources), then the new one,
-			// always at the terminal unless --none.
-			let current = ctx.passphrase(false)?;
+			// The current passphrase from the usual sources, the new one at the terminal
+			// (typed twice) unless --none.
+			let current = ctx.key_file_passphrase()?;
 			let new = if none {
 				None
 			} else {
-				let new = read_passphrase(None, true)?.filter(|p| !p.is_empty()).ok_or_else(|| {
-					usage("passphrase_needed", "type the new passphrase at a terminal, or choose --none")
-				})?;
-				Some(new)
+				if !std::io::stdin().is_terminal() {
+					return Err(usage("passphrase_needed", "type the new passphrase at a terminal, or choose --none"));
+				}
+				let first = Zeroizing::new(rpassword::prompt_password("New passphrase: ").context("reading the passphrase")?);
+				let second =
+					Zeroizing::new(rpassword::prompt_password("New passphrase again: ").context("reading the passphrase")?);
+				if *first != *second {
+					return Err(usage("passphrase_mismatch", "the passphrases differ"));
+				}
+				if first.is_empty() {
+					return Err(usage("passphrase_needed", "an empty passphrase protects nothing; --none removes it"));
+				}
+				Some(first)
 			};
 			ctx.profile.change_passphrase(|| current, new.as_deref().map(|p| p.as_str()))?;
 			ctx.print(
@@ -461,6 +469,22 @@ async fn whoami(ctx: &Ctx) -> Result<()> {
 	if !registered {
 		human.push_str(" (not registered: run `sealchat register`)");
 	}
+	// The ring key is public: reading where it stands needs no passphrase.
+	let ring = match ctx.profile.ring_key()? {
+		Some(ring_key) => chain.ring_placement(&ring_key).await?,
+		None => None,
+	};
+	let ring_json = match ring {
+		None => json!(null),
+		Some(RingPlacement::Queued) => {
+			human.push_str("\nring: waiting for the next batch of new users");
+			json!({ "queued": true })
+		},
+		Some(RingPlacement::InRing { ring, size, .. }) => {
+			human.push_str(&format!("\nring {ring}: one of {size} users"));
+			json!({ "ring": ring, "size": size })
+		},
+	};
 	if !protected {
 		human.push_str(&format!(
 			"\nthe key file is not encrypted: anyone who can read {} can use this account \
@@ -468,7 +492,7 @@ async fn whoami(ctx: &Ctx) -> Result<()> {
 			ctx.profile.dir().display()
 		));
 	}
-	ctx.print(human, json!({ "address": address, "registered": registered, "protected": protected }));
+	ctx.print(human, json!({ "address": address, "registered": registered, "protected": protected, "ring": ring_json }));
 	Ok(())
 }
 
