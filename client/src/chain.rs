@@ -274,20 +274,13 @@ impl Chain {
 	pub async fn ring_placement(&self, ring_key: &[u8; 32]) -> Result<Option<RingPlacement>> {
 		use api::runtime_types::pallet_ring::Placement;
 		let at = self.api.at_current_block().await.map_err(rpc_error)?;
-		let placement = at
-			.view_functions()
-			.call(api::view_functions().user_ring().placement(*ring_key))
-			.await
-			.map_err(rpc_error)?;
+		let placement = view(&at, api::view_functions().user_ring().placement(*ring_key)).await?;
 		let Some(placement) = placement else { return Ok(None) };
 		Ok(Some(match placement {
 			Placement::Queued => RingPlacement::Queued,
 			Placement::InRing { ring, position } => {
-				let view = at
-					.view_functions()
-					.call(api::view_functions().user_ring().ring(ring))
-					.await
-					.map_err(rpc_error)?
+				let view = view(&at, api::view_functions().user_ring().ring(ring))
+					.await?
 					.ok_or_else(|| ChainError::Rpc(format!("ring {ring} has no root")))?;
 				RingPlacement::InRing { ring, position, size: view.size }
 			},
@@ -353,6 +346,47 @@ impl Chain {
 			Ok(BlockRef { number: b.number() as u32, hash: b.hash().0 })
 		}))
 	}
+}
+
+/// A block the client reads at.
+type ReadAt = subxt::client::ClientAtBlock<PolkadotConfig, subxt::client::OnlineClientAtBlockImpl<PolkadotConfig>>;
+
+/// Calls a `#[pallet::view_functions]` function at `at`.
+///
+/// subxt 0.50's `ViewFunctionsClient::call` sends the runtime API `query id ‖ arguments`
+/// and decodes the answer as the bare return value, while the runtime API of this SDK
+/// release takes `(query id, arguments: Vec<u8>)` and answers `Result<Vec<u8>,
+/// ViewFunctionDispatchError>`; so the call is assembled here, with subxt's encoder and
+/// decoder for the arguments and the value.
+async fn view<P: subxt::view_functions::Payload>(at: &ReadAt, payload: P) -> Result<P::ReturnType> {
+	use codec::{Decode, Encode};
+	use subxt::ext::scale_decode::IntoVisitor;
+	let views = at.view_functions();
+	views.validate(&payload).map_err(|e| ChainError::Incompatible(e.to_string()))?;
+	let encoded = views.encode_args(&payload).map_err(rpc_error)?;
+	let (query_id, arguments) = encoded.split_at(32.min(encoded.len()));
+	let query_id: [u8; 32] = query_id.try_into().map_err(|_| ChainError::Rpc("short view function id".into()))?;
+	let answer = views.call_raw(Some(&(query_id, arguments.to_vec()).encode())).await.map_err(rpc_error)?;
+	let value = match answer.split_first() {
+		Some((0, rest)) => Vec::<u8>::decode(&mut &rest[..]).map_err(rpc_error)?,
+		_ => {
+			return Err(ChainError::Incompatible(format!(
+				"the runtime has no view function {}::{} for these arguments",
+				payload.pallet_name(),
+				payload.function_name()
+			)))
+		},
+	};
+	let metadata = at.metadata_ref();
+	subxt::ext::frame_decode::view_functions::decode_view_function_response(
+		payload.pallet_name(),
+		payload.function_name(),
+		&mut &value[..],
+		metadata,
+		metadata.types(),
+		P::ReturnType::into_visitor(),
+	)
+	.map_err(rpc_error)
 }
 
 /// Refuses what cannot be a node's WebSocket address before any connection attempt.

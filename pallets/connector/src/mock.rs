@@ -161,18 +161,6 @@ impl pallet_connector::Config for Test {
 	type WeightInfo = ();
 }
 
-/// The mock ring VRF needs no static data.
-pub struct MockChunks;
-
-impl pallet_ring::RingChunks<()> for MockChunks {
-	fn capacity() -> u32 {
-		verifiable::mock::MAX_MEMBERS
-	}
-
-	fn chunks(range: core::ops::Range<usize>) -> Result<Vec<()>, ()> {
-		Ok(vec![(); range.len()])
-	}
-}
 
 parameter_types! {
 	pub const RingDomain: &'static [u8] = b"test/users";
@@ -183,7 +171,7 @@ parameter_types! {
 impl pallet_ring::Config for Test {
 	type Crypto = verifiable::mock::Mock;
 	type CryptoConfig = ();
-	type Chunks = MockChunks;
+	type Chunks = pallet_ring::NoChunks<{ verifiable::mock::MAX_MEMBERS }>;
 	type Randomness = pallet_ring::ParentHashRandomness<Test>;
 	type Domain = RingDomain;
 	type MaxRingSize = ConstU32<16>;

@@ -85,6 +85,23 @@ pub trait RingChunks<Chunk> {
 	fn chunks(range: Range<usize>) -> Result<Vec<Chunk>, ()>;
 }
 
+/// The chunks of a ring VRF that needs no static data (its `StaticChunk` is `()`, as
+/// `verifiable`'s mock's is), for up to `CAPACITY` ring positions.
+pub struct NoChunks<const CAPACITY: u32>;
+
+impl<const CAPACITY: u32> RingChunks<()> for NoChunks<CAPACITY> {
+	fn capacity() -> u32 {
+		CAPACITY
+	}
+
+	fn chunks(range: Range<usize>) -> Result<Vec<()>, ()> {
+		if range.end > CAPACITY as usize {
+			return Err(());
+		}
+		Ok(alloc::vec![(); range.len()])
+	}
+}
+
 /// What an anonymous call carries: a ring proof, by one member of `ring` as of its root
 /// `revision`, of ticket `slot` of `epoch`.
 #[derive(Encode, Decode, DecodeWithMemTracking, TypeInfo, Clone, PartialEq, Eq, Debug)]

@@ -36,21 +36,6 @@ impl frame_system::Config for Test {
 	type Block = Block;
 }
 
-/// The mock VRF needs no static data; it covers as many positions as its rings hold.
-pub struct MockChunks;
-
-impl pallet_ring::RingChunks<()> for MockChunks {
-	fn capacity() -> u32 {
-		verifiable::mock::MAX_MEMBERS
-	}
-
-	fn chunks(range: core::ops::Range<usize>) -> Result<Vec<()>, ()> {
-		if range.end > verifiable::mock::MAX_MEMBERS as usize {
-			return Err(());
-		}
-		Ok(vec![(); range.len()])
-	}
-}
 
 pub const MAX_RING_SIZE: u32 = 10;
 pub const BATCH: u32 = 4;
@@ -71,7 +56,7 @@ parameter_types! {
 impl pallet_ring::Config for Test {
 	type Crypto = Mock;
 	type CryptoConfig = ();
-	type Chunks = MockChunks;
+	type Chunks = pallet_ring::NoChunks<{ verifiable::mock::MAX_MEMBERS }>;
 	type Randomness = pallet_ring::ParentHashRandomness<Test>;
 	type Domain = Domain;
 	type MaxRingSize = ConstU32<MAX_RING_SIZE>;
