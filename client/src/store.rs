@@ -145,7 +145,8 @@ fn kind_to(kind: ChatKind) -> i64 {
 
 /// Sets SQLCipher's key: the raw 256-bit key, so SQLCipher derives nothing from it.
 fn apply_key(conn: &Connection, key: &[u8; 32]) -> Result<()> {
-	let pragma = zeroize::Zeroizing::new(format!("PRAGMA key = \"x'{}'\";", hex::encode(key)));
+	let hex_key = zeroize::Zeroizing::new(hex::encode(key));
+	let pragma = zeroize::Zeroizing::new(format!("PRAGMA key = \"x'{}'\";", *hex_key));
 	conn.execute_batch(&pragma)?;
 	Ok(())
 }
@@ -169,10 +170,11 @@ fn encrypt_in_place(path: &Path, key: &[u8; 32]) -> Result<()> {
 	let _ = std::fs::remove_file(&encrypted);
 	{
 		let conn = Connection::open(path)?;
+		let hex_key = zeroize::Zeroizing::new(hex::encode(key));
 		let attach = zeroize::Zeroizing::new(format!(
 			"ATTACH DATABASE '{}' AS encrypted KEY \"x'{}'\";",
 			encrypted.display().to_string().replace('\'', "''"),
-			hex::encode(key)
+			*hex_key
 		));
 		conn.execute_batch(&attach)?;
 		conn.query_row("SELECT sqlcipher_export('encrypted')", [], |_| Ok(()))?;
