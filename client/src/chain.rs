@@ -39,6 +39,8 @@ pub enum ChainError {
 	Dispatch { pallet: String, error: String },
 	#[error("the chain refused the transaction: {0}")]
 	Refused(String),
+	#[error("the node refused the transaction: {0}")]
+	Invalid(Invalidity),
 	#[error("the node's runtime does not match this client: {0}")]
 	Incompatible(String),
 	#[error("node request failed: {0}")]
@@ -53,6 +55,8 @@ impl ChainError {
 			ChainError::Unreachable { .. } => "node_unreachable",
 			ChainError::InsufficientBalance => "insufficient_balance",
 			ChainError::Dispatch { .. } | ChainError::Refused(_) => "refused_by_chain",
+			ChainError::Invalid(Invalidity::Ticket(_)) => "ticket_refused",
+			ChainError::Invalid(_) => "refused_by_node",
 			ChainError::Incompatible(_) => "incompatible_runtime",
 			ChainError::Rpc(_) => "node_request_failed",
 		}
@@ -65,6 +69,81 @@ impl ChainError {
 }
 
 type Result<T> = std::result::Result<T, ChainError>;
+
+/// Why the node refused a transaction without a signer before it entered a block: its
+/// validity, as the runtime's `validate_transaction` answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Invalidity {
+	#[error("its ticket was refused: {0}")]
+	Ticket(TicketRefusal),
+	#[error("it was overtaken (a nonce or ticket it uses was used meanwhile)")]
+	Stale,
+	#[error("it comes too early (it waits for a transaction that is not there)")]
+	Future,
+	#[error("its proof does not verify")]
+	BadProof,
+	#[error("it names something that does not exist")]
+	Call,
+	#[error("a limit is reached")]
+	ExhaustsResources,
+	#[error("invalid ({0})")]
+	Other(&'static str),
+}
+
+/// Why the ring refused a ticket: the ring pallet's `TicketError`, whose codes are the
+/// `InvalidTransaction::Custom` codes of the refusal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum TicketRefusal {
+	#[error("no such ring")]
+	UnknownRing,
+	#[error("the ring changed while the proof was made; try again")]
+	StaleRoot,
+	#[error("the epoch changed while the proof was made; try again")]
+	WrongEpoch,
+	#[error("no such ticket slot")]
+	NoSuchSlot,
+	#[error("the ring proof does not verify")]
+	BadProof,
+	#[error("the ticket was spent already")]
+	Spent,
+}
+
+impl TicketRefusal {
+	fn from_code(code: u8) -> Option<Self> {
+		Some(match code {
+			200 => Self::UnknownRing,
+			201 => Self::StaleRoot,
+			202 => Self::WrongEpoch,
+			203 => Self::NoSuchSlot,
+			204 => Self::BadProof,
+			205 => Self::Spent,
+			_ => return None,
+		})
+	}
+}
+
+impl From<&subxt::transactions::TransactionInvalid> for Invalidity {
+	fn from(e: &subxt::transactions::TransactionInvalid) -> Self {
+		use subxt::transactions::TransactionInvalid as I;
+		match e {
+			I::Custom(code) => TicketRefusal::from_code(*code).map_or(Self::Other("custom"), Self::Ticket),
+			I::Stale => Self::Stale,
+			I::Future => Self::Future,
+			I::BadProof => Self::BadProof,
+			I::Call => Self::Call,
+			I::ExhaustsResources => Self::ExhaustsResources,
+			I::Payment => Self::Other("payment"),
+			I::AncientBirthBlock => Self::Other("ancient birth block"),
+			I::BadMandatory | I::MandatoryValidation => Self::Other("mandatory"),
+			I::BadSigner => Self::Other("bad signer"),
+		}
+	}
+}
+
+/// A ticket of the ring of users, as the calls that take one carry it.
+pub type Ticket = api::runtime_types::pallet_ring::Ticket<
+	api::runtime_types::bounded_collections::bounded_vec::BoundedVec<u8>,
+>;
 
 fn rpc_error(e: impl std::fmt::Display) -> ChainError {
 	ChainError::Rpc(e.to_string())
@@ -287,6 +366,107 @@ impl Chain {
 		}))
 	}
 
+	/// The chain's genesis hash, which the proofs of calls without a signer sign.
+	pub fn genesis_hash(&self) -> [u8; 32] {
+		self.api.genesis_hash().0
+	}
+
+	/// The current root revision and the keys of `ring`, in ring order, at the best block.
+	pub async fn ring_members(&self, ring: u32) -> Result<(u32, Vec<[u8; 32]>)> {
+		const PAGE: u32 = 4096;
+		let at = self.api.at_current_block().await.map_err(rpc_error)?;
+		let current = view(&at, api::view_functions().user_ring().ring(ring))
+			.await?
+			.ok_or_else(|| ChainError::Rpc(format!("ring {ring} has no root")))?;
+		let mut keys = Vec::with_capacity(current.size as usize);
+		while (keys.len() as u32) < current.size {
+			let page = view(&at, api::view_functions().user_ring().ring_keys(ring, keys.len() as u32, PAGE)).await?;
+			if page.is_empty() {
+				break;
+			}
+			keys.extend(page);
+		}
+		Ok((current.revision, keys))
+	}
+
+	/// The current ticket epoch, the block the next one starts at, and how many tickets
+	/// each user has per epoch, at the best block.
+	pub async fn ticket_epoch(&self) -> Result<(u32, u32, u32)> {
+		let at = self.api.at_current_block().await.map_err(rpc_error)?;
+		let (epoch, next) = view(&at, api::view_functions().user_ring().epoch()).await?;
+		let per_epoch = at
+			.constants()
+			.entry(api::constants().user_ring().tickets_per_epoch())
+			.map_err(|e| ChainError::Incompatible(e.to_string()))?;
+		Ok((epoch, next, per_epoch))
+	}
+
+	/// Whether the ticket with `alias` of `epoch` was spent, at the best block.
+	pub async fn ticket_spent(&self, epoch: u32, alias: [u8; 32]) -> Result<bool> {
+		let at = self.api.at_current_block().await.map_err(rpc_error)?;
+		view(&at, api::view_functions().user_ring().is_spent(epoch, alias)).await
+	}
+
+	/// Submits `call` as a general transaction, with no signer and no fee (the call
+	/// authorizes itself with a ticket or a key's proof), and waits until it is
+	/// finalized. The node's refusal comes back typed, as [`ChainError::Invalid`].
+	pub async fn submit_general<Call: Payload>(&self, call: &Call) -> Result<Included> {
+		let tx = self.api.tx().await.map_err(rpc_error)?;
+		let progress = self.start_general(&tx, call).await?;
+		finalize(progress).await
+	}
+
+	/// Encodes `call` as a general transaction, has the node validate it (a refusal comes
+	/// back typed) and submits it.
+	async fn start_general<Call: Payload>(
+		&self,
+		tx: &subxt::transactions::TransactionsClient<PolkadotConfig, AtBlock>,
+		call: &Call,
+	) -> Result<subxt::transactions::TransactionProgress<PolkadotConfig, AtBlock>> {
+		use subxt::{
+			config::{ClientState, TransactionExtensions},
+			transactions::ValidationResult,
+		};
+		let at = self.api.at_current_block().await.map_err(rpc_error)?;
+		let metadata = at.metadata_ref();
+		let state = ClientState::<PolkadotConfig> {
+			genesis_hash: self.api.genesis_hash(),
+			spec_version: at.spec_version(),
+			transaction_version: at.transaction_version(),
+			metadata: at.metadata(),
+		};
+		// A general transaction still carries the extensions' explicit values: immortal,
+		// nonce 0 and no tip (the nonce and fee extensions skip transactions without a
+		// signer).
+		let params = DefaultExtrinsicParamsBuilder::<PolkadotConfig>::new().immortal().nonce(0).build();
+		let extensions =
+			<<PolkadotConfig as subxt::Config>::TransactionExtensions as TransactionExtensions<PolkadotConfig>>::new(
+				&state, params,
+			)
+			.map_err(|e| ChainError::Incompatible(e.to_string()))?;
+		let version = metadata.extrinsic().transaction_extension_version_to_use_for_encoding();
+		let bytes = subxt::ext::frame_decode::extrinsics::encode_v5_general(
+			call.pallet_name(),
+			call.call_name(),
+			call.call_data(),
+			version,
+			&extensions,
+			metadata,
+			metadata.types(),
+		)
+		.map_err(|e| ChainError::Incompatible(e.to_string()))?;
+		let submittable = tx.from_bytes(bytes);
+		match submittable.validate().await.map_err(rpc_error)? {
+			ValidationResult::Valid(_) => {},
+			ValidationResult::Invalid(e) => return Err(ChainError::Invalid(Invalidity::from(&e))),
+			ValidationResult::Unknown(e) => return Err(ChainError::Refused(format!("{e:?}"))),
+		}
+		submittable
+			.submit_and_watch()
+			.await
+			.map_err(|e| submission_error(&e.to_string(), &format!("{e:?}")))
+	}
+
 	/// A chat's public state; `at` `None` reads the best block.
 	pub async fn chat(&self, chat: u64, at: Option<&BlockRef>) -> Result<Option<ChatState>> {
 		self.request("chat_chat", rpc_params![chat, at.map(|b| b.hash_hex())]).await
@@ -335,7 +515,7 @@ impl Chain {
 	pub async fn batch<'a>(&'a self, signer: &'a Identity) -> Result<Batch<'a>> {
 		let nonce = self.next_nonce(&signer.account()).await?;
 		let tx = self.api.tx().await.map_err(rpc_error)?;
-		Ok(Batch { signer, nonce, tx, pending: Vec::new() })
+		Ok(Batch { chain: self, signer, nonce, tx, pending: Vec::new() })
 	}
 	/// Follows finalized blocks.
 	pub async fn finalized_blocks(&self) -> Result<impl futures::Stream<Item = Result<BlockRef>>> {
@@ -414,6 +594,7 @@ type AtBlock = subxt::client::OnlineClientAtBlockImpl<PolkadotConfig>;
 
 /// Extrinsics submitted together; see [`Chain::batch`].
 pub struct Batch<'a> {
+	chain: &'a Chain,
 	signer: &'a Identity,
 	nonce: u64,
 	tx: subxt::transactions::TransactionsClient<PolkadotConfig, AtBlock>,
@@ -432,6 +613,14 @@ impl Batch<'_> {
 			.map_err(|e| submission_error(&e.to_string(), &format!("{e:?}")))?;
 		self.pending.push(progress);
 		self.nonce += 1;
+		Ok(())
+	}
+
+	/// Submits `call` as a general transaction (see [`Chain::submit_general`]); the
+	/// node's refusal is returned here.
+	pub async fn push_general<Call: Payload>(&mut self, call: &Call) -> Result<()> {
+		let progress = self.chain.start_general(&self.tx, call).await?;
+		self.pending.push(progress);
 		Ok(())
 	}
 

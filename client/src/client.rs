@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::{
-	chain::{api, BlockRef, Chain, ChainError},
+	chain::{api, BlockRef, Chain, ChainError, Invalidity, Ticket, TicketRefusal},
 	crypto::{self, AccountBytes, ChatKey, Identity},
 	profile::{ProfileError, SubmitGuard, SubmitLock},
 	scan::Scanner,
@@ -59,6 +59,12 @@ pub enum ClientError {
 	PartMissing(ChatId),
 	#[error("the chat's nonce kept changing while adding the member (other members are adding too); try again")]
 	Contended,
+	#[error("your registration is waiting to join the ring of users (keys join in batches, within minutes); try again shortly")]
+	NotInRingYet,
+	#[error("you have used all {per_epoch} anonymous operations of today; more from block {next_epoch}")]
+	NoTicketsLeft { per_epoch: u32, next_epoch: u32 },
+	#[error("chat {0} has sent all the invitations a chat may send")]
+	InvitationLimit(ChatId),
 	#[error("unexpected chain answer: {0}")]
 	Unexpected(String),
 }
@@ -87,6 +93,9 @@ impl ClientError {
 			ClientError::NoInvitees => "no_invitees",
 			ClientError::PartMissing(_) => "part_missing",
 			ClientError::Contended => "contended",
+			ClientError::NotInRingYet => "not_in_ring_yet",
+			ClientError::NoTicketsLeft { .. } => "no_tickets_left",
+			ClientError::InvitationLimit(_) => "invitation_limit",
 			ClientError::Unexpected(_) => "unexpected",
 		}
 	}
@@ -219,6 +228,22 @@ impl Session {
 		Ok(true)
 	}
 
+	/// Waits until my ring key is in a ring (registering queues it for the next
+	/// onboarding batch), at most `timeout`; then [`ClientError::NotInRingYet`].
+	pub async fn wait_in_ring(&self, timeout: std::time::Duration) -> Result<crate::chain::RingPlacement> {
+		use crate::chain::RingPlacement;
+		let deadline = tokio::time::Instant::now() + timeout;
+		loop {
+			match self.chain.ring_placement(&self.identity.ring_key()).await? {
+				Some(placement @ RingPlacement::InRing { .. }) => return Ok(placement),
+				Some(RingPlacement::Queued) if tokio::time::Instant::now() < deadline => {},
+				Some(RingPlacement::Queued) => return Err(ClientError::NotInRingYet),
+				None => return Err(ClientError::NotRegistered(crate::address(&self.me()))),
+			}
+			tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+		}
+	}
+
 	async fn ensure_registered(&self) -> Result<()> {
 		let keys = self.chain.encryption_keys(&self.me()).await?;
 		if keys.last().map(|k| k.key) != Some(self.identity.encryption_key()) {
@@ -230,6 +255,43 @@ impl Session {
 	async fn key_of(&self, account: &AccountBytes) -> Result<[u8; 32]> {
 		let keys = self.chain.encryption_keys(account).await?;
 		keys.last().map(|k| k.key).ok_or_else(|| ClientError::NoKey(crate::address(account)))
+	}
+
+	/// A ticket of the ring of users for a call summed up by `message`: the first slot of
+	/// this epoch that I have not spent, proved against my ring's current root. Proving
+	/// takes about two seconds.
+	async fn ticket(&self, message: &[u8]) -> Result<Ticket> {
+		use crate::chain::RingPlacement;
+		let ring = match self.chain.ring_placement(&self.identity.ring_key()).await? {
+			Some(RingPlacement::InRing { ring, .. }) => ring,
+			Some(RingPlacement::Queued) => return Err(ClientError::NotInRingYet),
+			None => return Err(ClientError::NotRegistered(crate::address(&self.me()))),
+		};
+		let (revision, members) = self.chain.ring_members(ring).await?;
+		let (epoch, next_epoch, per_epoch) = self.chain.ticket_epoch().await?;
+		let mut unspent = None;
+		for slot in 0..per_epoch {
+			let context = wire::ticket_context(epoch, slot);
+			let alias = self.identity.ring_alias(&context)?;
+			if !self.chain.ticket_spent(epoch, alias).await? {
+				unspent = Some((slot, context));
+				break;
+			}
+		}
+		let (slot, context) = unspent.ok_or(ClientError::NoTicketsLeft { per_epoch, next_epoch })?;
+		let prove = || self.identity.ring_prove(&members, &context, message);
+		let (proof, alias) = match tokio::runtime::Handle::current().runtime_flavor() {
+			tokio::runtime::RuntimeFlavor::CurrentThread => prove(),
+			_ => tokio::task::block_in_place(prove),
+		}?;
+		Ok(Ticket {
+			ring,
+			revision,
+			epoch,
+			slot,
+			alias,
+			proof: api::runtime_types::bounded_collections::bounded_vec::BoundedVec(proof),
+		})
 	}
 
 	/// Creates a chat with `invitees` (one for a pair chat) and invites them.
@@ -253,12 +315,27 @@ impl Session {
 			keys.push(self.key_of(who).await?);
 		}
 
+		// Created with a ticket, by a transaction with no signer: nothing on chain says who.
 		let key = ChatKey::generate();
-		let params = api::runtime_types::pallet_chat::ChatParams {
-			membership_key: key.membership_key().public(),
-			sealed_key: crypto::seal(key.expose(), &self.identity.encryption_key())?,
-		};
-		let included = self.chain.submit(&self.identity, &api::tx().connector().create_chat(params)).await?;
+		let genesis = self.chain.genesis_hash();
+		let membership_key = key.membership_key().public();
+		let sealed_key = crypto::seal(key.expose(), &self.identity.encryption_key())?;
+		let mut included = None;
+		for _ in 0..NONCE_RETRIES {
+			let ticket = self.ticket(&wire::create_chat_message(&genesis, &membership_key, &sealed_key)).await?;
+			let params = api::runtime_types::pallet_chat::ChatParams { membership_key, sealed_key: sealed_key.clone() };
+			match self.chain.submit_general(&api::tx().connector().create_chat(ticket, params)).await {
+				Ok(done) => {
+					included = Some(done);
+					break;
+				},
+				// The ring took in a batch or the epoch turned while proving: prove again.
+				Err(ChainError::Invalid(Invalidity::Ticket(TicketRefusal::StaleRoot | TicketRefusal::WrongEpoch))) =>
+					continue,
+				Err(e) => return Err(e.into()),
+			}
+		}
+		let included = included.ok_or(ClientError::Contended)?;
 		let chat = event::<api::connector::events::ChatCreated>(&included)?.chat;
 
 		let my_part = crypto::random_32();
@@ -272,19 +349,15 @@ impl Session {
 		let blob = PartBlob::seal(&self.identity, &my_part, kind, chat, &key, &[])?;
 		let mut batch = self.chain.batch(&self.identity).await?;
 		batch.push(&api::tx().chat().create_part(my_part, blob)).await?;
+		// The invitations: general transactions authorized by the membership proof alone,
+		// nonces 0, 1, ... (the pool orders them).
 		let membership = key.membership_key();
 		for (nonce, (who, who_key)) in unique.iter().zip(&keys).enumerate() {
 			let invitation = Invitation::new(&self.identity, kind, chat, nonce as u64, &key, *who, vec![my_part])
 				.seal(who_key)?;
-			let proof = membership.sign(&wire::add_member_message(chat, nonce as u64, &invitation, &None));
-			let call = api::tx().chat().add_member(
-				chat,
-				nonce as u64,
-				invitation,
-				None,
-				proof,
-			);
-			batch.push(&call).await?;
+			let proof = membership.sign(&wire::add_member_message(&genesis, chat, nonce as u64, &invitation, &None));
+			let call = api::tx().chat().add_member(chat, nonce as u64, invitation, None, proof);
+			batch.push_general(&call).await?;
 		}
 		let mut results = batch.finish().await.into_iter();
 		results.next().expect("create_part was pushed first; qed")?;
@@ -328,22 +401,21 @@ impl Session {
 		part_ids.extend(parts.iter().map(|p| p.part).filter(|p| *p != row.my_part));
 		let membership = row.key.membership_key();
 
+		let genesis = self.chain.genesis_hash();
 		for _ in 0..NONCE_RETRIES {
 			let state = self.chain.chat(chat, None).await?.ok_or(ClientError::UnknownChat(chat))?;
 			let invitation =
 				Invitation::new(&self.identity, row.kind, chat, state.nonce, &row.key, *invitee, part_ids.clone())
 					.seal(&invitee_key)?;
-			let proof = membership.sign(&wire::add_member_message(chat, state.nonce, &invitation, &None));
-			let call = api::tx().chat().add_member(
-				chat,
-				state.nonce,
-				invitation,
-				None,
-				proof,
-			);
-			match self.chain.submit(&self.identity, &call).await {
+			let proof = membership.sign(&wire::add_member_message(&genesis, chat, state.nonce, &invitation, &None));
+			let call = api::tx().chat().add_member(chat, state.nonce, invitation, None, proof);
+			// No signer: the membership proof is the whole authorization.
+			match self.chain.submit_general(&call).await {
 				Ok(_) => return Ok(()),
+				// Another member used the nonce first.
+				Err(ChainError::Invalid(Invalidity::Stale)) => continue,
 				Err(e) if e.is("Chat", "StaleNonce") => continue,
+				Err(ChainError::Invalid(Invalidity::ExhaustsResources)) => return Err(ClientError::InvitationLimit(chat)),
 				Err(e) => return Err(e.into()),
 			}
 		}
@@ -506,14 +578,16 @@ impl Session {
 			// Invitations first (checked here, outside the transaction), then the tags of
 			// the chats they bring, so responses later in the same page are recognized.
 			let mut accepted = Vec::new();
-			for plain in opened.iter().flatten() {
+			for (record, plain) in page.records.iter().zip(&opened) {
+				let Some(plain) = plain else { continue };
 				match Invitation::decode_checked(&self.identity, plain) {
-					Ok(inv) => accepted.push(inv),
-					Err(_) => report.invitations_rejected += 1,
+					Ok(inv) if self.chat_matches_invitation(&inv, at).await? =>
+						accepted.push((crypto::hash(&record.payload), inv)),
+					_ => report.invitations_rejected += 1,
 				}
 			}
 			let mut new_chats = Vec::new();
-			for inv in &accepted {
+			for (_, inv) in &accepted {
 				if self.store.chat(inv.chat)?.is_none() && !new_chats.iter().any(|r: &ChatRow| r.id == inv.chat) {
 					let row = ChatRow {
 						id: inv.chat,
@@ -533,9 +607,9 @@ impl Session {
 			let records = &page.records;
 			let outcome = self.store.atomically(|s| {
 				let (mut joined, mut rejected, mut members) = (Vec::new(), 0u64, 0u64);
-				for inv in &accepted {
-					// A replayed copy, or an invitation to a chat I am already in.
-					if s.check_and_mark_seen(&inv.seen_id())? {
+				for (record_hash, inv) in &accepted {
+					// A replayed copy of a record read before.
+					if s.check_and_mark_seen(record_hash)? {
 						rejected += 1;
 						continue;
 					}
@@ -573,6 +647,16 @@ impl Session {
 			}
 		}
 		Ok(())
+	}
+
+	/// Whether the chat an invitation names exists at `at` with the membership key of the
+	/// chat key it carries, and has sent an invitation with its nonce. A registered user
+	/// can sign an invitation naming any chat id with a key of their own; accepting it
+	/// would bind that id to the wrong key, and the chat's real invitation would then be
+	/// ignored.
+	async fn chat_matches_invitation(&self, invitation: &Invitation, at: &BlockRef) -> Result<bool> {
+		let Some(state) = self.chain.chat(invitation.chat, Some(at)).await? else { return Ok(false) };
+		Ok(state.membership_key == invitation.key().membership_key().public() && invitation.nonce < state.nonce)
 	}
 
 	/// Creates my part and posts my response for every chat I accepted but have not

@@ -55,6 +55,9 @@ pub enum CryptoError {
 	/// libsodium refused an operation (out of memory, malformed key).
 	#[error("cryptographic operation failed: {0}")]
 	Sodium(String),
+	/// A ring proof could not be made (the key is not in the ring given).
+	#[error("ring proof failed: {0}")]
+	Ring(String),
 }
 
 fn sodium(e: libsodium_rs::SodiumError) -> CryptoError {
@@ -113,6 +116,9 @@ pub fn generate_phrase() -> Zeroizing<String> {
 /// The ring VRF of the chain's rings (Bandersnatch, `verifiable` 0.4).
 pub type RingVrf = verifiable::ring::bandersnatch::BandersnatchVrfVerifiable;
 
+/// The ring domain of the chain's rings (the ring pallet's `CryptoConfig`: 2^16).
+pub const RING_DOMAIN: verifiable::ring::RingDomainSize = verifiable::ring::RingDomainSize::Domain16;
+
 /// A user's keys: the sr25519 account, the X25519 encryption key and the Bandersnatch
 /// ring key.
 pub struct Identity {
@@ -164,6 +170,30 @@ impl Identity {
 	/// 32 bytes) that the chain puts into a ring of users.
 	pub fn ring_key(&self) -> [u8; 32] {
 		<RingVrf as verifiable::GenerateVerifiable>::member_from_secret(&self.ring)
+	}
+
+	/// My alias under a ring-proof `context`: what a ring proof of mine under it proves.
+	pub fn ring_alias(&self, context: &[u8]) -> Result<[u8; 32], CryptoError> {
+		<RingVrf as verifiable::GenerateVerifiable>::alias_in_context(&self.ring, context)
+			.map_err(|e| CryptoError::Ring(format!("{e:?}")))
+	}
+
+	/// A ring proof that I am one of `members` (a ring's keys in ring order), under
+	/// `context`, signing `message`: the SCALE-free proof bytes and the alias it proves.
+	/// About two seconds of CPU (docs/BENCHMARKS.md): call it off the async runtime.
+	pub fn ring_prove(
+		&self,
+		members: &[[u8; 32]],
+		context: &[u8],
+		message: &[u8],
+	) -> Result<(Vec<u8>, [u8; 32]), CryptoError> {
+		use verifiable::GenerateVerifiable;
+		let me = self.ring_key();
+		let commitment = RingVrf::open(RING_DOMAIN, &me, members.iter().copied())
+			.map_err(|e| CryptoError::Ring(format!("not in the ring ({e:?})")))?;
+		let (proof, alias) = RingVrf::create(commitment, &self.ring, context, message)
+			.map_err(|e| CryptoError::Ring(format!("{e:?}")))?;
+		Ok((proof.into_inner(), alias))
 	}
 
 	/// Signs `message` with the account key (sr25519, Substrate's signing context).

@@ -412,7 +412,7 @@ impl Store {
 		Ok(rows.collect::<rusqlite::Result<_>>()?)
 	}
 
-	/// Whether an invitation with this id was handled before; marks it seen.
+	/// Whether the invitation record with this hash was handled before; marks it seen.
 	pub fn check_and_mark_seen(&self, id: &[u8; 32]) -> Result<bool> {
 		let added =
 			self.conn.execute("INSERT OR IGNORE INTO seen_invitations (id) VALUES (?1)", [&id[..]])?;

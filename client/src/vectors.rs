@@ -41,7 +41,9 @@ pub fn all() -> Vec<(&'static str, String)> {
 			hex(&key.encrypt_with_nonce(&message.encode(), &Message::context(&part, 3), &[0x02; 24]).unwrap()),
 		),
 		("invitation.signing_payload", hex(&invitation.signing_payload())),
-		("add_member_message(7, 0, \"inv\", None)", hex(&wire::add_member_message(7, 0, b"inv", &None))),
+		("add_member_message([0x47; 32], 7, 0, \"inv\", None)", hex(&wire::add_member_message(&[0x47; 32], 7, 0, b"inv", &None))),
+		("create_chat_message([0x47; 32], [0x4b; 32], \"sealed\")", hex(&wire::create_chat_message(&[0x47; 32], &[0x4b; 32], b"sealed"))),
+		("ticket_context(3, 1)", hex(&wire::ticket_context(3, 1))),
 	]
 }
 

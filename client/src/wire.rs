@@ -42,13 +42,43 @@ pub enum WireError {
 }
 
 /// Domain of the membership proof (the chat pallet's `ADD_MEMBER_CONTEXT`).
-pub const ADD_MEMBER_CONTEXT: &[u8] = b"sealchat/chat/add-member/v1";
+pub const ADD_MEMBER_CONTEXT: &[u8] = b"sealchat/v2/add-member";
 
 /// What a membership proof signs: the domain, then the SCALE encoding of
-/// `(chat, nonce, blake2_256(invitation), tag)` (the chat pallet's `add_member_message`).
-pub fn add_member_message(chat: ChatId, nonce: u64, invitation: &[u8], tag: &Option<[u8; 32]>) -> Vec<u8> {
+/// `(genesis, chat, nonce, blake2_256(invitation), tag)` (the chat pallet's
+/// `add_member_message`).
+pub fn add_member_message(
+	genesis: &[u8; 32],
+	chat: ChatId,
+	nonce: u64,
+	invitation: &[u8],
+	tag: &Option<[u8; 32]>,
+) -> Vec<u8> {
 	let mut out = ADD_MEMBER_CONTEXT.to_vec();
-	(chat, nonce, crypto::hash(invitation), tag).encode_to(&mut out);
+	(genesis, chat, nonce, crypto::hash(invitation), tag).encode_to(&mut out);
+	out
+}
+
+/// Domain of the message a chat-creation ticket signs (the connector's
+/// `CREATE_CHAT_CONTEXT`).
+pub const CREATE_CHAT_CONTEXT: &[u8] = b"sealchat/v2/create-chat";
+
+/// What a ticket for creating a chat signs: the SCALE encoding of
+/// `(CREATE_CHAT_CONTEXT, genesis, params)`, the chat pallet's `ChatParams` being
+/// `(membership_key, sealed_key)` (the connector's `create_chat_message`).
+pub fn create_chat_message(genesis: &[u8; 32], membership_key: &[u8; 32], sealed_key: &[u8]) -> Vec<u8> {
+	(CREATE_CHAT_CONTEXT, genesis, membership_key, sealed_key).encode()
+}
+
+/// The ring-proof domain of the tickets of the ring of users (the runtime's
+/// `UserRingDomain`).
+pub const USER_TICKET_DOMAIN: &[u8] = b"sealchat/v2/ticket/user";
+
+/// The ring-proof context of ticket `slot` of `epoch` in the ring of users: the domain,
+/// then the SCALE encoding of `(epoch, slot)` (the ring pallet's `ticket_context`).
+pub fn ticket_context(epoch: u32, slot: u32) -> Vec<u8> {
+	let mut out = USER_TICKET_DOMAIN.to_vec();
+	(epoch, slot).encode_to(&mut out);
 	out
 }
 
@@ -149,11 +179,6 @@ impl Invitation {
 	/// The chat key it carries.
 	pub fn key(&self) -> ChatKey {
 		ChatKey::from_bytes(self.chat_key)
-	}
-
-	/// An id for "already seen": invitations are unique per (chat, nonce).
-	pub fn seen_id(&self) -> [u8; 32] {
-		crypto::hash(&(b"seen", self.chat, self.nonce, self.invitee).encode())
 	}
 }
 
@@ -376,14 +401,6 @@ mod tests {
 	}
 
 	#[test]
-	fn replayed_invitation_has_the_same_seen_id() {
-		let (_, inv) = invitation_to_bob();
-		let a = Invitation::open(&bob(), &inv.seal(&bob().encryption_key()).unwrap()).unwrap();
-		let b = Invitation::open(&bob(), &inv.seal(&bob().encryption_key()).unwrap()).unwrap();
-		assert_eq!(a.seen_id(), b.seen_id());
-	}
-
-	#[test]
 	fn response_is_bound_to_its_tag() {
 		let key = ChatKey::generate();
 		let tag = key.response_tag(3);
@@ -425,10 +442,34 @@ mod pallet_agreement {
 	#[test]
 	fn add_member_message_matches_the_chat_pallet() {
 		let tag = Some([3u8; 32]);
+		let genesis = [0x47; 32];
 		assert_eq!(
-			super::add_member_message(5, 9, b"invitation", &tag),
-			pallet_chat::add_member_message(5, 9, b"invitation", &tag)
+			super::add_member_message(&genesis, 5, 9, b"invitation", &tag),
+			pallet_chat::add_member_message(&sp_core::H256(genesis), 5, 9, b"invitation", &tag)
 		);
-		assert_eq!(super::add_member_message(5, 9, b"i", &None), pallet_chat::add_member_message(5, 9, b"i", &None));
+		assert_eq!(
+			super::add_member_message(&genesis, 5, 9, b"i", &None),
+			pallet_chat::add_member_message(&sp_core::H256(genesis), 5, 9, b"i", &None)
+		);
+	}
+
+	/// A creation ticket signs the message the connector checks it against.
+	#[test]
+	fn create_chat_message_matches_the_connector() {
+		let genesis = [0x47; 32];
+		let params = pallet_chat::ChatParams {
+			membership_key: sp_core::ed25519::Public::from_raw([0x4b; 32]),
+			sealed_key: b"sealed".to_vec(),
+		};
+		assert_eq!(
+			super::create_chat_message(&genesis, &[0x4b; 32], b"sealed"),
+			pallet_connector::create_chat_message(&sp_core::H256(genesis), &params)
+		);
+	}
+
+	/// Tickets are proved under the context the ring pallet verifies them with.
+	#[test]
+	fn ticket_context_matches_the_ring() {
+		assert_eq!(super::ticket_context(3, 1), pallet_ring::ticket_context(super::USER_TICKET_DOMAIN, 3, 1));
 	}
 }

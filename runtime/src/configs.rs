@@ -4,7 +4,6 @@ use frame_support::{
 	derive_impl,
 	dispatch::DispatchClass,
 	parameter_types,
-	PalletId,
 	traits::{ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, VariantCountOf},
 	weights::{
 		constants::{ParityDbWeight, WEIGHT_REF_TIME_PER_SECOND},
@@ -152,8 +151,6 @@ parameter_types! {
 	/// Records are the rendezvous only (invitations and responses): a client that is
 	/// offline for up to 30 days still finds them. See `docs/CHAIN.md`.
 	pub const RecordLifetime: BlockNumber = 30 * DAYS;
-	/// Derives every chat actor's account.
-	pub const ChatPalletId: PalletId = PalletId(*b"sc/chats");
 }
 
 impl pallet_connector::Config for Runtime {
@@ -173,6 +170,8 @@ impl pallet_connector::Config for Runtime {
 	/// at its position, its placement) of under 256 bytes together.
 	type RegistrationDeposit = ConstU128<{ 3 * DEPOSIT_PER_ITEM + 256 * DEPOSIT_PER_BYTE }>;
 	type Ring = UserRing;
+	/// Creating a chat takes a ticket of the ring of users.
+	type Tickets = UserRing;
 	/// 2048 records of at most 1 KiB: a page stays under the RPC server's 10 MiB
 	/// response limit, and a million records sync in under 500 calls.
 	type MaxPageLen = ConstU32<2048>;
@@ -183,7 +182,11 @@ impl pallet_chat::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Connector = pallet_chat::DispatchToConnector<Runtime, RuntimeCall>;
-	type PalletId = ChatPalletId;
+	/// A chat invites at most 256 users in its life: its free records in the connector
+	/// are bounded by that (docs/CHAIN.md).
+	type MaxInvitations = ConstU64<256>;
+	/// A pending invitation stays in the pool for up to about two minutes.
+	type AddMemberLongevity = ConstU64<64>;
 	/// A 32-byte chat key in a sealed box is 80 bytes.
 	type MaxSealedKeyLen = ConstU32<256>;
 	/// The owner's sealed chat key plus the encrypted list of other members' parts:

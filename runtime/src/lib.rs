@@ -148,6 +148,9 @@ pub type SignedBlock = generic::SignedBlock<Block>;
 
 /// The transaction extensions every signed transaction carries.
 pub type TxExtension = (
+	// First: a general transaction (no signer) whose call has `#[pallet::authorize]` is
+	// authorized here, with the `Authorized` origin; signed transactions pass through.
+	frame_system::AuthorizeCall<Runtime>,
 	frame_system::CheckNonZeroSender<Runtime>,
 	frame_system::CheckSpecVersion<Runtime>,
 	frame_system::CheckTxVersion<Runtime>,

@@ -203,6 +203,14 @@ impl User {
 		assert_eq!(out.json_lines()[0]["address"], self.address.as_str());
 	}
 
+	/// Waits until the user's ring key has joined the ring of users (`register --wait`
+	/// on the registered profile): creating chats needs it.
+	pub fn wait_in_ring(&self) {
+		let out = self.run(&["register", "--wait"]);
+		assert!(out.success, "{}: register --wait failed: {}", self.name, out.stderr);
+		assert!(out.json_lines()[0]["ring"]["size"].as_u64().is_some(), "{}: not in a ring: {}", self.name, out.stdout);
+	}
+
 	/// Restores the profile from the secret URI alone.
 	pub fn login(&self) -> Value {
 		let out = self.run_with_input(&["login"], &format!("{}\n", self.suri));

@@ -3,7 +3,7 @@
 
 use codec::{Decode, Encode};
 use jsonrpsee::{
-	core::client::{Subscription, SubscriptionClientT},
+	core::client::{ClientT, Subscription, SubscriptionClientT},
 	rpc_params,
 };
 use sealchat_runtime::{
@@ -64,6 +64,7 @@ impl SigningContext {
 	pub fn sign(&self, signer: &sr25519::Pair, call: RuntimeCall, nonce: u32) -> Vec<u8> {
 		let account = sp_runtime::AccountId32::from(signer.public());
 		let extension: TxExtension = (
+			frame_system::AuthorizeCall::<Runtime>::new(),
 			frame_system::CheckNonZeroSender::<Runtime>::new(),
 			frame_system::CheckSpecVersion::<Runtime>::new(),
 			frame_system::CheckTxVersion::<Runtime>::new(),
@@ -74,11 +75,38 @@ impl SigningContext {
 			pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
 			frame_system::WeightReclaim::<Runtime>::new(),
 		);
-		let implicit = ((), self.spec_version, self.tx_version, self.genesis, self.genesis, (), (), (), ());
+		let implicit = ((), (), self.spec_version, self.tx_version, self.genesis, self.genesis, (), (), (), ());
 		let payload = SignedPayload::from_raw(call.clone(), extension.clone(), implicit);
 		let signature = payload.using_encoded(|bytes| signer.sign(bytes));
 		UncheckedExtrinsic::new_signed(call, account.into(), signature.into(), extension).encode()
 	}
+}
+
+/// The node's refusal of `call` as a general transaction (the test fails if it is
+/// accepted).
+pub async fn general_refusal(rpc: &Rpc, call: RuntimeCall) -> String {
+	match rpc.submit_general(call).await {
+		Err(refusal) => refusal,
+		Ok(outcome) => panic!("the node accepted the transaction: {:?}", outcome.result),
+	}
+}
+
+/// `call` as a general transaction: no signer, the extensions' explicit values (immortal,
+/// nonce 0, no tip), and the call, which authorizes itself (`#[pallet::authorize]`).
+pub fn general(call: RuntimeCall) -> Vec<u8> {
+	let extension: TxExtension = (
+		frame_system::AuthorizeCall::<Runtime>::new(),
+		frame_system::CheckNonZeroSender::<Runtime>::new(),
+		frame_system::CheckSpecVersion::<Runtime>::new(),
+		frame_system::CheckTxVersion::<Runtime>::new(),
+		frame_system::CheckGenesis::<Runtime>::new(),
+		frame_system::CheckEra::<Runtime>::from(Era::Immortal),
+		frame_system::CheckNonce::<Runtime>::from(0),
+		frame_system::CheckWeight::<Runtime>::new(),
+		pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
+		frame_system::WeightReclaim::<Runtime>::new(),
+	);
+	UncheckedExtrinsic::new_transaction(call, extension).encode()
 }
 
 impl Rpc {
@@ -118,6 +146,54 @@ impl Rpc {
 	pub async fn submit(&self, signer: &sr25519::Pair, call: RuntimeCall) -> Outcome {
 		let extrinsic = self.sign(signer, call).await;
 		self.submit_encoded(&extrinsic).await
+	}
+
+	/// Submits `call` as a general transaction, with no signer (the call authorizes
+	/// itself), waits until its block is finalized and returns what it did; or the
+	/// node's refusal (its validity error, as the JSON-RPC error reports it).
+	pub async fn submit_general(&self, call: RuntimeCall) -> Result<Outcome, String> {
+		let extrinsic = general(call);
+		let refused: Result<Value, _> =
+			self.client().request("author_submitExtrinsic", rpc_params![hex(&extrinsic)]).await;
+		// The pool's verdict first, then watch it by hash until finalized.
+		match refused {
+			Err(e) => Err(e.to_string()),
+			Ok(_) => Ok(self.wait_included(&extrinsic).await),
+		}
+	}
+
+	/// Waits until `extrinsic` (already submitted) is in a finalized block.
+	async fn wait_included(&self, extrinsic: &[u8]) -> Outcome {
+		let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+		loop {
+			assert!(tokio::time::Instant::now() < deadline, "transaction finalized within 60 s");
+			let head = h256(&self.call("chain_getFinalizedHead", rpc_params![]).await);
+			if let Some(outcome) = self.find_back(head, extrinsic, 8).await {
+				return outcome;
+			}
+			tokio::time::sleep(Duration::from_millis(500)).await;
+		}
+	}
+
+	/// Looks for `extrinsic` in `head` and up to `depth` of its ancestors.
+	async fn find_back(&self, mut block: H256, extrinsic: &[u8], depth: u32) -> Option<Outcome> {
+		for _ in 0..depth {
+			let body = self.call("chain_getBlock", rpc_params![format!("{block:?}")]).await;
+			let found = body["block"]["extrinsics"]
+				.as_array()
+				.expect("extrinsics")
+				.iter()
+				.any(|x| unhex(x.as_str().expect("hex")) == extrinsic);
+			if found {
+				return Some(self.outcome(block, extrinsic).await);
+			}
+			let parent = &body["block"]["header"]["parentHash"];
+			if body["block"]["header"]["number"] == "0x0" {
+				return None;
+			}
+			block = h256(parent);
+		}
+		None
 	}
 
 	/// Submits an encoded extrinsic and waits for its block to be finalized.

@@ -45,6 +45,10 @@ fn registered<const N: usize>(dir: &TestDir, url: &str, names: [&str; N]) -> [Us
 	for user in &users {
 		user.register();
 	}
+	// Registered keys join the ring in one batch: after the first wait, the others are in.
+	for user in &users {
+		user.wait_in_ring();
+	}
 	users
 }
 
@@ -291,7 +295,23 @@ async fn privacy_audit(rpc: &Rpc, plaintexts: &[String], keys: &[[u8; 32]], memb
 			extrinsics.push((signer_of(&bytes), bytes));
 		}
 	}
-	assert!(extrinsics.iter().filter(|(s, _)| s.is_some()).count() > 30, "read every block");
+	assert!(extrinsics.iter().filter(|(s, _)| s.is_some()).count() > 15, "read every block");
+
+	// Creating a chat and inviting into one are general transactions: no signer.
+	let mut anonymous = 0;
+	for (signer, bytes) in &extrinsics {
+		let xt = sealchat_runtime::UncheckedExtrinsic::decode(&mut &bytes[..]).expect("an extrinsic");
+		if matches!(
+			xt.function,
+			RuntimeCall::Connector(pallet_connector::Call::create_chat { .. })
+				| RuntimeCall::Chat(pallet_chat::Call::add_member { .. })
+		) {
+			assert!(signer.is_none(), "a chat was created or a member invited by a signed extrinsic");
+			assert!(matches!(xt.preamble, sp_runtime::generic::Preamble::General(..)), "not a general transaction");
+			anonymous += 1;
+		}
+	}
+	assert!(anonymous >= 5, "chats were created and members invited ({anonymous} such extrinsics)");
 
 	for text in plaintexts {
 		for (key, value) in &state {
@@ -336,10 +356,12 @@ async fn privacy_audit(rpc: &Rpc, plaintexts: &[String], keys: &[[u8; 32]], memb
 				// The owner of a part: the member created it. Nothing else in it names anyone.
 				"Parts" => assert!(value.starts_with(&raw) && !contains(&value[32..], &raw)),
 				// A record holds its depositor: the member posted it (its own response).
+				// Invitations, sent by chats, hold nothing and name nobody.
 				"Records" => {
 					let record = pallet_connector::pallet::Record::<sealchat_runtime::Runtime>::decode(&mut &value[..])
 						.expect("a record");
-					assert_eq!(<[u8; 32]>::from(record.depositor.clone()), raw, "{} named in another's record", member.name);
+					let depositor = record.deposit.clone().map(|(who, _)| <[u8; 32]>::from(who));
+					assert_eq!(depositor, Some(raw), "{} named in another's record", member.name);
 					assert!(!contains(&record.payload, &raw));
 				},
 				_ => assert!(!contains(value, &raw), "{}'s account inside a {item} value", member.name),
@@ -460,9 +482,11 @@ async fn bad_input_is_refused_or_ignored_and_nothing_is_lost() {
 	// "Add user" straight to the connector, not from a chat.
 	let o = rpc.submit(&ferdie, connector_call(pallet_connector::Call::add_member { payload: vec![1; 64], tag: None })).await;
 	assert_eq!(error(&o), "BadOrigin");
-	// Adding through the chat with a wrong membership proof.
+	// Adding through the chat with a wrong membership proof: the node refuses it before
+	// it enters a block.
+	let genesis = rpc.signing_context().await.genesis;
 	let nonce = rpc.call("chat_chat", rpc_params![group]).await["nonce"].as_u64().unwrap();
-	let wrong = ChatKey::generate().membership_key().sign(&add_member_message(group, nonce, &[7; 80], &None));
+	let wrong = ChatKey::generate().membership_key().sign(&add_member_message(&genesis, group, nonce, &[7; 80], &None));
 	let add = |proof: [u8; 64], nonce: u64| {
 		chat_call(pallet_chat::Call::add_member {
 			chat: group,
@@ -472,12 +496,16 @@ async fn bad_input_is_refused_or_ignored_and_nothing_is_lost() {
 			proof: sp_core::ed25519::Signature::from_raw(proof),
 		})
 	};
-	assert_eq!(error(&rpc.submit(&ferdie, add(wrong, nonce)).await), "BadProof");
-	// A valid proof works once; replaying it is refused.
-	let proof = bob_group.key.membership_key().sign(&add_member_message(group, nonce, &[7; 80], &None));
-	let o = rpc.submit(&ferdie, add(proof, nonce)).await;
+	let refused = rpc.submit_general(add(wrong, nonce)).await.expect_err("a wrong proof is refused");
+	assert!(refused.contains("bad signature"), "{refused}");
+	// A valid proof works once, with no signer; replaying it is refused as outdated. A
+	// signed transaction cannot add members at all.
+	let proof = bob_group.key.membership_key().sign(&add_member_message(&genesis, group, nonce, &[7; 80], &None));
+	assert_eq!(error(&rpc.submit(&ferdie, add(proof, nonce)).await), "BadOrigin");
+	let o = rpc.submit_general(add(proof, nonce)).await.expect("a valid proof is accepted");
 	assert!(o.result.is_ok(), "valid proof: {:?}", o.result);
-	assert_eq!(error(&rpc.submit(&ferdie, add(proof, nonce)).await), "StaleNonce");
+	let refused = rpc.submit_general(add(proof, nonce)).await.expect_err("a replayed proof is refused");
+	assert!(refused.contains("outdated"), "{refused}");
 	// Inviting an address without a key; unknown chats; garbage addresses; no node.
 	let unregistered = sealchat::address(&Identity::from_suri("//Unregistered").unwrap().account());
 	assert!(bob.fails(&["chat", "new", &unregistered]).contains("has not registered"));
@@ -551,6 +579,21 @@ async fn bad_input_is_refused_or_ignored_and_nothing_is_lost() {
 	let mut ids = chat_ids(&charlie);
 	ids.sort();
 	assert_eq!(ids, [pair_chat, group]);
+
+	// A registered user signs an invitation naming a chat that exists, with a key of
+	// their own: the invitee checks the chat's membership key on chain and ignores it,
+	// so the chat's real invitation still gets through.
+	let taken = bob.group_chat(&[&dave]);
+	let squat = Invitation::new(&ferdie_id, ChatKind::Group, taken, 0, &ChatKey::generate(), charlie.account, vec![]);
+	let payload = squat.seal(&charlie_key).unwrap();
+	let o = rpc.submit(&ferdie, connector_call(pallet_connector::Call::post_record { payload, tag: None })).await;
+	assert!(o.result.is_ok());
+	let summary = charlie.sync();
+	assert!(joined(&summary).is_empty(), "{summary}");
+	assert!(!chat_ids(&charlie).contains(&taken));
+	bob.add(taken, &charlie);
+	let summary = charlie.sync();
+	assert_eq!(joined(&summary), [taken], "{summary}");
 
 	// Nothing already stored was lost, and the chat still works.
 	assert_eq!(bob.show(pair_chat), history);
@@ -664,6 +707,7 @@ async fn chatting_goes_on_with_a_validator_down() {
 	let ferdie = User::new(&dir, "ferdie", "//Ferdie", &nodes[1].ws_url());
 	eve.register();
 	ferdie.register();
+	eve.wait_in_ring();
 	let chat = eve.pair_chat(&ferdie);
 	ferdie.sync();
 	eve.send(chat, "before");

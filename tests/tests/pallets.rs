@@ -88,34 +88,66 @@ async fn connector_and_chat_pallets_on_the_dev_chain() {
 		.await;
 	assert_error(&outcome, "RecordTooLarge");
 
-	// A chat is spawned through the connector.
+	// A chat is spawned through the connector, by a general transaction carrying a ticket
+	// of the ring of users: Alice's, once her ring key has joined the ring.
+	let alice_identity = sealchat::crypto::Identity::from_suri("//Alice").unwrap();
+	let chain = sealchat::chain::Chain::connect(&node.ws_url()).await.expect("the client connects");
+	let deadline = std::time::Instant::now() + Duration::from_secs(60);
+	let ring = loop {
+		match chain.ring_placement(&ring_key).await.expect("placement") {
+			Some(sealchat::chain::RingPlacement::InRing { ring, .. }) => break ring,
+			_ if std::time::Instant::now() < deadline => tokio::time::sleep(Duration::from_millis(500)).await,
+			other => panic!("Alice's ring key is not onboarded: {other:?}"),
+		}
+	};
+	let (revision, members) = chain.ring_members(ring).await.expect("the ring's keys");
+	let (epoch, _, _) = chain.ticket_epoch().await.expect("the epoch");
+	let genesis = rpc.signing_context().await.genesis;
 	let membership = ed25519::Pair::from_seed(&[9; 32]);
 	let params = ChatParams { membership_key: membership.public(), sealed_key: vec![0x5e; 80] };
-	let outcome = rpc.submit(&alice, connector(pallet_connector::Call::create_chat { params })).await;
+	let ticket = |slot: u32, params: &ChatParams| {
+		let message = pallet_connector::create_chat_message(&genesis, params);
+		let context = sealchat::wire::ticket_context(epoch, slot);
+		let (proof, alias) = alice_identity.ring_prove(&members, &context, &message).expect("Alice proves");
+		pallet_ring::Ticket { ring, revision, epoch, slot, alias, proof: proof.try_into().expect("a proof fits") }
+	};
+	let create = |ticket, params| connector(pallet_connector::Call::create_chat { ticket, params });
+	// Signed by an account, it is refused: creating chats names nobody.
+	let outcome = rpc.submit(&alice, create(ticket(0, &params), params.clone())).await;
+	assert_error(&outcome, "BadOrigin");
+	// A ticket for other parameters does not verify: the node refuses it outright.
+	let other = ChatParams { membership_key: membership.public(), sealed_key: vec![0x5f; 80] };
+	let refused = sealchat_tests::tx::general_refusal(&rpc, create(ticket(0, &other), params.clone())).await;
+	assert!(refused.contains("Custom error: 204"), "{refused}");
+	let outcome = rpc.submit_general(create(ticket(0, &params), params.clone())).await.expect("a valid ticket");
 	assert_ok(&outcome);
+	// The same ticket again: spent.
+	let refused = sealchat_tests::tx::general_refusal(&rpc, create(ticket(0, &params), params.clone())).await;
+	assert!(refused.contains("Custom error: 205"), "{refused}");
 	let view = rpc.call("chat_chat", rpc_params![0]).await;
 	assert_eq!(view["membershipKey"], hex(&membership.public().0));
 	assert_eq!(view["nonce"], 0);
 	assert_eq!(view["sealedKey"], hex(&[0x5e; 80]));
 
-	// Bob, holding the membership key, has the chat send an invitation.
+	// Whoever holds the membership key has the chat send an invitation, with no signer.
 	let invitation = vec![0xab; 300];
-	let proof = membership.sign(&add_member_message(0, 0, &invitation, &None));
+	let proof = membership.sign(&add_member_message(&genesis, 0, 0, &invitation, &None));
 	let add = |nonce: u64, proof: ed25519::Signature| {
 		chat(pallet_chat::Call::add_member { chat: 0, nonce, invitation: invitation.clone(), tag: None, proof })
 	};
-	let outcome = rpc.submit(&bob, add(0, proof)).await;
+	let outcome = rpc.submit_general(add(0, proof)).await.expect("a valid proof");
 	assert_ok(&outcome);
 	let page = records(&rpc, 3, 10).await;
 	assert_eq!(ids(&page), vec![3]);
 	assert_eq!(page["records"][0]["payload"], hex(&invitation));
 	assert_eq!(rpc.call("chat_chat", rpc_params![0]).await["nonce"], 1);
 
-	// A proof by another key, a replayed proof, and a user calling the connector's
-	// `add_member` directly are all refused, and store nothing.
-	let wrong = ed25519::Pair::from_seed(&[8; 32]).sign(&add_member_message(0, 1, &invitation, &None));
-	assert_error(&rpc.submit(&charlie, add(1, wrong)).await, "BadProof");
-	assert_error(&rpc.submit(&charlie, add(0, proof)).await, "StaleNonce");
+	// A proof by another key, a replayed proof, a signed call, and a user calling the
+	// connector's `add_member` directly are all refused, and store nothing.
+	let wrong = ed25519::Pair::from_seed(&[8; 32]).sign(&add_member_message(&genesis, 0, 1, &invitation, &None));
+	assert!(sealchat_tests::tx::general_refusal(&rpc, add(1, wrong)).await.contains("bad signature"));
+	assert!(sealchat_tests::tx::general_refusal(&rpc, add(0, proof)).await.contains("outdated"));
+	assert_error(&rpc.submit(&charlie, add(1, wrong)).await, "BadOrigin");
 	let direct = connector(pallet_connector::Call::add_member { payload: invitation.clone(), tag: None });
 	assert_error(&rpc.submit(&charlie, direct).await, "BadOrigin");
 	assert_eq!(records(&rpc, 0, 100).await["nextId"], 4);

@@ -5,7 +5,7 @@ use crate::Pallet as Chat;
 use alloc::vec;
 use frame_benchmarking::v2::*;
 use frame_support::traits::{
-	fungible::{Inspect, InspectHold, Mutate, MutateHold},
+	fungible::{InspectHold, Mutate, MutateHold},
 	Get,
 };
 use frame_system::RawOrigin as SystemOrigin;
@@ -46,28 +46,34 @@ fn part_with_messages<T: Config>(messages: u32) -> (T::AccountId, PartId) {
 mod benchmarks {
 	use super::*;
 
-	/// A fresh chat whose account has to be topped up, the largest sealed key, a
-	/// tagged invitation of length `l`, and the connector's `add_member` dispatched.
+	/// Authorizing and dispatching an invitation of length `l` with a tag, into a fresh
+	/// chat with the largest sealed key: the membership proof checked, the connector's
+	/// `add_member` dispatched. Both the authorization and the call are charged this.
 	#[benchmark]
 	fn add_member(l: Linear<1, { <T as pallet_connector::Config>::MaxRecordLen::get() }>) {
-		let creator = funded::<T>("creator");
-		let member = funded::<T>("member");
+		use frame_support::{pallet_prelude::TransactionSource, traits::Authorize};
 		let key = sp_io::crypto::ed25519_generate(BENCH_KEY_TYPE, Some(b"//SealChatBenchmark".to_vec()));
 		let params = ChatParams {
 			membership_key: key,
 			sealed_key: vec![0x44; T::MaxSealedKeyLen::get() as usize],
 		};
-		let chat = Chat::<T>::spawn(&creator, params).expect("funded creator");
+		let chat = Chat::<T>::spawn(params).expect("valid params");
 		pallet_connector::CreatedChats::<T>::insert(chat, ());
 		let invitation = vec![0x55; l as usize];
 		let tag = Some([0x66; 32]);
-		let message = add_member_message(chat, 0, &invitation, &tag);
+		let message = add_member_message(&Chat::<T>::genesis_hash(), chat, 0, &invitation, &tag);
 		let proof = sp_io::crypto::ed25519_sign(BENCH_KEY_TYPE, &key, &message)
 			.expect("the key was generated in the keystore above");
-		assert!(<T as Config>::Currency::balance(&Chat::<T>::chat_account(chat)) > 0u32.into());
+		let call = Call::<T>::add_member { chat, nonce: 0, invitation: invitation.clone(), tag, proof };
 
-		#[extrinsic_call]
-		_(SystemOrigin::Signed(member), chat, 0, invitation, tag, proof);
+		#[block]
+		{
+			call.authorize(TransactionSource::External)
+				.expect("add_member is authorized by proofs")
+				.expect("the proof is valid");
+			Chat::<T>::add_member(SystemOrigin::Authorized.into(), chat, 0, invitation, tag, proof)
+				.expect("the chat was created by the connector");
+		}
 
 		assert_last_event::<T>(Event::InvitationSent { chat, nonce: 0 });
 	}

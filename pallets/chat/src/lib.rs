@@ -14,11 +14,16 @@
 //! creator (so the creator can recover the chat from the chain alone).
 //!
 //! To add someone, a member sends the chat the sealed invitation with a signature by
-//! the membership key over `(chat, nonce, hash of the invitation, tag)`. The chat checks
-//! it, bumps its nonce (a proof is good once) and dispatches the connector's
-//! `add_member` with its own chat origin ([`Config::Connector`]). The chat, not the
-//! user, is the connector's caller, and it holds the invitation's deposit from its own
-//! account; the member tops that account up when it cannot cover the deposit.
+//! the membership key over `(genesis hash, chat, nonce, hash of the invitation, tag)`,
+//! as a general transaction with no signer: the signature is the whole authorization
+//! (`#[pallet::authorize]`), so no account pays, holds or appears. The chat checks it,
+//! bumps its nonce (a proof is good once) and dispatches the connector's `add_member`
+//! with its own chat origin ([`Config::Connector`]). The chat, not the user, is the
+//! connector's caller. A chat sends at most [`Config::MaxInvitations`] invitations in
+//! its life, which bounds the records it can put in the connector for free.
+//!
+//! Chats are created through the connector with a ticket of the ring of users (the
+//! connector's `create_chat`), and hold no deposit: the ticket quota bounds them.
 //!
 //! **Chat parts.** A part belongs to one account, which alone writes into it. Its id is
 //! chosen by the client and random-looking: nothing links a part to a chat without the
@@ -34,7 +39,8 @@
 //!
 //! ## Dispatchable functions
 //!
-//! - [`Pallet::add_member`] — ask a chat, with a membership proof, to send an invitation.
+//! - [`Pallet::add_member`] — ask a chat, with a membership proof and no signer, to send
+//!   an invitation.
 //! - [`Pallet::create_part`] — create a chat part owned by the caller.
 //! - [`Pallet::set_part_blob`] — replace a part's owner-written blob.
 //! - [`Pallet::post_message`] — append an encrypted message to the caller's own part.
@@ -84,18 +90,20 @@ pub type PartId = [u8; 32];
 pub type Seq = u32;
 
 /// Domain separator of the membership proof.
-pub const ADD_MEMBER_CONTEXT: &[u8] = b"sealchat/chat/add-member/v1";
+pub const ADD_MEMBER_CONTEXT: &[u8] = b"sealchat/v2/add-member";
 
 /// The bytes a membership proof signs: the domain separator, then the SCALE encoding
-/// of `(chat, nonce, blake2_256(invitation), tag)`.
+/// of `(genesis, chat, nonce, blake2_256(invitation), tag)`, where `genesis` is the
+/// chain's genesis hash (32 bytes).
 pub fn add_member_message(
+	genesis: &impl Encode,
 	chat: ChatId,
 	nonce: u64,
 	invitation: &[u8],
 	tag: &Option<RendezvousTag>,
 ) -> Vec<u8> {
 	let mut message = ADD_MEMBER_CONTEXT.to_vec();
-	(chat, nonce, sp_io::hashing::blake2_256(invitation), tag).encode_to(&mut message);
+	(genesis, chat, nonce, sp_io::hashing::blake2_256(invitation), tag).encode_to(&mut message);
 	message
 }
 
@@ -118,16 +126,13 @@ pub enum RawOrigin {
 }
 
 /// The connector's "add user", as the chat pallet calls it.
-pub trait AddMember<RuntimeOrigin, Balance> {
+pub trait AddMember<RuntimeOrigin> {
 	/// Dispatches the connector's `add_member` with `origin`, a chat's origin.
 	fn add_member(
 		origin: RuntimeOrigin,
 		payload: Vec<u8>,
 		tag: Option<RendezvousTag>,
 	) -> DispatchResult;
-
-	/// The deposit the connector holds from the chat for such a record.
-	fn record_deposit(payload_len: usize, tagged: bool) -> Balance;
 }
 
 /// [`AddMember`] for a runtime that has the connector pallet: dispatches
@@ -135,8 +140,7 @@ pub trait AddMember<RuntimeOrigin, Balance> {
 /// origin, so the connector checks that origin like any other caller's.
 pub struct DispatchToConnector<T, Call>(core::marker::PhantomData<(T, Call)>);
 
-impl<T, Call> AddMember<<T as frame_system::Config>::RuntimeOrigin, pallet_connector::BalanceOf<T>>
-	for DispatchToConnector<T, Call>
+impl<T, Call> AddMember<<T as frame_system::Config>::RuntimeOrigin> for DispatchToConnector<T, Call>
 where
 	T: pallet_connector::Config,
 	Call: From<pallet_connector::Call<T>>
@@ -154,10 +158,6 @@ where
 			.dispatch(origin)
 			.map(|_| ())
 			.map_err(|e| e.error)
-	}
-
-	fn record_deposit(payload_len: usize, tagged: bool) -> pallet_connector::BalanceOf<T> {
-		pallet_connector::Pallet::<T>::record_deposit(payload_len, tagged)
 	}
 }
 
@@ -192,13 +192,12 @@ pub mod pallet {
 		pallet_prelude::*,
 		traits::{
 			fungible::{Inspect, InspectHold, Mutate, MutateHold},
-			tokens::{Fortitude, Precision, Preservation},
+			tokens::Precision,
 		},
-		PalletId,
 	};
 	use frame_system::pallet_prelude::*;
 	use sp_runtime::{
-		traits::{AccountIdConversion, Saturating, Zero},
+		traits::{Saturating, Zero},
 		SaturatedConversion,
 	};
 
@@ -216,12 +215,11 @@ pub mod pallet {
 	pub struct ChatInfo<T: Config> {
 		/// Verifies membership proofs.
 		pub membership_key: ed25519::Public,
-		/// The nonce the next membership proof must sign.
+		/// The nonce the next membership proof must sign: how many invitations the chat
+		/// has sent.
 		pub nonce: u64,
 		/// The chat key sealed to the creator (opaque).
 		pub sealed_key: BoundedVec<u8, T::MaxSealedKeyLen>,
-		/// Deposit held from the chat's own account for this state.
-		pub deposit: BalanceOf<T>,
 	}
 
 	/// A chat part.
@@ -277,11 +275,16 @@ pub mod pallet {
 		type RuntimeHoldReason: From<HoldReason>;
 
 		/// The connector that chats send "add user" to.
-		type Connector: AddMember<<Self as frame_system::Config>::RuntimeOrigin, BalanceOf<Self>>;
+		type Connector: AddMember<<Self as frame_system::Config>::RuntimeOrigin>;
 
-		/// Derives every chat's account.
+		/// Most invitations a chat sends in its life: it bounds the free records a chat
+		/// puts in the connector.
 		#[pallet::constant]
-		type PalletId: Get<PalletId>;
+		type MaxInvitations: Get<u64>;
+
+		/// How many blocks a pending `add_member` stays valid in the pool.
+		#[pallet::constant]
+		type AddMemberLongevity: Get<u64>;
 
 		/// Largest creator-sealed chat key, in bytes.
 		#[pallet::constant]
@@ -325,8 +328,6 @@ pub mod pallet {
 	/// Why the chat pallet holds a deposit.
 	#[pallet::composite_enum]
 	pub enum HoldReason {
-		/// A chat actor's state, held from the chat's own account.
-		Chat,
 		/// A chat part, held from its owner.
 		Part,
 		/// Messages and the credit for messages to come, held from their part's owner.
@@ -384,6 +385,8 @@ pub mod pallet {
 		StaleNonce,
 		/// The membership proof does not verify with the chat's membership key.
 		BadProof,
+		/// The chat has sent its `MaxInvitations` invitations.
+		InvitationLimit,
 		/// The sealed chat key is longer than `MaxSealedKeyLen`.
 		SealedKeyTooLarge,
 		/// A part with this id exists.
@@ -418,28 +421,38 @@ pub mod pallet {
 	impl<T: Config> Pallet<T> {
 		/// Asks `chat` to send a sealed invitation to the connector.
 		///
-		/// The origin must be _Signed_; it need not say who it is to the chat: the proof
-		/// is a signature by the chat's membership key over
-		/// [`add_member_message`]`(chat, nonce, invitation, tag)`. The chat bumps its
-		/// nonce and dispatches the connector's `add_member` with its own origin. When
-		/// the chat's account cannot cover the connector's deposit, the caller pays the
-		/// difference into it.
+		/// The origin must be _Authorized_: a general transaction with no signer, no fee
+		/// and no deposit. Its authorization is the membership proof, a signature by the
+		/// chat's membership key over [`add_member_message`]`(genesis, chat, nonce,
+		/// invitation, tag)`; the chat does not learn which member asks. The chat bumps
+		/// its nonce and dispatches the connector's `add_member` with its own origin.
 		///
 		/// - `chat`: the chat.
-		/// - `nonce`: the chat's current nonce.
+		/// - `nonce`: the chat's current nonce. The pool also keeps proofs for the next
+		///   nonces, in order, as it does account nonces.
 		/// - `invitation`: the sealed invitation (opaque).
 		/// - `tag`: an optional rendezvous tag for the record.
 		/// - `proof`: the membership proof.
 		///
-		/// Errors: [`Error::UnknownChat`], [`Error::StaleNonce`], [`Error::BadProof`],
-		/// [`Error::InsufficientBalance`], and the connector's errors (`UnknownChat` for a
+		/// Refused before dispatch (transaction validity): an unknown chat
+		/// (`InvalidTransaction::Call`), a used nonce (`Stale`), a nonce beyond
+		/// [`Config::MaxInvitations`] (`ExhaustsResources`), a proof that does not verify
+		/// (`BadProof`).
+		///
+		/// Errors: [`Error::UnknownChat`], [`Error::StaleNonce`],
+		/// [`Error::InvitationLimit`], and the connector's errors (`UnknownChat` for a
 		/// chat it did not create, `RecordTooLarge`, ...).
 		///
 		/// Emits [`Event::InvitationSent`] (and the connector's `RecordPosted`).
 		///
 		/// ## Complexity
-		/// O(L), L = invitation length (hashing, signature check, storage).
+		/// O(L), L = invitation length: authorizing hashes the invitation and checks one
+		/// signature; the dispatch stores the record.
 		#[pallet::call_index(0)]
+		#[pallet::authorize(|_source, chat, nonce, invitation, tag, proof| {
+			Pallet::<T>::authorize_add_member(*chat, *nonce, invitation, tag, proof)
+		})]
+		#[pallet::weight_of_authorize(T::WeightInfo::add_member(invitation.len().saturated_into()))]
 		#[pallet::weight(T::WeightInfo::add_member(invitation.len().saturated_into()))]
 		pub fn add_member(
 			origin: OriginFor<T>,
@@ -449,34 +462,14 @@ pub mod pallet {
 			tag: Option<RendezvousTag>,
 			proof: ed25519::Signature,
 		) -> DispatchResult {
-			let payer = ensure_signed(origin)?;
+			ensure_authorized(origin)?;
+			// The proof was checked by the authorization, in this block's state.
+			let _ = proof;
 			let mut info = Chats::<T>::get(chat).ok_or(Error::<T>::UnknownChat)?;
 			ensure!(nonce == info.nonce, Error::<T>::StaleNonce);
-			let message = add_member_message(chat, nonce, &invitation, &tag);
-			ensure!(
-				sp_io::crypto::ed25519_verify(&proof, &message, &info.membership_key),
-				Error::<T>::BadProof
-			);
-
+			ensure!(nonce < T::MaxInvitations::get(), Error::<T>::InvitationLimit);
 			info.nonce = info.nonce.saturating_add(1);
 			Chats::<T>::insert(chat, info);
-
-			let account = Self::chat_account(chat);
-			let deposit = T::Connector::record_deposit(invitation.len(), tag.is_some());
-			let available = T::Currency::reducible_balance(
-				&account,
-				Preservation::Preserve,
-				Fortitude::Polite,
-			);
-			if available < deposit {
-				T::Currency::transfer(
-					&payer,
-					&account,
-					deposit.saturating_sub(available),
-					Preservation::Preserve,
-				)
-				.map_err(|_| Error::<T>::InsufficientBalance)?;
-			}
 
 			T::Connector::add_member(RawOrigin::Chat(chat).into(), invitation, tag)?;
 			Self::deposit_event(Event::InvitationSent { chat, nonce });
@@ -682,9 +675,40 @@ pub mod pallet {
 	}
 
 	impl<T: Config> Pallet<T> {
-		/// The account of `chat`: it holds the chat's deposits.
-		pub fn chat_account(chat: ChatId) -> T::AccountId {
-			T::PalletId::get().into_sub_account_truncating(chat)
+		/// The chain's genesis hash, which membership proofs sign.
+		pub fn genesis_hash() -> T::Hash {
+			frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero())
+		}
+
+		/// Authorizes [`Pallet::add_member`]: the chat exists, the nonce is its current one
+		/// or one of the next (which wait in the pool for the ones before), the chat has
+		/// invitations left, and the membership proof verifies.
+		fn authorize_add_member(
+			chat: ChatId,
+			nonce: u64,
+			invitation: &[u8],
+			tag: &Option<RendezvousTag>,
+			proof: &ed25519::Signature,
+		) -> TransactionValidityWithRefund {
+			/// How far ahead of the chat's nonce the pool keeps proofs.
+			const AHEAD: u64 = 16;
+			let info = Chats::<T>::get(chat).ok_or(InvalidTransaction::Call)?;
+			ensure!(nonce >= info.nonce, InvalidTransaction::Stale);
+			ensure!(nonce < info.nonce.saturating_add(AHEAD), InvalidTransaction::Future);
+			ensure!(nonce < T::MaxInvitations::get(), InvalidTransaction::ExhaustsResources);
+			let message = add_member_message(&Self::genesis_hash(), chat, nonce, invitation, tag);
+			ensure!(
+				sp_io::crypto::ed25519_verify(proof, &message, &info.membership_key),
+				InvalidTransaction::BadProof
+			);
+			let mut validity = ValidTransaction::with_tag_prefix("sealchat/add-member")
+				.and_provides((chat, nonce))
+				.longevity(T::AddMemberLongevity::get())
+				.propagate(true);
+			if nonce > info.nonce {
+				validity = validity.and_requires((chat, nonce - 1));
+			}
+			Ok((validity.into(), Weight::zero()))
 		}
 
 		/// The deposit for an item of `bytes` bytes.
@@ -712,26 +736,14 @@ pub mod pallet {
 			debug_assert!(released == Ok(amount), "deposits are released as held");
 		}
 
-		/// Spawns a chat actor: funds its account from `creator` and holds the deposit
-		/// for its state there. Called by the connector only.
-		pub(crate) fn spawn(creator: &T::AccountId, params: ChatParams) -> Result<ChatId, DispatchError> {
+		/// Spawns a chat actor. Called by the connector only, which authorized the
+		/// creation with a ticket: nothing is paid or held.
+		pub(crate) fn spawn(params: ChatParams) -> Result<ChatId, DispatchError> {
 			let sealed_key: BoundedVec<u8, T::MaxSealedKeyLen> =
 				params.sealed_key.try_into().map_err(|_| Error::<T>::SealedKeyTooLarge)?;
 			let chat = NextChatId::<T>::get();
-			let account = Self::chat_account(chat);
-			let deposit = Self::deposit_for(sealed_key.len());
-			// The chat's account must exist to hold anything: fund it with the deposit
-			// plus the existential deposit.
-			let endowment = deposit.saturating_add(T::Currency::minimum_balance());
-			T::Currency::transfer(creator, &account, endowment, Preservation::Preserve)
-				.map_err(|_| Error::<T>::InsufficientBalance)?;
-			Self::hold(HoldReason::Chat, &account, deposit)?;
-
 			NextChatId::<T>::put(chat.saturating_add(1));
-			Chats::<T>::insert(
-				chat,
-				ChatInfo { membership_key: params.membership_key, nonce: 0, sealed_key, deposit },
-			);
+			Chats::<T>::insert(chat, ChatInfo { membership_key: params.membership_key, nonce: 0, sealed_key });
 			Self::deposit_event(Event::ChatSpawned { chat });
 			Ok(chat)
 		}
@@ -791,7 +803,7 @@ pub mod pallet {
 		}
 
 		/// Checks the pallet's invariants:
-		/// - every chat id is below `NextChatId` and its deposit is what its size costs;
+		/// - every chat id is below `NextChatId`, and its nonce within `MaxInvitations`;
 		/// - every part is listed under its owner and every listed part exists with that
 		///   owner;
 		/// - a part's message count equals its stored messages, all below `next_seq`;
@@ -802,14 +814,9 @@ pub mod pallet {
 			use alloc::collections::btree_map::BTreeMap;
 
 			let next_chat = NextChatId::<T>::get();
-			let mut held_chat: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
 			for (chat, info) in Chats::<T>::iter() {
 				ensure!(chat < next_chat, "a chat id is not below NextChatId");
-				ensure!(
-					info.deposit == Self::deposit_for(info.sealed_key.len()),
-					"a chat's deposit does not match its size"
-				);
-				held_chat.insert(Self::chat_account(chat), info.deposit);
+				ensure!(info.nonce <= T::MaxInvitations::get(), "a chat sent more than MaxInvitations");
 			}
 
 			let mut held_part: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
@@ -841,7 +848,6 @@ pub mod pallet {
 			}
 
 			for (reason, expected) in [
-				(HoldReason::Chat, held_chat),
 				(HoldReason::Part, held_part),
 				(HoldReason::Message, held_message),
 			] {
@@ -856,16 +862,12 @@ pub mod pallet {
 		}
 	}
 
-	impl<T: Config> pallet_connector::ChatSpawner<T::AccountId> for Pallet<T> {
+	impl<T: Config> pallet_connector::ChatSpawner for Pallet<T> {
 		type ChatId = ChatId;
 		type Params = ChatParams;
 
-		fn spawn(creator: &T::AccountId, params: ChatParams) -> Result<ChatId, DispatchError> {
-			Self::spawn(creator, params)
-		}
-
-		fn chat_account(chat: &ChatId) -> T::AccountId {
-			Self::chat_account(*chat)
+		fn spawn(params: ChatParams) -> Result<ChatId, DispatchError> {
+			Self::spawn(params)
 		}
 
 		#[cfg(feature = "runtime-benchmarks")]

@@ -2,7 +2,7 @@
 //! invitations to it with their own origin.
 
 use crate as pallet_chat;
-use frame_support::{derive_impl, parameter_types, traits::ConstU32, PalletId};
+use frame_support::{derive_impl, parameter_types, traits::ConstU32};
 use sp_core::ed25519;
 use sp_keystore::{testing::MemoryKeystore, KeystoreExt};
 use sp_runtime::{traits::IdentityLookup, AccountId32, BuildStorage};
@@ -56,7 +56,6 @@ impl pallet_balances::Config for Test {
 pub const RECORD_LIFETIME: u64 = 100;
 parameter_types! {
 	pub const RecordLifetime: u64 = RECORD_LIFETIME;
-	pub const ChatPalletId: PalletId = PalletId(*b"sc/chats");
 }
 
 impl pallet_connector::Config for Test {
@@ -72,6 +71,7 @@ impl pallet_connector::Config for Test {
 	type KeyDeposit = frame_support::traits::ConstU64<50>;
 	type RegistrationDeposit = frame_support::traits::ConstU64<200>;
 	type Ring = NoRing;
+	type Tickets = pallet_ring::testing::HashTickets;
 	type MaxPageLen = ConstU32<16>;
 	type WeightInfo = ();
 }
@@ -103,12 +103,14 @@ pub const DEPOSIT_PER_BYTE: Balance = 1;
 /// A step of message credit: three messages of 20 bytes, or none of 100.
 pub const MESSAGE_CREDIT: Balance = 100;
 pub const MAX_PAGE_LEN: u32 = 4;
+pub const MAX_INVITATIONS: u64 = 5;
 
 impl pallet_chat::Config for Test {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Connector = pallet_chat::DispatchToConnector<Test, RuntimeCall>;
-	type PalletId = ChatPalletId;
+	type MaxInvitations = frame_support::traits::ConstU64<MAX_INVITATIONS>;
+	type AddMemberLongevity = frame_support::traits::ConstU64<64>;
 	type MaxSealedKeyLen = ConstU32<MAX_SEALED_KEY_LEN>;
 	type MaxPartBlobLen = ConstU32<MAX_PART_BLOB_LEN>;
 	type MaxMessageLen = ConstU32<MAX_MESSAGE_LEN>;

@@ -5,18 +5,15 @@
 use crate::{mock::*, *};
 use frame_support::{
 	assert_noop, assert_ok,
-	traits::{fungible::InspectHold, Hooks},
-	weights::Weight,
+	pallet_prelude::{InvalidTransaction, TransactionSource, TransactionValidityError, ValidTransaction},
+	traits::{fungible::InspectHold, Authorize},
 };
+use pallet_ring::testing::HashTickets;
 use sp_core::Pair;
-use sp_runtime::traits::BadOrigin;
+use sp_runtime::{traits::BadOrigin, DispatchError};
 
 fn held(reason: HoldReason, who: &AccountId) -> Balance {
 	Balances::balance_on_hold(&RuntimeHoldReason::Chat(reason), who)
-}
-
-fn record_held(who: &AccountId) -> Balance {
-	Balances::balance_on_hold(&RuntimeHoldReason::Connector(pallet_connector::HoldReason::Record), who)
 }
 
 fn deposit(bytes: usize) -> Balance {
@@ -31,21 +28,37 @@ fn params(n: u8) -> ChatParams {
 	ChatParams { membership_key: membership_pair(n).public(), sealed_key: vec![n; 80] }
 }
 
-/// Spawns a chat through the connector, as users do; returns its id.
-fn create_chat(creator: &AccountId, n: u8) -> ChatId {
+/// Spawns a chat through the connector with a ticket, as users do; returns its id.
+fn create_chat(n: u8) -> ChatId {
 	let chat = NextChatId::<Test>::get();
-	assert_ok!(Connector::create_chat(RuntimeOrigin::signed(creator.clone()), params(n)));
+	let params = params(n);
+	let ticket = HashTickets::ticket(0, [n; 32], &Connector::create_chat_message(&params));
+	assert_ok!(Connector::create_chat(frame_system::RawOrigin::Authorized.into(), ticket, params));
 	chat
 }
 
 /// A membership proof by chat key pair `n`.
 fn proof(n: u8, chat: ChatId, nonce: u64, invitation: &[u8], tag: &Option<[u8; 32]>) -> ed25519::Signature {
-	membership_pair(n).sign(&add_member_message(chat, nonce, invitation, tag))
+	membership_pair(n).sign(&add_member_message(&Chat::genesis_hash(), chat, nonce, invitation, tag))
 }
 
-fn add(who: &AccountId, chat: ChatId, n: u8, nonce: u64, invitation: Vec<u8>) -> sp_runtime::DispatchResult {
+/// What the pool and the block say of `add_member` with these arguments.
+fn authorize(
+	chat: ChatId,
+	nonce: u64,
+	invitation: &[u8],
+	tag: Option<[u8; 32]>,
+	proof: ed25519::Signature,
+) -> Result<ValidTransaction, TransactionValidityError> {
+	let call = Call::<Test>::add_member { chat, nonce, invitation: invitation.to_vec(), tag, proof };
+	call.authorize(TransactionSource::External).expect("add_member is authorized by proofs").map(|(v, _)| v)
+}
+
+/// Authorizes and dispatches `add_member` as a general transaction would be.
+fn add(chat: ChatId, n: u8, nonce: u64, invitation: Vec<u8>) -> sp_runtime::DispatchResult {
 	let p = proof(n, chat, nonce, &invitation, &None);
-	Chat::add_member(RuntimeOrigin::signed(who.clone()), chat, nonce, invitation, None, p)
+	authorize(chat, nonce, &invitation, None, p).map_err(|_| DispatchError::Other("refused by authorize"))?;
+	Chat::add_member(frame_system::RawOrigin::Authorized.into(), chat, nonce, invitation, None, p)
 }
 
 mod chats {
@@ -54,7 +67,7 @@ mod chats {
 	#[test]
 	fn a_chat_is_spawned_through_the_connector() {
 		build_and_execute(|| {
-			let chat = create_chat(&alice(), 1);
+			let chat = create_chat(1);
 			System::assert_has_event(Event::ChatSpawned { chat }.into());
 			System::assert_last_event(pallet_connector::Event::ChatCreated { chat }.into());
 			assert!(pallet_connector::CreatedChats::<Test>::contains_key(chat));
@@ -63,13 +76,8 @@ mod chats {
 			assert_eq!(info.membership_key, membership_pair(1).public());
 			assert_eq!(info.nonce, 0);
 			assert_eq!(info.sealed_key.to_vec(), vec![1; 80]);
-
-			// The chat's own account holds the deposit for its state; the creator paid
-			// that plus the existential deposit into it.
-			let account = Chat::chat_account(chat);
-			assert_eq!(held(HoldReason::Chat, &account), deposit(80));
-			assert_eq!(Balances::free_balance(alice()), INITIAL_BALANCE - deposit(80) - 1);
-			assert_ne!(Chat::chat_account(chat + 1), account);
+			// Nobody paid for it.
+			assert_eq!(Balances::free_balance(alice()), INITIAL_BALANCE);
 
 			// The chat's public state names no member.
 			let view = Chat::chat_view(chat).unwrap();
@@ -85,139 +93,148 @@ mod chats {
 				membership_key: membership_pair(1).public(),
 				sealed_key: vec![0; MAX_SEALED_KEY_LEN as usize + 1],
 			};
+			let ticket = HashTickets::ticket(0, [1; 32], &Connector::create_chat_message(&too_long));
 			assert_noop!(
-				Connector::create_chat(RuntimeOrigin::signed(alice()), too_long),
+				Connector::create_chat(frame_system::RawOrigin::Authorized.into(), ticket, too_long),
 				Error::<Test>::SealedKeyTooLarge
-			);
-			assert_noop!(
-				Connector::create_chat(RuntimeOrigin::signed(poor()), params(1)),
-				Error::<Test>::InsufficientBalance
 			);
 		});
 	}
 
 	#[test]
-	fn a_member_adds_a_user_through_the_chat() {
+	fn a_member_adds_a_user_through_the_chat_with_no_signer() {
 		build_and_execute(|| {
-			let chat = create_chat(&alice(), 1);
+			let chat = create_chat(1);
 			let invitation = vec![9; 200];
 			let tag = Some([3; 32]);
 			let p = proof(1, chat, 0, &invitation, &tag);
-			// Bob asks: the chat does not know or care who he is, only that he holds
-			// the membership key.
-			assert_ok!(Chat::add_member(RuntimeOrigin::signed(bob()), chat, 0, invitation.clone(), tag, p));
+			// The proof alone authorizes: the chat does not know or care who asks.
+			let validity = authorize(chat, 0, &invitation, tag, p).expect("a valid proof");
+			assert!(validity.requires.is_empty());
+			assert_eq!(validity.provides.len(), 1);
+			assert_ok!(Chat::add_member(frame_system::RawOrigin::Authorized.into(), chat, 0, invitation.clone(), tag, p));
 			System::assert_last_event(Event::InvitationSent { chat, nonce: 0 }.into());
 			System::assert_has_event(pallet_connector::Event::RecordPosted { id: 0, tag }.into());
 
 			assert_eq!(Chats::<Test>::get(chat).unwrap().nonce, 1);
 			let record = pallet_connector::Records::<Test>::get(0).unwrap();
 			assert_eq!(record.payload.to_vec(), invitation);
-			// The chat is the connector's caller and the record's depositor.
-			let account = Chat::chat_account(chat);
-			assert_eq!(record.depositor, account);
-			let record_deposit = pallet_connector::Pallet::<Test>::record_deposit(200, true);
-			assert_eq!(record_held(&account), record_deposit);
-			// Bob topped the chat's account up by exactly the record's deposit.
-			assert_eq!(Balances::free_balance(bob()), INITIAL_BALANCE - record_deposit);
+			// The record names no account and holds nothing.
+			assert_eq!(record.deposit, None);
+			assert_eq!(Balances::free_balance(bob()), INITIAL_BALANCE);
 		});
 	}
 
 	#[test]
-	fn released_invitation_deposits_are_reused_by_the_chat() {
+	fn only_an_authorized_transaction_adds_members() {
 		build_and_execute(|| {
-			let chat = create_chat(&alice(), 1);
-			assert_ok!(add(&bob(), chat, 1, 0, vec![1; 50]));
-			let record_deposit = pallet_connector::Pallet::<Test>::record_deposit(50, false);
-			assert_eq!(Balances::free_balance(bob()), INITIAL_BALANCE - record_deposit);
-
-			// The record expires and its deposit returns to the chat's account ...
-			System::set_block_number(1 + RECORD_LIFETIME);
-			Connector::on_idle(1 + RECORD_LIFETIME, Weight::MAX);
-			assert_eq!(record_held(&Chat::chat_account(chat)), 0);
-
-			// ... so the next invitation of that size costs the member nothing.
-			assert_ok!(add(&charlie(), chat, 1, 1, vec![2; 50]));
-			assert_eq!(Balances::free_balance(charlie()), INITIAL_BALANCE);
+			let chat = create_chat(1);
+			let p = proof(1, chat, 0, &[1], &None);
+			for origin in [RuntimeOrigin::signed(bob()), RuntimeOrigin::none(), RuntimeOrigin::root()] {
+				assert_noop!(Chat::add_member(origin, chat, 0, vec![1], None, p), BadOrigin);
+			}
 		});
 	}
 
 	#[test]
 	fn wrong_and_replayed_proofs_are_refused() {
 		build_and_execute(|| {
-			let chat = create_chat(&alice(), 1);
+			let chat = create_chat(1);
 			let invitation = vec![5; 40];
+			let bad = Err(TransactionValidityError::Invalid(InvalidTransaction::BadProof));
 
 			// Signed by another chat's key.
-			let wrong = proof(2, chat, 0, &invitation, &None);
-			assert_noop!(
-				Chat::add_member(RuntimeOrigin::signed(bob()), chat, 0, invitation.clone(), None, wrong),
-				Error::<Test>::BadProof
-			);
+			assert_eq!(authorize(chat, 0, &invitation, None, proof(2, chat, 0, &invitation, &None)), bad);
 			// A proof for other bytes than those sent.
-			let other = proof(1, chat, 0, &[6; 40], &None);
-			assert_noop!(
-				Chat::add_member(RuntimeOrigin::signed(bob()), chat, 0, invitation.clone(), None, other),
-				Error::<Test>::BadProof
-			);
+			assert_eq!(authorize(chat, 0, &invitation, None, proof(1, chat, 0, &[6; 40], &None)), bad);
 			// A proof without the tag, sent with one.
-			let untagged = proof(1, chat, 0, &invitation, &None);
-			assert_noop!(
-				Chat::add_member(RuntimeOrigin::signed(bob()), chat, 0, invitation.clone(), Some([1; 32]), untagged),
-				Error::<Test>::BadProof
-			);
+			assert_eq!(authorize(chat, 0, &invitation, Some([1; 32]), proof(1, chat, 0, &invitation, &None)), bad);
+			// A proof for another chain (another genesis hash).
+			let elsewhere = membership_pair(1).sign(&add_member_message(&[7u8; 32], chat, 0, &invitation, &None));
+			assert_eq!(authorize(chat, 0, &invitation, None, elsewhere), bad);
 
+			assert_ok!(add(chat, 1, 0, invitation.clone()));
+			// Replaying it: its nonce is stale, in the pool and at dispatch ...
 			let good = proof(1, chat, 0, &invitation, &None);
-			assert_ok!(Chat::add_member(RuntimeOrigin::signed(bob()), chat, 0, invitation.clone(), None, good));
-			// Replaying it: its nonce is stale ...
+			assert_eq!(
+				authorize(chat, 0, &invitation, None, good),
+				Err(TransactionValidityError::Invalid(InvalidTransaction::Stale))
+			);
 			assert_noop!(
-				Chat::add_member(RuntimeOrigin::signed(bob()), chat, 0, invitation.clone(), None, good),
+				Chat::add_member(frame_system::RawOrigin::Authorized.into(), chat, 0, invitation.clone(), None, good),
 				Error::<Test>::StaleNonce
 			);
 			// ... and with the current nonce it no longer verifies.
-			assert_noop!(
-				Chat::add_member(RuntimeOrigin::signed(bob()), chat, 1, invitation.clone(), None, good),
-				Error::<Test>::BadProof
-			);
+			assert_eq!(authorize(chat, 1, &invitation, None, good), bad);
 			assert_eq!(pallet_connector::NextRecordId::<Test>::get(), 1, "only one record stored");
+		});
+	}
+
+	#[test]
+	fn proofs_for_the_next_nonces_wait_for_the_ones_before() {
+		build_and_execute(|| {
+			let chat = create_chat(1);
+			let next = authorize(chat, 1, &[1], None, proof(1, chat, 1, &[1], &None)).expect("ahead is fine");
+			let first = authorize(chat, 0, &[1], None, proof(1, chat, 0, &[1], &None)).expect("current");
+			// The second requires what the first provides, as account nonces do.
+			assert_eq!(next.requires, first.provides);
+			// Too far ahead is refused as future.
+			assert_eq!(
+				authorize(chat, 16, &[1], None, proof(1, chat, 16, &[1], &None)),
+				Err(TransactionValidityError::Invalid(InvalidTransaction::Future))
+			);
+		});
+	}
+
+	#[test]
+	fn a_chat_sends_at_most_max_invitations() {
+		build_and_execute(|| {
+			let chat = create_chat(1);
+			for nonce in 0..MAX_INVITATIONS {
+				assert_ok!(add(chat, 1, nonce, vec![1]));
+			}
+			assert_eq!(
+				authorize(chat, MAX_INVITATIONS, &[1], None, proof(1, chat, MAX_INVITATIONS, &[1], &None)),
+				Err(TransactionValidityError::Invalid(InvalidTransaction::ExhaustsResources))
+			);
+			let p = proof(1, chat, MAX_INVITATIONS, &[1], &None);
+			assert_noop!(
+				Chat::add_member(frame_system::RawOrigin::Authorized.into(), chat, MAX_INVITATIONS, vec![1], None, p),
+				Error::<Test>::InvitationLimit
+			);
 		});
 	}
 
 	#[test]
 	fn add_member_errors() {
 		build_and_execute(|| {
-			let chat = create_chat(&alice(), 1);
+			let chat = create_chat(1);
+			// An unknown chat: refused by the pool, and at dispatch.
 			let p = proof(1, 7, 0, &[1], &None);
+			assert_eq!(
+				authorize(7, 0, &[1], None, p),
+				Err(TransactionValidityError::Invalid(InvalidTransaction::Call))
+			);
 			assert_noop!(
-				Chat::add_member(RuntimeOrigin::signed(bob()), 7, 0, vec![1], None, p),
+				Chat::add_member(frame_system::RawOrigin::Authorized.into(), 7, 0, vec![1], None, p),
 				Error::<Test>::UnknownChat
 			);
-			let p = proof(1, chat, 0, &[1], &None);
-			assert_noop!(Chat::add_member(RuntimeOrigin::none(), chat, 0, vec![1], None, p), BadOrigin);
-			// The member cannot top up the chat's account.
-			assert_noop!(add(&poor(), chat, 1, 0, vec![1; 100]), Error::<Test>::InsufficientBalance);
 			// The connector's own limits come back as its errors, and nothing is kept.
-			assert_noop!(
-				add(&bob(), chat, 1, 0, vec![1; 1025]),
-				pallet_connector::Error::<Test>::RecordTooLarge
-			);
+			assert_noop!(add(chat, 1, 0, vec![1; 1025]), pallet_connector::Error::<Test>::RecordTooLarge);
 		});
 	}
 
 	#[test]
 	fn users_cannot_impersonate_a_chat() {
 		build_and_execute(|| {
-			let chat = create_chat(&alice(), 1);
+			let chat = create_chat(1);
 			// Straight to the connector, as a user: refused.
 			assert_noop!(
 				Connector::add_member(RuntimeOrigin::signed(alice()), vec![1], None),
 				BadOrigin
 			);
 			assert_noop!(Connector::add_member(RuntimeOrigin::root(), vec![1], None), BadOrigin);
-			// Only the chat's own origin passes (its account pays the record's deposit).
-			assert_ok!(<Balances as frame_support::traits::fungible::Mutate<_>>::mint_into(
-				&Chat::chat_account(chat),
-				1_000
-			));
+			// Only the chat's own origin passes.
 			assert_ok!(Connector::add_member(RawOrigin::Chat(chat).into(), vec![1], None));
 		});
 	}
@@ -227,9 +244,9 @@ mod chats {
 		build_and_execute(|| {
 			// A chat actor spawned behind the connector's back (not through
 			// `create_chat`) has a valid chat origin, but the connector does not know it.
-			let rogue = Chat::spawn(&alice(), params(1)).unwrap();
+			let rogue = Chat::spawn(params(1)).unwrap();
 			assert!(!pallet_connector::CreatedChats::<Test>::contains_key(rogue));
-			assert_noop!(add(&bob(), rogue, 1, 0, vec![1; 10]), pallet_connector::Error::<Test>::UnknownChat);
+			assert_noop!(add(rogue, 1, 0, vec![1; 10]), pallet_connector::Error::<Test>::UnknownChat);
 			// Everything was reverted, the nonce included.
 			assert_eq!(Chats::<Test>::get(rogue).unwrap().nonce, 0);
 		});

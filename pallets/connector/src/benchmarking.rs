@@ -109,13 +109,14 @@ mod benchmarks {
 		assert_last_event::<T>(Event::RecordPosted { id, tag: Some([7; 32]) });
 	}
 
+	/// The dispatch after authorization (spending the ticket is weighed by the ring).
 	#[benchmark]
 	fn create_chat() {
-		let caller = funded::<T>("caller", 0);
 		let params = T::Chats::benchmark_params();
+		let ticket = <T::Tickets as pallet_ring::Tickets>::benchmark_ticket(0);
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(caller), params);
+		_(RawOrigin::Authorized, ticket, params);
 
 		assert_eq!(CreatedChats::<T>::iter().count(), 1);
 	}
@@ -127,8 +128,6 @@ mod benchmarks {
 		let chat = T::AddMemberOrigin::ensure_origin(origin.clone())
 			.map_err(|_| BenchmarkError::Weightless)?;
 		CreatedChats::<T>::insert(chat, ());
-		let chat_account = T::Chats::chat_account(&chat);
-		T::Currency::set_balance(&chat_account, BalanceOf::<T>::max_value() / 4u32.into());
 		let payload = vec![0xcd; l as usize];
 		let id = NextRecordId::<T>::get();
 

@@ -24,22 +24,27 @@
 //!   first.
 //! - **The register of chats it created.** Chats are spawned through the connector,
 //!   which asks the chat pallet (through [`ChatSpawner`]) to create the actor and
-//!   remembers its id. "Add user" is accepted only from such a chat, dispatched with the
-//!   chat's own origin ([`Config::AddMemberOrigin`]).
+//!   remembers its id. Creating one takes a ticket of the ring of users
+//!   ([`Config::Tickets`]) in a general transaction with no signer, so nobody learns who
+//!   created which chat. "Add user" is accepted only from such a chat, dispatched with
+//!   the chat's own origin ([`Config::AddMemberOrigin`]).
 //!
 //! Nothing stored names a recipient or a chat's members: a record is a payload, a block
-//! number, an optional tag and the account whose deposit it holds (the poster, or for
-//! invitations the chat actor itself).
+//! number, an optional tag and, for a record an account posted, that account and the
+//! deposit held from it. Invitations, sent by chats, name nobody and hold nothing (the
+//! chat pallet bounds how many a chat sends).
 //!
-//! Every record and every key holds a storage deposit from its owner (a hold with
-//! [`HoldReason`]), sized from the bytes stored and released when the item is removed.
+//! Records posted by accounts and every key hold a storage deposit from their owner (a
+//! hold with [`HoldReason`]), sized from the bytes stored and released when the item is
+//! removed.
 //!
 //! ## Dispatchable functions
 //!
 //! - [`Pallet::register_key`] — register or rotate the caller's encryption key.
 //! - [`Pallet::clear_keys`] — remove the caller's key history and release its deposit.
 //! - [`Pallet::post_record`] — append an opaque record to the log.
-//! - [`Pallet::create_chat`] — spawn a chat actor and register it.
+//! - [`Pallet::create_chat`] — with a ticket and no signer: spawn a chat actor and
+//!   register it.
 //! - [`Pallet::add_member`] — from a registered chat only: append a sealed invitation.
 //!
 //! ## Reading
@@ -92,6 +97,15 @@ pub type RendezvousTag = [u8; 32];
 
 /// Identifier of a record in the log; ids increase by one with every record.
 pub type RecordId = u64;
+
+/// Domain of the message a ticket for `create_chat` signs.
+pub const CREATE_CHAT_CONTEXT: &[u8] = b"sealchat/v2/create-chat";
+
+/// The message a ticket for `create_chat` signs: the SCALE encoding of
+/// `(CREATE_CHAT_CONTEXT, genesis, params)`, `genesis` being the chain's genesis hash.
+pub fn create_chat_message(genesis: &impl Encode, params: &impl Encode) -> alloc::vec::Vec<u8> {
+	(CREATE_CHAT_CONTEXT, genesis, params).encode()
+}
 
 /// Whether `key` is an X25519 public key a peer can seal to.
 ///
@@ -151,17 +165,14 @@ pub fn is_valid_encryption_key(key: &EncryptionKey) -> bool {
 
 /// What the connector needs from the pallet that implements chat actors. The connector
 /// treats chat ids and creation parameters as opaque.
-pub trait ChatSpawner<AccountId> {
+pub trait ChatSpawner {
 	/// Identifier of a chat actor.
 	type ChatId: Parameter + Member + MaxEncodedLen + Copy;
 	/// What a user supplies to create a chat (opaque to the connector).
 	type Params: Parameter + Member;
 
-	/// Creates a chat actor for `creator` and returns its id. Fails without side effects.
-	fn spawn(creator: &AccountId, params: Self::Params) -> Result<Self::ChatId, DispatchError>;
-
-	/// The account of a chat actor: it holds the deposits of the records the chat posts.
-	fn chat_account(chat: &Self::ChatId) -> AccountId;
+	/// Creates a chat actor and returns its id. Fails without side effects.
+	fn spawn(params: Self::Params) -> Result<Self::ChatId, DispatchError>;
 
 	/// Parameters with which [`Self::spawn`] succeeds for a well-funded creator, as
 	/// large as the chat pallet accepts; used by benchmarks.
@@ -188,12 +199,13 @@ pub mod pallet {
 		<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
 
 	/// Identifier of a chat actor.
-	pub type ChatIdOf<T> =
-		<<T as Config>::Chats as ChatSpawner<<T as frame_system::Config>::AccountId>>::ChatId;
+	pub type ChatIdOf<T> = <<T as Config>::Chats as ChatSpawner>::ChatId;
 
 	/// Parameters to create a chat actor.
-	pub type ChatParamsOf<T> =
-		<<T as Config>::Chats as ChatSpawner<<T as frame_system::Config>::AccountId>>::Params;
+	pub type ChatParamsOf<T> = <<T as Config>::Chats as ChatSpawner>::Params;
+
+	/// A ticket of the ring of users.
+	pub type TicketOf<T> = <<T as Config>::Tickets as pallet_ring::Tickets>::Ticket;
 
 	/// One registered encryption key and the block from which it is the current one.
 	#[derive(
@@ -251,10 +263,10 @@ pub mod pallet {
 		pub block: BlockNumberFor<T>,
 		/// The rendezvous tag, if the poster set one.
 		pub tag: Option<RendezvousTag>,
-		/// The account whose deposit the record holds.
-		pub depositor: T::AccountId,
-		/// The deposit held.
-		pub deposit: BalanceOf<T>,
+		/// The account a deposit is held from for the record, and the amount: records
+		/// posted by an account hold one; invitations sent by chats hold none (a chat sends
+		/// at most a bounded number, see the chat pallet).
+		pub deposit: Option<(T::AccountId, BalanceOf<T>)>,
 	}
 
 	#[pallet::pallet]
@@ -272,11 +284,14 @@ pub mod pallet {
 		/// The overarching hold reason.
 		type RuntimeHoldReason: From<HoldReason>;
 
-		/// The chat pallet: spawns chat actors and names their accounts.
-		type Chats: ChatSpawner<Self::AccountId>;
+		/// The chat pallet: spawns chat actors.
+		type Chats: ChatSpawner;
 
 		/// The ring of users that registering enrolls ring keys in.
 		type Ring: pallet_ring::Enroll<RingKey>;
+
+		/// The tickets of that ring, which authorize [`Pallet::create_chat`].
+		type Tickets: pallet_ring::Tickets;
 
 		/// The origin of a chat actor; only it may call [`Pallet::add_member`]. Its
 		/// success value is the id of the chat that sent the call.
@@ -393,6 +408,8 @@ pub mod pallet {
 		UnknownChat,
 		/// The chat pallet returned an id this connector has already registered.
 		ChatExists,
+		/// The ticket was spent already (by another transaction in the same block).
+		TicketSpent,
 		/// The account is registered with another ring key; a ring key is for good.
 		RingKeyChanged,
 	}
@@ -525,26 +542,41 @@ pub mod pallet {
 			tag: Option<RendezvousTag>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::append_record(who, payload, tag).map(|_| ())
+			Self::append_record(Some(who), payload, tag).map(|_| ())
 		}
 
 		/// Creates a chat actor through the chat pallet and registers it as created by
 		/// this connector.
 		///
-		/// The origin must be _Signed_; the chat pallet takes the chat's deposit from the
-		/// caller. The connector does not interpret `params`.
+		/// The origin must be _Authorized_: a general transaction with no signer, no fee
+		/// and no deposit, authorized by a ticket of the ring of users (one of the
+		/// registered users made it, within their quota of tickets, and nobody learns
+		/// which). The ticket's proof signs [`create_chat_message`] of `params`, so it
+		/// cannot be moved to another call or chain. The connector does not interpret
+		/// `params`.
 		///
-		/// Errors: whatever the chat pallet refuses `params` with; [`Error::ChatExists`].
+		/// - `ticket`: an unspent ticket of the current epoch.
+		/// - `params`: the chat pallet's creation parameters.
+		///
+		/// Refused before dispatch (transaction validity): a ticket that does not verify,
+		/// is spent, or is of another epoch (`InvalidTransaction::Custom` with the ring's
+		/// `TicketError` code).
+		///
+		/// Errors: whatever the chat pallet refuses `params` with; [`Error::ChatExists`],
+		/// [`Error::TicketSpent`].
 		///
 		/// Emits [`Event::ChatCreated`].
 		///
 		/// ## Complexity
-		/// O(1) here, plus the chat pallet's spawn.
+		/// O(1) here, plus the chat pallet's spawn; authorizing verifies one ring proof.
 		#[pallet::call_index(3)]
-		#[pallet::weight(T::WeightInfo::create_chat())]
-		pub fn create_chat(origin: OriginFor<T>, params: ChatParamsOf<T>) -> DispatchResult {
-			let who = ensure_signed(origin)?;
-			let chat = T::Chats::spawn(&who, params)?;
+		#[pallet::authorize(|_source, ticket, params| Pallet::<T>::authorize_create_chat(ticket, params))]
+		#[pallet::weight_of_authorize(<T::Tickets as pallet_ring::Tickets>::check_weight())]
+		#[pallet::weight(T::WeightInfo::create_chat().saturating_add(<T::Tickets as pallet_ring::Tickets>::spend_weight()))]
+		pub fn create_chat(origin: OriginFor<T>, ticket: TicketOf<T>, params: ChatParamsOf<T>) -> DispatchResult {
+			ensure_authorized(origin)?;
+			<T::Tickets as pallet_ring::Tickets>::spend(&ticket).map_err(|_| Error::<T>::TicketSpent)?;
+			let chat = T::Chats::spawn(params)?;
 			ensure!(!CreatedChats::<T>::contains_key(chat), Error::<T>::ChatExists);
 			CreatedChats::<T>::insert(chat, ());
 			Self::deposit_event(Event::ChatCreated { chat });
@@ -554,8 +586,8 @@ pub mod pallet {
 		/// Appends a sealed invitation, sent by a chat actor, to the log.
 		///
 		/// The origin must be a chat's ([`Config::AddMemberOrigin`]); signed users get
-		/// `BadOrigin`. The chat must have been created by this connector. The record's
-		/// deposit is held from the chat's account.
+		/// `BadOrigin`. The chat must have been created by this connector. The record holds
+		/// no deposit: the chat pallet bounds how many invitations a chat sends.
 		///
 		/// - `payload`: the sealed invitation, 1 to [`Config::MaxRecordLen`] bytes.
 		/// - `tag`: an optional rendezvous tag.
@@ -576,8 +608,7 @@ pub mod pallet {
 		) -> DispatchResult {
 			let chat = T::AddMemberOrigin::ensure_origin(origin)?;
 			ensure!(CreatedChats::<T>::contains_key(chat), Error::<T>::UnknownChat);
-			let depositor = T::Chats::chat_account(&chat);
-			Self::append_record(depositor, payload, tag).map(|_| ())
+			Self::append_record(None, payload, tag).map(|_| ())
 		}
 	}
 
@@ -589,17 +620,35 @@ pub mod pallet {
 			T::RecordDepositBase::get().saturating_add(T::DepositPerByte::get().saturating_mul(bytes))
 		}
 
-		/// Appends a record whose deposit is held from `depositor`.
+		/// The message a ticket for [`Pallet::create_chat`] with `params` signs on this
+		/// chain ([`create_chat_message`] with the genesis hash).
+		pub fn create_chat_message(params: &ChatParamsOf<T>) -> Vec<u8> {
+			create_chat_message(&frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero()), params)
+		}
+
+		/// Authorizes [`Pallet::create_chat`]: its ticket, over [`Self::create_chat_message`].
+		fn authorize_create_chat(ticket: &TicketOf<T>, params: &ChatParamsOf<T>) -> TransactionValidityWithRefund {
+			let validity = <T::Tickets as pallet_ring::Tickets>::check(ticket, &Self::create_chat_message(params))?;
+			Ok((validity, Weight::zero()))
+		}
+
+		/// Appends a record, holding its deposit from `depositor` if any.
 		fn append_record(
-			depositor: T::AccountId,
+			depositor: Option<T::AccountId>,
 			payload: Vec<u8>,
 			tag: Option<RendezvousTag>,
 		) -> Result<RecordId, DispatchError> {
 			ensure!(!payload.is_empty(), Error::<T>::EmptyRecord);
-			let deposit = Self::record_deposit(payload.len(), tag.is_some());
+			let amount = Self::record_deposit(payload.len(), tag.is_some());
 			let payload: BoundedVec<u8, T::MaxRecordLen> =
 				payload.try_into().map_err(|_| Error::<T>::RecordTooLarge)?;
-			Self::hold(&HoldReason::Record, &depositor, deposit)?;
+			let deposit = match depositor {
+				Some(who) => {
+					Self::hold(&HoldReason::Record, &who, amount)?;
+					Some((who, amount))
+				},
+				None => None,
+			};
 
 			let id = NextRecordId::<T>::mutate(|next| {
 				let id = *next;
@@ -607,7 +656,7 @@ pub mod pallet {
 				id
 			});
 			let block = frame_system::Pallet::<T>::block_number();
-			Records::<T>::insert(id, Record { payload, block, tag, depositor, deposit });
+			Records::<T>::insert(id, Record { payload, block, tag, deposit });
 			if let Some(tag) = tag {
 				TaggedRecords::<T>::insert(tag, id, ());
 			}
@@ -654,7 +703,9 @@ pub mod pallet {
 			if let Some(tag) = record.tag {
 				TaggedRecords::<T>::remove(tag, id);
 			}
-			Self::release(&HoldReason::Record, &record.depositor, record.deposit);
+			if let Some((who, amount)) = record.deposit {
+				Self::release(&HoldReason::Record, &who, amount);
+			}
 		}
 
 		fn hold(reason: &HoldReason, who: &T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
@@ -727,14 +778,16 @@ pub mod pallet {
 			for (id, record) in Records::<T>::iter() {
 				ensure!(id >= oldest && id < next, "a record id lies outside oldest..next");
 				ensure!(!record.payload.is_empty(), "an empty record is stored");
-				ensure!(
-					record.deposit == Self::record_deposit(record.payload.len(), record.tag.is_some()),
-					"a record's deposit does not match its size"
-				);
 				if let Some(tag) = record.tag {
 					ensure!(TaggedRecords::<T>::contains_key(tag, id), "a tagged record is not indexed");
 				}
-				held_records.entry(record.depositor.clone()).or_default().saturating_accrue(record.deposit);
+				if let Some((who, amount)) = record.deposit {
+					ensure!(
+						amount == Self::record_deposit(record.payload.len(), record.tag.is_some()),
+						"a record's deposit does not match its size"
+					);
+					held_records.entry(who).or_default().saturating_accrue(amount);
+				}
 				stored += 1;
 			}
 			ensure!(stored == next - oldest, "the log has holes between oldest and next");

@@ -85,15 +85,14 @@ impl mock_chat::Config for Test {}
 /// Chat params in the mock: 0 is refused, anything else accepted.
 pub const BAD_CHAT_PARAMS: u32 = 0;
 
-/// The chat spawner of the mock: chat `n` has account `CHAT_ACCOUNT_BASE + n`.
+/// The chat spawner of the mock.
 pub struct MockChats;
-pub const CHAT_ACCOUNT_BASE: AccountId = 1_000;
 
-impl pallet_connector::ChatSpawner<AccountId> for MockChats {
+impl pallet_connector::ChatSpawner for MockChats {
 	type ChatId = u64;
 	type Params = u32;
 
-	fn spawn(_creator: &AccountId, params: u32) -> Result<u64, DispatchError> {
+	fn spawn(params: u32) -> Result<u64, DispatchError> {
 		if params == BAD_CHAT_PARAMS {
 			return Err(DispatchError::Other("mock chat pallet refuses these params"));
 		}
@@ -102,10 +101,6 @@ impl pallet_connector::ChatSpawner<AccountId> for MockChats {
 			*n += 1;
 			id
 		}))
-	}
-
-	fn chat_account(chat: &u64) -> AccountId {
-		CHAT_ACCOUNT_BASE + chat
 	}
 
 	#[cfg(feature = "runtime-benchmarks")]
@@ -157,6 +152,7 @@ impl pallet_connector::Config for Test {
 	type KeyDeposit = ConstU64<KEY_DEPOSIT>;
 	type RegistrationDeposit = ConstU64<REGISTRATION_DEPOSIT>;
 	type Ring = Ring;
+	type Tickets = pallet_ring::testing::HashTickets;
 	type MaxPageLen = ConstU32<MAX_PAGE_LEN>;
 	type WeightInfo = ();
 }
@@ -209,11 +205,10 @@ pub const BOB: AccountId = 2;
 pub const POOR: AccountId = 3;
 pub const INITIAL_BALANCE: Balance = 1_000_000;
 
-/// Genesis: Alice, Bob and the accounts of the first chats are funded; POOR has 10.
+/// Genesis: Alice and Bob are funded; POOR has 10.
 pub fn new_test_ext() -> sp_io::TestExternalities {
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
-	let mut balances = vec![(ALICE, INITIAL_BALANCE), (BOB, INITIAL_BALANCE), (POOR, 10)];
-	balances.extend((0..4).map(|chat| (CHAT_ACCOUNT_BASE + chat, INITIAL_BALANCE)));
+	let balances = vec![(ALICE, INITIAL_BALANCE), (BOB, INITIAL_BALANCE), (POOR, 10)];
 	pallet_balances::GenesisConfig::<Test> { balances, ..Default::default() }
 		.assimilate_storage(&mut storage)
 		.unwrap();

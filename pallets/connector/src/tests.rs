@@ -206,9 +206,9 @@ mod records {
 			assert_eq!(OldestRecordId::<Test>::get(), 0);
 			let first = Records::<Test>::get(0).unwrap();
 			assert_eq!(first.payload.to_vec(), vec![1; 10]);
-			assert_eq!((first.block, first.tag, first.depositor), (1, None, ALICE));
+			assert_eq!((first.block, first.tag, first.deposit), (1, None, Some((ALICE, record_deposit(10, false)))));
 			let second = Records::<Test>::get(1).unwrap();
-			assert_eq!((second.block, second.tag, second.depositor), (2, Some([9; 32]), BOB));
+			assert_eq!((second.block, second.tag, second.deposit), (2, Some([9; 32]), Some((BOB, record_deposit(20, true)))));
 			assert!(TaggedRecords::<Test>::contains_key([9; 32], 1));
 
 			assert_eq!(held(HoldReason::Record, ALICE), record_deposit(10, false));
@@ -398,26 +398,74 @@ mod pruning {
 
 mod chats {
 	use super::*;
+	use frame_support::{
+		pallet_prelude::{InvalidTransaction, TransactionSource, TransactionValidityError},
+		traits::Authorize,
+	};
+	use pallet_ring::testing::HashTickets;
+
+	/// A ticket of `slot` (alias `alias`) for creating a chat with `params`.
+	fn ticket(alias: u8, params: u32) -> pallet_ring::testing::HashTicket {
+		HashTickets::ticket(0, [alias; 32], &Connector::create_chat_message(&params))
+	}
+
+	/// Authorizes and dispatches `create_chat` as the transaction extension does.
+	fn create(alias: u8, params: u32) -> DispatchResult {
+		let call = Call::<Test>::create_chat { ticket: ticket(alias, params), params };
+		call.authorize(TransactionSource::External)
+			.expect("create_chat is authorized by tickets")
+			.map_err(|_| DispatchError::Other("refused by authorize"))?;
+		Connector::create_chat(frame_system::RawOrigin::Authorized.into(), ticket(alias, params), params)
+	}
+
+	fn authorize(ticket: pallet_ring::testing::HashTicket, params: u32) -> Result<(), TransactionValidityError> {
+		let call = Call::<Test>::create_chat { ticket, params };
+		call.authorize(TransactionSource::External).expect("authorized by tickets").map(|_| ())
+	}
 
 	#[test]
 	fn create_chat_registers_the_spawned_chat() {
 		build_and_execute(|| {
-			assert_ok!(Connector::create_chat(RuntimeOrigin::signed(ALICE), 7));
+			assert_ok!(create(1, 7));
 			System::assert_last_event(Event::ChatCreated { chat: 0 }.into());
 			assert!(CreatedChats::<Test>::contains_key(0));
-			assert_ok!(Connector::create_chat(RuntimeOrigin::signed(BOB), 7));
+			assert_ok!(create(2, 7));
 			assert!(CreatedChats::<Test>::contains_key(1));
+			// Nobody paid or holds anything for it.
+			assert_eq!(Balances::free_balance(ALICE), INITIAL_BALANCE);
+		});
+	}
+
+	#[test]
+	fn a_ticket_authorizes_one_creation_of_the_params_it_signs() {
+		build_and_execute(|| {
+			// The ticket signs the params: moved to other params, it is refused.
+			let bad_proof = TransactionValidityError::Invalid(InvalidTransaction::Custom(
+				pallet_ring::TicketError::BadProof.code(),
+			));
+			assert_eq!(authorize(ticket(1, 7), 8), Err(bad_proof));
+			assert_eq!(authorize(ticket(1, 7), 7), Ok(()));
+			assert_ok!(create(1, 7));
+			// Spent: refused before dispatch, and at dispatch if it got that far.
+			let spent = TransactionValidityError::Invalid(InvalidTransaction::Custom(
+				pallet_ring::TicketError::Spent.code(),
+			));
+			assert_eq!(authorize(ticket(1, 7), 7), Err(spent));
+			assert_noop!(
+				Connector::create_chat(frame_system::RawOrigin::Authorized.into(), ticket(1, 7), 7),
+				Error::<Test>::TicketSpent
+			);
 		});
 	}
 
 	#[test]
 	fn a_chat_id_is_registered_once() {
 		build_and_execute(|| {
-			assert_ok!(Connector::create_chat(RuntimeOrigin::signed(ALICE), 7));
+			assert_ok!(create(1, 7));
 			// A chat pallet that handed out the same id twice is refused.
 			mock_chat::NextChat::<Test>::put(0);
 			assert_noop!(
-				Connector::create_chat(RuntimeOrigin::signed(ALICE), 7),
+				Connector::create_chat(frame_system::RawOrigin::Authorized.into(), ticket(2, 7), 7),
 				Error::<Test>::ChatExists
 			);
 		});
@@ -427,27 +475,28 @@ mod chats {
 	fn create_chat_errors() {
 		build_and_execute(|| {
 			assert_noop!(
-				Connector::create_chat(RuntimeOrigin::signed(ALICE), BAD_CHAT_PARAMS),
+				Connector::create_chat(frame_system::RawOrigin::Authorized.into(), ticket(1, BAD_CHAT_PARAMS), BAD_CHAT_PARAMS),
 				DispatchError::Other("mock chat pallet refuses these params")
 			);
-			assert_noop!(Connector::create_chat(RuntimeOrigin::none(), 7), BadOrigin);
-			// A chat cannot spawn chats.
-			assert_noop!(Connector::create_chat(chat_origin(0), 7), BadOrigin);
+			// Only an authorized (ticket-carrying, signer-less) transaction creates chats:
+			// not a signed one, not a bare one, not a chat.
+			for origin in [RuntimeOrigin::signed(ALICE), RuntimeOrigin::none(), chat_origin(0)] {
+				assert_noop!(Connector::create_chat(origin, ticket(1, 7), 7), BadOrigin);
+			}
 		});
 	}
 
 	#[test]
-	fn a_created_chat_adds_a_member_with_its_own_deposit() {
+	fn a_created_chat_adds_a_member_without_any_deposit() {
 		build_and_execute(|| {
-			assert_ok!(Connector::create_chat(RuntimeOrigin::signed(ALICE), 7));
+			assert_ok!(create(1, 7));
 			assert_ok!(Connector::add_member(chat_origin(0), vec![3; 100], Some([4; 32])));
 			System::assert_last_event(Event::RecordPosted { id: 0, tag: Some([4; 32]) }.into());
 
 			let record = Records::<Test>::get(0).unwrap();
 			assert_eq!(record.payload.to_vec(), vec![3; 100]);
-			// The chat actor pays: the record names no user.
-			assert_eq!(record.depositor, CHAT_ACCOUNT_BASE);
-			assert_eq!(held(HoldReason::Record, CHAT_ACCOUNT_BASE), record_deposit(100, true));
+			// The record names no account and holds nothing.
+			assert_eq!(record.deposit, None);
 			assert_eq!(held(HoldReason::Record, ALICE), 0);
 		});
 	}
@@ -462,7 +511,7 @@ mod chats {
 			// A chat origin for a chat this connector never created.
 			assert_noop!(Connector::add_member(chat_origin(3), vec![1], None), Error::<Test>::UnknownChat);
 
-			assert_ok!(Connector::create_chat(RuntimeOrigin::signed(ALICE), 7));
+			assert_ok!(create(1, 7));
 			assert_noop!(Connector::add_member(chat_origin(1), vec![1], None), Error::<Test>::UnknownChat);
 			assert_ok!(Connector::add_member(chat_origin(0), vec![1], None));
 		});
@@ -471,7 +520,7 @@ mod chats {
 	#[test]
 	fn add_member_payload_errors() {
 		build_and_execute(|| {
-			assert_ok!(Connector::create_chat(RuntimeOrigin::signed(ALICE), 7));
+			assert_ok!(create(1, 7));
 			assert_noop!(
 				Connector::add_member(chat_origin(0), vec![1; MAX_RECORD_LEN as usize + 1], None),
 				Error::<Test>::RecordTooLarge
@@ -481,16 +530,14 @@ mod chats {
 	}
 
 	#[test]
-	fn add_member_needs_the_chat_to_afford_the_deposit() {
+	fn invitations_are_pruned_like_any_record() {
 		build_and_execute(|| {
-			// Chats 0..=3 are funded in genesis; spawn until chat 4, which is not.
-			for _ in 0..5 {
-				assert_ok!(Connector::create_chat(RuntimeOrigin::signed(ALICE), 7));
-			}
-			assert_noop!(
-				Connector::add_member(chat_origin(4), vec![1; 10], None),
-				Error::<Test>::InsufficientBalance
-			);
+			assert_ok!(create(1, 7));
+			assert_ok!(Connector::add_member(chat_origin(0), vec![1; 10], None));
+			let later = 1 + RecordLifetime::get();
+			Connector::on_idle(later, Weight::MAX);
+			assert_eq!(Records::<Test>::get(0), None);
+			assert_eq!(OldestRecordId::<Test>::get(), 1);
 		});
 	}
 }

@@ -56,6 +56,8 @@ mod benchmarking;
 pub mod host;
 #[cfg(test)]
 mod mock;
+#[cfg(feature = "std")]
+pub mod testing;
 #[cfg(test)]
 mod tests;
 pub mod weights;
@@ -66,7 +68,10 @@ pub use weights::WeightInfo;
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use core::ops::Range;
-use frame_support::pallet_prelude::{InvalidTransaction, TransactionValidityError};
+use frame_support::{
+	pallet_prelude::{InvalidTransaction, TransactionValidityError, ValidTransaction},
+	weights::Weight,
+};
 use scale_info::TypeInfo;
 
 /// Index of a ring; rings are numbered from 0 in the order they were started.
@@ -103,7 +108,8 @@ impl<const CAPACITY: u32> RingChunks<()> for NoChunks<CAPACITY> {
 }
 
 /// What an anonymous call carries: a ring proof, by one member of `ring` as of its root
-/// `revision`, of ticket `slot` of `epoch`.
+/// `revision`, of ticket `slot` of `epoch`, and the alias it proves (so the call can spend
+/// the ticket without verifying the proof again).
 #[derive(Encode, Decode, DecodeWithMemTracking, TypeInfo, Clone, PartialEq, Eq, Debug)]
 pub struct Ticket<Proof> {
 	/// The prover's ring.
@@ -114,8 +120,40 @@ pub struct Ticket<Proof> {
 	pub epoch: Epoch,
 	/// Which of the member's tickets of the epoch: below [`Config::TicketsPerEpoch`].
 	pub slot: u32,
+	/// The alias the proof proves: the member's for this `(epoch, slot)`.
+	pub alias: Alias,
 	/// The ring proof.
 	pub proof: Proof,
+}
+
+/// Tickets as the pallets that accept them see them: checked in a call's
+/// `#[pallet::authorize]` function, spent when the call is dispatched.
+///
+/// The authorize function runs for every general transaction, in the pool and again when
+/// a block applies it, so the dispatch may rely on [`Tickets::check`] having passed for
+/// the same state: it spends the ticket's alias without verifying the proof again.
+pub trait Tickets {
+	/// What a call carries.
+	type Ticket: codec::FullCodec + DecodeWithMemTracking + TypeInfo + Clone + PartialEq + Eq + core::fmt::Debug;
+
+	/// Checks `ticket` for a call whose other arguments are summed up by `message`,
+	/// reading only; returns the pool's validity for the transaction (it provides the
+	/// ticket's alias, so two transactions spending one ticket never share a block).
+	fn check(ticket: &Self::Ticket, message: &[u8]) -> Result<ValidTransaction, TicketError>;
+
+	/// Spends a ticket that [`Tickets::check`] accepted in this block's state.
+	fn spend(ticket: &Self::Ticket) -> frame_support::dispatch::DispatchResult;
+
+	/// The most [`Tickets::check`] costs.
+	fn check_weight() -> Weight;
+
+	/// The most [`Tickets::spend`] costs.
+	fn spend_weight() -> Weight;
+
+	/// An unspent ticket of the current epoch for dispatch benchmarks (its proof need not
+	/// verify: dispatching does not verify it).
+	#[cfg(feature = "runtime-benchmarks")]
+	fn benchmark_ticket(i: u32) -> Self::Ticket;
 }
 
 /// Why a ticket is refused; the `InvalidTransaction::Custom` code of the refusal.
@@ -492,6 +530,39 @@ pub mod pallet {
 		}
 	}
 
+	impl<T: Config<I>, I: 'static> Tickets for Pallet<T, I>
+	where
+		ProofOf<T, I>: DecodeWithMemTracking,
+	{
+		type Ticket = TicketOf<T, I>;
+
+		fn check(ticket: &TicketOf<T, I>, message: &[u8]) -> Result<ValidTransaction, TicketError> {
+			let alias = Self::check_ticket(ticket, message)?;
+			Ok(Self::ticket_validity(ticket, &alias))
+		}
+
+		fn spend(ticket: &TicketOf<T, I>) -> DispatchResult {
+			Self::spend_ticket(ticket.epoch, ticket.alias)
+		}
+
+		fn check_weight() -> Weight {
+			// The epoch (block number), the ring's roots and the spent alias, and a proof.
+			T::WeightInfo::validate_proof().saturating_add(T::DbWeight::get().reads(3))
+		}
+
+		fn spend_weight() -> Weight {
+			T::DbWeight::get().reads_writes(1, 1)
+		}
+
+		#[cfg(feature = "runtime-benchmarks")]
+		fn benchmark_ticket(i: u32) -> TicketOf<T, I> {
+			let (_, proof, _, _, _) = <T::BenchmarkHelper as BenchmarkHelper<T::Crypto>>::proof();
+			let mut alias = [0u8; 32];
+			alias[..4].copy_from_slice(&i.to_le_bytes());
+			Ticket { ring: 0, revision: 0, epoch: Self::current_epoch(), slot: 0, alias, proof }
+		}
+	}
+
 	impl<T: Config<I>, I: 'static> Pallet<T, I> {
 		/// How long a key waits for a full batch before it is onboarded anyway.
 		pub fn onboarding_delay() -> BlockNumberFor<T> {
@@ -549,6 +620,7 @@ pub mod pallet {
 			let context = ticket_context(T::Domain::get(), ticket.epoch, ticket.slot);
 			let alias = T::Crypto::validate(T::CryptoConfig::get(), &ticket.proof, &root, &context, message)
 				.map_err(|_| TicketError::BadProof)?;
+			ensure!(alias == ticket.alias, TicketError::BadProof);
 			ensure!(!Spent::<T, I>::contains_key(ticket.epoch, alias), TicketError::Spent);
 			Ok(alias)
 		}

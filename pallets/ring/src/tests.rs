@@ -30,7 +30,7 @@ fn ticket(i: u32, ring: RingIndex, epoch: Epoch, slot: u32, message: &[u8]) -> (
 	let members = Ring::ring_keys(ring, 0, u32::MAX);
 	let commitment = Mock::open((), &key(i), members.into_iter()).expect("member of the ring");
 	let (proof, alias) = Mock::create(commitment, &key(i), &ticket_context(DOMAIN, epoch, slot), message).unwrap();
-	(Ticket { ring, revision, epoch, slot, proof }, alias)
+	(Ticket { ring, revision, epoch, slot, alias, proof }, alias)
 }
 
 mod enrollment {
@@ -157,7 +157,7 @@ mod tickets {
 	use super::*;
 
 	/// Ring 0 with members 0..4, at block 3 of epoch 0.
-	fn ring_of_four() {
+	pub(super) fn ring_of_four() {
 		enroll(0..BATCH);
 		run_to(3);
 		assert_eq!(Ring::ring(0).unwrap().size, BATCH);
@@ -212,6 +212,10 @@ mod tickets {
 			let mut future = t.clone();
 			future.revision = 9;
 			assert_eq!(Ring::check_ticket(&future, b"call"), Err(TicketError::StaleRoot));
+			// A claimed alias that is not the one the proof proves (another slot's).
+			let mut claimed = t.clone();
+			claimed.alias = ticket(2, 0, 0, 1, b"call").1;
+			assert_eq!(Ring::check_ticket(&claimed, b"call"), Err(TicketError::BadProof));
 			// Someone outside the ring cannot prove at all.
 			let outsider = Mock::open((), &key(99), Ring::ring_keys(0, 0, 100).into_iter());
 			assert!(outsider.is_err());
@@ -328,6 +332,27 @@ mod reading {
 			assert!(Ring::ring_keys(0, 8, 10).is_empty());
 			assert!(Ring::ring_keys(4, 0, 10).is_empty());
 			assert_eq!(Ring::ring(4), None);
+		});
+	}
+}
+
+mod tickets_trait {
+	use super::*;
+	use crate::Tickets;
+	use super::tickets::ring_of_four;
+
+	#[test]
+	fn a_checked_ticket_provides_its_alias_and_is_spent_once() {
+		build_and_execute(|| {
+			ring_of_four();
+			let (t, alias) = ticket(3, 0, 0, 2, b"call");
+			let validity = <Ring as Tickets>::check(&t, b"call").expect("valid");
+			assert_eq!(validity.provides.len(), 1);
+			assert!(validity.requires.is_empty());
+			assert_ok!(<Ring as Tickets>::spend(&t));
+			assert!(Ring::is_spent(0, alias));
+			assert_eq!(<Ring as Tickets>::check(&t, b"call"), Err(TicketError::Spent));
+			assert_noop!(<Ring as Tickets>::spend(&t), Error::<Test>::TicketSpent);
 		});
 	}
 }

@@ -69,6 +69,10 @@ pub enum Command {
 		/// profile directory can then use the account.
 		#[arg(long)]
 		no_passphrase: bool,
+		/// Wait until your key has joined the ring of users (new keys join in batches,
+		/// within minutes): only then can you create chats.
+		#[arg(long)]
+		wait: bool,
 	},
 	/// Restore your account on this machine from its recovery phrase (read from stdin or
 	/// a prompt) and rebuild every chat and message from the chain.

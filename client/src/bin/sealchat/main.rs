@@ -220,7 +220,7 @@ async fn run(cli: Cli) -> Result<()> {
 	let profile = Profile::locate(cli.global.data_dir.clone(), &cli.global.profile)?;
 	let ctx = Ctx { cli: cli.global, profile, passphrase: std::sync::OnceLock::new() };
 	match cli.command {
-		Command::Register { phrase_stdin, no_passphrase } => register(&ctx, phrase_stdin, no_passphrase).await,
+		Command::Register { phrase_stdin, no_passphrase, wait } => register(&ctx, phrase_stdin, no_passphrase, wait).await,
 		Command::Login { no_passphrase } => login(&ctx, no_passphrase).await,
 		Command::Whoami => whoami(&ctx).await,
 		Command::ExportPhrase => {
@@ -384,7 +384,7 @@ async fn run(cli: Cli) -> Result<()> {
 	}
 }
 
-async fn register(ctx: &Ctx, phrase_stdin: bool, no_passphrase: bool) -> Result<()> {
+async fn register(ctx: &Ctx, phrase_stdin: bool, no_passphrase: bool, wait: bool) -> Result<()> {
 	// The node first: a register that cannot reach it writes nothing.
 	let chain = Chain::connect(&ctx.cli.node).await?;
 	let dir_existed = ctx.profile.dir().exists();
@@ -407,10 +407,10 @@ async fn register(ctx: &Ctx, phrase_stdin: bool, no_passphrase: bool) -> Result<
 	let registered = async {
 		let session = ctx.session_with(identity, chain)?;
 		let fresh = session.register().await?;
-		anyhow::Ok((sealchat::address(&session.me()), fresh))
+		anyhow::Ok((sealchat::address(&session.me()), fresh, session))
 	}
 	.await;
-	let (address, fresh) = match registered {
+	let (address, fresh, session) = match registered {
 		Ok(done) => done,
 		Err(e) => {
 			// Leave the profile as it was: remove what this command created.
@@ -429,12 +429,25 @@ async fn register(ctx: &Ctx, phrase_stdin: bool, no_passphrase: bool) -> Result<
 		// The one time a secret is shown: the user must write the new phrase down.
 		eprintln!("New account. Your recovery phrase (write it down; it is not shown again):\n\n    {}\n", *phrase);
 	}
+	let mut ring = json!(null);
+	if wait {
+		if !ctx.cli.json {
+			eprintln!("waiting for the key to join the ring of users ...");
+		}
+		if let RingPlacement::InRing { ring: index, size, .. } = session.wait_in_ring(RING_WAIT).await? {
+			ring = json!({ "ring": index, "size": size });
+		}
+	}
 	ctx.print(
 		if fresh { format!("registered {address}") } else { format!("{address} was already registered") },
-		json!({ "address": address, "registered": true, "new": fresh }),
+		json!({ "address": address, "registered": true, "new": fresh, "ring": ring }),
 	);
 	Ok(())
 }
+
+/// How long `register --wait` waits for the key to join a ring: the longest onboarding
+/// delay plus a margin.
+const RING_WAIT: std::time::Duration = std::time::Duration::from_secs(10 * 60);
 
 async fn login(ctx: &Ctx, no_passphrase: bool) -> Result<()> {
 	let secret = read_secret()?;
