@@ -65,7 +65,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	/// Storage: `UserRing::Placements` (r:1 w:1)
 	/// Proof: `UserRing::Placements` (`max_values`: None, `max_size`: Some(57), added: 2532, mode: `MaxEncodedLen`)
 	/// Storage: `UserRing::Queue` (r:1 w:1)
@@ -76,10 +76,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Connector::Keys` (`max_values`: None, `max_size`: Some(641), added: 3116, mode: `MaxEncodedLen`)
 	fn register_key() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `32901`
+		//  Measured:  `32925`
 		//  Estimated: `34255`
-		// Minimum execution time: 644_941_000 picoseconds.
-		Weight::from_parts(675_534_000, 34255)
+		// Minimum execution time: 640_929_000 picoseconds.
+		Weight::from_parts(665_208_000, 34255)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -90,13 +90,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	fn rotate_key() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `935`
 		//  Estimated: `4106`
-		// Minimum execution time: 76_271_000 picoseconds.
-		Weight::from_parts(81_741_000, 4106)
+		// Minimum execution time: 75_288_000 picoseconds.
+		Weight::from_parts(80_948_000, 4106)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -105,151 +105,145 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	fn clear_keys() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `885`
 		//  Estimated: `4106`
-		// Minimum execution time: 60_960_000 picoseconds.
-		Weight::from_parts(66_024_000, 4106)
+		// Minimum execution time: 60_755_000 picoseconds.
+		Weight::from_parts(66_023_000, 4106)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	/// Storage: `Connector::NextRecordId` (r:1 w:1)
 	/// Proof: `Connector::NextRecordId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Connector::TaggedRecords` (r:0 w:1)
 	/// Proof: `Connector::TaggedRecords` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Connector::Records` (r:0 w:1)
-	/// Proof: `Connector::Records` (`max_values`: None, `max_size`: Some(1127), added: 3602, mode: `MaxEncodedLen`)
+	/// Proof: `Connector::Records` (`max_values`: None, `max_size`: Some(1128), added: 3603, mode: `MaxEncodedLen`)
 	/// The range of component `l` is `[1, 1024]`.
 	fn post_record(l: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `107`
-		//  Estimated: `3622`
-		// Minimum execution time: 66_117_000 picoseconds.
-		Weight::from_parts(70_830_142, 3622)
-			// Standard Error: 34
-			.saturating_add(Weight::from_parts(1_247, 0).saturating_mul(l.into()))
+		//  Estimated: `3604`
+		// Minimum execution time: 65_470_000 picoseconds.
+		Weight::from_parts(69_916_253, 3604)
+			// Standard Error: 31
+			.saturating_add(Weight::from_parts(932, 0).saturating_mul(l.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
+	/// Storage: `UserRing::Spent` (r:1 w:1)
+	/// Proof: `UserRing::Spent` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Chat::NextChatId` (r:1 w:1)
 	/// Proof: `Chat::NextChatId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:2 w:2)
-	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	/// Storage: `Connector::CreatedChats` (r:1 w:1)
 	/// Proof: `Connector::CreatedChats` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
 	/// Storage: `Chat::Chats` (r:0 w:1)
-	/// Proof: `Chat::Chats` (`max_values`: None, `max_size`: Some(330), added: 2805, mode: `MaxEncodedLen`)
+	/// Proof: `Chat::Chats` (`max_values`: None, `max_size`: Some(314), added: 2789, mode: `MaxEncodedLen`)
 	fn create_chat() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `113`
-		//  Estimated: `6196`
-		// Minimum execution time: 114_969_000 picoseconds.
-		Weight::from_parts(120_683_000, 6196)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
+		//  Measured:  `43`
+		//  Estimated: `3509`
+		// Minimum execution time: 34_616_000 picoseconds.
+		Weight::from_parts(40_668_000, 3509)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Connector::CreatedChats` (r:1 w:0)
 	/// Proof: `Connector::CreatedChats` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:1 w:1)
-	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	/// Storage: `Connector::NextRecordId` (r:1 w:1)
 	/// Proof: `Connector::NextRecordId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Connector::TaggedRecords` (r:0 w:1)
 	/// Proof: `Connector::TaggedRecords` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Connector::Records` (r:0 w:1)
-	/// Proof: `Connector::Records` (`max_values`: None, `max_size`: Some(1127), added: 3602, mode: `MaxEncodedLen`)
+	/// Proof: `Connector::Records` (`max_values`: None, `max_size`: Some(1128), added: 3603, mode: `MaxEncodedLen`)
 	/// The range of component `l` is `[1, 1024]`.
 	fn add_member(l: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `157`
-		//  Estimated: `3622`
-		// Minimum execution time: 70_460_000 picoseconds.
-		Weight::from_parts(74_153_362, 3622)
-			// Standard Error: 27
-			.saturating_add(Weight::from_parts(1_077, 0).saturating_mul(l.into()))
-			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
+		//  Measured:  `54`
+		//  Estimated: `3489`
+		// Minimum execution time: 19_463_000 picoseconds.
+		Weight::from_parts(22_008_829, 3489)
+			// Standard Error: 18
+			.saturating_add(Weight::from_parts(754, 0).saturating_mul(l.into()))
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Connector::NextRecordId` (r:1 w:0)
 	/// Proof: `Connector::NextRecordId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Connector::OldestRecordId` (r:1 w:1)
 	/// Proof: `Connector::OldestRecordId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Connector::Records` (r:1001 w:1000)
-	/// Proof: `Connector::Records` (`max_values`: None, `max_size`: Some(1127), added: 3602, mode: `MaxEncodedLen`)
+	/// Proof: `Connector::Records` (`max_values`: None, `max_size`: Some(1128), added: 3603, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1000 w:1000)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1000 w:1000)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	/// Storage: `Connector::TaggedRecords` (r:0 w:1000)
 	/// Proof: `Connector::TaggedRecords` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 1000]`.
 	fn prune_records(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1224 + n * (1293 ±0)`
-		//  Estimated: `4592 + n * (3602 ±0)`
-		// Minimum execution time: 10_153_000 picoseconds.
-		Weight::from_parts(10_529_000, 4592)
-			// Standard Error: 119_082
-			.saturating_add(Weight::from_parts(56_962_778, 0).saturating_mul(n.into()))
+		//  Measured:  `1225 + n * (1294 ±0)`
+		//  Estimated: `4593 + n * (3603 ±0)`
+		// Minimum execution time: 10_679_000 picoseconds.
+		Weight::from_parts(11_090_000, 4593)
+			// Standard Error: 162_045
+			.saturating_add(Weight::from_parts(57_921_195, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 3602).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 3603).saturating_mul(n.into()))
 	}
 }
 
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_key() -> Weight {
-		Weight::from_parts(675_534_000, 34255)
+		Weight::from_parts(665_208_000, 34255)
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn rotate_key() -> Weight {
-		Weight::from_parts(81_741_000, 4106)
+		Weight::from_parts(80_948_000, 4106)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn clear_keys() -> Weight {
-		Weight::from_parts(66_024_000, 4106)
+		Weight::from_parts(66_023_000, 4106)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn post_record(l: u32, ) -> Weight {
-		Weight::from_parts(70_830_142, 3622)
-			.saturating_add(Weight::from_parts(1_247, 0).saturating_mul(l.into()))
+		Weight::from_parts(69_916_253, 3604)
+			.saturating_add(Weight::from_parts(932, 0).saturating_mul(l.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn create_chat() -> Weight {
-		Weight::from_parts(120_683_000, 6196)
-			.saturating_add(ParityDbWeight::get().reads(5_u64))
-			.saturating_add(ParityDbWeight::get().writes(6_u64))
+		Weight::from_parts(40_668_000, 3509)
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
+			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn add_member(l: u32, ) -> Weight {
-		Weight::from_parts(74_153_362, 3622)
-			.saturating_add(Weight::from_parts(1_077, 0).saturating_mul(l.into()))
-			.saturating_add(ParityDbWeight::get().reads(4_u64))
-			.saturating_add(ParityDbWeight::get().writes(5_u64))
+		Weight::from_parts(22_008_829, 3489)
+			.saturating_add(Weight::from_parts(754, 0).saturating_mul(l.into()))
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
+			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn prune_records(n: u32, ) -> Weight {
-		Weight::from_parts(10_529_000, 4592)
-			.saturating_add(Weight::from_parts(56_962_778, 0).saturating_mul(n.into()))
+		Weight::from_parts(11_090_000, 4593)
+			.saturating_add(Weight::from_parts(57_921_195, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 			.saturating_add(ParityDbWeight::get().writes((4_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 3602).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 3603).saturating_mul(n.into()))
 	}
 }
