@@ -1,13 +1,14 @@
-//! The one connection to the user's own node: typed extrinsics through subxt (generated
-//! from `client/metadata/sealchat.scale`) and the chain's own `connector_*` / `chat_*`
-//! JSON-RPC methods through the same jsonrpsee connection.
+//! The one connection to the user's own node, through subxt with the types generated
+//! from the runtime's metadata (`client/metadata/sealchat.scale`): transactions (signed,
+//! or general with no signer), reads through the pallets' runtime APIs and view
+//! functions (SCALE, the pallets' own types), and a few standard JSON-RPC methods.
 //!
 //! Reads are made at the latest finalized block unless said otherwise: the client acts
 //! only on what cannot be reverted.
 
 use std::sync::Arc;
 
-use serde::{de::DeserializeOwned, Deserialize, Deserializer};
+use serde::de::DeserializeOwned;
 use subxt::{
 	backend::LegacyBackend,
 	config::DefaultExtrinsicParamsBuilder,
@@ -35,8 +36,8 @@ pub enum ChainError {
 	Unreachable { url: String, reason: String },
 	#[error("the account cannot pay the fee or deposit (insufficient balance)")]
 	InsufficientBalance,
-	#[error("the chain refused the transaction: {pallet}::{error}")]
-	Dispatch { pallet: String, error: String },
+	#[error("the chain refused the transaction: {0:?}")]
+	Module(Box<api::Error>),
 	#[error("the chain refused the transaction: {0}")]
 	Refused(String),
 	#[error("the node refused the transaction: {0}")]
@@ -54,7 +55,7 @@ impl ChainError {
 			ChainError::BadUrl(_) => "bad_node_address",
 			ChainError::Unreachable { .. } => "node_unreachable",
 			ChainError::InsufficientBalance => "insufficient_balance",
-			ChainError::Dispatch { .. } | ChainError::Refused(_) => "refused_by_chain",
+			ChainError::Module(_) | ChainError::Refused(_) => "refused_by_chain",
 			ChainError::Invalid(Invalidity::Ticket(_)) => "ticket_refused",
 			ChainError::Invalid(_) => "refused_by_node",
 			ChainError::Incompatible(_) => "incompatible_runtime",
@@ -62,9 +63,12 @@ impl ChainError {
 		}
 	}
 
-	/// Whether this is the module error `pallet::error`.
-	pub fn is(&self, pallet: &str, error: &str) -> bool {
-		matches!(self, ChainError::Dispatch { pallet: p, error: e } if p == pallet && e == error)
+	/// The pallet error the transaction failed with, if that is why.
+	pub fn module(&self) -> Option<&api::Error> {
+		match self {
+			ChainError::Module(error) => Some(error),
+			_ => None,
+		}
 	}
 }
 
@@ -156,61 +160,14 @@ pub struct BlockRef {
 	pub hash: [u8; 32],
 }
 
-impl BlockRef {
-	fn hash_hex(&self) -> String {
-		format!("0x{}", hex::encode(self.hash))
-	}
-}
-
-fn de_hex<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Vec<u8>, D::Error> {
-	let s = String::deserialize(d)?;
-	hex::decode(s.trim_start_matches("0x")).map_err(serde::de::Error::custom)
-}
-
-fn de_hex32<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<[u8; 32], D::Error> {
-	de_hex(d)?.try_into().map_err(|_| serde::de::Error::custom("expected 32 bytes"))
-}
-
-fn de_opt_hex32<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<[u8; 32]>, D::Error> {
-	#[derive(Deserialize)]
-	struct W(#[serde(deserialize_with = "de_hex32")] [u8; 32]);
-	Ok(Option::<W>::deserialize(d)?.map(|w| w.0))
-}
-
-fn de_account<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<[u8; 32], D::Error> {
-	let s = String::deserialize(d)?;
-	crate::parse_address(&s).map_err(serde::de::Error::custom)
-}
-
-/// One connector record.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Record {
-	pub id: u64,
-	pub block: u32,
-	#[serde(deserialize_with = "de_opt_hex32")]
-	pub tag: Option<[u8; 32]>,
-	#[serde(deserialize_with = "de_hex")]
-	pub payload: Vec<u8>,
-}
+/// One connector record, as the connector's runtime API gives it.
+pub type Record = api::runtime_types::pallet_connector::runtime_api::RecordView<u32>;
 
 /// A page of connector records.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RecordsPage {
-	pub records: Vec<Record>,
-	pub next_id: u64,
-	pub oldest_id: u64,
-}
+pub type RecordsPage = api::runtime_types::pallet_connector::runtime_api::RecordsPage<u32>;
 
-/// One registered encryption key.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct KeyEntry {
-	#[serde(deserialize_with = "de_hex32")]
-	pub key: [u8; 32],
-	pub since: u32,
-}
+/// One registered encryption key and the block it was registered in.
+pub type KeyEntry = api::runtime_types::pallet_connector::pallet::KeyEntry<u32>;
 
 /// Where a ring key stands in the ring of users.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -221,52 +178,14 @@ pub enum RingPlacement {
 	InRing { ring: u32, position: u32, size: u32 },
 }
 
-/// A chat actor's public state.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ChatState {
-	#[serde(deserialize_with = "de_hex32")]
-	pub membership_key: [u8; 32],
-	pub nonce: u64,
-}
+/// A chat actor's public state, as the chat pallet's runtime API gives it.
+pub type ChatView = api::runtime_types::pallet_chat::runtime_api::ChatView;
 
 /// A part's public state.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PartState {
-	#[serde(deserialize_with = "de_account")]
-	pub owner: [u8; 32],
-	pub next_seq: u32,
-	pub messages: u32,
-	#[serde(deserialize_with = "de_hex")]
-	pub blob: Vec<u8>,
-}
-
-/// One stored message.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StoredMessage {
-	pub seq: u32,
-	pub block: u32,
-	#[serde(deserialize_with = "de_hex")]
-	pub ciphertext: Vec<u8>,
-}
+pub type PartView = api::runtime_types::pallet_chat::runtime_api::PartView<subxt::utils::AccountId32>;
 
 /// A page of a part's messages.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MessagesPage {
-	pub messages: Vec<StoredMessage>,
-	pub next_seq: u32,
-}
-
-#[derive(Deserialize)]
-struct Header {
-	number: String,
-}
-
-#[derive(Deserialize)]
-struct H32(#[serde(deserialize_with = "de_hex32")] [u8; 32]);
+pub type MessagesPage = api::runtime_types::pallet_chat::runtime_api::MessagesPage<u32>;
 
 /// The events of an included extrinsic.
 pub type Events = subxt::extrinsics::ExtrinsicEvents<PolkadotConfig>;
@@ -277,16 +196,25 @@ pub struct Included {
 	pub events: Events,
 }
 
+/// The pallets' limits the client works within, read from the runtime's metadata.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+	/// Largest message ciphertext (the chat pallet's `MaxMessageLen`).
+	pub max_message_len: u32,
+	/// Most records one request returns (the connector's `MaxPageLen`).
+	pub record_page: u32,
+	/// Most sequence numbers one request for messages covers (the chat pallet's
+	/// `MaxPageLen`).
+	pub message_page: u32,
+}
+
 /// The connection to the node.
 #[derive(Clone)]
 pub struct Chain {
 	url: String,
 	rpc: RpcClient,
 	api: OnlineClient<PolkadotConfig>,
-}
-
-fn hex32(bytes: &[u8; 32]) -> String {
-	format!("0x{}", hex::encode(bytes))
+	limits: Limits,
 }
 
 impl Chain {
@@ -306,15 +234,40 @@ impl Chain {
 			.map_err(|e| unreachable(&e))?;
 		let rpc = RpcClient::new(ws);
 		let backend = LegacyBackend::builder().build(rpc.clone());
-		let api = OnlineClient::<PolkadotConfig>::from_backend(Arc::new(backend))
+		let client = OnlineClient::<PolkadotConfig>::from_backend(Arc::new(backend))
 			.await
 			.map_err(|e| unreachable(&e))?;
-		Ok(Self { url: url.to_string(), rpc, api })
+		let at = client.at_current_block().await.map_err(|e| unreachable(&e))?;
+		let constants = at.constants();
+		let incompatible = |e: subxt::error::ConstantError| ChainError::Incompatible(e.to_string());
+		let limits = Limits {
+			max_message_len: constants.entry(api::constants().chat().max_message_len()).map_err(incompatible)?,
+			record_page: constants.entry(api::constants().connector().max_page_len()).map_err(incompatible)?,
+			message_page: constants.entry(api::constants().chat().max_page_len()).map_err(incompatible)?,
+		};
+		Ok(Self { url: url.to_string(), rpc, api: client, limits })
+	}
+
+	/// The pallets' limits.
+	pub fn limits(&self) -> Limits {
+		self.limits
 	}
 
 	/// The node's address.
 	pub fn url(&self) -> &str {
 		&self.url
+	}
+
+	/// The state at `at`, or at the best block.
+	async fn read_at(&self, at: Option<&BlockRef>) -> Result<ReadAt> {
+		let read = match at {
+			Some(block) => self.api.at_block_hash_and_number(subxt::utils::H256(block.hash), block.number.into()).await,
+			None => {
+				let best: subxt::utils::H256 = self.request("chain_getBlockHash", rpc_params![]).await?;
+				self.api.at_block(best).await
+			},
+		};
+		read.map_err(|e| ChainError::Unreachable { url: self.url.clone(), reason: e.to_string() })
 	}
 
 	async fn request<T: DeserializeOwned>(&self, method: &str, params: subxt::rpcs::client::RpcParams) -> Result<T> {
@@ -326,26 +279,25 @@ impl Chain {
 
 	/// The latest finalized block.
 	pub async fn finalized(&self) -> Result<BlockRef> {
-		let hash: H32 = self.request("chain_getFinalizedHead", rpc_params![]).await?;
-		let header: Header = self.request("chain_getHeader", rpc_params![hex32(&hash.0)]).await?;
-		let number = u32::from_str_radix(header.number.trim_start_matches("0x"), 16).map_err(rpc_error)?;
-		Ok(BlockRef { number, hash: hash.0 })
+		let at = self.api.at_current_block().await.map_err(rpc_error)?;
+		Ok(BlockRef { number: at.block_number() as u32, hash: at.block_ref().hash().0 })
 	}
 
 	/// Connector records from `from` on, at `at`.
 	pub async fn records(&self, from: u64, max: u32, at: &BlockRef) -> Result<RecordsPage> {
-		self.request("connector_records", rpc_params![from, max, at.hash_hex()]).await
+		runtime_api(&self.read_at(Some(at)).await?, api::runtime_apis().connector_api().records(from, max)).await
 	}
 
 	/// Connector records carrying `tag`, at `at`.
 	pub async fn records_by_tag(&self, tag: &[u8; 32], at: &BlockRef) -> Result<Vec<Record>> {
-		self.request("connector_recordsByTag", rpc_params![hex32(tag), at.hash_hex()]).await
+		runtime_api(&self.read_at(Some(at)).await?, api::runtime_apis().connector_api().records_by_tag(*tag)).await
 	}
 
 	/// An account's registered encryption keys, oldest first (at the best block: used
 	/// before sending to someone, where a key registered a moment ago should count).
 	pub async fn encryption_keys(&self, account: &[u8; 32]) -> Result<Vec<KeyEntry>> {
-		self.request("connector_encryptionKeys", rpc_params![crate::address(account)]).await
+		let who = subxt::utils::AccountId32(*account);
+		runtime_api(&self.read_at(None).await?, api::runtime_apis().connector_api().encryption_keys(who)).await
 	}
 
 	/// Where `ring_key` stands in the ring of users, at the latest finalized block:
@@ -461,38 +413,36 @@ impl Chain {
 			ValidationResult::Invalid(e) => return Err(ChainError::Invalid(Invalidity::from(&e))),
 			ValidationResult::Unknown(e) => return Err(ChainError::Refused(format!("{e:?}"))),
 		}
-		submittable
-			.submit_and_watch()
-			.await
-			.map_err(|e| submission_error(&e.to_string(), &format!("{e:?}")))
+		submittable.submit_and_watch().await.map_err(submission_error)
 	}
 
 	/// A chat's public state; `at` `None` reads the best block.
-	pub async fn chat(&self, chat: u64, at: Option<&BlockRef>) -> Result<Option<ChatState>> {
-		self.request("chat_chat", rpc_params![chat, at.map(|b| b.hash_hex())]).await
+	pub async fn chat(&self, chat: u64, at: Option<&BlockRef>) -> Result<Option<ChatView>> {
+		runtime_api(&self.read_at(at).await?, api::runtime_apis().chat_api().chat(chat)).await
 	}
 
 	/// A part's public state; `at` `None` reads the best block.
-	pub async fn part(&self, part: &PartId, at: Option<&BlockRef>) -> Result<Option<PartState>> {
-		self.request("chat_part", rpc_params![hex32(part), at.map(|b| b.hash_hex())]).await
+	pub async fn part(&self, part: &PartId, at: Option<&BlockRef>) -> Result<Option<PartView>> {
+		runtime_api(&self.read_at(at).await?, api::runtime_apis().chat_api().part(*part)).await
 	}
 
 	/// Messages of `part` from `from` on, at `at`.
 	pub async fn messages(&self, part: &PartId, from: u32, max: u32, at: &BlockRef) -> Result<MessagesPage> {
-		self.request("chat_messages", rpc_params![hex32(part), from, max, at.hash_hex()]).await
+		runtime_api(&self.read_at(Some(at)).await?, api::runtime_apis().chat_api().messages(*part, from, max)).await
 	}
 
 	/// Every part `account` owns, at `at`.
 	pub async fn parts_of(&self, account: &[u8; 32], at: &BlockRef) -> Result<Vec<PartId>> {
-		let mut all = Vec::new();
-		let mut after: Option<String> = None;
+		let read = self.read_at(Some(at)).await?;
+		let who = subxt::utils::AccountId32(*account);
+		let mut all: Vec<PartId> = Vec::new();
 		loop {
-			let page: Vec<H32> = self
-				.request("chat_partsOf", rpc_params![crate::address(account), after.clone(), at.hash_hex()])
-				.await?;
-			let Some(last) = page.last() else { break };
-			after = Some(hex32(&last.0));
-			all.extend(page.into_iter().map(|p| p.0));
+			let after = all.last().copied();
+			let page = runtime_api(&read, api::runtime_apis().chat_api().parts_of(who.clone(), after)).await?;
+			if page.is_empty() {
+				break;
+			}
+			all.extend(page);
 		}
 		Ok(all)
 	}
@@ -503,7 +453,7 @@ impl Chain {
 	}
 
 	/// Signs `call`, submits it and waits until it is finalized. A dispatch error is
-	/// returned as [`ChainError::Dispatch`].
+	/// returned as [`ChainError::Module`].
 	pub async fn submit<Call: Payload>(&self, signer: &Identity, call: &Call) -> Result<Included> {
 		let mut batch = self.batch(signer).await?;
 		batch.push(call).await?;
@@ -569,6 +519,16 @@ async fn view<P: subxt::view_functions::Payload>(at: &ReadAt, payload: P) -> Res
 	.map_err(rpc_error)
 }
 
+/// Calls a runtime API at `at`, with the types of the runtime's metadata.
+async fn runtime_api<P: subxt::runtime_apis::Payload>(at: &ReadAt, payload: P) -> Result<P::ReturnType> {
+	at.runtime_apis().call(payload).await.map_err(|e| match e {
+		subxt::error::RuntimeApiError::IncompatibleCodegen
+		| subxt::error::RuntimeApiError::TraitNotFound(_)
+		| subxt::error::RuntimeApiError::MethodNotFound { .. } => ChainError::Incompatible(e.to_string()),
+		e => rpc_error(e),
+	})
+}
+
 /// Refuses what cannot be a node's WebSocket address before any connection attempt.
 fn check_url(url: &str) -> Result<()> {
 	let bad = || ChainError::BadUrl(url.to_string());
@@ -602,15 +562,19 @@ pub struct Batch<'a> {
 }
 
 impl Batch<'_> {
-	/// Signs and submits `call`. A refusal by the pool (bad fee payer, invalid) is returned
-	/// here; what happens on chain is returned by [`Batch::finish`].
+	/// Signs and submits `call`. A refusal by the node (the fee cannot be paid, invalid) is
+	/// returned here, typed; what happens on chain is returned by [`Batch::finish`].
 	pub async fn push<Call: Payload>(&mut self, call: &Call) -> Result<()> {
+		use subxt::transactions::{TransactionInvalid, ValidationResult};
 		let params = DefaultExtrinsicParamsBuilder::<PolkadotConfig>::new().nonce(self.nonce).mortal(64).build();
-		let progress = self
-			.tx
-			.sign_and_submit_then_watch(call, self.signer, params)
-			.await
-			.map_err(|e| submission_error(&e.to_string(), &format!("{e:?}")))?;
+		let signed = self.tx.create_signed(call, self.signer, params).await.map_err(submission_error)?;
+		match signed.validate().await.map_err(rpc_error)? {
+			ValidationResult::Valid(_) => {},
+			ValidationResult::Invalid(TransactionInvalid::Payment) => return Err(ChainError::InsufficientBalance),
+			ValidationResult::Invalid(e) => return Err(ChainError::Invalid(Invalidity::from(&e))),
+			ValidationResult::Unknown(e) => return Err(ChainError::Refused(format!("{e:?}"))),
+		}
+		let progress = signed.submit_and_watch().await.map_err(submission_error)?;
 		self.pending.push(progress);
 		self.nonce += 1;
 		Ok(())
@@ -635,38 +599,42 @@ impl Batch<'_> {
 }
 
 async fn finalize(progress: subxt::transactions::TransactionProgress<PolkadotConfig, AtBlock>) -> Result<Included> {
-	let in_block = progress.wait_for_finalized().await.map_err(|e| submission_error(&e.to_string(), &format!("{e:?}")))?;
+	// Dropped or found invalid after it was accepted (say, its nonce was used by another
+	// transaction of the same account meanwhile).
+	let in_block = progress.wait_for_finalized().await.map_err(|e| ChainError::Refused(e.to_string()))?;
 	let block = in_block.at().await.map_err(rpc_error)?.block_number() as u32;
 	match in_block.wait_for_success().await {
 		Ok(events) => Ok(Included { block, events }),
 		Err(TransactionEventsError::ExtrinsicFailed(DispatchError::Module(m))) => {
-			let details = m.details().map_err(rpc_error)?;
-			let (pallet, error) = (details.pallet.name().to_string(), details.variant.name.clone());
-			if error == "InsufficientBalance" || (pallet == "Balances" && error.contains("Funds")) {
-				return Err(ChainError::InsufficientBalance);
-			}
-			Err(ChainError::Dispatch { pallet, error })
+			use api::runtime_types::{pallet_balances, pallet_chat, pallet_connector};
+			let error = m.as_root_error::<api::Error>().map_err(|e| ChainError::Incompatible(e.to_string()))?;
+			Err(match error {
+				api::Error::Chat(pallet_chat::pallet::Error::InsufficientBalance)
+				| api::Error::Connector(pallet_connector::pallet::Error::InsufficientBalance)
+				| api::Error::Balances(
+					pallet_balances::pallet::Error::InsufficientBalance
+					| pallet_balances::pallet::Error::ExistentialDeposit
+					| pallet_balances::pallet::Error::Expendability,
+				) => ChainError::InsufficientBalance,
+				error => ChainError::Module(Box::new(error)),
+			})
 		},
-		Err(TransactionEventsError::ExtrinsicFailed(e)) => {
-			let text = e.to_string();
-			if text.contains("Funds") {
-				return Err(ChainError::InsufficientBalance);
-			}
-			Err(ChainError::Refused(text))
-		},
+		Err(TransactionEventsError::ExtrinsicFailed(DispatchError::Token(
+			subxt::error::TokenError::FundsUnavailable | subxt::error::TokenError::BelowMinimum,
+		))) => Err(ChainError::InsufficientBalance),
+		Err(TransactionEventsError::ExtrinsicFailed(e)) => Err(ChainError::Refused(e.to_string())),
 		Err(e) => Err(rpc_error(e)),
 	}
 }
 
-/// Classifies a refusal by the pool or the signer. The pool's reason (e.g. "Inability to
-/// pay some fees") is in the error's data, which only its debug form shows.
-fn submission_error(display: &str, debug: &str) -> ChainError {
-	if debug.contains("Inability to pay") {
-		ChainError::InsufficientBalance
-	} else if debug.contains("IncompatibleCodegen") {
-		ChainError::Incompatible(display.to_string())
-	} else {
-		ChainError::Refused(display.to_string())
+/// Classifies a transaction that could not be built or submitted: a call this client's
+/// metadata has and the node's runtime does not is an incompatibility.
+fn submission_error(e: subxt::error::ExtrinsicError) -> ChainError {
+	use subxt::error::ExtrinsicError as E;
+	match e {
+		E::IncompatibleCodegen | E::PalletNameNotFound(_) | E::CallNameNotFound { .. } =>
+			ChainError::Incompatible(e.to_string()),
+		e => ChainError::Refused(e.to_string()),
 	}
 }
 

@@ -1,18 +1,20 @@
 //! The SealChat client library: keys and cryptography ([`crypto`]), the on-chain byte
 //! layouts ([`wire`]), the connection to the user's own node ([`chain`]), the local
 //! database ([`store`]), the profile on disk ([`profile`]), the parallel invitation scanner
-//! ([`scan`]) and the user-level flows ([`client`]) that the `sealchat` command drives.
+//! ([`scan`]), the user-level flows ([`session`]) that the `sealchat` command drives, and
+//! the sync engine that reads the chain for them ([`sync`]).
 //!
 //! docs/PROTOCOL.md describes the protocol these modules implement.
 
 #![forbid(unsafe_code)]
 
 pub mod chain;
-pub mod client;
 pub mod crypto;
 pub mod profile;
 pub mod scan;
+pub mod session;
 pub mod store;
+pub mod sync;
 #[cfg(test)]
 mod vectors;
 pub mod wire;

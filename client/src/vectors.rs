@@ -35,10 +35,11 @@ pub fn all() -> Vec<(&'static str, String)> {
 		("chat.response_tag(0)", hex(&key.response_tag(0))),
 		("chat.response_tag(1)", hex(&key.response_tag(1))),
 		("message.encoded", hex(&message.encode())),
+		("message.padded", hex(&message.padded())),
 		("message.context(part, 3)", hex(&Message::context(&part, 3))),
 		(
 			"message.ciphertext(nonce 0x02..)",
-			hex(&key.encrypt_with_nonce(&message.encode(), &Message::context(&part, 3), &[0x02; 24]).unwrap()),
+			hex(&key.encrypt_with_nonce(&message.padded(), &Message::context(&part, 3), &[0x02; 24]).unwrap()),
 		),
 		("invitation.signing_payload", hex(&invitation.signing_payload())),
 		("add_member_message([0x47; 32], 7, 0, \"inv\", None)", hex(&wire::add_member_message(&[0x47; 32], 7, 0, b"inv", &None))),

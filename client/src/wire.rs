@@ -291,23 +291,52 @@ impl Message {
 		out
 	}
 
-	/// The ciphertext to post as message `seq` of `part`.
-	pub fn seal(&self, key: &ChatKey, part: &PartId, seq: u32) -> Result<Vec<u8>, WireError> {
-		Ok(key.encrypt(&self.encode(), &Self::context(part, seq))?)
+	/// The plaintext of the message: its SCALE encoding, then zero bytes up to the next
+	/// Padmé length ([`padme`]), so the ciphertext's length tells only a size bucket.
+	pub fn padded(&self) -> Vec<u8> {
+		let mut plain = self.encode();
+		plain.resize(padme(plain.len()), 0);
+		plain
 	}
 
-	/// Opens message `seq` of `part`.
+	/// The ciphertext to post as message `seq` of `part`.
+	pub fn seal(&self, key: &ChatKey, part: &PartId, seq: u32) -> Result<Vec<u8>, WireError> {
+		let plain = zeroize::Zeroizing::new(self.padded());
+		Ok(key.encrypt(&plain, &Self::context(part, seq))?)
+	}
+
+	/// Opens message `seq` of `part`, dropping its padding (which must be zeros).
 	pub fn open(key: &ChatKey, part: &PartId, seq: u32, data: &[u8]) -> Result<Self, WireError> {
-		let plain = key.decrypt(data, &Self::context(part, seq))?;
+		let plain = zeroize::Zeroizing::new(key.decrypt(data, &Self::context(part, seq))?);
 		check_version(&plain)?;
-		decode_all(&plain).ok_or(WireError::Malformed("message encoding"))
+		let mut input = &plain[..];
+		let message = Self::decode(&mut input).map_err(|_| WireError::Malformed("message encoding"))?;
+		if input.iter().any(|b| *b != 0) {
+			return Err(WireError::Malformed("message padding"));
+		}
+		Ok(message)
 	}
 
 	/// Ciphertext length for a text of `len` bytes (for limits and the docs).
 	pub fn sealed_len(text_len: usize) -> usize {
-		Self { version: VERSION, sent_at: 0, text: "x".repeat(text_len) }.encoded_size()
+		padme(Self { version: VERSION, sent_at: 0, text: "x".repeat(text_len) }.encoded_size())
 			+ crypto::AEAD_OVERHEAD
 	}
+}
+
+/// Padmé (Nikitin et al., "Reducing Metadata Leakage from Encrypted Files and
+/// Communication with PURBs", PETS 2019): `len` rounded up so that only the top
+/// ⌊log2 ⌊log2 len⌋⌋ + 1 bits of the result may be non-zero. At most 12% is added, and a
+/// length reveals O(log log len) bits instead of O(log len).
+pub fn padme(len: usize) -> usize {
+	if len < 2 {
+		return len;
+	}
+	let e = usize::BITS - 1 - len.leading_zeros(); // ⌊log2 len⌋
+	let s = u32::BITS - 1 - e.leading_zeros() + 1; // ⌊log2 e⌋ + 1
+	let last_bits = e - s;
+	let mask = (1usize << last_bits) - 1;
+	(len + mask) & !mask
 }
 
 fn check_version(plain: &[u8]) -> Result<(), WireError> {
@@ -401,6 +430,34 @@ mod tests {
 	}
 
 	#[test]
+	fn padme_rounds_up_a_little_and_lands_on_its_own_buckets() {
+		assert_eq!([0, 1, 2, 8, 9, 100, 1000, 4000].map(padme), [0, 1, 2, 8, 10, 104, 1024, 4096]);
+		for len in 1..20_000usize {
+			let padded = padme(len);
+			assert!(padded >= len && padme(padded) == padded, "{len}");
+			assert!((padded - len) * 100 <= len * 12, "{len} -> {padded}: more than 12%");
+			assert!(padme(len + 1) >= padded, "monotonic at {len}");
+		}
+		// Lengths up to a message's 4 KiB fall into a few dozen buckets.
+		let buckets: std::collections::BTreeSet<usize> = (1..=4096).map(padme).collect();
+		assert!(buckets.len() < 200, "{} buckets", buckets.len());
+	}
+
+	#[test]
+	fn message_padding_must_be_zeros() {
+		let key = ChatKey::generate();
+		// 13 bytes encoded, padded to 14.
+		let msg = Message { version: VERSION, sent_at: 5, text: "pad".into() };
+		let mut plain = msg.padded();
+		assert_eq!((msg.encode().len(), plain.len()), (13, 14));
+		let sealed = key.encrypt(&plain, &Message::context(&[1; 32], 0)).unwrap();
+		assert_eq!(Message::open(&key, &[1; 32], 0, &sealed).unwrap(), msg);
+		*plain.last_mut().unwrap() = 1;
+		let tampered = key.encrypt(&plain, &Message::context(&[1; 32], 0)).unwrap();
+		assert_eq!(Message::open(&key, &[1; 32], 0, &tampered), Err(WireError::Malformed("message padding")));
+	}
+
+	#[test]
 	fn response_is_bound_to_its_tag() {
 		let key = ChatKey::generate();
 		let tag = key.response_tag(3);
@@ -417,6 +474,7 @@ mod tests {
 		let msg = Message { version: VERSION, sent_at: 1, text: "hi".into() };
 		let sealed = msg.seal(&key, &[1; 32], 5).unwrap();
 		assert_eq!(sealed.len(), Message::sealed_len(2));
+		assert_eq!(padme(sealed.len() - crypto::AEAD_OVERHEAD), sealed.len() - crypto::AEAD_OVERHEAD);
 		assert_eq!(Message::open(&key, &[1; 32], 5, &sealed).unwrap(), msg);
 		assert!(Message::open(&key, &[1; 32], 6, &sealed).is_err());
 		assert!(Message::open(&key, &[2; 32], 5, &sealed).is_err());

@@ -284,6 +284,17 @@ async fn privacy_audit(rpc: &Rpc, plaintexts: &[String], keys: &[[u8; 32]], memb
 	}
 	assert!(state.len() > 50, "read the whole state: {} items", state.len());
 
+	// Every message's length is a padding bucket: padme(plaintext) + nonce and tag.
+	let messages_prefix = storage_prefix(b"Chat", b"Messages");
+	let mut messages = 0;
+	for (key, value) in state.iter().filter(|(k, _)| k.starts_with(&messages_prefix)) {
+		let message = pallet_chat::Message::<sealchat_runtime::Runtime>::decode(&mut &value[..]).expect("a message");
+		let plain = message.ciphertext.len() - sealchat::crypto::AEAD_OVERHEAD;
+		assert_eq!(sealchat::wire::padme(plain), plain, "message {} is not padded", hex(key));
+		messages += 1;
+	}
+	assert!(messages >= 5, "{messages} messages in state");
+
 	// Every extrinsic of every block, with its signer.
 	let finalized = rpc.finalized_number().await;
 	let mut extrinsics: Vec<(Option<[u8; 32]>, Vec<u8>)> = Vec::new();

@@ -40,9 +40,10 @@ pub struct Global {
 	#[arg(long, global = true)]
 	pub json: bool,
 
-	/// Connector records fetched per request while syncing (at most 2048).
-	#[arg(long, global = true, default_value_t = 2048)]
-	pub record_page: u32,
+	/// Connector records fetched per request while syncing (default and most: the
+	/// chain's page size).
+	#[arg(long, global = true)]
+	pub record_page: Option<u32>,
 
 	/// Threads for trial decryption (0: one per core).
 	#[arg(long, global = true, default_value_t = 0)]

@@ -11,7 +11,8 @@ use clap::Parser;
 use futures::StreamExt;
 use sealchat::{
 	chain::{Chain, RingPlacement},
-	client::{Session, SyncReport},
+	session::Session,
+	sync::SyncReport,
 	crypto,
 	profile::{Profile, Protection},
 	store::{MessageRow, Store},
@@ -52,7 +53,7 @@ fn fail_json(message: &str, kind: &str, code: i32) -> ! {
 /// The machine-readable kind of an error: that of the library error behind it, if any.
 fn error_kind(e: &anyhow::Error) -> &'static str {
 	for cause in e.chain() {
-		if let Some(e) = cause.downcast_ref::<sealchat::client::ClientError>() {
+		if let Some(e) = cause.downcast_ref::<sealchat::session::ClientError>() {
 			return e.kind();
 		}
 		if let Some(e) = cause.downcast_ref::<sealchat::chain::ChainError>() {
@@ -203,7 +204,9 @@ impl Ctx {
 			eprintln!("another sealchat command is sending from this profile; waiting for it to finish")
 		});
 		let mut session = Session::new(identity, store, chain, lock, self.cli.threads)?;
-		session.set_record_page(self.cli.record_page);
+		if let Some(records) = self.cli.record_page {
+			session.set_record_page(records);
+		}
 		Ok(session)
 	}
 

@@ -1,22 +1,19 @@
-//! The user-level flows: register, create pair and group chats, add members, send, sync
-//! (scan the connector, answer invitations, read responses and messages), and rebuild
-//! everything from the chain after `login`.
+//! The user-level flows: register, create pair and group chats, add members, send, and
+//! rebuild everything from the chain after `login`. Reading the chain (the sync engine)
+//! is in [`crate::sync`].
 
-use std::collections::{HashMap, HashSet};
+use api::runtime_types::pallet_chat::pallet::Error as ChatError;
 
 use crate::{
-	chain::{api, BlockRef, Chain, ChainError, Invalidity, Ticket, TicketRefusal},
+	chain::{api, Chain, ChainError, Invalidity, Ticket, TicketRefusal},
 	crypto::{self, AccountBytes, ChatKey, Identity},
 	profile::{ProfileError, SubmitGuard, SubmitLock},
 	scan::Scanner,
 	store::{ChatRow, MessageRow, Store, StoreError},
-	wire::{self, ChatId, ChatKind, Invitation, Message, PartBlob, PartId, Response, WireError},
+	sync::SyncReport,
+	wire::{self, ChatId, ChatKind, Invitation, Message, PartBlob, WireError},
 };
 
-/// Records fetched per request (the connector's `MaxPageLen`).
-pub const RECORD_PAGE: u32 = 2048;
-/// Messages fetched per request (the chat pallet's `MaxPageLen`).
-const MESSAGE_PAGE: u32 = 1000;
 /// How often adding a member is retried when another member used the chat's nonce first.
 const NONCE_RETRIES: usize = 5;
 
@@ -69,7 +66,7 @@ pub enum ClientError {
 	Unexpected(String),
 }
 
-type Result<T> = std::result::Result<T, ClientError>;
+pub(crate) type Result<T> = std::result::Result<T, ClientError>;
 
 impl ClientError {
 	/// A stable, machine-readable name of the error's kind (the `kind` of `--json` errors).
@@ -110,31 +107,6 @@ pub struct Created {
 	pub failed: Vec<(String, String)>,
 }
 
-/// What a sync did.
-#[derive(Debug, Default)]
-pub struct SyncReport {
-	/// The finalized block it read.
-	pub block: u32,
-	/// Connector records read (tagged and untagged).
-	pub records_scanned: u64,
-	/// Untagged records trial-decrypted.
-	pub records_trial_opened: u64,
-	/// Records that expired before this client could read them.
-	pub records_expired: u64,
-	/// Chats joined from invitations found.
-	pub joined: Vec<ChatId>,
-	/// Invitations ignored: forged, misdirected, or replayed.
-	pub invitations_rejected: u64,
-	/// New member parts learned.
-	pub new_members: u64,
-	/// New messages, in chain order.
-	pub messages: Vec<MessageRow>,
-	/// Messages that did not decrypt (not from this chat, or tampered).
-	pub unreadable_messages: u64,
-	/// Chats accepted but not yet joined, with the reason (retried at the next sync).
-	pub join_errors: Vec<(ChatId, String)>,
-}
-
 /// A summary of one chat.
 #[derive(Debug, serde::Serialize)]
 pub struct ChatSummary {
@@ -151,8 +123,8 @@ pub struct Session {
 	pub identity: Identity,
 	pub store: Store,
 	pub chain: Chain,
-	scanner: Scanner,
-	record_page: u32,
+	pub(crate) scanner: Scanner,
+	pub(crate) record_page: u32,
 	submit_lock: SubmitLock,
 }
 
@@ -176,20 +148,22 @@ impl Session {
 	/// (see [`SubmitLock`]), held while a flow submits.
 	pub fn new(identity: Identity, store: Store, chain: Chain, submit_lock: SubmitLock, threads: usize) -> Result<Self> {
 		store.bind_account(&identity.account(), crate::address)?;
-		Ok(Self { identity, store, chain, scanner: Scanner::new(threads), record_page: RECORD_PAGE, submit_lock })
+		let record_page = chain.limits().record_page;
+		Ok(Self { identity, store, chain, scanner: Scanner::new(threads), record_page, submit_lock })
 	}
 
 	/// Takes the profile's submission lock, waiting while another process holds it.
-	async fn submitting(&self) -> Result<SubmitGuard> {
+	pub(crate) async fn submitting(&self) -> Result<SubmitGuard> {
 		let lock = self.submit_lock.clone();
 		Ok(tokio::task::spawn_blocking(move || lock.acquire())
 			.await
 			.map_err(|e| ClientError::Unexpected(format!("waiting for the profile's lock: {e}")))??)
 	}
 
-	/// Sets how many records one request fetches (at most [`RECORD_PAGE`]).
+	/// Sets how many records one request fetches (at most the connector's page, which is
+	/// also the default).
 	pub fn set_record_page(&mut self, records: u32) {
-		self.record_page = records.clamp(1, RECORD_PAGE);
+		self.record_page = records.clamp(1, self.chain.limits().record_page);
 	}
 
 	/// My account.
@@ -414,7 +388,7 @@ impl Session {
 				Ok(_) => return Ok(()),
 				// Another member used the nonce first.
 				Err(ChainError::Invalid(Invalidity::Stale)) => continue,
-				Err(e) if e.is("Chat", "StaleNonce") => continue,
+				Err(e) if matches!(e.module(), Some(api::Error::Chat(ChatError::StaleNonce))) => continue,
 				Err(ChainError::Invalid(Invalidity::ExhaustsResources)) => return Err(ClientError::InvitationLimit(chat)),
 				Err(e) => return Err(e.into()),
 			}
@@ -425,9 +399,9 @@ impl Session {
 	/// The longest text that fits in one message.
 	pub fn max_text_len(&self) -> usize {
 		// The chat pallet's MaxMessageLen bounds the ciphertext.
-		const MAX_CIPHERTEXT: usize = 4096;
-		let mut len = MAX_CIPHERTEXT - crypto::AEAD_OVERHEAD;
-		while Message::sealed_len(len) > MAX_CIPHERTEXT {
+		let max_ciphertext = self.chain.limits().max_message_len as usize;
+		let mut len = max_ciphertext.saturating_sub(crypto::AEAD_OVERHEAD);
+		while len > 0 && Message::sealed_len(len) > max_ciphertext {
 			len -= 1;
 		}
 		len
@@ -449,6 +423,7 @@ impl Session {
 		let part = self.chain.part(&row.my_part, None).await?.ok_or(ClientError::PartMissing(chat))?;
 		let message = Message { version: wire::VERSION, sent_at: now_ms(), text: text.to_string() };
 		let ciphertext = message.seal(&row.key, &row.my_part, part.next_seq)?;
+
 		let included =
 			self.chain.submit(&self.identity, &api::tx().chat().post_message(row.my_part, ciphertext)).await?;
 		let posted = event::<api::chat::events::MessagePosted>(&included)?;
@@ -501,290 +476,6 @@ impl Session {
 		}
 		let report = self.sync(|_, _| {}).await?;
 		Ok((chats, report))
-	}
-
-	/// Reads everything new at the latest finalized block: connector records (joining
-	/// chats I am invited to, learning members from responses), then every part's new
-	/// messages. `progress(scanned, total)` is called as records are scanned.
-	pub async fn sync(&mut self, mut progress: impl FnMut(u64, u64)) -> Result<SyncReport> {
-		let at = self.chain.finalized().await?;
-		let mut report = SyncReport { block: at.number, ..Default::default() };
-		self.scan_records(&at, &mut report, &mut progress).await?;
-		{
-			let _lock = self.submitting().await?;
-			self.finish_joins(&at, &mut report).await?;
-		}
-		self.read_parts(&at, &mut report).await?;
-		{
-			let _lock = self.submitting().await?;
-			self.update_member_lists().await?;
-		}
-		report.messages.sort_by(|a, b| (a.block, a.sent_at, a.part, a.seq).cmp(&(b.block, b.sent_at, b.part, b.seq)));
-		Ok(report)
-	}
-
-	/// The tags of responses I still expect: for each chat, every invitation nonce the chat
-	/// has used, except those already answered and my own.
-	async fn expected_tags(&self, at: &BlockRef) -> Result<HashMap<[u8; 32], (ChatId, u64)>> {
-		let mut tags = HashMap::new();
-		for row in self.store.chats()? {
-			self.add_chat_tags(&mut tags, &row, at).await?;
-		}
-		Ok(tags)
-	}
-
-	async fn add_chat_tags(
-		&self,
-		tags: &mut HashMap<[u8; 32], (ChatId, u64)>,
-		row: &ChatRow,
-		at: &BlockRef,
-	) -> Result<()> {
-		let Some(state) = self.chain.chat(row.id, Some(at)).await? else { return Ok(()) };
-		let answered: HashSet<u64> = self.store.answered(row.id)?.into_iter().collect();
-		for nonce in 0..state.nonce {
-			if Some(nonce) != row.join_nonce && !answered.contains(&nonce) {
-				tags.insert(row.key.response_tag(nonce), (row.id, nonce));
-			}
-		}
-		Ok(())
-	}
-
-	async fn scan_records(
-		&mut self,
-		at: &BlockRef,
-		report: &mut SyncReport,
-		progress: &mut impl FnMut(u64, u64),
-	) -> Result<()> {
-		let mut tags = self.expected_tags(at).await?;
-		let mut cursor = self.store.cursor()?;
-		let start = cursor;
-		loop {
-			let page = self.chain.records(cursor, self.record_page, at).await?;
-			if page.oldest_id > cursor {
-				report.records_expired += page.oldest_id - cursor;
-				cursor = page.oldest_id;
-			}
-			progress(cursor.saturating_sub(start), page.next_id.saturating_sub(start));
-			if page.records.is_empty() {
-				self.store.set_cursor(cursor.max(page.next_id.min(cursor)))?;
-				break;
-			}
-			let payloads: Vec<Option<&[u8]>> =
-				page.records.iter().map(|r| r.tag.is_none().then_some(r.payload.as_slice())).collect();
-			report.records_trial_opened += payloads.iter().filter(|p| p.is_some()).count() as u64;
-			let opened = self.scanner.open_all(&self.identity, &payloads);
-			let next = page.records.last().map(|r| r.id + 1).unwrap_or(cursor);
-
-			// Invitations first (checked here, outside the transaction), then the tags of
-			// the chats they bring, so responses later in the same page are recognized.
-			let mut accepted = Vec::new();
-			for (record, plain) in page.records.iter().zip(&opened) {
-				let Some(plain) = plain else { continue };
-				match Invitation::decode_checked(&self.identity, plain) {
-					Ok(inv) if self.chat_matches_invitation(&inv, at).await? =>
-						accepted.push((crypto::hash(&record.payload), inv)),
-					_ => report.invitations_rejected += 1,
-				}
-			}
-			let mut new_chats = Vec::new();
-			for (_, inv) in &accepted {
-				if self.store.chat(inv.chat)?.is_none() && !new_chats.iter().any(|r: &ChatRow| r.id == inv.chat) {
-					let row = ChatRow {
-						id: inv.chat,
-						kind: inv.kind,
-						key: inv.key(),
-						my_part: crypto::random_32(),
-						joined: false,
-						join_nonce: Some(inv.nonce),
-						listed: 0,
-					};
-					self.add_chat_tags(&mut tags, &row, at).await?;
-					new_chats.push(row);
-				}
-			}
-
-			let me = self.me();
-			let records = &page.records;
-			let outcome = self.store.atomically(|s| {
-				let (mut joined, mut rejected, mut members) = (Vec::new(), 0u64, 0u64);
-				for (record_hash, inv) in &accepted {
-					// A replayed copy of a record read before.
-					if s.check_and_mark_seen(record_hash)? {
-						rejected += 1;
-						continue;
-					}
-					let Some(row) = new_chats.iter().find(|r| r.id == inv.chat) else { continue };
-					if s.add_chat(row)? {
-						s.add_part(&row.my_part, row.id, Some(&me))?;
-						for part in &inv.parts {
-							s.add_part(part, row.id, None)?;
-						}
-						joined.push(row.id);
-					}
-				}
-				for record in records {
-					let Some(tag) = record.tag else { continue };
-					let Some(&(chat, nonce)) = tags.get(&tag) else { continue };
-					let Some(row) = s.chat(chat)? else { continue };
-					if let Ok(response) = Response::open(&row.key, &tag, &record.payload) {
-						s.mark_answered(chat, nonce)?;
-						if response.part != row.my_part && s.add_part(&response.part, chat, None)? {
-							members += 1;
-						}
-					}
-				}
-				s.set_cursor(next)?;
-				Ok((joined, rejected, members))
-			})?;
-			report.joined.extend(outcome.0);
-			report.invitations_rejected += outcome.1;
-			report.new_members += outcome.2;
-			report.records_scanned += page.records.len() as u64;
-			cursor = next;
-			progress(cursor.saturating_sub(start), page.next_id.saturating_sub(start));
-			if cursor >= page.next_id {
-				break;
-			}
-		}
-		Ok(())
-	}
-
-	/// Whether the chat an invitation names exists at `at` with the membership key of the
-	/// chat key it carries, and has sent an invitation with its nonce. A registered user
-	/// can sign an invitation naming any chat id with a key of their own; accepting it
-	/// would bind that id to the wrong key, and the chat's real invitation would then be
-	/// ignored.
-	async fn chat_matches_invitation(&self, invitation: &Invitation, at: &BlockRef) -> Result<bool> {
-		let Some(state) = self.chain.chat(invitation.chat, Some(at)).await? else { return Ok(false) };
-		Ok(state.membership_key == invitation.key().membership_key().public() && invitation.nonce < state.nonce)
-	}
-
-	/// Creates my part and posts my response for every chat I accepted but have not
-	/// finished joining (also after a crash half-way). A chat that cannot be joined now
-	/// (say, the balance is too low) is reported and retried at the next sync.
-	async fn finish_joins(&mut self, at: &BlockRef, report: &mut SyncReport) -> Result<()> {
-		for row in self.store.chats()?.into_iter().filter(|r| !r.joined) {
-			if let Err(e) = self.finish_join(&row, at).await {
-				match e {
-					ClientError::Chain(ChainError::Unreachable { .. }) => return Err(e),
-					e => report.join_errors.push((row.id, e.to_string())),
-				}
-			}
-		}
-		Ok(())
-	}
-
-	async fn finish_join(&mut self, row: &ChatRow, at: &BlockRef) -> Result<()> {
-		let parts: Vec<PartId> =
-			self.store.parts(row.id)?.into_iter().map(|p| p.part).filter(|p| *p != row.my_part).collect();
-		let mut batch = self.chain.batch(&self.identity).await?;
-		if self.chain.part(&row.my_part, None).await?.is_none() {
-			let blob = PartBlob::seal(&self.identity, &row.my_part, row.kind, row.id, &row.key, &parts)?;
-			batch.push(&api::tx().chat().create_part(row.my_part, blob)).await?;
-		}
-		if let Some(nonce) = row.join_nonce {
-			let tag = row.key.response_tag(nonce);
-			if self.chain.records_by_tag(&tag, at).await?.is_empty() {
-				let response = Response { version: wire::VERSION, part: row.my_part }.seal(&row.key, &tag)?;
-				batch.push(&api::tx().connector().post_record(response, Some(tag))).await?;
-			}
-		}
-		for result in batch.finish().await {
-			match result {
-				// Created by an earlier run whose transaction was still pending.
-				Err(e) if e.is("Chat", "PartExists") => {},
-				other => {
-					other?;
-				},
-			}
-		}
-		self.store.atomically(|s| {
-			s.set_joined(row.id)?;
-			s.set_listed(row.id, parts.len() as u32)
-		})?;
-		Ok(())
-	}
-
-	/// Reads every known part of every chat: its owner, the members its blob lists, and
-	/// its new messages.
-	async fn read_parts(&mut self, at: &BlockRef, report: &mut SyncReport) -> Result<()> {
-		for row in self.store.chats()?.into_iter().filter(|r| r.joined) {
-			let mut seen: HashSet<PartId> = HashSet::new();
-			loop {
-				let parts = self.store.parts(row.id)?;
-				let todo: Vec<_> = parts.into_iter().filter(|p| !seen.contains(&p.part)).collect();
-				if todo.is_empty() {
-					break;
-				}
-				for part in todo {
-					seen.insert(part.part);
-					let Some(state) = self.chain.part(&part.part, Some(at)).await? else { continue };
-					if part.owner.is_none() {
-						self.store.add_part(&part.part, row.id, Some(&state.owner))?;
-					}
-					// Every blob lists the parts its owner knows; mine matters after a login.
-					if let Ok(listed) = PartBlob::open_members(&row.key, &part.part, &state.blob) {
-						for other in listed.into_iter().filter(|p| *p != row.my_part) {
-							if self.store.add_part(&other, row.id, None)? {
-								report.new_members += 1;
-							}
-						}
-					}
-					let mut from = part.next_seq;
-					while from < state.next_seq {
-						let page = self.chain.messages(&part.part, from, MESSAGE_PAGE, at).await?;
-						let end = (from + MESSAGE_PAGE).min(page.next_seq);
-						let mut new = Vec::new();
-						for m in &page.messages {
-							match Message::open(&row.key, &part.part, m.seq, &m.ciphertext) {
-								Ok(msg) => new.push(MessageRow {
-									part: part.part,
-									seq: m.seq,
-									chat: row.id,
-									block: m.block,
-									sender: state.owner,
-									sent_at: msg.sent_at,
-									text: msg.text,
-								}),
-								Err(_) => report.unreadable_messages += 1,
-							}
-						}
-						let added = self.store.atomically(|s| {
-							let mut added = Vec::new();
-							for m in new {
-								if s.add_message(&m)? {
-									added.push(m);
-								}
-							}
-							s.set_next_seq(&part.part, end)?;
-							Ok(added)
-						})?;
-						report.messages.extend(added);
-						if end <= from {
-							break;
-						}
-						from = end;
-					}
-				}
-			}
-		}
-		Ok(())
-	}
-
-	/// Rewrites my part's blob when I know more members than it lists, so members who
-	/// missed a response learn them from me.
-	async fn update_member_lists(&mut self) -> Result<()> {
-		for row in self.store.chats()?.into_iter().filter(|r| r.joined) {
-			let others: Vec<PartId> =
-				self.store.parts(row.id)?.into_iter().map(|p| p.part).filter(|p| *p != row.my_part).collect();
-			if others.len() as u32 <= row.listed {
-				continue;
-			}
-			let blob = PartBlob::seal(&self.identity, &row.my_part, row.kind, row.id, &row.key, &others)?;
-			self.chain.submit(&self.identity, &api::tx().chat().set_part_blob(row.my_part, blob)).await?;
-			self.store.set_listed(row.id, others.len() as u32)?;
-		}
-		Ok(())
 	}
 
 	/// My chats with their members and last message.

@@ -1,0 +1,327 @@
+//! The sync engine: reads what is new at the latest finalized block (connector records,
+//! joining the chats the user is invited to and learning members from responses, then
+//! every part's new messages) and keeps the local database in step with it.
+
+use std::collections::{HashMap, HashSet};
+
+use api::runtime_types::pallet_chat::pallet::Error as ChatError;
+
+use crate::{
+	chain::{api, BlockRef, ChainError},
+	crypto,
+	session::{ClientError, Result, Session},
+	store::{ChatRow, MessageRow},
+	wire::{self, ChatId, Invitation, Message, PartBlob, PartId, Response},
+};
+
+/// What a sync did.
+#[derive(Debug, Default)]
+pub struct SyncReport {
+	/// The finalized block it read.
+	pub block: u32,
+	/// Connector records read (tagged and untagged).
+	pub records_scanned: u64,
+	/// Untagged records trial-decrypted.
+	pub records_trial_opened: u64,
+	/// Records that expired before this client could read them.
+	pub records_expired: u64,
+	/// Chats joined from invitations found.
+	pub joined: Vec<ChatId>,
+	/// Invitations ignored: forged, misdirected, or replayed.
+	pub invitations_rejected: u64,
+	/// New member parts learned.
+	pub new_members: u64,
+	/// New messages, in chain order.
+	pub messages: Vec<MessageRow>,
+	/// Messages that did not decrypt (not from this chat, or tampered).
+	pub unreadable_messages: u64,
+	/// Chats accepted but not yet joined, with the reason (retried at the next sync).
+	pub join_errors: Vec<(ChatId, String)>,
+}
+
+impl Session {
+	/// Reads everything new at the latest finalized block: connector records (joining
+	/// chats I am invited to, learning members from responses), then every part's new
+	/// messages. `progress(scanned, total)` is called as records are scanned.
+	pub async fn sync(&mut self, mut progress: impl FnMut(u64, u64)) -> Result<SyncReport> {
+		let at = self.chain.finalized().await?;
+		let mut report = SyncReport { block: at.number, ..Default::default() };
+		self.scan_records(&at, &mut report, &mut progress).await?;
+		{
+			let _lock = self.submitting().await?;
+			self.finish_joins(&at, &mut report).await?;
+		}
+		self.read_parts(&at, &mut report).await?;
+		{
+			let _lock = self.submitting().await?;
+			self.update_member_lists().await?;
+		}
+		report.messages.sort_by(|a, b| (a.block, a.sent_at, a.part, a.seq).cmp(&(b.block, b.sent_at, b.part, b.seq)));
+		Ok(report)
+	}
+
+	/// The tags of responses I still expect: for each chat, every invitation nonce the chat
+	/// has used, except those already answered and my own.
+	async fn expected_tags(&self, at: &BlockRef) -> Result<HashMap<[u8; 32], (ChatId, u64)>> {
+		let mut tags = HashMap::new();
+		for row in self.store.chats()? {
+			self.add_chat_tags(&mut tags, &row, at).await?;
+		}
+		Ok(tags)
+	}
+
+	async fn add_chat_tags(
+		&self,
+		tags: &mut HashMap<[u8; 32], (ChatId, u64)>,
+		row: &ChatRow,
+		at: &BlockRef,
+	) -> Result<()> {
+		let Some(state) = self.chain.chat(row.id, Some(at)).await? else { return Ok(()) };
+		let answered: HashSet<u64> = self.store.answered(row.id)?.into_iter().collect();
+		for nonce in 0..state.nonce {
+			if Some(nonce) != row.join_nonce && !answered.contains(&nonce) {
+				tags.insert(row.key.response_tag(nonce), (row.id, nonce));
+			}
+		}
+		Ok(())
+	}
+
+	async fn scan_records(
+		&mut self,
+		at: &BlockRef,
+		report: &mut SyncReport,
+		progress: &mut impl FnMut(u64, u64),
+	) -> Result<()> {
+		let mut tags = self.expected_tags(at).await?;
+		let mut cursor = self.store.cursor()?;
+		let start = cursor;
+		loop {
+			let page = self.chain.records(cursor, self.record_page, at).await?;
+			if page.oldest_id > cursor {
+				report.records_expired += page.oldest_id - cursor;
+				cursor = page.oldest_id;
+			}
+			progress(cursor.saturating_sub(start), page.next_id.saturating_sub(start));
+			if page.records.is_empty() {
+				self.store.set_cursor(cursor.max(page.next_id.min(cursor)))?;
+				break;
+			}
+			let payloads: Vec<Option<&[u8]>> =
+				page.records.iter().map(|r| r.tag.is_none().then_some(r.payload.as_slice())).collect();
+			report.records_trial_opened += payloads.iter().filter(|p| p.is_some()).count() as u64;
+			let opened = self.scanner.open_all(&self.identity, &payloads);
+			let next = page.records.last().map(|r| r.id + 1).unwrap_or(cursor);
+
+			// Invitations first (checked here, outside the transaction), then the tags of
+			// the chats they bring, so responses later in the same page are recognized.
+			let mut accepted = Vec::new();
+			for (record, plain) in page.records.iter().zip(&opened) {
+				let Some(plain) = plain else { continue };
+				match Invitation::decode_checked(&self.identity, plain) {
+					Ok(inv) if self.chat_matches_invitation(&inv, at).await? =>
+						accepted.push((crypto::hash(&record.payload), inv)),
+					_ => report.invitations_rejected += 1,
+				}
+			}
+			let mut new_chats = Vec::new();
+			for (_, inv) in &accepted {
+				if self.store.chat(inv.chat)?.is_none() && !new_chats.iter().any(|r: &ChatRow| r.id == inv.chat) {
+					let row = ChatRow {
+						id: inv.chat,
+						kind: inv.kind,
+						key: inv.key(),
+						my_part: crypto::random_32(),
+						joined: false,
+						join_nonce: Some(inv.nonce),
+						listed: 0,
+					};
+					self.add_chat_tags(&mut tags, &row, at).await?;
+					new_chats.push(row);
+				}
+			}
+
+			let me = self.me();
+			let records = &page.records;
+			let outcome = self.store.atomically(|s| {
+				let (mut joined, mut rejected, mut members) = (Vec::new(), 0u64, 0u64);
+				for (record_hash, inv) in &accepted {
+					// A replayed copy of a record read before.
+					if s.check_and_mark_seen(record_hash)? {
+						rejected += 1;
+						continue;
+					}
+					let Some(row) = new_chats.iter().find(|r| r.id == inv.chat) else { continue };
+					if s.add_chat(row)? {
+						s.add_part(&row.my_part, row.id, Some(&me))?;
+						for part in &inv.parts {
+							s.add_part(part, row.id, None)?;
+						}
+						joined.push(row.id);
+					}
+				}
+				for record in records {
+					let Some(tag) = record.tag else { continue };
+					let Some(&(chat, nonce)) = tags.get(&tag) else { continue };
+					let Some(row) = s.chat(chat)? else { continue };
+					if let Ok(response) = Response::open(&row.key, &tag, &record.payload) {
+						s.mark_answered(chat, nonce)?;
+						if response.part != row.my_part && s.add_part(&response.part, chat, None)? {
+							members += 1;
+						}
+					}
+				}
+				s.set_cursor(next)?;
+				Ok((joined, rejected, members))
+			})?;
+			report.joined.extend(outcome.0);
+			report.invitations_rejected += outcome.1;
+			report.new_members += outcome.2;
+			report.records_scanned += page.records.len() as u64;
+			cursor = next;
+			progress(cursor.saturating_sub(start), page.next_id.saturating_sub(start));
+			if cursor >= page.next_id {
+				break;
+			}
+		}
+		Ok(())
+	}
+
+	/// Whether the chat an invitation names exists at `at` with the membership key of the
+	/// chat key it carries, and has sent an invitation with its nonce. A registered user
+	/// can sign an invitation naming any chat id with a key of their own; accepting it
+	/// would bind that id to the wrong key, and the chat's real invitation would then be
+	/// ignored.
+	async fn chat_matches_invitation(&self, invitation: &Invitation, at: &BlockRef) -> Result<bool> {
+		let Some(state) = self.chain.chat(invitation.chat, Some(at)).await? else { return Ok(false) };
+		Ok(state.membership_key == invitation.key().membership_key().public() && invitation.nonce < state.nonce)
+	}
+
+	/// Creates my part and posts my response for every chat I accepted but have not
+	/// finished joining (also after a crash half-way). A chat that cannot be joined now
+	/// (say, the balance is too low) is reported and retried at the next sync.
+	async fn finish_joins(&mut self, at: &BlockRef, report: &mut SyncReport) -> Result<()> {
+		for row in self.store.chats()?.into_iter().filter(|r| !r.joined) {
+			if let Err(e) = self.finish_join(&row, at).await {
+				match e {
+					ClientError::Chain(ChainError::Unreachable { .. }) => return Err(e),
+					e => report.join_errors.push((row.id, e.to_string())),
+				}
+			}
+		}
+		Ok(())
+	}
+
+	async fn finish_join(&mut self, row: &ChatRow, at: &BlockRef) -> Result<()> {
+		let parts: Vec<PartId> =
+			self.store.parts(row.id)?.into_iter().map(|p| p.part).filter(|p| *p != row.my_part).collect();
+		let mut batch = self.chain.batch(&self.identity).await?;
+		if self.chain.part(&row.my_part, None).await?.is_none() {
+			let blob = PartBlob::seal(&self.identity, &row.my_part, row.kind, row.id, &row.key, &parts)?;
+			batch.push(&api::tx().chat().create_part(row.my_part, blob)).await?;
+		}
+		if let Some(nonce) = row.join_nonce {
+			let tag = row.key.response_tag(nonce);
+			if self.chain.records_by_tag(&tag, at).await?.is_empty() {
+				let response = Response { version: wire::VERSION, part: row.my_part }.seal(&row.key, &tag)?;
+				batch.push(&api::tx().connector().post_record(response, Some(tag))).await?;
+			}
+		}
+		for result in batch.finish().await {
+			match result {
+				// Created by an earlier run whose transaction was still pending.
+				Err(e) if matches!(e.module(), Some(api::Error::Chat(ChatError::PartExists))) => {},
+				other => {
+					other?;
+				},
+			}
+		}
+		self.store.atomically(|s| {
+			s.set_joined(row.id)?;
+			s.set_listed(row.id, parts.len() as u32)
+		})?;
+		Ok(())
+	}
+
+	/// Reads every known part of every chat: its owner, the members its blob lists, and
+	/// its new messages.
+	async fn read_parts(&mut self, at: &BlockRef, report: &mut SyncReport) -> Result<()> {
+		for row in self.store.chats()?.into_iter().filter(|r| r.joined) {
+			let mut seen: HashSet<PartId> = HashSet::new();
+			loop {
+				let parts = self.store.parts(row.id)?;
+				let todo: Vec<_> = parts.into_iter().filter(|p| !seen.contains(&p.part)).collect();
+				if todo.is_empty() {
+					break;
+				}
+				for part in todo {
+					seen.insert(part.part);
+					let Some(state) = self.chain.part(&part.part, Some(at)).await? else { continue };
+					if part.owner.is_none() {
+						self.store.add_part(&part.part, row.id, Some(&state.owner.0))?;
+					}
+					// Every blob lists the parts its owner knows; mine matters after a login.
+					if let Ok(listed) = PartBlob::open_members(&row.key, &part.part, &state.blob) {
+						for other in listed.into_iter().filter(|p| *p != row.my_part) {
+							if self.store.add_part(&other, row.id, None)? {
+								report.new_members += 1;
+							}
+						}
+					}
+					let mut from = part.next_seq;
+					while from < state.next_seq {
+						let page_len = self.chain.limits().message_page;
+						let page = self.chain.messages(&part.part, from, page_len, at).await?;
+						let end = (from + page_len).min(page.next_seq);
+						let mut new = Vec::new();
+						for m in &page.messages {
+							match Message::open(&row.key, &part.part, m.seq, &m.ciphertext) {
+								Ok(msg) => new.push(MessageRow {
+									part: part.part,
+									seq: m.seq,
+									chat: row.id,
+									block: m.block,
+									sender: state.owner.0,
+									sent_at: msg.sent_at,
+									text: msg.text,
+								}),
+								Err(_) => report.unreadable_messages += 1,
+							}
+						}
+						let added = self.store.atomically(|s| {
+							let mut added = Vec::new();
+							for m in new {
+								if s.add_message(&m)? {
+									added.push(m);
+								}
+							}
+							s.set_next_seq(&part.part, end)?;
+							Ok(added)
+						})?;
+						report.messages.extend(added);
+						if end <= from {
+							break;
+						}
+						from = end;
+					}
+				}
+			}
+		}
+		Ok(())
+	}
+
+	/// Rewrites my part's blob when I know more members than it lists, so members who
+	/// missed a response learn them from me.
+	async fn update_member_lists(&mut self) -> Result<()> {
+		for row in self.store.chats()?.into_iter().filter(|r| r.joined) {
+			let others: Vec<PartId> =
+				self.store.parts(row.id)?.into_iter().map(|p| p.part).filter(|p| *p != row.my_part).collect();
+			if others.len() as u32 <= row.listed {
+				continue;
+			}
+			let blob = PartBlob::seal(&self.identity, &row.my_part, row.kind, row.id, &row.key, &others)?;
+			self.chain.submit(&self.identity, &api::tx().chat().set_part_blob(row.my_part, blob)).await?;
+			self.store.set_listed(row.id, others.len() as u32)?;
+		}
+		Ok(())
+	}
+}
