@@ -11,7 +11,7 @@ use crate::{
 	scan::Scanner,
 	store::{ChatRow, MessageRow, Store, StoreError},
 	sync::SyncReport,
-	wire::{self, ChatId, ChatKind, Invitation, Message, PartBlob, WireError},
+	wire::{self, ChatId, ChatKind, Invitation, Message, PartBlob, PartId, WireError},
 };
 
 /// How often adding a member is retried when another member used the chat's nonce first.
@@ -424,8 +424,25 @@ impl Session {
 		let message = Message { version: wire::VERSION, sent_at: now_ms(), text: text.to_string() };
 		let ciphertext = message.seal(&row.key, &row.my_part, part.next_seq)?;
 
-		let included =
-			self.chain.submit(&self.identity, &api::tx().chat().post_message(row.my_part, ciphertext)).await?;
+		// Members learned since my blob was written ride on this write of mine: the blob
+		// then lists them too, for members who missed a response. Reading never writes, so
+		// nothing moves on chain in reaction to someone else's join.
+		let others: Vec<PartId> =
+			self.store.parts(chat)?.into_iter().map(|p| p.part).filter(|p| *p != row.my_part).collect();
+		let relist = others.len() as u32 > row.listed;
+		let mut batch = self.chain.batch(&self.identity).await?;
+		if relist {
+			let blob = PartBlob::seal(&self.identity, &row.my_part, row.kind, chat, &row.key, &others)?;
+			batch.push(&api::tx().chat().set_part_blob(row.my_part, blob)).await?;
+		}
+		batch.push(&api::tx().chat().post_message(row.my_part, ciphertext)).await?;
+		let mut results = batch.finish().await;
+		let included = results.pop().expect("post_message was pushed last; qed")?;
+		// A blob that could not be rewritten (say, its larger deposit) is tried again at the
+		// next send; the message went through either way.
+		if relist && matches!(results.pop(), Some(Ok(_))) {
+			self.store.set_listed(chat, others.len() as u32)?;
+		}
 		let posted = event::<api::chat::events::MessagePosted>(&included)?;
 		if posted.seq != part.next_seq {
 			return Err(ClientError::Unexpected(format!(

@@ -52,10 +52,6 @@ impl Session {
 			self.finish_joins(&at, &mut report).await?;
 		}
 		self.read_parts(&at, &mut report).await?;
-		{
-			let _lock = self.submitting().await?;
-			self.update_member_lists().await?;
-		}
 		report.messages.sort_by(|a, b| (a.block, a.sent_at, a.part, a.seq).cmp(&(b.block, b.sent_at, b.part, b.seq)));
 		Ok(report)
 	}
@@ -305,22 +301,6 @@ impl Session {
 					}
 				}
 			}
-		}
-		Ok(())
-	}
-
-	/// Rewrites my part's blob when I know more members than it lists, so members who
-	/// missed a response learn them from me.
-	async fn update_member_lists(&mut self) -> Result<()> {
-		for row in self.store.chats()?.into_iter().filter(|r| r.joined) {
-			let others: Vec<PartId> =
-				self.store.parts(row.id)?.into_iter().map(|p| p.part).filter(|p| *p != row.my_part).collect();
-			if others.len() as u32 <= row.listed {
-				continue;
-			}
-			let blob = PartBlob::seal(&self.identity, &row.my_part, row.kind, row.id, &row.key, &others)?;
-			self.chain.submit(&self.identity, &api::tx().chat().set_part_blob(row.my_part, blob)).await?;
-			self.store.set_listed(row.id, others.len() as u32)?;
 		}
 		Ok(())
 	}

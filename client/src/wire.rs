@@ -218,8 +218,14 @@ pub struct OwnerSecret {
 	pub chat_key: [u8; 32],
 }
 
+/// The lengths a part's blob comes in: the smallest that holds the members' list (1 KiB
+/// holds 27 other members, 4 KiB 123), so a blob's length does not tell its chat's size
+/// until the chat is larger than 28.
+pub const PART_BLOB_SIZES: [usize; 2] = [1024, 4096];
+
 /// A part's blob: the owner's sealed [`OwnerSecret`] and, under the chat key, the parts of
-/// the other members the owner knows (so members who missed a response learn them).
+/// the other members the owner knows (so members who missed a response learn them),
+/// padded with zeros inside the encryption to one of [`PART_BLOB_SIZES`].
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 pub struct PartBlob {
 	pub version: u8,
@@ -244,12 +250,22 @@ impl PartBlob {
 		let secret = zeroize::Zeroizing::new(
 			OwnerSecret { version: VERSION, kind, chat, chat_key: *key.expose() }.encode(),
 		);
-		let blob = Self {
-			version: VERSION,
-			owner_secret: crypto::seal(&secret, &owner.encryption_key())?,
-			members: key.encrypt(&members.to_vec().encode(), &Self::context(part))?,
-		};
-		Ok(blob.encode())
+		let owner_secret = crypto::seal(&secret, &owner.encryption_key())?;
+		let list = members.to_vec().encode();
+		// Every field's length but the list's is fixed. With a `members` field of n bytes
+		// (64 ≤ n < 16384: a two-byte length prefix) the blob takes fixed + 2 + n bytes;
+		// take the smallest size whose n holds the list, and pad the list to fill it.
+		let fixed = Self { version: VERSION, owner_secret: owner_secret.clone(), members: Vec::new() }.encoded_size() - 1;
+		let (size, plain_len) = PART_BLOB_SIZES
+			.into_iter()
+			.map(|size| (size, size.saturating_sub(fixed + 2 + crypto::AEAD_OVERHEAD)))
+			.find(|(_, plain_len)| *plain_len >= list.len())
+			.ok_or(WireError::Malformed("too many members for a part blob"))?;
+		let mut plain = list;
+		plain.resize(plain_len, 0);
+		let blob = Self { version: VERSION, owner_secret, members: key.encrypt(&plain, &Self::context(part))? }.encode();
+		debug_assert_eq!(blob.len(), size, "the blob fills its size exactly");
+		Ok(blob)
 	}
 
 	fn decode_blob(blob: &[u8]) -> Result<Self, WireError> {
@@ -269,7 +285,12 @@ impl PartBlob {
 	pub fn open_members(key: &ChatKey, part: &PartId, blob: &[u8]) -> Result<Vec<PartId>, WireError> {
 		let blob = Self::decode_blob(blob)?;
 		let plain = key.decrypt(&blob.members, &Self::context(part))?;
-		decode_all(&plain).ok_or(WireError::Malformed("member list encoding"))
+		let mut input = &plain[..];
+		let members = Vec::<PartId>::decode(&mut input).map_err(|_| WireError::Malformed("member list encoding"))?;
+		if input.iter().any(|b| *b != 0) {
+			return Err(WireError::Malformed("member list padding"));
+		}
+		Ok(members)
 	}
 }
 
@@ -485,6 +506,19 @@ mod tests {
 		let key = ChatKey::generate();
 		let part = [4; 32];
 		let blob = PartBlob::seal(&alice(), &part, ChatKind::Group, 3, &key, &[[5; 32], [6; 32]]).unwrap();
+		// Padded to a size that does not depend on the members listed, up to 27 of them.
+		assert_eq!(blob.len(), PART_BLOB_SIZES[0]);
+		for n in [0usize, 1, 27] {
+			let members = vec![[7; 32]; n];
+			let padded = PartBlob::seal(&alice(), &part, ChatKind::Group, 3, &key, &members).unwrap();
+			assert_eq!(padded.len(), PART_BLOB_SIZES[0], "{n} members");
+			assert_eq!(PartBlob::open_members(&key, &part, &padded).unwrap(), members);
+		}
+		let many = vec![[7; 32]; 28];
+		let larger = PartBlob::seal(&alice(), &part, ChatKind::Group, 3, &key, &many).unwrap();
+		assert_eq!(larger.len(), PART_BLOB_SIZES[1]);
+		assert_eq!(PartBlob::open_members(&key, &part, &larger).unwrap(), many);
+		assert!(PartBlob::seal(&alice(), &part, ChatKind::Group, 3, &key, &vec![[7; 32]; 124]).is_err());
 		let secret = PartBlob::open_owner(&alice(), &blob).unwrap();
 		assert_eq!((secret.kind, secret.chat, secret.chat_key), (ChatKind::Group, 3, *key.expose()));
 		assert_eq!(PartBlob::open_owner(&bob(), &blob), Err(WireError::NotForUs));

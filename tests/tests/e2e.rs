@@ -153,9 +153,14 @@ async fn pair_group_login_then_privacy_audit() {
 	bob.sync();
 	charlie.add(group, &eve);
 	assert_eq!(joined(&eve.sync()), [group]);
+	// Learning of Eve's join writes nothing: the members' syncs submit no transaction
+	// (their blobs list her from their next message on).
+	let nonces_before = [rpc.next_nonce(&pair("//Bob")).await, rpc.next_nonce(&pair("//Dave")).await];
 	for user in [&bob, &charlie, &dave] {
 		user.sync();
 	}
+	let nonces_after = [rpc.next_nonce(&pair("//Bob")).await, rpc.next_nonce(&pair("//Dave")).await];
+	assert_eq!(nonces_after, nonces_before, "a sync that only learned a member submitted something");
 	let mut group_history = Vec::new();
 	for user in [&bob, &charlie, &dave, &eve] {
 		let text = format!("group: {} says hello", user.name);
@@ -294,6 +299,15 @@ async fn privacy_audit(rpc: &Rpc, plaintexts: &[String], keys: &[[u8; 32]], memb
 		messages += 1;
 	}
 	assert!(messages >= 5, "{messages} messages in state");
+	// Every part blob has one length whatever its chat's size (pairs and a group of four).
+	let parts_prefix = storage_prefix(b"Chat", b"Parts");
+	let mut blobs = 0;
+	for (key, value) in state.iter().filter(|(k, _)| k.starts_with(&parts_prefix)) {
+		let part = pallet_chat::PartInfo::<sealchat_runtime::Runtime>::decode(&mut &value[..]).expect("a part");
+		assert_eq!(part.blob.len(), sealchat::wire::PART_BLOB_SIZES[0], "part {} blob", hex(key));
+		blobs += 1;
+	}
+	assert!(blobs >= 6, "{blobs} parts in state");
 
 	// Every extrinsic of every block, with its signer.
 	let finalized = rpc.finalized_number().await;
