@@ -375,10 +375,7 @@ impl Chain {
 		tx: &subxt::transactions::TransactionsClient<PolkadotConfig, AtBlock>,
 		call: &Call,
 	) -> Result<subxt::transactions::TransactionProgress<PolkadotConfig, AtBlock>> {
-		use subxt::{
-			config::{ClientState, TransactionExtensions},
-			transactions::ValidationResult,
-		};
+		use subxt::config::{ClientState, TransactionExtensions};
 		let at = self.api.at_current_block().await.map_err(rpc_error)?;
 		let metadata = at.metadata_ref();
 		let state = ClientState::<PolkadotConfig> {
@@ -408,11 +405,7 @@ impl Chain {
 		)
 		.map_err(|e| ChainError::Incompatible(e.to_string()))?;
 		let submittable = tx.from_bytes(bytes);
-		match submittable.validate().await.map_err(rpc_error)? {
-			ValidationResult::Valid(_) => {},
-			ValidationResult::Invalid(e) => return Err(ChainError::Invalid(Invalidity::from(&e))),
-			ValidationResult::Unknown(e) => return Err(ChainError::Refused(format!("{e:?}"))),
-		}
+		validity(submittable.validate().await.map_err(rpc_error)?)?;
 		submittable.submit_and_watch().await.map_err(submission_error)
 	}
 
@@ -565,15 +558,9 @@ impl Batch<'_> {
 	/// Signs and submits `call`. A refusal by the node (the fee cannot be paid, invalid) is
 	/// returned here, typed; what happens on chain is returned by [`Batch::finish`].
 	pub async fn push<Call: Payload>(&mut self, call: &Call) -> Result<()> {
-		use subxt::transactions::{TransactionInvalid, ValidationResult};
 		let params = DefaultExtrinsicParamsBuilder::<PolkadotConfig>::new().nonce(self.nonce).mortal(64).build();
 		let signed = self.tx.create_signed(call, self.signer, params).await.map_err(submission_error)?;
-		match signed.validate().await.map_err(rpc_error)? {
-			ValidationResult::Valid(_) => {},
-			ValidationResult::Invalid(TransactionInvalid::Payment) => return Err(ChainError::InsufficientBalance),
-			ValidationResult::Invalid(e) => return Err(ChainError::Invalid(Invalidity::from(&e))),
-			ValidationResult::Unknown(e) => return Err(ChainError::Refused(format!("{e:?}"))),
-		}
+		validity(signed.validate().await.map_err(rpc_error)?)?;
 		let progress = signed.submit_and_watch().await.map_err(submission_error)?;
 		self.pending.push(progress);
 		self.nonce += 1;
@@ -624,6 +611,18 @@ async fn finalize(progress: subxt::transactions::TransactionProgress<PolkadotCon
 		))) => Err(ChainError::InsufficientBalance),
 		Err(TransactionEventsError::ExtrinsicFailed(e)) => Err(ChainError::Refused(e.to_string())),
 		Err(e) => Err(rpc_error(e)),
+	}
+}
+
+/// The node's verdict on a transaction before it is submitted, as a result: a fee that
+/// cannot be paid is [`ChainError::InsufficientBalance`], any other refusal typed.
+fn validity(result: subxt::transactions::ValidationResult) -> Result<()> {
+	use subxt::transactions::{TransactionInvalid, ValidationResult};
+	match result {
+		ValidationResult::Valid(_) => Ok(()),
+		ValidationResult::Invalid(TransactionInvalid::Payment) => Err(ChainError::InsufficientBalance),
+		ValidationResult::Invalid(e) => Err(ChainError::Invalid(Invalidity::from(&e))),
+		ValidationResult::Unknown(e) => Err(ChainError::Refused(format!("{e:?}"))),
 	}
 }
 

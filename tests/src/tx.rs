@@ -63,18 +63,7 @@ impl SigningContext {
 	/// extrinsic.
 	pub fn sign(&self, signer: &sr25519::Pair, call: RuntimeCall, nonce: u32) -> Vec<u8> {
 		let account = sp_runtime::AccountId32::from(signer.public());
-		let extension: TxExtension = (
-			frame_system::AuthorizeCall::<Runtime>::new(),
-			frame_system::CheckNonZeroSender::<Runtime>::new(),
-			frame_system::CheckSpecVersion::<Runtime>::new(),
-			frame_system::CheckTxVersion::<Runtime>::new(),
-			frame_system::CheckGenesis::<Runtime>::new(),
-			frame_system::CheckEra::<Runtime>::from(Era::Immortal),
-			frame_system::CheckNonce::<Runtime>::from(nonce),
-			frame_system::CheckWeight::<Runtime>::new(),
-			pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
-			frame_system::WeightReclaim::<Runtime>::new(),
-		);
+		let extension = extension(nonce);
 		let implicit = ((), (), self.spec_version, self.tx_version, self.genesis, self.genesis, (), (), (), ());
 		let payload = SignedPayload::from_raw(call.clone(), extension.clone(), implicit);
 		let signature = payload.using_encoded(|bytes| signer.sign(bytes));
@@ -91,22 +80,27 @@ pub async fn general_refusal(rpc: &Rpc, call: RuntimeCall) -> String {
 	}
 }
 
-/// `call` as a general transaction: no signer, the extensions' explicit values (immortal,
-/// nonce 0, no tip), and the call, which authorizes itself (`#[pallet::authorize]`).
-pub fn general(call: RuntimeCall) -> Vec<u8> {
-	let extension: TxExtension = (
+/// The runtime's transaction extensions with their explicit values: immortal, `nonce`, no
+/// tip.
+fn extension(nonce: u32) -> TxExtension {
+	(
 		frame_system::AuthorizeCall::<Runtime>::new(),
 		frame_system::CheckNonZeroSender::<Runtime>::new(),
 		frame_system::CheckSpecVersion::<Runtime>::new(),
 		frame_system::CheckTxVersion::<Runtime>::new(),
 		frame_system::CheckGenesis::<Runtime>::new(),
 		frame_system::CheckEra::<Runtime>::from(Era::Immortal),
-		frame_system::CheckNonce::<Runtime>::from(0),
+		frame_system::CheckNonce::<Runtime>::from(nonce),
 		frame_system::CheckWeight::<Runtime>::new(),
 		pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
 		frame_system::WeightReclaim::<Runtime>::new(),
-	);
-	UncheckedExtrinsic::new_transaction(call, extension).encode()
+	)
+}
+
+/// `call` as a general transaction: no signer, the extensions with nonce 0 (the nonce and
+/// fee extensions skip it), and the call, which authorizes itself (`#[pallet::authorize]`).
+pub fn general(call: RuntimeCall) -> Vec<u8> {
+	UncheckedExtrinsic::new_transaction(call, extension(0)).encode()
 }
 
 impl Rpc {
