@@ -7,5 +7,5 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 sealchat_wasm_env
 cd "$SEALCHAT_ROOT"
-SEALCHAT_UPDATE_METADATA=1 cargo test --locked --release -p sealchat-tests --test metadata
+SEALCHAT_UPDATE_METADATA=1 cargo test --locked --release -p sealchat-runtime --test metadata client_metadata
 sealchat_log "wrote client/metadata/sealchat.scale ($(wc -c <client/metadata/sealchat.scale) bytes)"

@@ -1,7 +1,8 @@
 //! The one connection to the user's own node, through subxt with the types generated
-//! from the runtime's metadata (`client/metadata/sealchat.scale`): transactions (signed,
-//! or general with no signer), reads through the pallets' runtime APIs and view
-//! functions (SCALE, the pallets' own types), and a few standard JSON-RPC methods.
+//! from the runtime's metadata (`client/metadata/sealchat.scale`): transactions (general
+//! ones with no signer for every chat operation; signed only to register), reads through
+//! the pallets' view functions (SCALE, the pallets' own types), and a few standard
+//! JSON-RPC methods.
 //!
 //! Reads are made at the latest finalized block unless said otherwise: the client acts
 //! only on what cannot be reverted.
@@ -80,6 +81,8 @@ type Result<T> = std::result::Result<T, ChainError>;
 pub enum Invalidity {
 	#[error("its ticket was refused: {0}")]
 	Ticket(TicketRefusal),
+	#[error("{0}")]
+	Chat(ChatRefusal),
 	#[error("it was overtaken (a nonce or ticket it uses was used meanwhile)")]
 	Stale,
 	#[error("it comes too early (it waits for a transaction that is not there)")]
@@ -126,11 +129,49 @@ impl TicketRefusal {
 	}
 }
 
+/// Why the chat pallet refused a call before it entered a block: its `Refusal`, whose
+/// codes are the `InvalidTransaction::Custom` codes of the refusal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ChatRefusal {
+	#[error("the part exists already")]
+	PartExists,
+	#[error("no such part (or its lease ended)")]
+	UnknownPart,
+	#[error("no such chat (or its lease ended)")]
+	UnknownChat,
+	#[error("the part's quota of message bytes is used up")]
+	QuotaExceeded,
+	#[error("too large for the chain")]
+	TooLarge,
+	#[error("empty")]
+	Empty,
+	#[error("no such message")]
+	UnknownMessage,
+}
+
+impl ChatRefusal {
+	fn from_code(code: u8) -> Option<Self> {
+		Some(match code {
+			210 => Self::PartExists,
+			211 => Self::UnknownPart,
+			212 => Self::UnknownChat,
+			213 => Self::QuotaExceeded,
+			214 => Self::TooLarge,
+			215 => Self::Empty,
+			216 => Self::UnknownMessage,
+			_ => return None,
+		})
+	}
+}
+
 impl From<&subxt::transactions::TransactionInvalid> for Invalidity {
 	fn from(e: &subxt::transactions::TransactionInvalid) -> Self {
 		use subxt::transactions::TransactionInvalid as I;
 		match e {
-			I::Custom(code) => TicketRefusal::from_code(*code).map_or(Self::Other("custom"), Self::Ticket),
+			I::Custom(code) => TicketRefusal::from_code(*code)
+				.map(Self::Ticket)
+				.or_else(|| ChatRefusal::from_code(*code).map(Self::Chat))
+				.unwrap_or(Self::Other("custom")),
 			I::Stale => Self::Stale,
 			I::Future => Self::Future,
 			I::BadProof => Self::BadProof,
@@ -160,11 +201,11 @@ pub struct BlockRef {
 	pub hash: [u8; 32],
 }
 
-/// One connector record, as the connector's runtime API gives it.
-pub type Record = api::runtime_types::pallet_connector::runtime_api::RecordView<u32>;
+/// One connector record, as the connector's view functions give it (with its id).
+pub type Record = api::runtime_types::pallet_connector::pallet::Record;
 
 /// A page of connector records.
-pub type RecordsPage = api::runtime_types::pallet_connector::runtime_api::RecordsPage<u32>;
+pub type RecordsPage = api::runtime_types::pallet_connector::pallet::RecordsPage;
 
 /// One registered encryption key and the block it was registered in.
 pub type KeyEntry = api::runtime_types::pallet_connector::pallet::KeyEntry<u32>;
@@ -178,14 +219,17 @@ pub enum RingPlacement {
 	InRing { ring: u32, position: u32, size: u32 },
 }
 
-/// A chat actor's public state, as the chat pallet's runtime API gives it.
-pub type ChatView = api::runtime_types::pallet_chat::runtime_api::ChatView;
+/// A chat actor's public state, as the chat pallet's view functions give it.
+pub type ChatInfo = api::runtime_types::pallet_chat::pallet::ChatInfo;
 
 /// A part's public state.
-pub type PartView = api::runtime_types::pallet_chat::runtime_api::PartView<subxt::utils::AccountId32>;
+pub type PartInfo = api::runtime_types::pallet_chat::pallet::PartInfo;
 
 /// A page of a part's messages.
-pub type MessagesPage = api::runtime_types::pallet_chat::runtime_api::MessagesPage<u32>;
+pub type MessagesPage = api::runtime_types::pallet_chat::pallet::MessagesPage;
+
+/// A chat or a part, as `chat.renew` names it.
+pub type Lease = api::runtime_types::pallet_chat::Lease;
 
 /// The events of an included extrinsic.
 pub type Events = subxt::extrinsics::ExtrinsicEvents<PolkadotConfig>;
@@ -201,6 +245,12 @@ pub struct Included {
 pub struct Limits {
 	/// Largest message ciphertext (the chat pallet's `MaxMessageLen`).
 	pub max_message_len: u32,
+	/// Bytes of messages a part holds (the chat pallet's `PartQuota`; every message
+	/// counts its ciphertext and `MESSAGE_OVERHEAD`).
+	pub part_quota: u32,
+	/// How long a chat or a part lives after its creation or renewal, in blocks (the
+	/// chat pallet's `Lifetime`).
+	pub lease: u32,
 	/// Most records one request returns (the connector's `MaxPageLen`).
 	pub record_page: u32,
 	/// Most sequence numbers one request for messages covers (the chat pallet's
@@ -242,6 +292,8 @@ impl Chain {
 		let incompatible = |e: subxt::error::ConstantError| ChainError::Incompatible(e.to_string());
 		let limits = Limits {
 			max_message_len: constants.entry(api::constants().chat().max_message_len()).map_err(incompatible)?,
+			part_quota: constants.entry(api::constants().chat().part_quota()).map_err(incompatible)?,
+			lease: constants.entry(api::constants().chat().lifetime()).map_err(incompatible)?,
 			record_page: constants.entry(api::constants().connector().max_page_len()).map_err(incompatible)?,
 			message_page: constants.entry(api::constants().chat().max_page_len()).map_err(incompatible)?,
 		};
@@ -283,21 +335,33 @@ impl Chain {
 		Ok(BlockRef { number: at.block_number() as u32, hash: at.block_ref().hash().0 })
 	}
 
-	/// Connector records from `from` on, at `at`.
-	pub async fn records(&self, from: u64, max: u32, at: &BlockRef) -> Result<RecordsPage> {
-		runtime_api(&self.read_at(Some(at)).await?, api::runtime_apis().connector_api().records(from, max)).await
+	/// The latest block (not yet final): what a transaction about to be submitted is
+	/// validated against.
+	pub async fn best(&self) -> Result<BlockRef> {
+		let hash: subxt::utils::H256 = self.request("chain_getBlockHash", rpc_params![]).await?;
+		let header: serde_json::Value = self.request("chain_getHeader", rpc_params![hash]).await?;
+		let number = header["number"]
+			.as_str()
+			.and_then(|n| u32::from_str_radix(n.trim_start_matches("0x"), 16).ok())
+			.ok_or_else(|| ChainError::Rpc(format!("a header without a number: {header}")))?;
+		Ok(BlockRef { number, hash: hash.0 })
 	}
 
-	/// Connector records carrying `tag`, at `at`.
-	pub async fn records_by_tag(&self, tag: &[u8; 32], at: &BlockRef) -> Result<Vec<Record>> {
-		runtime_api(&self.read_at(Some(at)).await?, api::runtime_apis().connector_api().records_by_tag(*tag)).await
+	/// Connector records from `from` on, at `at`.
+	pub async fn records(&self, from: u64, max: u32, at: &BlockRef) -> Result<RecordsPage> {
+		view(&self.read_at(Some(at)).await?, api::view_functions().connector().records(from, max)).await
+	}
+
+	/// Connector records carrying `tag`, with their ids, at `at`.
+	pub async fn records_by_tag(&self, tag: &[u8; 32], at: &BlockRef) -> Result<Vec<(u64, Record)>> {
+		view(&self.read_at(Some(at)).await?, api::view_functions().connector().records_by_tag(*tag)).await
 	}
 
 	/// An account's registered encryption keys, oldest first (at the best block: used
 	/// before sending to someone, where a key registered a moment ago should count).
 	pub async fn encryption_keys(&self, account: &[u8; 32]) -> Result<Vec<KeyEntry>> {
 		let who = subxt::utils::AccountId32(*account);
-		runtime_api(&self.read_at(None).await?, api::runtime_apis().connector_api().encryption_keys(who)).await
+		view(&self.read_at(None).await?, api::view_functions().connector().encryption_keys(who)).await
 	}
 
 	/// Where `ring_key` stands in the ring of users, at the latest finalized block:
@@ -410,34 +474,29 @@ impl Chain {
 	}
 
 	/// A chat's public state; `at` `None` reads the best block.
-	pub async fn chat(&self, chat: u64, at: Option<&BlockRef>) -> Result<Option<ChatView>> {
-		runtime_api(&self.read_at(at).await?, api::runtime_apis().chat_api().chat(chat)).await
+	pub async fn chat(&self, chat: u64, at: Option<&BlockRef>) -> Result<Option<ChatInfo>> {
+		view(&self.read_at(at).await?, api::view_functions().chat().chat(chat)).await
 	}
 
 	/// A part's public state; `at` `None` reads the best block.
-	pub async fn part(&self, part: &PartId, at: Option<&BlockRef>) -> Result<Option<PartView>> {
-		runtime_api(&self.read_at(at).await?, api::runtime_apis().chat_api().part(*part)).await
+	pub async fn part(&self, part: &PartId, at: Option<&BlockRef>) -> Result<Option<PartInfo>> {
+		view(&self.read_at(at).await?, api::view_functions().chat().part(*part)).await
+	}
+
+	/// The state of each of `parts`, in their order, at `at` (any number: asked for a page
+	/// at a time).
+	pub async fn parts(&self, parts: &[PartId], at: &BlockRef) -> Result<Vec<Option<PartInfo>>> {
+		let read = self.read_at(Some(at)).await?;
+		let mut out = Vec::with_capacity(parts.len());
+		for page in parts.chunks(self.limits.message_page.max(1) as usize) {
+			out.extend(view(&read, api::view_functions().chat().parts(page.to_vec())).await?);
+		}
+		Ok(out)
 	}
 
 	/// Messages of `part` from `from` on, at `at`.
 	pub async fn messages(&self, part: &PartId, from: u32, max: u32, at: &BlockRef) -> Result<MessagesPage> {
-		runtime_api(&self.read_at(Some(at)).await?, api::runtime_apis().chat_api().messages(*part, from, max)).await
-	}
-
-	/// Every part `account` owns, at `at`.
-	pub async fn parts_of(&self, account: &[u8; 32], at: &BlockRef) -> Result<Vec<PartId>> {
-		let read = self.read_at(Some(at)).await?;
-		let who = subxt::utils::AccountId32(*account);
-		let mut all: Vec<PartId> = Vec::new();
-		loop {
-			let after = all.last().copied();
-			let page = runtime_api(&read, api::runtime_apis().chat_api().parts_of(who.clone(), after)).await?;
-			if page.is_empty() {
-				break;
-			}
-			all.extend(page);
-		}
-		Ok(all)
+		view(&self.read_at(Some(at)).await?, api::view_functions().chat().messages(*part, from, max)).await
 	}
 
 	/// The next nonce of `account`, counting its transactions in the pool.
@@ -445,21 +504,24 @@ impl Chain {
 		self.request("system_accountNextIndex", rpc_params![crate::address(account)]).await
 	}
 
-	/// Signs `call`, submits it and waits until it is finalized. A dispatch error is
-	/// returned as [`ChainError::Module`].
-	pub async fn submit<Call: Payload>(&self, signer: &Identity, call: &Call) -> Result<Included> {
-		let mut batch = self.batch(signer).await?;
-		batch.push(call).await?;
-		batch.finish().await.pop().expect("one call, one result; qed")
+	/// Signs `call` by `signer`, submits it and waits until it is finalized: only
+	/// registering is signed. A dispatch error is returned as [`ChainError::Module`].
+	pub async fn submit_signed<Call: Payload>(&self, signer: &Identity, call: &Call) -> Result<Included> {
+		let nonce = self.next_nonce(&signer.account()).await?;
+		let mut tx = self.api.tx().await.map_err(rpc_error)?;
+		let params = DefaultExtrinsicParamsBuilder::<PolkadotConfig>::new().nonce(nonce).mortal(64).build();
+		let signed = tx.create_signed(call, signer, params).await.map_err(submission_error)?;
+		validity(signed.validate().await.map_err(rpc_error)?)?;
+		finalize(signed.submit_and_watch().await.map_err(submission_error)?).await
 	}
 
-	/// Starts a batch of extrinsics by `signer`, submitted back to back with consecutive
-	/// nonces (so they are included in order) and awaited together.
-	pub async fn batch<'a>(&'a self, signer: &'a Identity) -> Result<Batch<'a>> {
-		let nonce = self.next_nonce(&signer.account()).await?;
+	/// Starts a batch of general transactions, submitted back to back and awaited
+	/// together.
+	pub async fn batch(&self) -> Result<Batch<'_>> {
 		let tx = self.api.tx().await.map_err(rpc_error)?;
-		Ok(Batch { chain: self, signer, nonce, tx, pending: Vec::new() })
+		Ok(Batch { chain: self, tx, pending: Vec::new() })
 	}
+
 	/// Follows finalized blocks.
 	pub async fn finalized_blocks(&self) -> Result<impl futures::Stream<Item = Result<BlockRef>>> {
 		use futures::StreamExt;
@@ -512,16 +574,6 @@ async fn view<P: subxt::view_functions::Payload>(at: &ReadAt, payload: P) -> Res
 	.map_err(rpc_error)
 }
 
-/// Calls a runtime API at `at`, with the types of the runtime's metadata.
-async fn runtime_api<P: subxt::runtime_apis::Payload>(at: &ReadAt, payload: P) -> Result<P::ReturnType> {
-	at.runtime_apis().call(payload).await.map_err(|e| match e {
-		subxt::error::RuntimeApiError::IncompatibleCodegen
-		| subxt::error::RuntimeApiError::TraitNotFound(_)
-		| subxt::error::RuntimeApiError::MethodNotFound { .. } => ChainError::Incompatible(e.to_string()),
-		e => rpc_error(e),
-	})
-}
-
 /// Refuses what cannot be a node's WebSocket address before any connection attempt.
 fn check_url(url: &str) -> Result<()> {
 	let bad = || ChainError::BadUrl(url.to_string());
@@ -545,37 +597,34 @@ fn check_url(url: &str) -> Result<()> {
 
 type AtBlock = subxt::client::OnlineClientAtBlockImpl<PolkadotConfig>;
 
-/// Extrinsics submitted together; see [`Chain::batch`].
+/// General transactions submitted together; see [`Chain::batch`].
 pub struct Batch<'a> {
 	chain: &'a Chain,
-	signer: &'a Identity,
-	nonce: u64,
 	tx: subxt::transactions::TransactionsClient<PolkadotConfig, AtBlock>,
 	pending: Vec<subxt::transactions::TransactionProgress<PolkadotConfig, AtBlock>>,
 }
 
 impl Batch<'_> {
-	/// Signs and submits `call`. A refusal by the node (the fee cannot be paid, invalid) is
-	/// returned here, typed; what happens on chain is returned by [`Batch::finish`].
+	/// Submits `call` as a general transaction (see [`Chain::submit_general`]). The
+	/// node's refusal is returned here, typed; what happens on chain is returned by
+	/// [`Batch::finish`].
 	pub async fn push<Call: Payload>(&mut self, call: &Call) -> Result<()> {
-		let params = DefaultExtrinsicParamsBuilder::<PolkadotConfig>::new().nonce(self.nonce).mortal(64).build();
-		let signed = self.tx.create_signed(call, self.signer, params).await.map_err(submission_error)?;
-		validity(signed.validate().await.map_err(rpc_error)?)?;
-		let progress = signed.submit_and_watch().await.map_err(submission_error)?;
-		self.pending.push(progress);
-		self.nonce += 1;
-		Ok(())
-	}
-
-	/// Submits `call` as a general transaction (see [`Chain::submit_general`]); the
-	/// node's refusal is returned here.
-	pub async fn push_general<Call: Payload>(&mut self, call: &Call) -> Result<()> {
 		let progress = self.chain.start_general(&self.tx, call).await?;
 		self.pending.push(progress);
 		Ok(())
 	}
 
-	/// Waits until every submitted extrinsic is finalized; one result each, in order.
+	/// How many transactions were submitted.
+	pub fn len(&self) -> usize {
+		self.pending.len()
+	}
+
+	/// Whether nothing was submitted.
+	pub fn is_empty(&self) -> bool {
+		self.pending.is_empty()
+	}
+
+	/// Waits until every submitted transaction is finalized; one result each, in order.
 	pub async fn finish(self) -> Vec<Result<Included>> {
 		let mut results = Vec::with_capacity(self.pending.len());
 		for progress in self.pending {
@@ -593,11 +642,10 @@ async fn finalize(progress: subxt::transactions::TransactionProgress<PolkadotCon
 	match in_block.wait_for_success().await {
 		Ok(events) => Ok(Included { block, events }),
 		Err(TransactionEventsError::ExtrinsicFailed(DispatchError::Module(m))) => {
-			use api::runtime_types::{pallet_balances, pallet_chat, pallet_connector};
+			use api::runtime_types::{pallet_balances, pallet_connector};
 			let error = m.as_root_error::<api::Error>().map_err(|e| ChainError::Incompatible(e.to_string()))?;
 			Err(match error {
-				api::Error::Chat(pallet_chat::pallet::Error::InsufficientBalance)
-				| api::Error::Connector(pallet_connector::pallet::Error::InsufficientBalance)
+				api::Error::Connector(pallet_connector::pallet::Error::InsufficientBalance)
 				| api::Error::Balances(
 					pallet_balances::pallet::Error::InsufficientBalance
 					| pallet_balances::pallet::Error::ExistentialDeposit

@@ -8,6 +8,8 @@
 //! - Everything under a chat key: XChaCha20-Poly1305 (IETF) with a random 24-byte nonce
 //!   and the context (part id, sequence number, tag) as associated data.
 //! - Membership proofs: Ed25519 with a key derived from the chat key.
+//! - Part keys: Ed25519, derived from the account's secret and a counter; a part's id is
+//!   its key's public key, and the key signs every write into the part.
 //! - Local key file: Argon2id + XChaCha20-Poly1305.
 //!
 //! docs/PROTOCOL.md gives every derivation byte for byte.
@@ -31,6 +33,8 @@ pub const AEAD_OVERHEAD: usize = aead::NPUBBYTES + aead::ABYTES;
 pub const ENCRYPTION_KEY_CONTEXT: &[u8] = b"sealchat/v1/encryption-key";
 /// Domain of the ring-key derivation.
 pub const RING_KEY_CONTEXT: &[u8] = b"sealchat/v2/ring-key";
+/// Domain of the part-key derivation.
+pub const PART_KEY_CONTEXT: &[u8] = b"sealchat/v2/part-key";
 /// Domain of the local database's key.
 pub const LOCAL_DATABASE_CONTEXT: &[u8] = b"sealchat/v2/local-database";
 /// Domain of the AEAD subkey of a chat key.
@@ -126,6 +130,8 @@ pub struct Identity {
 	encryption: crypto_box::KeyPair,
 	ring: <RingVrf as verifiable::GenerateVerifiable>::Secret,
 	database: Zeroizing<[u8; 32]>,
+	/// The root of the part keys: BLAKE2b-256(domain ‖ secret64).
+	parts: Zeroizing<[u8; 32]>,
 }
 
 impl Identity {
@@ -148,7 +154,8 @@ impl Identity {
 		let ring = RingVrf::new_secret(entropy);
 		entropy.zeroize();
 		let database = Zeroizing::new(blake2b_256(None, &[LOCAL_DATABASE_CONTEXT, &secret]));
-		Ok(Self { account, encryption, ring, database })
+		let parts = Zeroizing::new(blake2b_256(None, &[PART_KEY_CONTEXT, &secret]));
+		Ok(Self { account, encryption, ring, database, parts })
 	}
 
 	/// The account id (sr25519 public key).
@@ -194,6 +201,14 @@ impl Identity {
 		let (proof, alias) = RingVrf::create(commitment, &self.ring, context, message)
 			.map_err(|e| CryptoError::Ring(format!("{e:?}")))?;
 		Ok((proof.into_inner(), alias))
+	}
+
+	/// My part key number `index`: the Ed25519 key whose seed is BLAKE2b-256, keyed with
+	/// the part-key root, of `index` (u32, little-endian). A part's id is its public key,
+	/// so the phrase alone finds every part again by counting (docs/PROTOCOL.md).
+	pub fn part_key(&self, index: u32) -> SigningKey {
+		let seed = Zeroizing::new(blake2b_256(Some(&self.parts[..]), &[&index.to_le_bytes()]));
+		SigningKey::from_seed(&seed)
 	}
 
 	/// Signs `message` with the account key (sr25519, Substrate's signing context).
@@ -298,33 +313,35 @@ impl ChatKey {
 	}
 
 	/// The Ed25519 key that proves membership to the chat actor.
-	pub fn membership_key(&self) -> MembershipKey {
-		let seed = self.subkey(CHAT_MEMBERSHIP_CONTEXT);
-		MembershipKey(
-			crypto_sign::KeyPair::from_seed(&*seed)
-				.expect("a 32-byte seed is a valid Ed25519 seed; qed"),
-		)
+	pub fn membership_key(&self) -> SigningKey {
+		SigningKey::from_seed(&self.subkey(CHAT_MEMBERSHIP_CONTEXT))
 	}
 }
 
-/// A chat's Ed25519 membership key.
-pub struct MembershipKey(crypto_sign::KeyPair);
+/// An Ed25519 key of the chat pallet's: a chat's membership key, or a part key.
+pub struct SigningKey(crypto_sign::KeyPair);
 
-impl MembershipKey {
-	/// The verification key the chat actor stores.
+impl SigningKey {
+	fn from_seed(seed: &[u8; 32]) -> Self {
+		ensure_sodium();
+		Self(crypto_sign::KeyPair::from_seed(seed).expect("a 32-byte seed is a valid Ed25519 seed; qed"))
+	}
+
+	/// The verification key: a chat's membership key as the chat actor stores it, or a
+	/// part's id.
 	pub fn public(&self) -> [u8; 32] {
 		*self.0.public_key.as_bytes()
 	}
 
-	/// Signs a membership proof.
+	/// Signs `message` (the message itself, not a hash of it).
 	pub fn sign(&self, message: &[u8]) -> [u8; 64] {
 		crypto_sign::sign_detached(message, &self.0.secret_key)
 			.expect("signing with a well-formed key does not fail; qed")
 	}
 }
 
-/// Checks an Ed25519 signature (what the chat actor checks).
-pub fn verify_membership(public: &[u8; 32], message: &[u8], signature: &[u8; 64]) -> bool {
+/// Checks an Ed25519 signature (what the chat pallet checks).
+pub fn verify_ed25519(public: &[u8; 32], message: &[u8], signature: &[u8; 64]) -> bool {
 	crypto_sign::verify_detached(signature, message, &crypto_sign::PublicKey::from_bytes_exact(*public))
 }
 
@@ -478,7 +495,7 @@ mod tests {
 		let key = ChatKey::generate();
 		let membership = key.membership_key();
 		let sig = membership.sign(b"proof");
-		assert!(verify_membership(&membership.public(), b"proof", &sig));
+		assert!(verify_ed25519(&membership.public(), b"proof", &sig));
 		// The chat actor verifies with sp_io's ed25519, not libsodium.
 		assert!(sp_core::ed25519::Pair::verify(
 			&sp_core::ed25519::Signature::from_raw(sig),
@@ -486,6 +503,24 @@ mod tests {
 			&sp_core::ed25519::Public::from_raw(membership.public()),
 		));
 		assert_ne!(ChatKey::generate().membership_key().public(), membership.public());
+	}
+
+	#[test]
+	fn part_keys_are_the_identitys_own_and_one_per_index() {
+		let alice = Identity::from_suri("//Alice").unwrap();
+		let again = Identity::from_suri("//Alice").unwrap();
+		let bob = Identity::from_suri("//Bob").unwrap();
+		assert_eq!(alice.part_key(0).public(), again.part_key(0).public());
+		assert_ne!(alice.part_key(0).public(), alice.part_key(1).public());
+		assert_ne!(alice.part_key(0).public(), bob.part_key(0).public());
+		// The chat pallet verifies part signatures with sp_io's Ed25519.
+		let key = alice.part_key(3);
+		let sig = key.sign(b"write");
+		assert!(sp_core::ed25519::Pair::verify(
+			&sp_core::ed25519::Signature::from_raw(sig),
+			b"write",
+			&sp_core::ed25519::Public::from_raw(key.public()),
+		));
 	}
 
 	#[test]

@@ -1,21 +1,34 @@
 //! The user-level flows: register, create pair and group chats, add members, send, and
 //! rebuild everything from the chain after `login`. Reading the chain (the sync engine)
 //! is in [`crate::sync`].
+//!
+//! Only registering is signed by the user's account. Every chat operation is a general
+//! transaction with no signer: creating a chat, joining one and renewing a lease carry a
+//! ticket of the ring of users; invitations carry the chat's membership proof; writes
+//! into a part carry the signature of its part key.
 
 use api::runtime_types::pallet_chat::pallet::Error as ChatError;
 
 use crate::{
-	chain::{api, Chain, ChainError, Invalidity, Ticket, TicketRefusal},
+	chain::{api, Batch, Chain, ChainError, ChatRefusal, Invalidity, Ticket, TicketRefusal},
 	crypto::{self, AccountBytes, ChatKey, Identity},
 	profile::{ProfileError, SubmitGuard, SubmitLock},
 	scan::Scanner,
 	store::{ChatRow, MessageRow, Store, StoreError},
 	sync::SyncReport,
-	wire::{self, ChatId, ChatKind, Invitation, Message, PartBlob, PartId, WireError},
+	wire::{self, ChatId, ChatKind, Invitation, Lease, Message, PartAction, PartBlob, PartId, Response, WireError},
 };
 
-/// How often adding a member is retried when another member used the chat's nonce first.
-const NONCE_RETRIES: usize = 5;
+/// How often a flow is retried when the chain moved under it: another member used the
+/// chat's nonce first, or the ring took in a batch (or the epoch turned) while a ticket
+/// was being proved.
+const RETRIES: usize = 5;
+
+/// Part keys a login tries at once, and how many unused ones in a row end the search:
+/// parts that were closed or expired leave gaps, and a user who joined and left that many
+/// chats in a row would have to log in with a larger gap.
+const PROBE_BATCH: u32 = 64;
+const PROBE_GAP: u32 = 64;
 
 /// Everything that can go wrong in a flow, with a message for the user.
 #[derive(Debug, thiserror::Error)]
@@ -52,9 +65,11 @@ pub enum ClientError {
 	BadAddress(String),
 	#[error("name at least one other user")]
 	NoInvitees,
-	#[error("your part of chat {0} is missing on chain")]
+	#[error("your part of chat {0} is missing on chain (its lease ended?)")]
 	PartMissing(ChatId),
-	#[error("the chat's nonce kept changing while adding the member (other members are adding too); try again")]
+	#[error("your part of chat {chat} holds all the messages it can ({quota} bytes); nothing was sent")]
+	PartFull { chat: ChatId, quota: u32 },
+	#[error("the chain kept changing while this was being sent (other members writing, or a new ring root); try again")]
 	Contended,
 	#[error("your registration is waiting to join the ring of users (keys join in batches, within minutes); try again shortly")]
 	NotInRingYet,
@@ -89,6 +104,7 @@ impl ClientError {
 			ClientError::BadAddress(_) => "bad_address",
 			ClientError::NoInvitees => "no_invitees",
 			ClientError::PartMissing(_) => "part_missing",
+			ClientError::PartFull { .. } => "part_full",
 			ClientError::Contended => "contended",
 			ClientError::NotInRingYet => "not_in_ring_yet",
 			ClientError::NoTicketsLeft { .. } => "no_tickets_left",
@@ -96,6 +112,12 @@ impl ClientError {
 			ClientError::Unexpected(_) => "unexpected",
 		}
 	}
+}
+
+/// Whether the chain refused a transaction because a ticket it carries went stale while
+/// it was being proved (a new ring root, a new epoch): proving again fixes it.
+fn stale_ticket(e: &ChainError) -> bool {
+	matches!(e, ChainError::Invalid(Invalidity::Ticket(TicketRefusal::StaleRoot | TicketRefusal::WrongEpoch)))
 }
 
 /// A created chat.
@@ -190,7 +212,8 @@ impl Session {
 		crate::parse_address(who).map_err(|e| ClientError::BadAddress(format!("{e}; not a nickname either")))
 	}
 
-	/// Publishes my encryption key in the connector; `false` when it was already there.
+	/// Publishes my encryption key in the connector (and, the first time, enrolls my ring
+	/// key): the one signed transaction of a user; `false` when it was already there.
 	pub async fn register(&self) -> Result<bool> {
 		let _lock = self.submitting().await?;
 		let keys = self.chain.encryption_keys(&self.me()).await?;
@@ -198,7 +221,7 @@ impl Session {
 			return Ok(false);
 		}
 		let call = api::tx().connector().register_key(self.identity.encryption_key(), self.identity.ring_key());
-		self.chain.submit(&self.identity, &call).await?;
+		self.chain.submit_signed(&self.identity, &call).await?;
 		Ok(true)
 	}
 
@@ -232,9 +255,10 @@ impl Session {
 	}
 
 	/// A ticket of the ring of users for a call summed up by `message`: the first slot of
-	/// this epoch that I have not spent, proved against my ring's current root. Proving
-	/// takes about two seconds.
-	async fn ticket(&self, message: &[u8]) -> Result<Ticket> {
+	/// this epoch that neither the chain nor this profile has used, proved against my
+	/// ring's current root (about two seconds). The slot is marked used here, so the next
+	/// ticket of the same flow takes another.
+	pub(crate) async fn ticket(&self, message: &[u8]) -> Result<Ticket> {
 		use crate::chain::RingPlacement;
 		let ring = match self.chain.ring_placement(&self.identity.ring_key()).await? {
 			Some(RingPlacement::InRing { ring, .. }) => ring,
@@ -245,6 +269,9 @@ impl Session {
 		let (epoch, next_epoch, per_epoch) = self.chain.ticket_epoch().await?;
 		let mut unspent = None;
 		for slot in 0..per_epoch {
+			if self.store.ticket_used(epoch, slot)? {
+				continue;
+			}
 			let context = wire::ticket_context(epoch, slot);
 			let alias = self.identity.ring_alias(&context)?;
 			if !self.chain.ticket_spent(epoch, alias).await? {
@@ -258,6 +285,7 @@ impl Session {
 			tokio::runtime::RuntimeFlavor::CurrentThread => prove(),
 			_ => tokio::task::block_in_place(prove),
 		}?;
+		self.store.mark_ticket_used(epoch, slot)?;
 		Ok(Ticket {
 			ring,
 			revision,
@@ -266,6 +294,58 @@ impl Session {
 			alias,
 			proof: api::runtime_types::bounded_collections::bounded_vec::BoundedVec(proof),
 		})
+	}
+
+	/// Submits into `batch` the join of my part of `row`'s chat: the part, its blob
+	/// listing `members`, and my response under the tag of `row.response_slot`, with a
+	/// ticket and my part key's signature. When the part key turns out to be taken (by a
+	/// part another device of mine created since this one counted), the next key is
+	/// taken instead and `row` says so.
+	pub(crate) async fn push_join(&self, batch: &mut Batch<'_>, row: &mut ChatRow, members: &[PartId]) -> Result<()> {
+		let genesis = self.chain.genesis_hash();
+		for _ in 0..RETRIES {
+			let blob = PartBlob::seal(&self.identity, &genesis, &row.my_part, row.kind, row.id, &row.key, members)?;
+			let tag = row.key.response_tag(row.response_slot);
+			let response = Response { version: wire::VERSION, part: row.my_part }.seal(&row.key, &tag)?;
+			let message = wire::part_message(&genesis, &row.my_part, &PartAction::join(&blob, &response, tag));
+			let signature = self.identity.part_key(row.my_part_index).sign(&message);
+			let ticket = self.ticket(&message).await?;
+			let call = api::tx().chat().join(ticket, row.my_part, blob, response, tag, signature);
+			match batch.push(&call).await {
+				Err(e) if stale_ticket(&e) => continue,
+				Err(ChainError::Invalid(Invalidity::Chat(ChatRefusal::PartExists))) => {
+					let (identity, me) = (&self.identity, self.me());
+					let previous = row.my_part;
+					self.store.atomically(|s| {
+						row.my_part_index = s.take_part_index()?;
+						row.my_part = identity.part_key(row.my_part_index).public();
+						s.remove_part(&previous)?;
+						s.set_my_part(row.id, &row.my_part, row.my_part_index)?;
+						s.add_part(&row.my_part, row.id, Some(&me))?;
+						Ok(())
+					})?;
+				},
+				other => return Ok(other?),
+			}
+		}
+		Err(ClientError::Contended)
+	}
+
+	/// Submits into `batch` a renewal of `lease` with a ticket.
+	async fn push_renewal(&self, batch: &mut Batch<'_>, lease: Lease) -> Result<()> {
+		let message = wire::renew_message(&self.chain.genesis_hash(), &lease);
+		let call_lease = || match lease {
+			Lease::Chat(chat) => crate::chain::Lease::Chat(chat),
+			Lease::Part(part) => crate::chain::Lease::Part(part),
+		};
+		for _ in 0..RETRIES {
+			let ticket = self.ticket(&message).await?;
+			match batch.push(&api::tx().chat().renew(ticket, call_lease())).await {
+				Err(e) if stale_ticket(&e) => continue,
+				other => return Ok(other?),
+			}
+		}
+		Err(ClientError::Contended)
 	}
 
 	/// Creates a chat with `invitees` (one for a pair chat) and invites them.
@@ -295,7 +375,7 @@ impl Session {
 		let membership_key = key.membership_key().public();
 		let sealed_key = crypto::seal(key.expose(), &self.identity.encryption_key())?;
 		let mut included = None;
-		for _ in 0..NONCE_RETRIES {
+		for _ in 0..RETRIES {
 			let ticket = self.ticket(&wire::create_chat_message(&genesis, &membership_key, &sealed_key)).await?;
 			let params = api::runtime_types::pallet_chat::ChatParams { membership_key, sealed_key: sealed_key.clone() };
 			match self.chain.submit_general(&api::tx().connector().create_chat(ticket, params)).await {
@@ -303,39 +383,51 @@ impl Session {
 					included = Some(done);
 					break;
 				},
-				// The ring took in a batch or the epoch turned while proving: prove again.
-				Err(ChainError::Invalid(Invalidity::Ticket(TicketRefusal::StaleRoot | TicketRefusal::WrongEpoch))) =>
-					continue,
+				Err(e) if stale_ticket(&e) => continue,
 				Err(e) => return Err(e.into()),
 			}
 		}
 		let included = included.ok_or(ClientError::Contended)?;
 		let chat = event::<api::connector::events::ChatCreated>(&included)?.chat;
 
-		let my_part = crypto::random_32();
+		// My part is joined like anyone's: a part key of mine, a response under the
+		// creator's slot. Stored first, so an interrupted creation is finished by `sync`.
 		let me = self.me();
-		self.store.atomically(|s| {
-			s.add_chat(&ChatRow { id: chat, kind, key: key.clone(), my_part, joined: false, join_nonce: None, listed: 0 })?;
-			s.add_part(&my_part, chat, Some(&me))?;
-			Ok(())
+		let identity = &self.identity;
+		let mut row = self.store.atomically(|s| {
+			let index = s.take_part_index()?;
+			let row = ChatRow {
+				id: chat,
+				kind,
+				key: key.clone(),
+				my_part: identity.part_key(index).public(),
+				my_part_index: index,
+				joined: false,
+				response_slot: wire::CREATOR_RESPONSE,
+				listed: 0,
+			};
+			s.add_chat(&row)?;
+			s.add_part(&row.my_part, chat, Some(&me))?;
+			Ok(row)
 		})?;
 
-		let blob = PartBlob::seal(&self.identity, &my_part, kind, chat, &key, &[])?;
-		let mut batch = self.chain.batch(&self.identity).await?;
-		batch.push(&api::tx().chat().create_part(my_part, blob)).await?;
+		let mut batch = self.chain.batch().await?;
+		self.push_join(&mut batch, &mut row, &[]).await?;
 		// The invitations: general transactions authorized by the membership proof alone,
 		// nonces 0, 1, ... (the pool orders them).
 		let membership = key.membership_key();
 		for (nonce, (who, who_key)) in unique.iter().zip(&keys).enumerate() {
-			let invitation = Invitation::new(&self.identity, kind, chat, nonce as u64, &key, *who, vec![my_part])
+			let invitation = Invitation::new(&self.identity, kind, chat, nonce as u64, &key, *who, vec![row.my_part])
 				.seal(who_key)?;
 			let proof = membership.sign(&wire::add_member_message(&genesis, chat, nonce as u64, &invitation, &None));
-			let call = api::tx().chat().add_member(chat, nonce as u64, invitation, None, proof);
-			batch.push_general(&call).await?;
+			batch.push(&api::tx().chat().add_member(chat, nonce as u64, invitation, None, proof)).await?;
 		}
 		let mut results = batch.finish().await.into_iter();
-		results.next().expect("create_part was pushed first; qed")?;
-		self.store.set_joined(chat)?;
+		results.next().expect("the join was pushed first; qed")?;
+		self.store.atomically(|s| {
+			s.set_joined(chat)?;
+			s.mark_answered(chat, wire::CREATOR_RESPONSE)
+		})?;
 
 		let mut created = Created { chat, invited: Vec::new(), failed: Vec::new() };
 		for (who, result) in unique.iter().zip(results) {
@@ -376,7 +468,7 @@ impl Session {
 		let membership = row.key.membership_key();
 
 		let genesis = self.chain.genesis_hash();
-		for _ in 0..NONCE_RETRIES {
+		for _ in 0..RETRIES {
 			let state = self.chain.chat(chat, None).await?.ok_or(ClientError::UnknownChat(chat))?;
 			let invitation =
 				Invitation::new(&self.identity, row.kind, chat, state.nonce, &row.key, *invitee, part_ids.clone())
@@ -407,7 +499,8 @@ impl Session {
 		len
 	}
 
-	/// Sends `text` to `chat`: encrypted under the chat key into my own part.
+	/// Sends `text` to `chat`: encrypted under the chat key into my own part, signed by
+	/// my part key for the part's next sequence number.
 	pub async fn send(&mut self, chat: ChatId, text: &str) -> Result<MessageRow> {
 		if text.is_empty() {
 			return Err(ClientError::EmptyMessage);
@@ -420,27 +513,61 @@ impl Session {
 		// Held from reading the sequence number to its inclusion, so a second send from
 		// this profile waits and encrypts for the next one.
 		let _lock = self.submitting().await?;
-		let part = self.chain.part(&row.my_part, None).await?.ok_or(ClientError::PartMissing(chat))?;
+		let best = self.chain.best().await?;
+		let part = self.chain.part(&row.my_part, Some(&best)).await?.ok_or(ClientError::PartMissing(chat))?;
 		let message = Message { version: wire::VERSION, sent_at: now_ms(), text: text.to_string() };
 		let ciphertext = message.seal(&row.key, &row.my_part, part.next_seq)?;
+		let limits = self.chain.limits();
+		let footprint = ciphertext.len() as u32 + wire::MESSAGE_OVERHEAD;
+		if part.used.saturating_add(footprint) > limits.part_quota {
+			return Err(ClientError::PartFull { chat, quota: limits.part_quota });
+		}
+		let genesis = self.chain.genesis_hash();
+		let part_key = self.identity.part_key(row.my_part_index);
 
 		// Members learned since my blob was written ride on this write of mine: the blob
 		// then lists them too, for members who missed a response. Reading never writes, so
-		// nothing moves on chain in reaction to someone else's join.
+		// nothing moves on chain in reaction to someone else's join. Leases that have run
+		// half their course are renewed with this write too.
 		let others: Vec<PartId> =
 			self.store.parts(chat)?.into_iter().map(|p| p.part).filter(|p| *p != row.my_part).collect();
 		let relist = others.len() as u32 > row.listed;
-		let mut batch = self.chain.batch(&self.identity).await?;
+		let mut batch = self.chain.batch().await?;
 		if relist {
-			let blob = PartBlob::seal(&self.identity, &row.my_part, row.kind, chat, &row.key, &others)?;
-			batch.push(&api::tx().chat().set_part_blob(row.my_part, blob)).await?;
+			let blob = PartBlob::seal(&self.identity, &genesis, &row.my_part, row.kind, chat, &row.key, &others)?;
+			let signature = part_key.sign(&wire::part_message(&genesis, &row.my_part, &PartAction::set_blob(part.nonce, &blob)));
+			batch.push(&api::tx().chat().set_part_blob(row.my_part, part.nonce, blob, signature)).await?;
 		}
-		batch.push(&api::tx().chat().post_message(row.my_part, ciphertext)).await?;
+		let renew_before = best.number.saturating_add(limits.lease / 2);
+		let mut renewals = Vec::new();
+		if part.expires < renew_before {
+			renewals.push(Lease::Part(row.my_part));
+		}
+		if let Some(state) = self.chain.chat(chat, Some(&best)).await? {
+			if state.expires < renew_before {
+				renewals.push(Lease::Chat(chat));
+			}
+		}
+		for lease in renewals {
+			// Best effort: a renewal that cannot be made now (no tickets left today) is
+			// tried again with the next message; the lease has half its course left.
+			match self.push_renewal(&mut batch, lease).await {
+				Ok(()) | Err(ClientError::NoTicketsLeft { .. } | ClientError::NotInRingYet | ClientError::Contended) => {},
+				Err(e) => return Err(e),
+			}
+		}
+		let signature = part_key.sign(&wire::part_message(&genesis, &row.my_part, &PartAction::post_message(part.next_seq, &ciphertext)));
+		let posted_with = batch.len();
+		match batch.push(&api::tx().chat().post_message(row.my_part, part.next_seq, ciphertext, signature)).await {
+			Err(ChainError::Invalid(Invalidity::Chat(ChatRefusal::QuotaExceeded))) =>
+				return Err(ClientError::PartFull { chat, quota: limits.part_quota }),
+			other => other?,
+		}
 		let mut results = batch.finish().await;
-		let included = results.pop().expect("post_message was pushed last; qed")?;
-		// A blob that could not be rewritten (say, its larger deposit) is tried again at the
-		// next send; the message went through either way.
-		if relist && matches!(results.pop(), Some(Ok(_))) {
+		let included = results.remove(posted_with)?;
+		// A blob that could not be rewritten is tried again at the next send; the message
+		// went through either way.
+		if relist && matches!(results.first(), Some(Ok(_))) {
 			self.store.set_listed(chat, others.len() as u32)?;
 		}
 		let posted = event::<api::chat::events::MessagePosted>(&included)?;
@@ -463,33 +590,61 @@ impl Session {
 		Ok(stored)
 	}
 
-	/// Rebuilds my chats from the chain: my parts (found by account) carry each chat's id
-	/// and key sealed to me; then a full sync reads records, members and messages.
+	/// Rebuilds my chats from the chain: my parts, found by trying my part keys in order
+	/// (no index on chain says which parts are mine), carry each chat's id and key sealed
+	/// to me; then a full sync reads records, members and messages.
 	pub async fn restore(&mut self) -> Result<(Vec<ChatId>, SyncReport)> {
 		let at = self.chain.finalized().await?;
+		let mut found: Vec<(u32, PartId, crate::chain::PartInfo)> = Vec::new();
+		let mut next = 0u32;
+		loop {
+			let indices: Vec<u32> = (next..next.saturating_add(PROBE_BATCH)).collect();
+			let ids: Vec<PartId> = indices.iter().map(|i| self.identity.part_key(*i).public()).collect();
+			for ((index, id), state) in indices.iter().zip(&ids).zip(self.chain.parts(&ids, &at).await?) {
+				if let Some(state) = state {
+					found.push((*index, *id, state));
+				}
+			}
+			next = next.saturating_add(PROBE_BATCH);
+			let used = found.last().map_or(0, |(index, _, _)| index + 1);
+			if next >= used.saturating_add(PROBE_GAP) {
+				self.store.raise_part_index(used)?;
+				break;
+			}
+		}
+
+		let genesis = self.chain.genesis_hash();
+		let me = self.me();
 		let mut chats = Vec::new();
-		for part in self.chain.parts_of(&self.me(), &at).await? {
-			let Some(state) = self.chain.part(&part, Some(&at)).await? else { continue };
-			let Ok(secret) = PartBlob::open_owner(&self.identity, &state.blob) else { continue };
+		// Oldest part first: a chat where I rotated parts keeps the newest as mine.
+		for (index, part, state) in found {
+			let Ok(secret) = PartBlob::open_owner(&self.identity, &state.blob.0) else { continue };
 			let key = ChatKey::from_bytes(secret.chat_key);
-			let listed = PartBlob::open_members(&key, &part, &state.blob).map(|m| m.len() as u32).unwrap_or(0);
+			let listing = PartBlob::open_listing(&key, &genesis, secret.chat, &part, &state.blob.0).ok();
 			let row = ChatRow {
 				id: secret.chat,
 				kind: secret.kind,
 				key,
 				my_part: part,
+				my_part_index: index,
 				joined: true,
-				join_nonce: None,
-				listed,
+				// Only an unfinished join uses the slot, and this part is on chain.
+				response_slot: wire::CREATOR_RESPONSE,
+				listed: listing.as_ref().map_or(0, |l| l.parts.len() as u32),
 			};
-			let me = self.me();
 			self.store.atomically(|s| {
-				if s.add_chat(&row)? {
-					s.add_part(&part, row.id, Some(&me))?;
+				if !s.add_chat(&row)? {
+					s.set_my_part(row.id, &part, index)?;
+				}
+				s.add_part(&part, row.id, Some(&me))?;
+				for other in listing.iter().flat_map(|l| &l.parts) {
+					s.add_part(other, row.id, None)?;
 				}
 				Ok(())
 			})?;
-			chats.push(secret.chat);
+			if !chats.contains(&secret.chat) {
+				chats.push(secret.chat);
+			}
 		}
 		let report = self.sync(|_, _| {}).await?;
 		Ok((chats, report))
@@ -499,12 +654,13 @@ impl Session {
 	pub fn chats(&self) -> Result<Vec<ChatSummary>> {
 		let mut out = Vec::new();
 		for row in self.store.chats()? {
-			let members: Vec<String> = self
-				.store
-				.parts(row.id)?
-				.iter()
-				.map(|p| p.owner.map(|o| self.name(&o)).unwrap_or_else(|| "(joining)".into()))
-				.collect();
+			let mut members: Vec<String> = Vec::new();
+			for part in self.store.parts(row.id)? {
+				let name = part.owner.map(|o| self.name(&o)).unwrap_or_else(|| "(joining)".into());
+				if !members.contains(&name) {
+					members.push(name);
+				}
+			}
 			let messages = self.store.messages(row.id)?;
 			out.push(ChatSummary {
 				chat: row.id,

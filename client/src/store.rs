@@ -44,10 +44,12 @@ CREATE TABLE IF NOT EXISTS chats (
 	kind INTEGER NOT NULL,
 	key BLOB NOT NULL,
 	my_part BLOB NOT NULL,
+	-- the index of my part's key (the part id is its public key)
+	my_part_index INTEGER NOT NULL,
 	-- 0: my part and response are being created; 1: joined
 	state INTEGER NOT NULL,
-	-- the invitation nonce I joined with (NULL for the creator)
-	join_nonce INTEGER,
+	-- the response slot my join answers: the invitation's nonce, or the creator's
+	response_slot INTEGER NOT NULL,
 	-- how many member parts my part's blob lists
 	listed INTEGER NOT NULL DEFAULT 0
 );
@@ -81,6 +83,26 @@ CREATE TABLE IF NOT EXISTS contacts (
 	name TEXT PRIMARY KEY,
 	account BLOB NOT NULL
 );
+CREATE TABLE IF NOT EXISTS used_tickets (
+	epoch INTEGER NOT NULL,
+	slot INTEGER NOT NULL,
+	PRIMARY KEY (epoch, slot)
+);
+";
+
+/// The layout [`SCHEMA`] creates. A database of an earlier layout holds state of an
+/// earlier protocol's chain: its chats, parts, messages and cursor are dropped when it
+/// is opened (contacts are kept), and the next sync or login rebuilds them.
+const SCHEMA_VERSION: &[u8] = b"2";
+
+/// What a database of an earlier layout has that this one rebuilds.
+const EARLIER_TABLES: &str = "
+DROP TABLE IF EXISTS chats;
+DROP TABLE IF EXISTS parts;
+DROP TABLE IF EXISTS messages;
+DROP TABLE IF EXISTS seen_invitations;
+DROP TABLE IF EXISTS answered;
+DELETE FROM meta WHERE key = 'record_cursor';
 ";
 
 /// A chat as stored.
@@ -89,9 +111,15 @@ pub struct ChatRow {
 	pub id: ChatId,
 	pub kind: ChatKind,
 	pub key: ChatKey,
+	/// My part: the public key of my part key number `my_part_index`.
 	pub my_part: PartId,
+	pub my_part_index: u32,
+	/// Whether my part (and its response) is on chain.
 	pub joined: bool,
-	pub join_nonce: Option<u64>,
+	/// The response slot my join answers: the nonce of the invitation I joined with, or
+	/// [`crate::wire::CREATOR_RESPONSE`] for the chat's creator.
+	pub response_slot: u64,
+	/// How many member parts my part's blob lists.
 	pub listed: u32,
 }
 
@@ -123,6 +151,8 @@ pub struct Store {
 
 const CURSOR: &str = "record_cursor";
 const ACCOUNT: &str = "account";
+const SCHEMA_KEY: &str = "schema";
+const NEXT_PART_INDEX: &str = "next_part_index";
 
 fn blob32(bytes: Vec<u8>) -> rusqlite::Result<[u8; 32]> {
 	bytes.try_into().map_err(|_| rusqlite::Error::InvalidColumnType(0, "32 bytes".into(), rusqlite::types::Type::Blob))
@@ -209,15 +239,25 @@ impl Store {
 		}
 		conn.pragma_update(None, "journal_mode", "WAL")?;
 		conn.pragma_update(None, "synchronous", "NORMAL")?;
-		conn.execute_batch(SCHEMA)?;
-		Ok(Self { conn })
+		Self::create(conn)
 	}
 
 	/// An in-memory database, for tests.
 	pub fn in_memory() -> Result<Self> {
-		let conn = Connection::open_in_memory()?;
-		conn.execute_batch(SCHEMA)?;
-		Ok(Self { conn })
+		Self::create(Connection::open_in_memory()?)
+	}
+
+	/// Creates the tables, first dropping what an earlier layout left (see
+	/// [`SCHEMA_VERSION`]).
+	fn create(conn: Connection) -> Result<Self> {
+		conn.execute_batch("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);")?;
+		let store = Self { conn };
+		if store.meta(SCHEMA_KEY)?.as_deref() != Some(SCHEMA_VERSION) {
+			store.conn.execute_batch(EARLIER_TABLES)?;
+		}
+		store.conn.execute_batch(SCHEMA)?;
+		store.set_meta(SCHEMA_KEY, SCHEMA_VERSION)?;
+		Ok(store)
 	}
 
 	/// Binds the database to `account`, refusing one that holds another account's state.
@@ -257,7 +297,7 @@ impl Store {
 	}
 
 	/// Runs `f` in one transaction: either all of its writes land or none.
-	pub fn atomically<T>(&mut self, f: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
+	pub fn atomically<T>(&self, f: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
 		self.conn.execute_batch("BEGIN IMMEDIATE")?;
 		match f(self) {
 			Ok(value) => {
@@ -276,22 +316,73 @@ impl Store {
 		self.set_meta(CURSOR, &next.to_le_bytes())
 	}
 
+	/// The index of the next part key to use, counted up: every part key is used for one
+	/// part only.
+	pub fn take_part_index(&self) -> Result<u32> {
+		let next = self.next_part_index()?;
+		self.set_meta(NEXT_PART_INDEX, &next.checked_add(1).ok_or(StoreError::Corrupt("part index"))?.to_le_bytes())?;
+		Ok(next)
+	}
+
+	/// The index of the next part key to use.
+	pub fn next_part_index(&self) -> Result<u32> {
+		Ok(match self.meta(NEXT_PART_INDEX)? {
+			Some(v) => u32::from_le_bytes(v.try_into().map_err(|_| StoreError::Corrupt("part index"))?),
+			None => 0,
+		})
+	}
+
+	/// Makes sure no part key below `index` is used again (after a login found parts).
+	pub fn raise_part_index(&self, index: u32) -> Result<()> {
+		if self.next_part_index()? < index {
+			self.set_meta(NEXT_PART_INDEX, &index.to_le_bytes())?;
+		}
+		Ok(())
+	}
+
+	/// Records that ticket `slot` of `epoch` was used by a transaction of this profile
+	/// (whether or not it made it on chain: the next flow takes another).
+	pub fn mark_ticket_used(&self, epoch: u32, slot: u32) -> Result<()> {
+		self.conn.execute("INSERT OR IGNORE INTO used_tickets (epoch, slot) VALUES (?1, ?2)", params![epoch, slot])?;
+		self.conn.execute("DELETE FROM used_tickets WHERE epoch < ?1", [epoch])?;
+		Ok(())
+	}
+
+	/// Whether ticket `slot` of `epoch` was used by this profile.
+	pub fn ticket_used(&self, epoch: u32, slot: u32) -> Result<bool> {
+		Ok(self
+			.conn
+			.query_row("SELECT 1 FROM used_tickets WHERE epoch = ?1 AND slot = ?2", params![epoch, slot], |_| Ok(()))
+			.optional()?
+			.is_some())
+	}
+
 	/// Adds a chat (ignored when it is already known).
 	pub fn add_chat(&self, chat: &ChatRow) -> Result<bool> {
 		let added = self.conn.execute(
-			"INSERT OR IGNORE INTO chats (id, kind, key, my_part, state, join_nonce, listed)
-			 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+			"INSERT OR IGNORE INTO chats (id, kind, key, my_part, my_part_index, state, response_slot, listed)
+			 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 			params![
 				chat.id as i64,
 				kind_to(chat.kind),
 				&chat.key.expose()[..],
 				&chat.my_part[..],
+				chat.my_part_index,
 				chat.joined as i64,
-				chat.join_nonce.map(|n| n as i64),
+				chat.response_slot as i64,
 				chat.listed,
 			],
 		)?;
 		Ok(added == 1)
+	}
+
+	/// Makes `part` (of part key `index`) my part of `chat`.
+	pub fn set_my_part(&self, chat: ChatId, part: &PartId, index: u32) -> Result<()> {
+		self.conn.execute(
+			"UPDATE chats SET my_part = ?2, my_part_index = ?3 WHERE id = ?1",
+			params![chat as i64, &part[..], index],
+		)?;
+		Ok(())
 	}
 
 	/// Marks a chat as joined (its part and response are on chain).
@@ -312,9 +403,10 @@ impl Store {
 			kind: kind_from(r.get(1)?),
 			key: ChatKey::from_bytes(blob32(r.get(2)?)?),
 			my_part: blob32(r.get(3)?)?,
-			joined: r.get::<_, i64>(4)? == 1,
-			join_nonce: r.get::<_, Option<i64>>(5)?.map(|n| n as u64),
-			listed: r.get(6)?,
+			my_part_index: r.get(4)?,
+			joined: r.get::<_, i64>(5)? == 1,
+			response_slot: r.get::<_, i64>(6)? as u64,
+			listed: r.get(7)?,
 		})
 	}
 
@@ -323,7 +415,7 @@ impl Store {
 		Ok(self
 			.conn
 			.query_row(
-				"SELECT id, kind, key, my_part, state, join_nonce, listed FROM chats WHERE id = ?1",
+				"SELECT id, kind, key, my_part, my_part_index, state, response_slot, listed FROM chats WHERE id = ?1",
 				[id as i64],
 				Self::chat_from_row,
 			)
@@ -334,7 +426,7 @@ impl Store {
 	pub fn chats(&self) -> Result<Vec<ChatRow>> {
 		let mut stmt = self
 			.conn
-			.prepare("SELECT id, kind, key, my_part, state, join_nonce, listed FROM chats ORDER BY id")?;
+			.prepare("SELECT id, kind, key, my_part, my_part_index, state, response_slot, listed FROM chats ORDER BY id")?;
 		let rows = stmt.query_map([], Self::chat_from_row)?;
 		Ok(rows.collect::<rusqlite::Result<_>>()?)
 	}
@@ -354,6 +446,13 @@ impl Store {
 			}
 		}
 		Ok(added == 1)
+	}
+
+	/// Forgets a part (and what was read of it).
+	pub fn remove_part(&self, part: &PartId) -> Result<()> {
+		self.conn.execute("DELETE FROM messages WHERE part = ?1", [&part[..]])?;
+		self.conn.execute("DELETE FROM parts WHERE part = ?1", [&part[..]])?;
+		Ok(())
 	}
 
 	/// The parts of `chat`.
@@ -488,8 +587,9 @@ mod tests {
 			kind: ChatKind::Pair,
 			key: ChatKey::from_bytes([id as u8; 32]),
 			my_part: [id as u8; 32],
+			my_part_index: id as u32,
 			joined: false,
-			join_nonce: Some(0),
+			response_slot: crate::wire::CREATOR_RESPONSE,
 			listed: 0,
 		}
 	}
@@ -526,6 +626,7 @@ mod tests {
 		let store = Store::open(&path, &KEY).unwrap();
 		let c = store.chat(1).unwrap().unwrap();
 		assert!(c.joined);
+		assert_eq!((c.my_part_index, c.response_slot), (1, crate::wire::CREATOR_RESPONSE));
 		assert_eq!(c.key.expose(), &[1; 32]);
 		assert_eq!(
 			store.parts(1).unwrap(),
@@ -576,7 +677,7 @@ mod tests {
 
 	#[test]
 	fn failed_transaction_leaves_nothing() {
-		let mut store = Store::in_memory().unwrap();
+		let store = Store::in_memory().unwrap();
 		let r: Result<()> = store.atomically(|s| {
 			s.add_chat(&chat(2))?;
 			s.set_cursor(9)?;
@@ -601,6 +702,53 @@ mod tests {
 		assert!(store.remove_contact("bob").unwrap());
 		assert!(!store.remove_contact("bob").unwrap());
 		assert_eq!(store.contact("bob").unwrap(), None);
+	}
+
+	#[test]
+	fn part_indices_and_tickets_are_used_once() {
+		let store = Store::in_memory().unwrap();
+		assert_eq!(store.take_part_index().unwrap(), 0);
+		assert_eq!(store.take_part_index().unwrap(), 1);
+		store.raise_part_index(7).unwrap();
+		store.raise_part_index(3).unwrap();
+		assert_eq!(store.take_part_index().unwrap(), 7);
+		assert!(!store.ticket_used(4, 1).unwrap());
+		store.mark_ticket_used(4, 1).unwrap();
+		assert!(store.ticket_used(4, 1).unwrap());
+		assert!(!store.ticket_used(4, 2).unwrap());
+		// A later epoch forgets the earlier ones.
+		store.mark_ticket_used(5, 0).unwrap();
+		assert!(!store.ticket_used(4, 1).unwrap());
+	}
+
+	/// A database of the earlier layout (its chats from another protocol's chain) keeps
+	/// its contacts and drops the rest.
+	#[test]
+	fn an_earlier_layout_is_rebuilt_keeping_contacts() {
+		let dir = tempfile::tempdir().unwrap();
+		let path = dir.path().join("state.sqlite");
+		{
+			let conn = Connection::open(&path).unwrap();
+			apply_key(&conn, &KEY).unwrap();
+			conn.execute_batch(
+				"CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
+				 CREATE TABLE chats (id INTEGER PRIMARY KEY, kind INTEGER NOT NULL, key BLOB NOT NULL,
+				 	my_part BLOB NOT NULL, state INTEGER NOT NULL, join_nonce INTEGER, listed INTEGER);
+				 INSERT INTO chats VALUES (1, 0, x'00', x'00', 1, NULL, 0);
+				 INSERT INTO meta VALUES ('record_cursor', x'0500000000000000');
+				 CREATE TABLE contacts (name TEXT PRIMARY KEY, account BLOB NOT NULL);",
+			)
+			.unwrap();
+			conn.execute("INSERT INTO contacts (name, account) VALUES ('bob', ?1)", [&[2u8; 32][..]]).unwrap();
+		}
+		let store = Store::open(&path, &KEY).unwrap();
+		assert!(store.chats().unwrap().is_empty());
+		assert_eq!(store.cursor().unwrap(), 0);
+		assert_eq!(store.contact("bob").unwrap(), Some([2; 32]));
+		store.add_chat(&chat(1)).unwrap();
+		drop(store);
+		// Opened again, it is of this layout: nothing is dropped.
+		assert_eq!(Store::open(&path, &KEY).unwrap().chats().unwrap().len(), 1);
 	}
 
 	#[test]

@@ -1,13 +1,12 @@
 //! The sync engine: reads what is new at the latest finalized block (connector records,
 //! joining the chats the user is invited to and learning members from responses, then
-//! every part's new messages) and keeps the local database in step with it.
+//! every part's owner, listing and new messages) and keeps the local database in step
+//! with it.
 
 use std::collections::{HashMap, HashSet};
 
-use api::runtime_types::pallet_chat::pallet::Error as ChatError;
-
 use crate::{
-	chain::{api, BlockRef, ChainError},
+	chain::{BlockRef, ChainError},
 	crypto,
 	session::{ClientError, Result, Session},
 	store::{ChatRow, MessageRow},
@@ -41,23 +40,24 @@ pub struct SyncReport {
 
 impl Session {
 	/// Reads everything new at the latest finalized block: connector records (joining
-	/// chats I am invited to, learning members from responses), then every part's new
-	/// messages. `progress(scanned, total)` is called as records are scanned.
+	/// chats I am invited to, learning members from responses), then every part's owner,
+	/// listing and new messages. `progress(scanned, total)` is called as records are
+	/// scanned.
 	pub async fn sync(&mut self, mut progress: impl FnMut(u64, u64)) -> Result<SyncReport> {
 		let at = self.chain.finalized().await?;
 		let mut report = SyncReport { block: at.number, ..Default::default() };
 		self.scan_records(&at, &mut report, &mut progress).await?;
 		{
 			let _lock = self.submitting().await?;
-			self.finish_joins(&at, &mut report).await?;
+			self.finish_joins(&mut report).await?;
 		}
 		self.read_parts(&at, &mut report).await?;
 		report.messages.sort_by(|a, b| (a.block, a.sent_at, a.part, a.seq).cmp(&(b.block, b.sent_at, b.part, b.seq)));
 		Ok(report)
 	}
 
-	/// The tags of responses I still expect: for each chat, every invitation nonce the chat
-	/// has used, except those already answered and my own.
+	/// The tags of responses I still expect: for each chat, its creator's and every
+	/// invitation nonce the chat has used, except those already answered.
 	async fn expected_tags(&self, at: &BlockRef) -> Result<HashMap<[u8; 32], (ChatId, u64)>> {
 		let mut tags = HashMap::new();
 		for row in self.store.chats()? {
@@ -74,9 +74,9 @@ impl Session {
 	) -> Result<()> {
 		let Some(state) = self.chain.chat(row.id, Some(at)).await? else { return Ok(()) };
 		let answered: HashSet<u64> = self.store.answered(row.id)?.into_iter().collect();
-		for nonce in 0..state.nonce {
-			if Some(nonce) != row.join_nonce && !answered.contains(&nonce) {
-				tags.insert(row.key.response_tag(nonce), (row.id, nonce));
+		for slot in (0..state.nonce).chain([wire::CREATOR_RESPONSE]) {
+			if !answered.contains(&slot) {
+				tags.insert(row.key.response_tag(slot), (row.id, slot));
 			}
 		}
 		Ok(())
@@ -103,40 +103,43 @@ impl Session {
 				break;
 			}
 			let payloads: Vec<Option<&[u8]>> =
-				page.records.iter().map(|r| r.tag.is_none().then_some(r.payload.as_slice())).collect();
+				page.records.iter().map(|(_, r)| r.tag.is_none().then_some(r.payload.0.as_slice())).collect();
 			report.records_trial_opened += payloads.iter().filter(|p| p.is_some()).count() as u64;
 			let opened = self.scanner.open_all(&self.identity, &payloads);
-			let next = page.records.last().map(|r| r.id + 1).unwrap_or(cursor);
+			let next = page.records.last().map(|(id, _)| id + 1).unwrap_or(cursor);
 
 			// Invitations first (checked here, outside the transaction), then the tags of
 			// the chats they bring, so responses later in the same page are recognized.
 			let mut accepted = Vec::new();
-			for (record, plain) in page.records.iter().zip(&opened) {
+			for ((_, record), plain) in page.records.iter().zip(&opened) {
 				let Some(plain) = plain else { continue };
 				match Invitation::decode_checked(&self.identity, plain) {
 					Ok(inv) if self.chat_matches_invitation(&inv, at).await? =>
-						accepted.push((crypto::hash(&record.payload), inv)),
+						accepted.push((crypto::hash(&record.payload.0), inv)),
 					_ => report.invitations_rejected += 1,
 				}
 			}
-			let mut new_chats = Vec::new();
+			let mut new_chats: Vec<ChatId> = Vec::new();
 			for (_, inv) in &accepted {
-				if self.store.chat(inv.chat)?.is_none() && !new_chats.iter().any(|r: &ChatRow| r.id == inv.chat) {
+				if self.store.chat(inv.chat)?.is_none() && !new_chats.contains(&inv.chat) {
+					// The chat's tags do not depend on my part: a placeholder row reads them.
 					let row = ChatRow {
 						id: inv.chat,
 						kind: inv.kind,
 						key: inv.key(),
-						my_part: crypto::random_32(),
+						my_part: [0; 32],
+						my_part_index: 0,
 						joined: false,
-						join_nonce: Some(inv.nonce),
+						response_slot: inv.nonce,
 						listed: 0,
 					};
 					self.add_chat_tags(&mut tags, &row, at).await?;
-					new_chats.push(row);
+					new_chats.push(inv.chat);
 				}
 			}
 
 			let me = self.me();
+			let identity = &self.identity;
 			let records = &page.records;
 			let outcome = self.store.atomically(|s| {
 				let (mut joined, mut rejected, mut members) = (Vec::new(), 0u64, 0u64);
@@ -146,21 +149,34 @@ impl Session {
 						rejected += 1;
 						continue;
 					}
-					let Some(row) = new_chats.iter().find(|r| r.id == inv.chat) else { continue };
-					if s.add_chat(row)? {
-						s.add_part(&row.my_part, row.id, Some(&me))?;
-						for part in &inv.parts {
-							s.add_part(part, row.id, None)?;
-						}
-						joined.push(row.id);
+					if !new_chats.contains(&inv.chat) || s.chat(inv.chat)?.is_some() {
+						continue;
 					}
+					// A part key of mine, used for this chat only.
+					let index = s.take_part_index()?;
+					let row = ChatRow {
+						id: inv.chat,
+						kind: inv.kind,
+						key: inv.key(),
+						my_part: identity.part_key(index).public(),
+						my_part_index: index,
+						joined: false,
+						response_slot: inv.nonce,
+						listed: 0,
+					};
+					s.add_chat(&row)?;
+					s.add_part(&row.my_part, row.id, Some(&me))?;
+					for part in &inv.parts {
+						s.add_part(part, row.id, None)?;
+					}
+					joined.push(row.id);
 				}
-				for record in records {
+				for (_, record) in records {
 					let Some(tag) = record.tag else { continue };
-					let Some(&(chat, nonce)) = tags.get(&tag) else { continue };
+					let Some(&(chat, slot)) = tags.get(&tag) else { continue };
 					let Some(row) = s.chat(chat)? else { continue };
-					if let Ok(response) = Response::open(&row.key, &tag, &record.payload) {
-						s.mark_answered(chat, nonce)?;
+					if let Ok(response) = Response::open(&row.key, &tag, &record.payload.0) {
+						s.mark_answered(chat, slot)?;
 						if response.part != row.my_part && s.add_part(&response.part, chat, None)? {
 							members += 1;
 						}
@@ -192,12 +208,13 @@ impl Session {
 		Ok(state.membership_key == invitation.key().membership_key().public() && invitation.nonce < state.nonce)
 	}
 
-	/// Creates my part and posts my response for every chat I accepted but have not
-	/// finished joining (also after a crash half-way). A chat that cannot be joined now
-	/// (say, the balance is too low) is reported and retried at the next sync.
-	async fn finish_joins(&mut self, at: &BlockRef, report: &mut SyncReport) -> Result<()> {
-		for row in self.store.chats()?.into_iter().filter(|r| !r.joined) {
-			if let Err(e) = self.finish_join(&row, at).await {
+	/// Joins every chat I accepted but have not finished joining (also after a crash
+	/// half-way, and a creation that was interrupted): my part and my response, in one
+	/// transaction. A chat that cannot be joined now (say, no tickets are left today) is
+	/// reported and retried at the next sync.
+	async fn finish_joins(&mut self, report: &mut SyncReport) -> Result<()> {
+		for mut row in self.store.chats()?.into_iter().filter(|r| !r.joined) {
+			if let Err(e) = self.finish_join(&mut row).await {
 				match e {
 					ClientError::Chain(ChainError::Unreachable { .. }) => return Err(e),
 					e => report.join_errors.push((row.id, e.to_string())),
@@ -207,76 +224,76 @@ impl Session {
 		Ok(())
 	}
 
-	async fn finish_join(&mut self, row: &ChatRow, at: &BlockRef) -> Result<()> {
+	async fn finish_join(&mut self, row: &mut ChatRow) -> Result<()> {
 		let parts: Vec<PartId> =
 			self.store.parts(row.id)?.into_iter().map(|p| p.part).filter(|p| *p != row.my_part).collect();
-		let mut batch = self.chain.batch(&self.identity).await?;
-		if self.chain.part(&row.my_part, None).await?.is_none() {
-			let blob = PartBlob::seal(&self.identity, &row.my_part, row.kind, row.id, &row.key, &parts)?;
-			batch.push(&api::tx().chat().create_part(row.my_part, blob)).await?;
-		}
-		if let Some(nonce) = row.join_nonce {
-			let tag = row.key.response_tag(nonce);
-			if self.chain.records_by_tag(&tag, at).await?.is_empty() {
-				let response = Response { version: wire::VERSION, part: row.my_part }.seal(&row.key, &tag)?;
-				batch.push(&api::tx().connector().post_record(response, Some(tag))).await?;
-			}
-		}
-		for result in batch.finish().await {
-			match result {
-				// Created by an earlier run whose transaction was still pending.
-				Err(e) if matches!(e.module(), Some(api::Error::Chat(ChatError::PartExists))) => {},
-				other => {
-					other?;
-				},
+		// Joined by an earlier run whose transaction was still pending (a part of this
+		// key for another chat is another device's: the join takes the next key).
+		let joined_before = match self.chain.part(&row.my_part, None).await? {
+			Some(state) => PartBlob::open_owner(&self.identity, &state.blob.0).is_ok_and(|s| s.chat == row.id),
+			None => false,
+		};
+		if !joined_before {
+			let mut batch = self.chain.batch().await?;
+			self.push_join(&mut batch, row, &parts).await?;
+			for result in batch.finish().await {
+				result?;
 			}
 		}
 		self.store.atomically(|s| {
 			s.set_joined(row.id)?;
+			s.mark_answered(row.id, row.response_slot)?;
 			s.set_listed(row.id, parts.len() as u32)
 		})?;
 		Ok(())
 	}
 
-	/// Reads every known part of every chat: its owner, the members its blob lists, and
-	/// its new messages.
+	/// Reads every known part of every chat: its owner and the members it lists (from its
+	/// blob, under the chat key, with the owner's signature checked), and the new messages
+	/// of every part whose owner is known.
 	async fn read_parts(&mut self, at: &BlockRef, report: &mut SyncReport) -> Result<()> {
+		let genesis = self.chain.genesis_hash();
 		for row in self.store.chats()?.into_iter().filter(|r| r.joined) {
 			let mut seen: HashSet<PartId> = HashSet::new();
 			loop {
-				let parts = self.store.parts(row.id)?;
-				let todo: Vec<_> = parts.into_iter().filter(|p| !seen.contains(&p.part)).collect();
+				let todo: Vec<_> = self.store.parts(row.id)?.into_iter().filter(|p| !seen.contains(&p.part)).collect();
 				if todo.is_empty() {
 					break;
 				}
-				for part in todo {
+				let ids: Vec<PartId> = todo.iter().map(|p| p.part).collect();
+				let states = self.chain.parts(&ids, at).await?;
+				for (part, state) in todo.into_iter().zip(states) {
 					seen.insert(part.part);
-					let Some(state) = self.chain.part(&part.part, Some(at)).await? else { continue };
-					if part.owner.is_none() {
-						self.store.add_part(&part.part, row.id, Some(&state.owner.0))?;
-					}
-					// Every blob lists the parts its owner knows; mine matters after a login.
-					if let Ok(listed) = PartBlob::open_members(&row.key, &part.part, &state.blob) {
-						for other in listed.into_iter().filter(|p| *p != row.my_part) {
+					let Some(state) = state else { continue };
+					// Every blob names its owner and lists the parts its owner knows.
+					let mut owner = part.owner;
+					if let Ok(listing) = PartBlob::open_listing(&row.key, &genesis, row.id, &part.part, &state.blob.0) {
+						if owner.is_none() {
+							self.store.add_part(&part.part, row.id, Some(&listing.owner))?;
+							owner = Some(listing.owner);
+						}
+						for other in listing.parts.into_iter().filter(|p| *p != row.my_part) {
 							if self.store.add_part(&other, row.id, None)? {
 								report.new_members += 1;
 							}
 						}
 					}
+					// Messages of a part whose owner is not known yet wait for its blob.
+					let Some(sender) = owner else { continue };
 					let mut from = part.next_seq;
 					while from < state.next_seq {
 						let page_len = self.chain.limits().message_page;
 						let page = self.chain.messages(&part.part, from, page_len, at).await?;
 						let end = (from + page_len).min(page.next_seq);
 						let mut new = Vec::new();
-						for m in &page.messages {
-							match Message::open(&row.key, &part.part, m.seq, &m.ciphertext) {
+						for (seq, m) in &page.messages {
+							match Message::open(&row.key, &part.part, *seq, &m.ciphertext.0) {
 								Ok(msg) => new.push(MessageRow {
 									part: part.part,
-									seq: m.seq,
+									seq: *seq,
 									chat: row.id,
 									block: m.block,
-									sender: state.owner.0,
+									sender,
 									sent_at: msg.sent_at,
 									text: msg.text,
 								}),

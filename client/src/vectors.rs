@@ -24,6 +24,10 @@ pub fn all() -> Vec<(&'static str, String)> {
 	let message = Message { version: wire::VERSION, sent_at: 1_700_000_000_000, text: "hello".into() };
 	let mut invitation = Invitation::new(&alice, ChatKind::Pair, 7, 0, &key, bob.account(), vec![part]);
 	invitation.signature = [0; 64];
+	let genesis = [0x47; 32];
+	let part_key = alice.part_key(0);
+	let post = wire::part_message(&genesis, &part_key.public(), &wire::PartAction::post_message(3, b"c"));
+	let add_member = wire::add_member_message(&genesis, 7, 0, b"inv", &None);
 	vec![
 		("phrase.account", hex(&phrase.account())),
 		("phrase.encryption_key", hex(&phrase.encryption_key())),
@@ -34,6 +38,19 @@ pub fn all() -> Vec<(&'static str, String)> {
 		("chat.membership_key", hex(&key.membership_key().public())),
 		("chat.response_tag(0)", hex(&key.response_tag(0))),
 		("chat.response_tag(1)", hex(&key.response_tag(1))),
+		("chat.response_tag(CREATOR_RESPONSE)", hex(&key.response_tag(wire::CREATOR_RESPONSE))),
+		("chat.membership_proof(add_member_message above)", hex(&key.membership_key().sign(&add_member))),
+		("alice.part_key(0)", hex(&part_key.public())),
+		("alice.part_key(1)", hex(&alice.part_key(1).public())),
+		("part_message([0x47; 32], alice.part_key(0), PostMessage(3, \"c\"))", hex(&post)),
+		("alice.part_key(0).sign(part_message above)", hex(&part_key.sign(&post))),
+		(
+			"part_message([0x47; 32], [0xaa; 32], Join(\"blob\", \"response\", [0x03; 32]))",
+			hex(&wire::part_message(&genesis, &part, &wire::PartAction::join(b"blob", b"response", [3; 32]))),
+		),
+		("renew_message([0x47; 32], Part([0xaa; 32]))", hex(&wire::renew_message(&genesis, &wire::Lease::Part(part)))),
+		("renew_message([0x47; 32], Chat(7))", hex(&wire::renew_message(&genesis, &wire::Lease::Chat(7)))),
+		("part_owner_payload([0x47; 32], 7, [0xaa; 32])", hex(&wire::PartListing::owner_payload(&genesis, 7, &part))),
 		("message.encoded", hex(&message.encode())),
 		("message.padded", hex(&message.padded())),
 		("message.context(part, 3)", hex(&Message::context(&part, 3))),
@@ -42,7 +59,7 @@ pub fn all() -> Vec<(&'static str, String)> {
 			hex(&key.encrypt_with_nonce(&message.padded(), &Message::context(&part, 3), &[0x02; 24]).unwrap()),
 		),
 		("invitation.signing_payload", hex(&invitation.signing_payload())),
-		("add_member_message([0x47; 32], 7, 0, \"inv\", None)", hex(&wire::add_member_message(&[0x47; 32], 7, 0, b"inv", &None))),
+		("add_member_message([0x47; 32], 7, 0, \"inv\", None)", hex(&add_member)),
 		("create_chat_message([0x47; 32], [0x4b; 32], \"sealed\")", hex(&wire::create_chat_message(&[0x47; 32], &[0x4b; 32], b"sealed"))),
 		("ticket_context(3, 1)", hex(&wire::ticket_context(3, 1))),
 	]

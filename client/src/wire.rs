@@ -8,12 +8,21 @@ use codec::{Decode, Encode};
 use crate::crypto::{self, AccountBytes, ChatKey, CryptoError, Identity};
 
 /// The protocol version every structure starts with.
-pub const VERSION: u8 = 1;
+pub const VERSION: u8 = 2;
 
 /// A chat id (the chat actor's id in the chat pallet).
 pub type ChatId = u64;
-/// A part id (random, chosen by its owner).
+/// A part id: the public key of its owner's part key ([`Identity::part_key`]).
 pub type PartId = [u8; 32];
+
+/// Bytes a message counts against its part's quota besides its ciphertext (the chat
+/// pallet's `MESSAGE_OVERHEAD`; the quota itself is the metadata's `PartQuota`).
+pub const MESSAGE_OVERHEAD: u32 = 64;
+
+/// The response slot of a chat's creator: the creator's part is announced like a
+/// joiner's, by a response under [`ChatKey::response_tag`]`(CREATOR_RESPONSE)`, so the
+/// creator's join looks like any other.
+pub const CREATOR_RESPONSE: u64 = u64::MAX;
 
 /// Domain of the inviter's signature.
 pub const INVITATION_CONTEXT: &[u8] = b"sealchat/v1/invitation";
@@ -21,8 +30,10 @@ pub const INVITATION_CONTEXT: &[u8] = b"sealchat/v1/invitation";
 pub const RESPONSE_CONTEXT: &[u8] = b"sealchat/v1/response";
 /// Associated-data domain of a message.
 pub const MESSAGE_CONTEXT: &[u8] = b"sealchat/v1/message";
-/// Associated-data domain of a part's member list.
+/// Associated-data domain of a part's listing.
 pub const PART_LIST_CONTEXT: &[u8] = b"sealchat/v1/part-list";
+/// Domain of a part owner's signature, which binds the owner's account to the part.
+pub const PART_OWNER_CONTEXT: &[u8] = b"sealchat/v2/part-owner";
 
 /// Why a record or a part could not be read.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -37,6 +48,8 @@ pub enum WireError {
 	BadSignature,
 	#[error("invitation addressed to another account")]
 	WrongInvitee,
+	#[error("part not signed by the owner it names")]
+	BadOwner,
 	#[error(transparent)]
 	Crypto(#[from] CryptoError),
 }
@@ -63,11 +76,75 @@ pub fn add_member_message(
 /// `CREATE_CHAT_CONTEXT`).
 pub const CREATE_CHAT_CONTEXT: &[u8] = b"sealchat/v2/create-chat";
 
-/// What a ticket for creating a chat signs: the SCALE encoding of
-/// `(CREATE_CHAT_CONTEXT, genesis, params)`, the chat pallet's `ChatParams` being
-/// `(membership_key, sealed_key)` (the connector's `create_chat_message`).
+/// What a ticket for creating a chat signs: the domain, then the SCALE encoding of
+/// `(genesis, params)`, the chat pallet's `ChatParams` being `(membership_key,
+/// sealed_key)` (the connector's `create_chat_message`).
 pub fn create_chat_message(genesis: &[u8; 32], membership_key: &[u8; 32], sealed_key: &[u8]) -> Vec<u8> {
-	(CREATE_CHAT_CONTEXT, genesis, membership_key, sealed_key).encode()
+	let mut out = CREATE_CHAT_CONTEXT.to_vec();
+	(genesis, membership_key, sealed_key).encode_to(&mut out);
+	out
+}
+
+/// Domain of every signature by a part key (the chat pallet's `PART_CONTEXT`).
+pub const PART_CONTEXT: &[u8] = b"sealchat/v2/part";
+
+/// What a part key signs for (the chat pallet's `PartAction`): the call and the counter
+/// it carries, byte strings as their BLAKE2-256 hash.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub enum PartAction {
+	/// `chat.join`: create the part with this blob, post this response under `tag`.
+	Join { blob: [u8; 32], response: [u8; 32], tag: [u8; 32] },
+	/// `chat.set_part_blob`.
+	SetBlob { nonce: u32, blob: [u8; 32] },
+	/// `chat.post_message`.
+	PostMessage { seq: u32, ciphertext: [u8; 32] },
+	/// `chat.delete_message`.
+	DeleteMessage { nonce: u32, seq: u32 },
+	/// `chat.close_part`.
+	Close { nonce: u32, max_messages: u32 },
+}
+
+impl PartAction {
+	/// `Join` of `blob`, with `response` posted under `tag`.
+	pub fn join(blob: &[u8], response: &[u8], tag: [u8; 32]) -> Self {
+		Self::Join { blob: crypto::hash(blob), response: crypto::hash(response), tag }
+	}
+
+	/// `SetBlob` of `blob` with the part's `nonce`.
+	pub fn set_blob(nonce: u32, blob: &[u8]) -> Self {
+		Self::SetBlob { nonce, blob: crypto::hash(blob) }
+	}
+
+	/// `PostMessage` of `ciphertext` as message `seq`.
+	pub fn post_message(seq: u32, ciphertext: &[u8]) -> Self {
+		Self::PostMessage { seq, ciphertext: crypto::hash(ciphertext) }
+	}
+}
+
+/// What a part key signs: the domain, then the SCALE encoding of `(genesis, part,
+/// action)` (the chat pallet's `part_message`). A join's ticket signs the same bytes.
+pub fn part_message(genesis: &[u8; 32], part: &PartId, action: &PartAction) -> Vec<u8> {
+	let mut out = PART_CONTEXT.to_vec();
+	(genesis, part, action).encode_to(&mut out);
+	out
+}
+
+/// A chat or a part, as `chat.renew` names it (the chat pallet's `Lease`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+pub enum Lease {
+	Chat(ChatId),
+	Part(PartId),
+}
+
+/// Domain of the message a renewal's ticket signs (the chat pallet's `RENEW_CONTEXT`).
+pub const RENEW_CONTEXT: &[u8] = b"sealchat/v2/renew";
+
+/// What a renewal's ticket signs: the domain, then the SCALE encoding of `(genesis,
+/// lease)` (the chat pallet's `renew_message`).
+pub fn renew_message(genesis: &[u8; 32], lease: &Lease) -> Vec<u8> {
+	let mut out = RENEW_CONTEXT.to_vec();
+	(genesis, lease).encode_to(&mut out);
+	out
 }
 
 /// The ring-proof domain of the tickets of the ring of users (the runtime's
@@ -218,19 +295,41 @@ pub struct OwnerSecret {
 	pub chat_key: [u8; 32],
 }
 
-/// The lengths a part's blob comes in: the smallest that holds the members' list (1 KiB
-/// holds 27 other members, 4 KiB 123), so a blob's length does not tell its chat's size
-/// until the chat is larger than 28.
+/// The lengths a part's blob comes in: the smallest that holds the listing (1 KiB holds
+/// 24 other members, 4 KiB 120), so a blob's length does not tell its chat's size until
+/// the chat is larger than 25.
 pub const PART_BLOB_SIZES: [usize; 2] = [1024, 4096];
 
-/// A part's blob: the owner's sealed [`OwnerSecret`] and, under the chat key, the parts of
-/// the other members the owner knows (so members who missed a response learn them),
-/// padded with zeros inside the encryption to one of [`PART_BLOB_SIZES`].
+/// What every member reads in a part, under the chat key: who owns it (the owner's
+/// account, bound to this part of this chat by the owner's signature, so nobody passes
+/// a part off as someone else's) and the other members' parts the owner knows (so
+/// members who missed a response learn them).
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct PartListing {
+	pub owner: AccountBytes,
+	/// sr25519 by `owner` over [`PartListing::owner_payload`].
+	pub owner_signature: [u8; 64],
+	pub parts: Vec<PartId>,
+}
+
+impl PartListing {
+	/// What the owner signs: the domain, then the SCALE encoding of `(genesis, chat,
+	/// part)`.
+	pub fn owner_payload(genesis: &[u8; 32], chat: ChatId, part: &PartId) -> Vec<u8> {
+		let mut out = PART_OWNER_CONTEXT.to_vec();
+		(genesis, chat, part).encode_to(&mut out);
+		out
+	}
+}
+
+/// A part's blob: the owner's sealed [`OwnerSecret`] and, under the chat key, the
+/// [`PartListing`], padded with zeros inside the encryption to one of
+/// [`PART_BLOB_SIZES`].
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 pub struct PartBlob {
 	pub version: u8,
 	pub owner_secret: Vec<u8>,
-	pub members: Vec<u8>,
+	pub listing: Vec<u8>,
 }
 
 impl PartBlob {
@@ -238,9 +337,12 @@ impl PartBlob {
 		[PART_LIST_CONTEXT, part].concat()
 	}
 
-	/// The blob of `part`, owned by `owner`.
+	/// The blob of `part` of `chat`, owned by `owner`, listing `members` (the other parts
+	/// `owner` knows) on the chain with genesis hash `genesis`.
+	#[allow(clippy::too_many_arguments)]
 	pub fn seal(
 		owner: &Identity,
+		genesis: &[u8; 32],
 		part: &PartId,
 		kind: ChatKind,
 		chat: ChatId,
@@ -251,19 +353,24 @@ impl PartBlob {
 			OwnerSecret { version: VERSION, kind, chat, chat_key: *key.expose() }.encode(),
 		);
 		let owner_secret = crypto::seal(&secret, &owner.encryption_key())?;
-		let list = members.to_vec().encode();
-		// Every field's length but the list's is fixed. With a `members` field of n bytes
-		// (64 ≤ n < 16384: a two-byte length prefix) the blob takes fixed + 2 + n bytes;
-		// take the smallest size whose n holds the list, and pad the list to fill it.
-		let fixed = Self { version: VERSION, owner_secret: owner_secret.clone(), members: Vec::new() }.encoded_size() - 1;
+		let listing = PartListing {
+			owner: owner.account(),
+			owner_signature: owner.sign(&PartListing::owner_payload(genesis, chat, part)),
+			parts: members.to_vec(),
+		}
+		.encode();
+		// Every field's length but the listing's is fixed. With a `listing` field of n
+		// bytes (64 ≤ n < 16384: a two-byte length prefix) the blob takes fixed + 2 + n
+		// bytes; take the smallest size whose n holds the listing, and pad it to fill it.
+		let fixed = Self { version: VERSION, owner_secret: owner_secret.clone(), listing: Vec::new() }.encoded_size() - 1;
 		let (size, plain_len) = PART_BLOB_SIZES
 			.into_iter()
 			.map(|size| (size, size.saturating_sub(fixed + 2 + crypto::AEAD_OVERHEAD)))
-			.find(|(_, plain_len)| *plain_len >= list.len())
+			.find(|(_, plain_len)| *plain_len >= listing.len())
 			.ok_or(WireError::Malformed("too many members for a part blob"))?;
-		let mut plain = list;
+		let mut plain = listing;
 		plain.resize(plain_len, 0);
-		let blob = Self { version: VERSION, owner_secret, members: key.encrypt(&plain, &Self::context(part))? }.encode();
+		let blob = Self { version: VERSION, owner_secret, listing: key.encrypt(&plain, &Self::context(part))? }.encode();
 		debug_assert_eq!(blob.len(), size, "the blob fills its size exactly");
 		Ok(blob)
 	}
@@ -281,16 +388,27 @@ impl PartBlob {
 		decode_all(&plain).ok_or(WireError::Malformed("owner secret encoding"))
 	}
 
-	/// Any member's view: the other parts the owner knows.
-	pub fn open_members(key: &ChatKey, part: &PartId, blob: &[u8]) -> Result<Vec<PartId>, WireError> {
+	/// Any member's view of `part` of `chat`: its listing, whose owner signature is
+	/// checked.
+	pub fn open_listing(
+		key: &ChatKey,
+		genesis: &[u8; 32],
+		chat: ChatId,
+		part: &PartId,
+		blob: &[u8],
+	) -> Result<PartListing, WireError> {
 		let blob = Self::decode_blob(blob)?;
-		let plain = key.decrypt(&blob.members, &Self::context(part))?;
+		let plain = key.decrypt(&blob.listing, &Self::context(part))?;
 		let mut input = &plain[..];
-		let members = Vec::<PartId>::decode(&mut input).map_err(|_| WireError::Malformed("member list encoding"))?;
+		let listing = PartListing::decode(&mut input).map_err(|_| WireError::Malformed("part listing encoding"))?;
 		if input.iter().any(|b| *b != 0) {
-			return Err(WireError::Malformed("member list padding"));
+			return Err(WireError::Malformed("part listing padding"));
 		}
-		Ok(members)
+		let payload = PartListing::owner_payload(genesis, chat, part);
+		if !crypto::verify_account_signature(&listing.owner, &payload, &listing.owner_signature) {
+			return Err(WireError::BadOwner);
+		}
+		Ok(listing)
 	}
 }
 
@@ -444,10 +562,12 @@ mod tests {
 		assert_eq!(Invitation::open(&bob(), &sealed[..sealed.len() - 1]), Err(WireError::NotForUs));
 		assert_eq!(Invitation::open(&bob(), &[]), Err(WireError::NotForUs));
 		// Well sealed but not an invitation.
-		let junk = crypto::seal(&[1, 2, 3], &bob().encryption_key()).unwrap();
+		let junk = crypto::seal(&[VERSION, 2, 3], &bob().encryption_key()).unwrap();
 		assert!(matches!(Invitation::open(&bob(), &junk), Err(WireError::Malformed(_))));
-		let future = crypto::seal(&[2, 0, 0], &bob().encryption_key()).unwrap();
-		assert_eq!(Invitation::open(&bob(), &future), Err(WireError::Version(2)));
+		for other in [VERSION - 1, VERSION + 1] {
+			let other_version = crypto::seal(&[other, 0, 0], &bob().encryption_key()).unwrap();
+			assert_eq!(Invitation::open(&bob(), &other_version), Err(WireError::Version(other)));
+		}
 	}
 
 	#[test]
@@ -502,29 +622,45 @@ mod tests {
 	}
 
 	#[test]
-	fn part_blob_owner_and_members_views() {
+	fn part_blob_owner_and_listing_views() {
 		let key = ChatKey::generate();
+		let genesis = [0x47; 32];
 		let part = [4; 32];
-		let blob = PartBlob::seal(&alice(), &part, ChatKind::Group, 3, &key, &[[5; 32], [6; 32]]).unwrap();
-		// Padded to a size that does not depend on the members listed, up to 27 of them.
+		let seal = |members: &[PartId]| PartBlob::seal(&alice(), &genesis, &part, ChatKind::Group, 3, &key, members);
+		let open = |blob: &[u8]| PartBlob::open_listing(&key, &genesis, 3, &part, blob);
+		let blob = seal(&[[5; 32], [6; 32]]).unwrap();
+		// Padded to a size that does not depend on the members listed, up to 24 of them.
 		assert_eq!(blob.len(), PART_BLOB_SIZES[0]);
-		for n in [0usize, 1, 27] {
+		for n in [0usize, 1, 24] {
 			let members = vec![[7; 32]; n];
-			let padded = PartBlob::seal(&alice(), &part, ChatKind::Group, 3, &key, &members).unwrap();
+			let padded = seal(&members).unwrap();
 			assert_eq!(padded.len(), PART_BLOB_SIZES[0], "{n} members");
-			assert_eq!(PartBlob::open_members(&key, &part, &padded).unwrap(), members);
+			assert_eq!(open(&padded).unwrap().parts, members);
 		}
-		let many = vec![[7; 32]; 28];
-		let larger = PartBlob::seal(&alice(), &part, ChatKind::Group, 3, &key, &many).unwrap();
+		let many = vec![[7; 32]; 25];
+		let larger = seal(&many).unwrap();
 		assert_eq!(larger.len(), PART_BLOB_SIZES[1]);
-		assert_eq!(PartBlob::open_members(&key, &part, &larger).unwrap(), many);
-		assert!(PartBlob::seal(&alice(), &part, ChatKind::Group, 3, &key, &vec![[7; 32]; 124]).is_err());
+		assert_eq!(open(&larger).unwrap().parts, many);
+		assert!(seal(&vec![[7; 32]; 121]).is_err());
 		let secret = PartBlob::open_owner(&alice(), &blob).unwrap();
 		assert_eq!((secret.kind, secret.chat, secret.chat_key), (ChatKind::Group, 3, *key.expose()));
 		assert_eq!(PartBlob::open_owner(&bob(), &blob), Err(WireError::NotForUs));
-		assert_eq!(PartBlob::open_members(&key, &part, &blob).unwrap(), vec![[5; 32], [6; 32]]);
-		assert!(PartBlob::open_members(&key, &[0; 32], &blob).is_err());
-		assert!(PartBlob::open_members(&ChatKey::generate(), &part, &blob).is_err());
+		let listing = open(&blob).unwrap();
+		assert_eq!((listing.owner, listing.parts.clone()), (alice().account(), vec![[5; 32], [6; 32]]));
+		assert!(PartBlob::open_listing(&key, &genesis, 3, &[0; 32], &blob).is_err());
+		assert!(PartBlob::open_listing(&ChatKey::generate(), &genesis, 3, &part, &blob).is_err());
+		// The owner's signature binds the part to its chat and chain: moved to another
+		// chat id or chain, or claiming another owner, the listing is refused.
+		assert_eq!(PartBlob::open_listing(&key, &genesis, 4, &part, &blob), Err(WireError::BadOwner));
+		assert_eq!(PartBlob::open_listing(&key, &[0x48; 32], 3, &part, &blob), Err(WireError::BadOwner));
+		let mut claims_bob = listing.clone();
+		claims_bob.owner = bob().account();
+		let mut plain = claims_bob.encode();
+		let decoded = PartBlob::decode_blob(&blob).unwrap();
+		let plain_len = decoded.listing.len() - crypto::AEAD_OVERHEAD;
+		plain.resize(plain_len, 0);
+		let forged = PartBlob { listing: key.encrypt(&plain, &PartBlob::context(&part)).unwrap(), ..decoded }.encode();
+		assert_eq!(open(&forged), Err(WireError::BadOwner));
 	}
 }
 
@@ -557,6 +693,51 @@ mod pallet_agreement {
 			super::create_chat_message(&genesis, &[0x4b; 32], b"sealed"),
 			pallet_connector::create_chat_message(&sp_core::H256(genesis), &params)
 		);
+	}
+
+	/// Part keys sign the bytes the chat pallet verifies, for every action.
+	#[test]
+	fn part_message_matches_the_chat_pallet() {
+		use pallet_chat::PartAction as P;
+		let genesis = [0x47; 32];
+		let part = [0xaa; 32];
+		let pairs = [
+			(super::PartAction::join(b"blob", b"response", [3; 32]), P::Join {
+				blob: crate::crypto::hash(b"blob"),
+				response: crate::crypto::hash(b"response"),
+				tag: [3; 32],
+			}),
+			(super::PartAction::set_blob(4, b"blob"), P::SetBlob { nonce: 4, blob: crate::crypto::hash(b"blob") }),
+			(super::PartAction::post_message(5, b"c"), P::PostMessage { seq: 5, ciphertext: crate::crypto::hash(b"c") }),
+			(super::PartAction::DeleteMessage { nonce: 6, seq: 7 }, P::DeleteMessage { nonce: 6, seq: 7 }),
+			(super::PartAction::Close { nonce: 8, max_messages: 9 }, P::Close { nonce: 8, max_messages: 9 }),
+		];
+		for (ours, theirs) in pairs {
+			assert_eq!(
+				super::part_message(&genesis, &part, &ours),
+				pallet_chat::part_message(&sp_core::H256(genesis), &part, &theirs)
+			);
+		}
+	}
+
+	/// A renewal's ticket signs what the chat pallet checks it against.
+	#[test]
+	fn renew_message_matches_the_chat_pallet() {
+		let genesis = [0x47; 32];
+		for (ours, theirs) in [
+			(super::Lease::Chat(7), pallet_chat::Lease::Chat(7)),
+			(super::Lease::Part([9; 32]), pallet_chat::Lease::Part([9; 32])),
+		] {
+			assert_eq!(
+				super::renew_message(&genesis, &ours),
+				pallet_chat::renew_message(&sp_core::H256(genesis), &theirs)
+			);
+		}
+	}
+
+	#[test]
+	fn message_overhead_matches_the_chat_pallet() {
+		assert_eq!(super::MESSAGE_OVERHEAD, pallet_chat::MESSAGE_OVERHEAD);
 	}
 
 	/// Tickets are proved under the context the ring pallet verifies them with.

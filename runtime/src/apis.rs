@@ -17,7 +17,7 @@ use sp_runtime::{
 use sp_version::RuntimeVersion;
 
 use super::{
-	AccountId, Aura, Balance, Block, BlockNumber, Chat, Connector, Executive, Grandpa,
+	AccountId, Aura, Balance, Block, Executive, Grandpa,
 	InherentDataExt, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System,
 	TransactionPayment, VERSION,
 };
@@ -202,47 +202,6 @@ impl_runtime_apis! {
 
 		fn query_length_to_fee(length: u32) -> Balance {
 			TransactionPayment::length_to_fee(length)
-		}
-	}
-
-	impl pallet_connector::runtime_api::ConnectorApi<Block, AccountId, BlockNumber> for Runtime {
-		fn records(
-			from_id: pallet_connector::RecordId,
-			max_count: u32,
-		) -> pallet_connector::runtime_api::RecordsPage<BlockNumber> {
-			Connector::records_page(from_id, max_count)
-		}
-
-		fn records_by_tag(
-			tag: pallet_connector::RendezvousTag,
-		) -> Vec<pallet_connector::runtime_api::RecordView<BlockNumber>> {
-			Connector::records_by_tag(tag)
-		}
-
-		fn encryption_keys(who: AccountId) -> Vec<pallet_connector::KeyEntry<BlockNumber>> {
-			Connector::key_history(&who)
-		}
-	}
-
-	impl pallet_chat::runtime_api::ChatApi<Block, AccountId, BlockNumber> for Runtime {
-		fn chat(chat: pallet_chat::ChatId) -> Option<pallet_chat::runtime_api::ChatView> {
-			Chat::chat_view(chat)
-		}
-
-		fn part(part: pallet_chat::PartId) -> Option<pallet_chat::runtime_api::PartView<AccountId>> {
-			Chat::part_view(part)
-		}
-
-		fn messages(
-			part: pallet_chat::PartId,
-			from_seq: pallet_chat::Seq,
-			max_count: u32,
-		) -> pallet_chat::runtime_api::MessagesPage<BlockNumber> {
-			Chat::messages_page(part, from_seq, max_count)
-		}
-
-		fn parts_of(who: AccountId, after: Option<pallet_chat::PartId>) -> Vec<pallet_chat::PartId> {
-			Chat::parts_of(&who, after)
 		}
 	}
 

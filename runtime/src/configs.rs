@@ -19,7 +19,7 @@ use sp_version::RuntimeVersion;
 use super::{
 	AccountId, Aura, Balance, Balances, Block, BlockNumber, Chat, Hash, Nonce, PalletInfo, Runtime,
 	RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask,
-	System, UserRing, BLOCK_HASH_COUNT, DAYS, EXISTENTIAL_DEPOSIT, MICRO_UNIT, MILLI_UNIT, MINUTES, SLOT_DURATION, UNIT,
+	System, UserRing, BLOCK_HASH_COUNT, DAYS, EXISTENTIAL_DEPOSIT, MICRO_UNIT, MILLI_UNIT, MINUTES, SLOT_DURATION,
 	SS58_PREFIX, VERSION,
 };
 
@@ -140,17 +140,56 @@ impl pallet_sudo::Config for Runtime {
 	type WeightInfo = pallet_sudo::weights::SubstrateWeight<Runtime>;
 }
 
-/// Storage deposit of an item: a base per item plus a price per byte, so that filling
-/// state costs in proportion to what it takes from every node's disk. 0.01 SEAL per
-/// item and 0.1 mSEAL per byte: a 1 KiB invitation holds 0.11 SEAL, a 100-byte message
-/// 0.02 SEAL, until they are removed.
+/// Storage deposit of an item an account keeps in state (its registration and its key
+/// history): a base per item plus a price per byte, so that filling state costs in
+/// proportion to what it takes from every node's disk. 0.01 SEAL per item and 0.1 mSEAL
+/// per byte.
 pub const DEPOSIT_PER_ITEM: Balance = 10 * MILLI_UNIT;
 pub const DEPOSIT_PER_BYTE: Balance = 100 * MICRO_UNIT;
+
+/// Tickets each registered user may spend per epoch (a day) on anonymous operations:
+/// creating a chat, joining one, renewing a lease.
+pub const TICKETS_PER_EPOCH: u32 = 32;
+/// How long a chat or a part lives after its creation or its last renewal.
+pub const LEASE: BlockNumber = 90 * DAYS;
+/// Bytes of messages one part holds at once (each message counts 64 bytes besides its
+/// ciphertext): about 1,200 messages of a line or two, or 60 of the largest size.
+pub const PART_QUOTA: u32 = 256 * 1024;
+/// The longest connector record: a group invitation that lists the parts of about 24
+/// members (docs/CHAIN.md).
+pub const MAX_RECORD_LEN: u32 = 1024;
+/// Invitations a chat sends in its life.
+pub const MAX_INVITATIONS: u64 = 256;
+/// The largest blob of a part.
+pub const MAX_PART_BLOB_LEN: u32 = 4096;
+/// Bytes of storage key, length prefixes and trie overhead counted for every item.
+const ITEM_OVERHEAD: u64 = 128;
+
+/// The most one chat keeps in state: its own state and, at the worst, every one of its
+/// invitations at once (records expire after `RecordLifetime`, but a chat may send all
+/// of them in a day).
+const CHAT_FOOTPRINT: u64 = (8 + 32 + 8 + 256 + 4 + ITEM_OVERHEAD) + MAX_INVITATIONS * (MAX_RECORD_LEN as u64 + ITEM_OVERHEAD);
+/// The most one part keeps in state: its blob, its messages up to the quota, and the
+/// response record its join posted.
+const PART_FOOTPRINT: u64 =
+	(MAX_PART_BLOB_LEN as u64 + 24 + ITEM_OVERHEAD) + PART_QUOTA as u64 + (MAX_RECORD_LEN as u64 + ITEM_OVERHEAD);
+/// Leases one user can hold at once: each was taken or renewed with a ticket spent
+/// within the last `LEASE` blocks, which span at most `LEASE / DAYS + 1` epochs.
+const LEASES_PER_USER: u64 = TICKETS_PER_EPOCH as u64 * (LEASE / DAYS + 1) as u64;
+/// The most state one registered user's anonymous operations keep at once: about 820 MiB
+/// with the figures above (docs/CHAIN.md, "What bounds the state").
+pub const ANONYMOUS_FOOTPRINT: u64 =
+	LEASES_PER_USER * if CHAT_FOOTPRINT > PART_FOOTPRINT { CHAT_FOOTPRINT } else { PART_FOOTPRINT };
+/// The deposit per byte of that bound: it expires on its own and is prepaid once, so it
+/// is priced at a ten-thousandth of an account's per-byte deposit (10 nSEAL).
+pub const ANONYMOUS_DEPOSIT_PER_BYTE: Balance = DEPOSIT_PER_BYTE / 10_000;
 
 parameter_types! {
 	/// Records are the rendezvous only (invitations and responses): a client that is
 	/// offline for up to 30 days still finds them. See `docs/CHAIN.md`.
 	pub const RecordLifetime: BlockNumber = 30 * DAYS;
+	/// Leases of chats and parts (docs/CHAIN.md).
+	pub const Lease: BlockNumber = LEASE;
 }
 
 impl pallet_connector::Config for Runtime {
@@ -158,47 +197,45 @@ impl pallet_connector::Config for Runtime {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Chats = Chat;
 	type AddMemberOrigin = pallet_chat::EnsureChat<Runtime>;
-	/// A sealed pair invitation is about 250 bytes (docs/CHAIN.md); 1 KiB leaves room for
+	/// A sealed pair invitation is about 400 bytes (docs/CHAIN.md); 1 KiB leaves room for
 	/// group invitations that carry the parts of many members.
-	type MaxRecordLen = ConstU32<1024>;
+	type MaxRecordLen = ConstU32<MAX_RECORD_LEN>;
 	type MaxKeyHistory = ConstU32<16>;
 	type RecordLifetime = RecordLifetime;
-	type RecordDepositBase = ConstU128<DEPOSIT_PER_ITEM>;
-	type DepositPerByte = ConstU128<DEPOSIT_PER_BYTE>;
 	type KeyDeposit = ConstU128<DEPOSIT_PER_ITEM>;
-	/// The registration and the ring entry: three items (the registration, the ring key
-	/// at its position, its placement) of under 256 bytes together.
-	type RegistrationDeposit = ConstU128<{ 3 * DEPOSIT_PER_ITEM + 256 * DEPOSIT_PER_BYTE }>;
+	/// The registration and the ring entry (three items of under 256 bytes together),
+	/// and the most state the user's anonymous operations can keep at once, at the
+	/// anonymous price: about 8.7 SEAL.
+	type RegistrationDeposit = ConstU128<
+		{ 3 * DEPOSIT_PER_ITEM + 256 * DEPOSIT_PER_BYTE + ANONYMOUS_FOOTPRINT as Balance * ANONYMOUS_DEPOSIT_PER_BYTE },
+	>;
 	type Ring = UserRing;
 	/// Creating a chat takes a ticket of the ring of users.
 	type Tickets = UserRing;
-	/// 2048 records of at most 1 KiB: a page stays under the RPC server's 10 MiB
-	/// response limit, and a million records sync in under 500 calls.
+	/// 2048 records of at most 1 KiB: a page is about 2.2 MiB of SCALE, under the RPC
+	/// server's 10 MiB response limit, and a million records sync in under 500 calls.
 	type MaxPageLen = ConstU32<2048>;
 	type WeightInfo = pallet_connector::weights::SubstrateWeight<Runtime>;
 }
 
 impl pallet_chat::Config for Runtime {
-	type Currency = Balances;
-	type RuntimeHoldReason = RuntimeHoldReason;
 	type Connector = pallet_chat::DispatchToConnector<Runtime, RuntimeCall>;
-	/// A chat invites at most 256 users in its life: its free records in the connector
-	/// are bounded by that (docs/CHAIN.md).
-	type MaxInvitations = ConstU64<256>;
-	/// A pending invitation stays in the pool for up to about two minutes.
-	type AddMemberLongevity = ConstU64<64>;
+	/// Joining a chat and renewing a lease take tickets of the ring of users.
+	type Tickets = UserRing;
+	/// A chat invites at most 256 users in its life: its records in the connector are
+	/// bounded by that (docs/CHAIN.md).
+	type MaxInvitations = ConstU64<MAX_INVITATIONS>;
+	/// A pending proof-authorized call stays in the pool for up to about two minutes.
+	type ProofLongevity = ConstU64<64>;
 	/// A 32-byte chat key in a sealed box is 80 bytes.
 	type MaxSealedKeyLen = ConstU32<256>;
-	/// The owner's sealed chat key plus the encrypted list of other members' parts:
-	/// 4 KiB holds over a hundred members.
-	type MaxPartBlobLen = ConstU32<4096>;
+	/// The owner's sealed chat key plus the encrypted owner and list of other members'
+	/// parts: 4 KiB holds over a hundred members.
+	type MaxPartBlobLen = ConstU32<MAX_PART_BLOB_LEN>;
 	/// 4 KiB of ciphertext: about 4 KiB of text after 40 bytes of nonce and tag.
 	type MaxMessageLen = ConstU32<4096>;
-	type DepositBase = ConstU128<DEPOSIT_PER_ITEM>;
-	type DepositPerByte = ConstU128<DEPOSIT_PER_BYTE>;
-	/// 1 SEAL of message deposits held at a time: about forty 100-byte messages per
-	/// step, so posting rarely touches the sender's balance (docs/CHAIN.md).
-	type MessageCredit = ConstU128<UNIT>;
+	type PartQuota = ConstU32<PART_QUOTA>;
+	type Lifetime = Lease;
 	type MaxPageLen = ConstU32<1000>;
 	type WeightInfo = pallet_chat::weights::SubstrateWeight<Runtime>;
 }
@@ -232,8 +269,8 @@ impl pallet_ring::Config<pallet_ring::Instance1> for Runtime {
 	type OnboardingDelay = UserOnboardingDelay;
 	type MaxQueue = ConstU32<1024>;
 	type EpochLength = TicketEpoch;
-	/// Each user may create or join 32 chats (or top up parts) a day.
-	type TicketsPerEpoch = ConstU32<32>;
+	/// Each user may create or join 32 chats (or renew leases) a day.
+	type TicketsPerEpoch = ConstU32<TICKETS_PER_EPOCH>;
 	type RootGrace = RingRootGrace;
 	type WeightInfo = pallet_ring::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]

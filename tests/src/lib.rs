@@ -302,6 +302,7 @@ pub async fn start_local_network(dir: &TestDir, startup: std::time::Duration) ->
 }
 
 pub mod cli;
+pub mod read;
 pub mod tx;
 
 /// `0x`-prefixed lowercase hex, as JSON-RPC carries byte strings.
@@ -426,6 +427,3 @@ impl Rpc {
 		format!("/ip4/127.0.0.1/tcp/{p2p_port}/p2p/{}", peer_id.as_str().expect("a peer id"))
 	}
 }
-
-/// The metadata version the client's generated code is built from.
-pub const CLIENT_METADATA_VERSION: u32 = 16;

@@ -103,7 +103,47 @@ pub fn general(call: RuntimeCall) -> Vec<u8> {
 	UncheckedExtrinsic::new_transaction(call, extension(0)).encode()
 }
 
+/// The storage items that append `payloads` (untagged) to the connector's record log
+/// after record `next`, posted in block `block` (see [`Rpc::fill_records`]).
+pub fn record_items(next: u64, block: u32, payloads: Vec<Vec<u8>>) -> Vec<(Vec<u8>, Vec<u8>)> {
+	let count = payloads.len() as u64;
+	let mut items: Vec<(Vec<u8>, Vec<u8>)> = payloads
+		.into_iter()
+		.enumerate()
+		.map(|(i, payload)| {
+			let id = next + i as u64;
+			let key = pallet_connector::Records::<Runtime>::hashed_key_for(id);
+			let record = pallet_connector::Record::<Runtime> {
+				payload: payload.try_into().expect("a payload within MaxRecordLen"),
+				block,
+				tag: None,
+			};
+			(key, record.encode())
+		})
+		.collect();
+	items.push((pallet_connector::NextRecordId::<Runtime>::hashed_key().to_vec(), (next + count).encode()));
+	items
+}
+
 impl Rpc {
+	/// Appends `payloads` to the connector's record log directly, through the development
+	/// chain's sudo key (Alice) and `system.set_storage`: a fast way to put many records
+	/// before a reader, for tests and benchmarks that measure reading. Nothing else may
+	/// append records meanwhile (their ids would be written over).
+	pub async fn fill_records(&self, payloads: Vec<Vec<u8>>) -> Outcome {
+		let key = pallet_connector::NextRecordId::<Runtime>::hashed_key();
+		let raw = self.call("state_getStorage", rpc_params![hex(&key)]).await;
+		let next = raw.as_str().map(|v| u64::decode(&mut &unhex(v)[..]).expect("a record id")).unwrap_or(0);
+		let block = self.best_number().await as u32;
+		let items = record_items(next, block, payloads);
+		let call = RuntimeCall::Sudo(pallet_sudo::Call::sudo {
+			call: Box::new(RuntimeCall::System(frame_system::Call::set_storage { items })),
+		});
+		let outcome = self.submit(&sp_keyring::Sr25519Keyring::Alice.pair(), call).await;
+		assert!(outcome.result.is_ok(), "filling the record log: {:?}", outcome.result);
+		outcome
+	}
+
 	/// Signs `call` as `signer` (next nonce, immortal era) and returns the encoded
 	/// extrinsic.
 	pub async fn sign(&self, signer: &sr25519::Pair, call: RuntimeCall) -> Vec<u8> {

@@ -6,23 +6,24 @@
 //!    reads nothing;
 //! 3. login from the recovery phrase alone rebuilds chats and history;
 //! 4. offline delivery;
-//! 5. privacy audit of the whole chain state and every block after 1-3;
+//! 5. an observer reads every block, every event and all state after 1-3, and finds no
+//!    account on any chat operation and no fee paid for one;
 //! 6. bad input of every kind;
 //! 7. faults: node killed mid-conversation, client killed mid-sync, a validator down.
 
 use std::{collections::HashSet, time::Duration};
 
 use codec::{Compact, Decode, Encode};
+use frame_support::storage::storage_prefix;
 use jsonrpsee::rpc_params;
 use pallet_chat::add_member_message;
 use sealchat::{
 	crypto::{ChatKey, Identity},
-	wire::{ChatKind, Invitation},
+	wire::{self, ChatKind, Invitation, PartAction},
 };
-use sealchat_runtime::RuntimeCall;
-use sealchat_tests::{cli::User, hex, start_local_network, unhex, Node, Role, Rpc, TestDir};
+use sealchat_runtime::{RuntimeCall, RuntimeEvent};
+use sealchat_tests::{cli::User, hex, read, start_local_network, unhex, Node, Role, Rpc, TestDir};
 use serde_json::Value;
-use frame_support::storage::storage_prefix;
 use sp_core::{crypto::Pair as _, sr25519};
 
 const STARTUP: Duration = Duration::from_secs(60);
@@ -68,43 +69,30 @@ fn joined(summary: &Value) -> Vec<u64> {
 	summary["joined"].as_array().expect("joined").iter().map(|c| c.as_u64().unwrap()).collect()
 }
 
-/// The account's parts, read from the node.
-async fn parts_of(rpc: &Rpc, user: &User) -> Vec<String> {
-	let parts = rpc.call("chat_partsOf", rpc_params![user.address.clone()]).await;
-	parts.as_array().expect("parts").iter().map(|p| p.as_str().unwrap().to_string()).collect()
-}
-
-/// Every connector record's payload.
-async fn all_records(rpc: &Rpc) -> Vec<Vec<u8>> {
-	let mut out = Vec::new();
-	let mut from = 0u64;
-	loop {
-		let page = rpc.call("connector_records", rpc_params![from, 2048]).await;
-		let records = page["records"].as_array().expect("records");
-		if records.is_empty() {
-			return out;
-		}
-		for r in records {
-			out.push(unhex(r["payload"].as_str().unwrap()));
-			from = r["id"].as_u64().unwrap() + 1;
-		}
-	}
-}
-
-/// Every ciphertext in the given parts.
-async fn all_messages(rpc: &Rpc, parts: &[String]) -> Vec<Vec<u8>> {
-	let mut out = Vec::new();
-	for part in parts {
-		let page = rpc.call("chat_messages", rpc_params![part.clone(), 0, 1000]).await;
-		for m in page["messages"].as_array().expect("messages") {
-			out.push(unhex(m["ciphertext"].as_str().unwrap()));
-		}
-	}
-	out
+/// The user's own parts, from its local database: nothing on chain lists them.
+fn my_parts(user: &User) -> Vec<[u8; 32]> {
+	user.store().chats().expect("the user's chats").into_iter().map(|c| c.my_part).collect()
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 	!needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// The calls of every extrinsic but the timestamp inherent in blocks `from..=to`.
+async fn calls_in(rpc: &Rpc, from: u64, to: u64) -> Vec<RuntimeCall> {
+	let mut calls = Vec::new();
+	for n in from..=to {
+		let hash = rpc.block_hash(n).await.expect("an imported block");
+		let block = rpc.call("chain_getBlock", rpc_params![hash]).await;
+		for xt in block["block"]["extrinsics"].as_array().unwrap() {
+			let bytes = unhex(xt.as_str().unwrap());
+			let xt = sealchat_runtime::UncheckedExtrinsic::decode(&mut &bytes[..]).expect("an extrinsic");
+			if !matches!(xt.function, RuntimeCall::Timestamp(_)) {
+				calls.push(xt.function);
+			}
+		}
+	}
+	calls
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -155,12 +143,14 @@ async fn pair_group_login_then_privacy_audit() {
 	assert_eq!(joined(&eve.sync()), [group]);
 	// Learning of Eve's join writes nothing: the members' syncs submit no transaction
 	// (their blobs list her from their next message on).
-	let nonces_before = [rpc.next_nonce(&pair("//Bob")).await, rpc.next_nonce(&pair("//Dave")).await];
+	let before = rpc.best_number().await;
 	for user in [&bob, &charlie, &dave] {
 		user.sync();
 	}
-	let nonces_after = [rpc.next_nonce(&pair("//Bob")).await, rpc.next_nonce(&pair("//Dave")).await];
-	assert_eq!(nonces_after, nonces_before, "a sync that only learned a member submitted something");
+	let after = rpc.best_number().await;
+	rpc.wait_finalized(after + 1, PROGRESS).await;
+	let submitted = calls_in(&rpc, before + 1, after + 1).await;
+	assert!(submitted.is_empty(), "a sync that only learned a member submitted {submitted:?}");
 	let mut group_history = Vec::new();
 	for user in [&bob, &charlie, &dave, &eve] {
 		let text = format!("group: {} says hello", user.name);
@@ -181,13 +171,14 @@ async fn pair_group_login_then_privacy_audit() {
 	assert!(ferdie.chats().is_empty());
 	assert!(ferdie.fails(&["show", &group.to_string()]).contains("no chat"));
 	let ferdie_keys = Identity::from_suri("//Ferdie").unwrap();
+	let chain = read::connect(&node.ws_url()).await;
 	let mut parts = Vec::new();
 	for user in [&bob, &charlie, &dave, &eve] {
-		parts.extend(parts_of(&rpc, user).await);
+		parts.extend(my_parts(user));
 	}
-	let records = all_records(&rpc).await;
-	let ciphertexts = all_messages(&rpc, &parts).await;
-	assert!(records.len() >= 7 && ciphertexts.len() == 7);
+	let records: Vec<Vec<u8>> = read::all_records(&chain).await.into_iter().map(|(_, r)| r.payload.0).collect();
+	let ciphertexts = read::all_messages(&chain, &parts).await;
+	assert!(records.len() >= 7 && ciphertexts.len() == 7, "{} records, {} messages", records.len(), ciphertexts.len());
 	for data in records.iter().chain(&ciphertexts) {
 		assert!(ferdie_keys.open_sealed(data).is_none());
 		assert!(Invitation::open(&ferdie_keys, data).is_err());
@@ -209,13 +200,13 @@ async fn pair_group_login_then_privacy_audit() {
 	bob.sync();
 	assert_eq!(bob.show(pair_chat).last().unwrap().1, "pair 4: back on a new machine");
 
-	// 5. Privacy audit of everything the chain holds.
+	// 5. What an observer of the whole chain learns.
 	let mut plaintexts: Vec<String> = pair_history.iter().chain(&group_history).map(|(_, t)| t.clone()).collect();
 	plaintexts.push("pair 4: back on a new machine".into());
 	let mut keys: Vec<[u8; 32]> = bob.chat_keys();
 	keys.extend(charlie.chat_keys());
 	let members = [&bob, &charlie, &dave, &eve];
-	privacy_audit(&rpc, &plaintexts, &keys, &members, &parts).await;
+	observer_audit(&rpc, &plaintexts, &keys, &members).await;
 
 	// 6. Secrets at rest: no file of any profile holds a message, a chat key, the phrase
 	// or the passphrase; the key file opens only with its passphrase.
@@ -244,8 +235,9 @@ async fn pair_group_login_then_privacy_audit() {
 	assert_eq!(out.json_lines()[0]["chats"].as_array().map(Vec::len), Some(2));
 }
 
-/// Which storage items may hold a member's account, and why: the member's own balance,
-/// holds, registration and registered key, owned parts, and records it posted itself.
+/// The storage items that may hold a member's account, and why: the member's own
+/// balance and holds, and its registration and registered keys: the one public act of a
+/// user. Nothing of the chat pallet, and nothing else of the connector.
 fn allowed_item(prefix: &[u8]) -> Option<&'static str> {
 	[
 		("System", "Account"),
@@ -255,17 +247,32 @@ fn allowed_item(prefix: &[u8]) -> Option<&'static str> {
 		("Balances", "Reserves"),
 		("Connector", "Keys"),
 		("Connector", "Registrations"),
-		("Connector", "Records"),
-		("Chat", "PartsOf"),
-		("Chat", "Parts"),
 	]
 	.into_iter()
 	.find(|(p, n)| prefix == storage_prefix(p.as_bytes(), n.as_bytes()).as_slice())
 	.map(|(_, n)| n)
 }
 
-async fn privacy_audit(rpc: &Rpc, plaintexts: &[String], keys: &[[u8; 32]], members: &[&User], parts: &[String]) {
-	// Audit a block after the last transaction, so `System::Events` holds no fee events.
+/// Whether `call` is a chat operation: any call of the connector or the chat pallet but
+/// registering.
+fn is_chat_operation(call: &RuntimeCall) -> bool {
+	match call {
+		RuntimeCall::Connector(pallet_connector::Call::register_key { .. } | pallet_connector::Call::clear_keys {}) =>
+			false,
+		RuntimeCall::Connector(_) | RuntimeCall::Chat(_) => true,
+		_ => false,
+	}
+}
+
+/// What an observer learns from every block, every event and all state after a
+/// multi-user run: the members' accounts appear only where they registered (their own
+/// signed `register_key`, the key registry, their balances); every chat operation is a
+/// general transaction with no signer; no chat-pallet or connector state or event (but
+/// the key registry's) holds an account; no fee is paid for a chat operation; no
+/// plaintext or chat key appears anywhere; every message is a padding bucket long and
+/// every part blob has one length.
+async fn observer_audit(rpc: &Rpc, plaintexts: &[String], keys: &[[u8; 32]], members: &[&User]) {
+	// Audit a block after the last transaction.
 	let best = rpc.best_number().await;
 	rpc.wait_finalized(best + 1, PROGRESS).await;
 	let at = rpc.finalized_hash().await;
@@ -309,34 +316,64 @@ async fn privacy_audit(rpc: &Rpc, plaintexts: &[String], keys: &[[u8; 32]], memb
 	}
 	assert!(blobs >= 6, "{blobs} parts in state");
 
-	// Every extrinsic of every block, with its signer.
+	// Every extrinsic of every block, with its signer, and every event.
 	let finalized = rpc.finalized_number().await;
+	let events_key = storage_prefix(b"System", b"Events");
 	let mut extrinsics: Vec<(Option<[u8; 32]>, Vec<u8>)> = Vec::new();
+	let mut anonymous = 0;
+	let mut fees = 0;
+	let mut chat_events = 0;
 	for n in 0..=finalized {
 		let hash = rpc.block_hash(n).await.expect("finalized block");
-		let block = rpc.call("chain_getBlock", rpc_params![hash]).await;
+		let block = rpc.call("chain_getBlock", rpc_params![hash.clone()]).await;
+		let mut calls = Vec::new();
 		for xt in block["block"]["extrinsics"].as_array().unwrap() {
 			let bytes = unhex(xt.as_str().unwrap());
-			extrinsics.push((signer_of(&bytes), bytes));
+			let signer = signer_of(&bytes);
+			let decoded = sealchat_runtime::UncheckedExtrinsic::decode(&mut &bytes[..]).expect("an extrinsic");
+			// No chat operation is signed by an account: all are general transactions.
+			if is_chat_operation(&decoded.function) {
+				assert!(signer.is_none(), "a chat operation signed by an account: {:?}", decoded.function);
+				assert!(matches!(decoded.preamble, sp_runtime::generic::Preamble::General(..)), "not a general transaction");
+				anonymous += 1;
+			}
+			calls.push(decoded.function);
+			extrinsics.push((signer, bytes));
+		}
+		let raw = rpc.call("state_getStorage", rpc_params![hex(&events_key), hash]).await;
+		let Some(raw) = raw.as_str() else { continue };
+		let records: Vec<frame_system::EventRecord<RuntimeEvent, sp_core::H256>> =
+			Decode::decode(&mut &unhex(raw)[..]).expect("events decode");
+		for record in records {
+			match &record.event {
+				// Nobody pays a fee for a chat operation.
+				RuntimeEvent::TransactionPayment(pallet_transaction_payment::Event::TransactionFeePaid { .. }) => {
+					let frame_system::Phase::ApplyExtrinsic(index) = record.phase else { panic!("a fee outside an extrinsic") };
+					let call = &calls[index as usize];
+					assert!(!is_chat_operation(call), "a fee was paid for {call:?}");
+					fees += 1;
+				},
+				// No event of the chat pallets names an account, but registering's.
+				RuntimeEvent::Connector(
+					pallet_connector::Event::Registered { .. }
+					| pallet_connector::Event::KeyRegistered { .. }
+					| pallet_connector::Event::KeysCleared { .. },
+				) => {},
+				event @ (RuntimeEvent::Connector(_) | RuntimeEvent::Chat(_)) => {
+					let encoded = event.encode();
+					for member in members {
+						assert!(!contains(&encoded, &member.account), "{}'s account in {event:?}", member.name);
+					}
+					chat_events += 1;
+				},
+				_ => {},
+			}
 		}
 	}
-	assert!(extrinsics.iter().filter(|(s, _)| s.is_some()).count() > 15, "read every block");
-
-	// Creating a chat and inviting into one are general transactions: no signer.
-	let mut anonymous = 0;
-	for (signer, bytes) in &extrinsics {
-		let xt = sealchat_runtime::UncheckedExtrinsic::decode(&mut &bytes[..]).expect("an extrinsic");
-		if matches!(
-			xt.function,
-			RuntimeCall::Connector(pallet_connector::Call::create_chat { .. })
-				| RuntimeCall::Chat(pallet_chat::Call::add_member { .. })
-		) {
-			assert!(signer.is_none(), "a chat was created or a member invited by a signed extrinsic");
-			assert!(matches!(xt.preamble, sp_runtime::generic::Preamble::General(..)), "not a general transaction");
-			anonymous += 1;
-		}
-	}
-	assert!(anonymous >= 5, "chats were created and members invited ({anonymous} such extrinsics)");
+	assert!(extrinsics.iter().filter(|(s, _)| s.is_some()).count() >= members.len(), "read every block");
+	assert!(anonymous >= 15, "chats created, joined, invited into and written ({anonymous} such extrinsics)");
+	assert!(fees >= members.len(), "the registrations paid their fees ({fees})");
+	assert!(chat_events >= 15, "{chat_events} chat events");
 
 	for text in plaintexts {
 		for (key, value) in &state {
@@ -374,36 +411,12 @@ async fn privacy_audit(rpc: &Rpc, plaintexts: &[String], keys: &[[u8; 32]], memb
 			if !contains(key, &raw) && !contains(value, &raw) {
 				continue;
 			}
-			let item = allowed_item(&key[..32.min(key.len())]).unwrap_or_else(|| {
+			// Outside the allowed items (and in no item of the chat pallets but the key
+			// registry), no account appears.
+			allowed_item(&key[..32.min(key.len())]).unwrap_or_else(|| {
 				panic!("{}'s account in storage item {} (key {})", member.name, hex(&key[..32.min(key.len())]), hex(key))
 			});
-			match item {
-				// The owner of a part: the member created it. Nothing else in it names anyone.
-				"Parts" => assert!(value.starts_with(&raw) && !contains(&value[32..], &raw)),
-				// A record holds its depositor: the member posted it (its own response).
-				// Invitations, sent by chats, hold nothing and name nobody.
-				"Records" => {
-					let record = pallet_connector::pallet::Record::<sealchat_runtime::Runtime>::decode(&mut &value[..])
-						.expect("a record");
-					let depositor = record.deposit.clone().map(|(who, _)| <[u8; 32]>::from(who));
-					assert_eq!(depositor, Some(raw), "{} named in another's record", member.name);
-					assert!(!contains(&record.payload, &raw));
-				},
-				_ => assert!(!contains(value, &raw), "{}'s account inside a {item} value", member.name),
-			}
 		}
-	}
-
-	// Chat state lists no members, and a part does not name its chat.
-	for chat in 0..2u64 {
-		let state = rpc.call("chat_chat", rpc_params![chat]).await;
-		let fields: HashSet<&str> = state.as_object().unwrap().keys().map(String::as_str).collect();
-		assert_eq!(fields, HashSet::from(["membershipKey", "nonce", "sealedKey"]));
-	}
-	for part in parts {
-		let state = rpc.call("chat_part", rpc_params![part.clone()]).await;
-		let fields: HashSet<&str> = state.as_object().unwrap().keys().map(String::as_str).collect();
-		assert_eq!(fields, HashSet::from(["owner", "nextSeq", "messages", "blob"]));
 	}
 }
 
@@ -463,11 +476,12 @@ async fn offline_user_finds_everything_on_next_sync() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn bad_input_is_refused_or_ignored_and_nothing_is_lost() {
-	use sealchat_tests::tx::Outcome;
+	use sealchat_tests::tx::{general_refusal, Outcome};
 	let dir = TestDir::new("e2e-bad");
 	let (node, rpc) = dev_node(&dir).await;
-	let [bob, charlie, dave] = registered(&dir, &node.ws_url(), ["bob", "charlie", "dave"]);
+	let [bob, charlie, dave, ferdie] = registered(&dir, &node.ws_url(), ["bob", "charlie", "dave", "ferdie"]);
 	let url = node.ws_url();
+	let chain = read::connect(&url).await;
 	let pair_chat = bob.pair_chat(&charlie);
 	charlie.sync();
 	bob.send(pair_chat, "first");
@@ -479,38 +493,58 @@ async fn bad_input_is_refused_or_ignored_and_nothing_is_lost() {
 	assert_eq!(bob.show(pair_chat), history);
 
 	let error = |o: &Outcome| o.error_name().unwrap_or_else(|| format!("{:?}", o.result));
-	let ferdie = pair("//Ferdie");
 	let bob_store = bob.store();
 	let bob_pair = bob_store.chat(pair_chat).unwrap().unwrap();
 	let bob_group = bob_store.chat(group).unwrap().unwrap();
 	drop(bob_store);
 	let chat_call = |c| RuntimeCall::Chat(c);
 	let connector_call = |c| RuntimeCall::Connector(c);
+	let genesis = chain.genesis_hash();
 
-	// Oversize messages: the CLI says so before anything is sent; the chain refuses too.
+	// Writes into a part are signed by its part key, for one sequence number.
+	let part = bob_pair.my_part;
+	let bob_part_key = Identity::from_suri("//Bob").unwrap().part_key(bob_pair.my_part_index);
+	let ferdie_part_key = Identity::from_suri("//Ferdie").unwrap().part_key(7);
+	let post = |key: &sealchat::crypto::SigningKey, seq: u32, ciphertext: Vec<u8>| {
+		let signature = key.sign(&wire::part_message(&genesis, &part, &PartAction::post_message(seq, &ciphertext)));
+		chat_call(pallet_chat::Call::post_message {
+			part,
+			seq,
+			ciphertext,
+			signature: sp_core::ed25519::Signature::from_raw(signature),
+		})
+	};
+	let seq = chain.part(&part, None).await.unwrap().expect("Bob's part").next_seq;
+	// Oversize messages: the CLI says so before anything is sent; the node refuses too.
 	let long = "x".repeat(5000);
 	assert!(bob.fails(&["send", &pair_chat.to_string(), &long]).contains("message too long"));
-	let o = rpc
-		.submit(&pair("//Bob"), chat_call(pallet_chat::Call::post_message { part: bob_pair.my_part, ciphertext: vec![1; 5000] }))
-		.await;
-	assert_eq!(error(&o), "MessageTooLarge");
-	// Oversize and empty records.
-	let o = rpc.submit(&ferdie, connector_call(pallet_connector::Call::post_record { payload: vec![1; 1025], tag: None })).await;
-	assert_eq!(error(&o), "RecordTooLarge");
-	let o = rpc.submit(&ferdie, connector_call(pallet_connector::Call::post_record { payload: vec![], tag: None })).await;
-	assert_eq!(error(&o), "EmptyRecord");
-	// Writing into someone else's part.
-	let o = rpc
-		.submit(&ferdie, chat_call(pallet_chat::Call::post_message { part: bob_pair.my_part, ciphertext: vec![1; 64] }))
-		.await;
-	assert_eq!(error(&o), "NotOwner");
+	let refused = general_refusal(&rpc, post(&bob_part_key, seq, vec![1; 5000])).await;
+	assert!(refused.contains("Custom error: 214"), "too large: {refused}");
+	// Writing into someone else's part: the part key did not sign it.
+	let refused = general_refusal(&rpc, post(&ferdie_part_key, seq, vec![1; 64])).await;
+	assert!(refused.contains("bad signature"), "{refused}");
+	// A signed transaction writes nothing (and its signer pays for trying).
+	assert_eq!(error(&rpc.submit(&pair("//Ferdie"), post(&bob_part_key, seq, vec![1; 64])).await), "BadOrigin");
+	// A valid write lands once; replayed it is outdated, far ahead it is refused, and a
+	// part that does not exist is named as such. (The bytes are no message: Bob's readers
+	// skip them as unreadable.)
+	let valid = post(&bob_part_key, seq, vec![2; 64]);
+	assert!(rpc.submit_general(valid.clone()).await.expect("a valid write").result.is_ok());
+	assert!(general_refusal(&rpc, valid).await.contains("outdated"));
+	assert!(general_refusal(&rpc, post(&bob_part_key, seq + 20, vec![2; 64])).await.contains("future"));
+	let missing = chat_call(pallet_chat::Call::post_message {
+		part: ferdie_part_key.public(),
+		seq: 0,
+		ciphertext: vec![1],
+		signature: sp_core::ed25519::Signature::from_raw(ferdie_part_key.sign(b"x")),
+	});
+	assert!(general_refusal(&rpc, missing).await.contains("Custom error: 211"));
 	// "Add user" straight to the connector, not from a chat.
-	let o = rpc.submit(&ferdie, connector_call(pallet_connector::Call::add_member { payload: vec![1; 64], tag: None })).await;
+	let o = rpc.submit(&pair("//Ferdie"), connector_call(pallet_connector::Call::add_member { payload: vec![1; 64], tag: None })).await;
 	assert_eq!(error(&o), "BadOrigin");
 	// Adding through the chat with a wrong membership proof: the node refuses it before
 	// it enters a block.
-	let genesis = rpc.signing_context().await.genesis;
-	let nonce = rpc.call("chat_chat", rpc_params![group]).await["nonce"].as_u64().unwrap();
+	let nonce = chain.chat(group, None).await.unwrap().expect("the group").nonce;
 	let wrong = ChatKey::generate().membership_key().sign(&add_member_message(&genesis, group, nonce, &[7; 80], &None));
 	let add = |proof: [u8; 64], nonce: u64| {
 		chat_call(pallet_chat::Call::add_member {
@@ -526,7 +560,7 @@ async fn bad_input_is_refused_or_ignored_and_nothing_is_lost() {
 	// A valid proof works once, with no signer; replaying it is refused as outdated. A
 	// signed transaction cannot add members at all.
 	let proof = bob_group.key.membership_key().sign(&add_member_message(&genesis, group, nonce, &[7; 80], &None));
-	assert_eq!(error(&rpc.submit(&ferdie, add(proof, nonce)).await), "BadOrigin");
+	assert_eq!(error(&rpc.submit(&pair("//Ferdie"), add(proof, nonce)).await), "BadOrigin");
 	let o = rpc.submit_general(add(proof, nonce)).await.expect("a valid proof is accepted");
 	assert!(o.result.is_ok(), "valid proof: {:?}", o.result);
 	let refused = rpc.submit_general(add(proof, nonce)).await.expect_err("a replayed proof is refused");
@@ -576,8 +610,29 @@ async fn bad_input_is_refused_or_ignored_and_nothing_is_lost() {
 	assert!(out.success, "{}", out.stderr);
 	assert_eq!(plain.ok(&["whoami"])[0]["protected"], false);
 
-	// Forged invitations posted by a third party, garbage and a truncated record: the
-	// invitee's client ignores all of them.
+	// Forged invitations: the only way to put a record on chain is through a chat, so a
+	// registered user (Ferdie) creates a chat of his own and has it send whatever he likes
+	// to Charlie: an invitation claiming to be Bob's, one addressed to Dave, an unsigned
+	// one, a copy of Bob's real invitation, a truncated copy and garbage. Charlie's client
+	// ignores every one.
+	let ferdie_chat = ferdie.group_chat(&[&dave]);
+	let ferdie_membership = ferdie.store().chat(ferdie_chat).unwrap().expect("Ferdie's chat").key.membership_key();
+	let send_through_ferdies_chat = |payload: Vec<u8>| {
+		let (chain, rpc, membership) = (&chain, &rpc, &ferdie_membership);
+		async move {
+			let nonce = chain.chat(ferdie_chat, None).await.unwrap().expect("Ferdie's chat").nonce;
+			let proof = membership.sign(&add_member_message(&genesis, ferdie_chat, nonce, &payload, &None));
+			let call = chat_call(pallet_chat::Call::add_member {
+				chat: ferdie_chat,
+				nonce,
+				invitation: payload,
+				tag: None,
+				proof: sp_core::ed25519::Signature::from_raw(proof),
+			});
+			let o = rpc.submit_general(call).await.expect("Ferdie's chat takes his proof");
+			assert!(o.result.is_ok(), "{:?}", o.result);
+		}
+	};
 	let ferdie_id = Identity::from_suri("//Ferdie").unwrap();
 	let charlie_key = Identity::from_suri("//Charlie").unwrap().encryption_key();
 	let mut claims_bob = Invitation::new(&ferdie_id, ChatKind::Pair, pair_chat, 0, &ChatKey::generate(), charlie.account, vec![]);
@@ -585,7 +640,7 @@ async fn bad_input_is_refused_or_ignored_and_nothing_is_lost() {
 	let misdirected = Invitation::new(&ferdie_id, ChatKind::Pair, 77, 0, &ChatKey::generate(), dave.account, vec![]);
 	let mut unsigned = Invitation::new(&ferdie_id, ChatKind::Pair, 78, 0, &ChatKey::generate(), charlie.account, vec![]);
 	unsigned.signature = [0; 64];
-	let legit = all_records(&rpc).await.into_iter().next().expect("Bob's first invitation to Charlie");
+	let legit = read::all_records(&chain).await.into_iter().next().expect("Bob's first invitation to Charlie").1.payload.0;
 	let forged_payloads = vec![
 		claims_bob.seal(&charlie_key).unwrap(),
 		misdirected.seal(&charlie_key).unwrap(),
@@ -595,8 +650,7 @@ async fn bad_input_is_refused_or_ignored_and_nothing_is_lost() {
 		vec![0xde; 300],
 	];
 	for payload in forged_payloads {
-		let o = rpc.submit(&ferdie, connector_call(pallet_connector::Call::post_record { payload, tag: None })).await;
-		assert!(o.result.is_ok());
+		send_through_ferdies_chat(payload).await;
 	}
 	let summary = charlie.sync();
 	assert!(joined(&summary).is_empty(), "{summary}");
@@ -610,9 +664,7 @@ async fn bad_input_is_refused_or_ignored_and_nothing_is_lost() {
 	// so the chat's real invitation still gets through.
 	let taken = bob.group_chat(&[&dave]);
 	let squat = Invitation::new(&ferdie_id, ChatKind::Group, taken, 0, &ChatKey::generate(), charlie.account, vec![]);
-	let payload = squat.seal(&charlie_key).unwrap();
-	let o = rpc.submit(&ferdie, connector_call(pallet_connector::Call::post_record { payload, tag: None })).await;
-	assert!(o.result.is_ok());
+	send_through_ferdies_chat(squat.seal(&charlie_key).unwrap()).await;
 	let summary = charlie.sync();
 	assert!(joined(&summary).is_empty(), "{summary}");
 	assert!(!chat_ids(&charlie).contains(&taken));
@@ -620,7 +672,8 @@ async fn bad_input_is_refused_or_ignored_and_nothing_is_lost() {
 	let summary = charlie.sync();
 	assert_eq!(joined(&summary), [taken], "{summary}");
 
-	// Nothing already stored was lost, and the chat still works.
+	// Nothing already stored was lost, and the chat still works; the bytes that were no
+	// message were skipped.
 	assert_eq!(bob.show(pair_chat), history);
 	assert_eq!(charlie.show(pair_chat), history);
 	charlie.send(pair_chat, "still here");
@@ -676,28 +729,14 @@ async fn client_killed_during_sync_resumes_from_its_cursor() {
 	let (node, rpc) = dev_node(&dir).await;
 	let [bob, charlie] = registered(&dir, &node.ws_url(), ["bob", "charlie"]);
 
-	// Hundreds of records from others before Bob's invitation (one block's worth: the
-	// pool takes them all at once).
-	let ferdie = pair("//Ferdie");
-	let first = rpc.next_nonce(&ferdie).await;
+	// Hundreds of others' records before Bob's invitation, put straight into the log.
 	let noise = 600u32;
-	for i in 0..noise {
-		let call = RuntimeCall::Connector(pallet_connector::Call::post_record { payload: i.encode().repeat(8), tag: None });
-		let xt = rpc.sign_with_nonce(&ferdie, call, first + i).await;
-		let _: Value = rpc.call("author_submitExtrinsic", rpc_params![hex(&xt)]).await;
-	}
-	let deadline = std::time::Instant::now() + PROGRESS;
-	loop {
-		let page = rpc.call("connector_records", rpc_params![0, 1]).await;
-		if page["nextId"].as_u64().unwrap() >= noise as u64 {
-			break;
-		}
-		assert!(std::time::Instant::now() < deadline, "noise records not included: {page}");
-		tokio::time::sleep(Duration::from_millis(500)).await;
-	}
+	rpc.fill_records((0..noise).map(|i| i.encode().repeat(8)).collect()).await;
 	let chat = bob.pair_chat(&charlie);
 	bob.send(chat, "hidden among the noise");
-	let total = rpc.call("connector_records", rpc_params![0, 1]).await["nextId"].as_u64().unwrap();
+	let chain = read::connect(&node.ws_url()).await;
+	let total = read::all_records(&chain).await.len() as u64;
+	assert!(total > noise as u64, "{total} records");
 
 	// Charlie's sync is killed after its first page of 10 records is stored.
 	let mut child = charlie.spawn(&["sync", "--record-page", "10"]);
@@ -733,6 +772,7 @@ async fn chatting_goes_on_with_a_validator_down() {
 	eve.register();
 	ferdie.register();
 	eve.wait_in_ring();
+	ferdie.wait_in_ring();
 	let chat = eve.pair_chat(&ferdie);
 	ferdie.sync();
 	eve.send(chat, "before");

@@ -1,15 +1,16 @@
-//! The node's JSON-RPC API: the standard Substrate methods plus the chain-specific
+//! The node's JSON-RPC API: the standard Substrate methods plus the runtime-dependent
 //! modules merged here. `sc-service` adds the `system_*`, `chain_*`, `state_*` and
-//! `author_*` methods itself; this module adds what depends on the runtime: nonces and
-//! fees, and the chain's own `connector_*` and `chat_*` methods ([`sealchat`]).
-
-pub mod sealchat;
+//! `author_*` methods itself; this module adds nonces and fees. The chain's own reads
+//! (connector records, keys, chats, parts, messages, rings) are the pallets' view
+//! functions, called through `state_call` (`RuntimeViewFunction_execute_view_function`)
+//! with the types the runtime's metadata describes: there is no second, JSON copy of
+//! them here.
 
 use std::sync::Arc;
 
 use jsonrpsee::RpcModule;
 use sc_transaction_pool_api::TransactionPool;
-use sealchat_runtime::{opaque::Block, AccountId, Balance, BlockNumber, Nonce};
+use sealchat_runtime::{opaque::Block, AccountId, Balance, Nonce};
 use sp_api::ProvideRuntimeApi;
 use sp_block_builder::BlockBuilder;
 use sp_blockchain::{Error as BlockChainError, HeaderBackend, HeaderMetadata};
@@ -33,20 +34,16 @@ where
 	C::Api: substrate_frame_rpc_system::AccountNonceApi<Block, AccountId, Nonce>,
 	C::Api: pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>,
 	C::Api: BlockBuilder<Block>,
-	C::Api: pallet_connector::runtime_api::ConnectorApi<Block, AccountId, BlockNumber>,
-	C::Api: pallet_chat::runtime_api::ChatApi<Block, AccountId, BlockNumber>,
 	P: TransactionPool + 'static,
 {
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
-	use sealchat::{SealChat, SealChatApiServer};
 	use substrate_frame_rpc_system::{System, SystemApiServer};
 
 	let mut module = RpcModule::new(());
 	let FullDeps { client, pool } = deps;
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
-	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
-	module.merge(SealChat::new(client).into_rpc())?;
+	module.merge(TransactionPayment::new(client).into_rpc())?;
 
 	Ok(module)
 }

@@ -1,45 +1,50 @@
-//! Benchmarks of the chat pallet's calls.
+//! Benchmarks of the chat pallet's calls, of the authorization of part-signed calls and
+//! of lease expiry.
 
 use super::*;
 use crate::Pallet as Chat;
 use alloc::vec;
 use frame_benchmarking::v2::*;
-use frame_support::traits::{
-	fungible::{InspectHold, Mutate, MutateHold},
-	Get,
+use frame_support::{
+	pallet_prelude::{BoundedVec, TransactionSource, Weight},
+	traits::{Authorize, Get},
 };
-use frame_system::RawOrigin as SystemOrigin;
+use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin as SystemOrigin};
 use sp_core::crypto::KeyTypeId;
-use sp_runtime::traits::{Bounded, Zero};
+use sp_runtime::traits::{Saturating, Zero};
 
-/// Key type of the membership keys benchmarks generate in the keystore.
+/// Key type of the membership and part keys benchmarks generate in the keystore.
 const BENCH_KEY_TYPE: KeyTypeId = KeyTypeId(*b"scbm");
-
-fn funded<T: Config>(name: &'static str) -> T::AccountId {
-	let who: T::AccountId = account(name, 0, 0);
-	T::Currency::set_balance(&who, BalanceOf::<T>::max_value() / 4u32.into());
-	who
-}
 
 fn assert_last_event<T: Config>(event: Event<T>) {
 	frame_system::Pallet::<T>::assert_last_event(<T as frame_system::Config>::RuntimeEvent::from(event).into());
 }
 
-/// A part owned by a funded account, with `messages` messages of the largest size.
-fn part_with_messages<T: Config>(messages: u32) -> (T::AccountId, PartId) {
-	let owner = funded::<T>("owner");
-	let part = [0x11; 32];
-	Chat::<T>::create_part(SystemOrigin::Signed(owner.clone()).into(), part, vec![0x22; T::MaxPartBlobLen::get() as usize])
-		.expect("funded owner");
-	for _ in 0..messages {
-		Chat::<T>::post_message(
-			SystemOrigin::Signed(owner.clone()).into(),
-			part,
-			vec![0x33; T::MaxMessageLen::get() as usize],
-		)
-		.expect("funded owner");
+/// A part with the largest blob and `messages` messages of the largest size (as many as
+/// the quota allows), its lease indexed like a joined part's.
+fn part_with_messages<T: Config>(part: PartId, messages: u32) -> PartId {
+	let len = T::MaxMessageLen::get();
+	let expires = frame_system::Pallet::<T>::block_number().saturating_add(T::Lifetime::get());
+	for seq in 0..messages {
+		let block = frame_system::Pallet::<T>::block_number();
+		Messages::<T>::insert(part, seq, Message { ciphertext: BoundedVec::truncate_from(vec![0x33; len as usize]), block });
 	}
-	(owner, part)
+	let info = PartInfo::<T> {
+		next_seq: messages,
+		nonce: 0,
+		messages,
+		used: messages.saturating_mul(Chat::<T>::footprint(len as usize)),
+		blob: BoundedVec::truncate_from(vec![0x22; T::MaxPartBlobLen::get() as usize]),
+		expires,
+	};
+	Parts::<T>::insert(part, info);
+	Expiries::<T>::insert(expires, Lease::Part(part), ());
+	part
+}
+
+/// The most messages of the largest size a part holds.
+fn most_messages<T: Config>() -> u32 {
+	T::PartQuota::get() / Chat::<T>::footprint(T::MaxMessageLen::get() as usize)
 }
 
 #[benchmarks(where T: pallet_connector::Config<Chats = Pallet<T>>)]
@@ -51,7 +56,6 @@ mod benchmarks {
 	/// `add_member` dispatched. Both the authorization and the call are charged this.
 	#[benchmark]
 	fn add_member(l: Linear<1, { <T as pallet_connector::Config>::MaxRecordLen::get() }>) {
-		use frame_support::{pallet_prelude::TransactionSource, traits::Authorize};
 		let key = sp_io::crypto::ed25519_generate(BENCH_KEY_TYPE, Some(b"//SealChatBenchmark".to_vec()));
 		let params = ChatParams {
 			membership_key: key,
@@ -78,82 +82,143 @@ mod benchmarks {
 		assert_last_event::<T>(Event::InvitationSent { chat, nonce: 0 });
 	}
 
+	/// The authorization of a part-signed call over `l` bytes of payload: the part read,
+	/// the payload hashed, the part key's signature checked (here: a message of `l`
+	/// bytes; every part-signed call is charged this for its payload).
 	#[benchmark]
-	fn create_part(b: Linear<0, { T::MaxPartBlobLen::get() }>) {
-		let owner = funded::<T>("owner");
-		let part = [0x77; 32];
+	fn authorize_part_call(l: Linear<1, { T::MaxMessageLen::get() }>) {
+		let key = sp_io::crypto::ed25519_generate(BENCH_KEY_TYPE, Some(b"//SealChatPart".to_vec()));
+		let part = part_with_messages::<T>(key.0, 0);
+		let ciphertext = vec![0x77; l as usize];
+		let action = PartAction::PostMessage { seq: 0, ciphertext: sp_io::hashing::blake2_256(&ciphertext) };
+		let signature = sp_io::crypto::ed25519_sign(BENCH_KEY_TYPE, &key, &part_message(&Chat::<T>::genesis_hash(), &part, &action))
+			.expect("the key was generated in the keystore above");
+		let call = Call::<T>::post_message { part, seq: 0, ciphertext, signature };
+
+		#[block]
+		{
+			call.authorize(TransactionSource::External)
+				.expect("post_message is authorized by the part key")
+				.expect("the signature is valid");
+		}
+	}
+
+	/// Creating a part with a blob of `b` bytes and posting a response of `r` bytes
+	/// (spending the ticket is weighed by the ring).
+	#[benchmark]
+	fn join(
+		b: Linear<0, { T::MaxPartBlobLen::get() }>,
+		r: Linear<1, { <T as pallet_connector::Config>::MaxRecordLen::get() }>,
+	) {
+		let ticket = <<T as Config>::Tickets as pallet_ring::Tickets>::benchmark_ticket(0);
+		let part = [0x11; 32];
 
 		#[extrinsic_call]
-		_(SystemOrigin::Signed(owner), part, vec![0x88; b as usize]);
+		_(SystemOrigin::Authorized, ticket, part, vec![0x88; b as usize], vec![0x99; r as usize], [0xaa; 32], ed25519::Signature::from_raw([0; 64]));
 
 		assert_last_event::<T>(Event::PartCreated { part });
 	}
 
-	/// Growing the blob from empty to `b` bytes: the deposit is topped up.
 	#[benchmark]
 	fn set_part_blob(b: Linear<0, { T::MaxPartBlobLen::get() }>) {
-		let owner = funded::<T>("owner");
-		let part = [0x77; 32];
-		Chat::<T>::create_part(SystemOrigin::Signed(owner.clone()).into(), part, vec![])
-			.expect("funded owner");
+		let part = part_with_messages::<T>([0x11; 32], 0);
 
 		#[extrinsic_call]
-		_(SystemOrigin::Signed(owner), part, vec![0x99; b as usize]);
+		_(SystemOrigin::Authorized, part, 0, vec![0x99; b as usize], ed25519::Signature::from_raw([0; 64]));
 
 		assert_last_event::<T>(Event::PartBlobSet { part });
 	}
 
-	/// The part's credit is used up: a new step of credit is held first.
 	#[benchmark]
 	fn post_message(m: Linear<1, { T::MaxMessageLen::get() }>) {
-		let (owner, part) = part_with_messages::<T>(0);
-		let before = Parts::<T>::get(part).expect("created").credit;
-		assert!(before.is_zero());
+		let part = part_with_messages::<T>([0x11; 32], 0);
 
 		#[extrinsic_call]
-		_(SystemOrigin::Signed(owner), part, vec![0xaa; m as usize]);
+		_(SystemOrigin::Authorized, part, 0, vec![0xaa; m as usize], ed25519::Signature::from_raw([0; 64]));
 
 		assert_last_event::<T>(Event::MessagePosted { part, seq: 0 });
-	}
-
-	/// The part's credit covers the message: the owner's balance is not touched.
-	#[benchmark]
-	fn post_message_from_credit(m: Linear<1, { T::MaxMessageLen::get() }>) {
-		let (owner, part) = part_with_messages::<T>(0);
-		let credit = Chat::<T>::deposit_for(T::MaxMessageLen::get() as usize);
-		<T as Config>::Currency::hold(&HoldReason::Message.into(), &owner, credit).expect("funded owner");
-		Parts::<T>::mutate(part, |p| p.as_mut().expect("created").credit = credit);
-
-		#[extrinsic_call]
-		post_message(SystemOrigin::Signed(owner.clone()), part, vec![0xaa; m as usize]);
-
-		assert_last_event::<T>(Event::MessagePosted { part, seq: 0 });
-		assert_eq!(
-			<T as Config>::Currency::balance_on_hold(&HoldReason::Message.into(), &owner),
-			credit,
-			"nothing more was held"
-		);
 	}
 
 	#[benchmark]
 	fn delete_message() {
-		let (owner, part) = part_with_messages::<T>(2);
+		let part = part_with_messages::<T>([0x11; 32], 2);
 
 		#[extrinsic_call]
-		_(SystemOrigin::Signed(owner), part, 1);
+		_(SystemOrigin::Authorized, part, 0, 1, ed25519::Signature::from_raw([0; 64]));
 
 		assert_last_event::<T>(Event::MessageDeleted { part, seq: 1 });
 	}
 
 	/// Deleting `n` messages and then the part itself.
 	#[benchmark]
-	fn close_part(n: Linear<0, 1_000>) {
-		let (owner, part) = part_with_messages::<T>(n);
+	fn close_part(n: Linear<0, { most_messages::<T>() }>) {
+		let part = part_with_messages::<T>([0x11; 32], n);
 
 		#[extrinsic_call]
-		_(SystemOrigin::Signed(owner), part, n);
+		_(SystemOrigin::Authorized, part, 0, n, ed25519::Signature::from_raw([0; 64]));
 
 		assert_last_event::<T>(Event::PartClosed { part });
+	}
+
+	/// Moving a part's lease (spending the ticket is weighed by the ring).
+	#[benchmark]
+	fn renew() {
+		let part = part_with_messages::<T>([0x11; 32], 0);
+		let ticket = <<T as Config>::Tickets as pallet_ring::Tickets>::benchmark_ticket(0);
+		frame_system::Pallet::<T>::set_block_number(frame_system::Pallet::<T>::block_number().saturating_add(1u32.into()));
+		let lease = Lease::Part(part);
+
+		#[extrinsic_call]
+		_(SystemOrigin::Authorized, ticket, lease);
+
+		assert!(Expiries::<T>::iter().count() == 1);
+	}
+
+	/// An expiry pass over a block in which no lease ends.
+	#[benchmark]
+	fn expire_step() {
+		let now = frame_system::Pallet::<T>::block_number();
+		ExpiryCursor::<T>::put(now);
+
+		#[block]
+		{
+			Chat::<T>::expire(now, Weight::MAX);
+		}
+
+		assert_eq!(ExpiryCursor::<T>::get(), Some(now.saturating_add(1u32.into())));
+	}
+
+	/// Removing a chat whose lease ended, and its entry in the connector's register.
+	#[benchmark]
+	fn expire_chat() {
+		let chat = Chat::<T>::spawn(<Pallet<T> as pallet_connector::ChatSpawner>::benchmark_params())
+			.expect("valid params");
+		pallet_connector::CreatedChats::<T>::insert(chat, ());
+		let end: BlockNumberFor<T> = frame_system::Pallet::<T>::block_number().saturating_add(T::Lifetime::get());
+		ExpiryCursor::<T>::put(end);
+
+		#[block]
+		{
+			Chat::<T>::expire(end, Weight::MAX);
+		}
+
+		assert!(Chats::<T>::get(chat).is_none());
+	}
+
+	/// Removing a part with `n` messages whose lease ended.
+	#[benchmark]
+	fn expire_part(n: Linear<0, { most_messages::<T>() }>) {
+		let part = part_with_messages::<T>([0x11; 32], n);
+		let end: BlockNumberFor<T> = frame_system::Pallet::<T>::block_number().saturating_add(T::Lifetime::get());
+		ExpiryCursor::<T>::put(end);
+
+		#[block]
+		{
+			Chat::<T>::expire(end, Weight::MAX);
+		}
+
+		assert!(Parts::<T>::get(part).is_none());
+		assert!(Messages::<T>::iter_prefix(part).next().is_none() || n.is_zero());
 	}
 
 	impl_benchmark_test_suite!(Chat, crate::mock::new_test_ext(), crate::mock::Test);

@@ -1,57 +1,78 @@
 //! # Chat pallet
 //!
-//! Chats as actors, and the per-user chat parts that hold each user's encrypted
-//! messages.
+//! Chats as actors, and the chat parts that hold each member's encrypted messages. No
+//! account signs, pays for or owns anything here: every call is a general transaction
+//! (no signer, no fee) that authorizes itself with a ring ticket, a chat's membership
+//! key or a part's own key (`#[pallet::authorize]`).
 //!
 //! ## Overview
 //!
 //! **Chat actors.** A chat has an id, its own state and its own identity when it talks
 //! to other pallets: the pallet origin [`Origin::Chat`], checked by [`EnsureChat`]. Chats
 //! are spawned only by the connector (through [`pallet_connector::ChatSpawner`]), never
-//! by a user extrinsic. A chat's public state does not reveal its members: it holds a
-//! *membership verification key* (ed25519) whose secret the members derive from the
-//! chat's symmetric key, a nonce, and the creator's copy of the chat key sealed to the
-//! creator (so the creator can recover the chat from the chain alone).
+//! by a call of this pallet. A chat's public state does not reveal its members: it holds
+//! a *membership verification key* (Ed25519) whose secret the members derive from the
+//! chat's symmetric key, a nonce, the creator's copy of the chat key sealed to the
+//! creator, and when its lease ends.
 //!
 //! To add someone, a member sends the chat the sealed invitation with a signature by
-//! the membership key over `(genesis hash, chat, nonce, hash of the invitation, tag)`,
-//! as a general transaction with no signer: the signature is the whole authorization
-//! (`#[pallet::authorize]`), so no account pays, holds or appears. The chat checks it,
-//! bumps its nonce (a proof is good once) and dispatches the connector's `add_member`
-//! with its own chat origin ([`Config::Connector`]). The chat, not the user, is the
-//! connector's caller. A chat sends at most [`Config::MaxInvitations`] invitations in
-//! its life, which bounds the records it can put in the connector for free.
+//! the membership key over `(genesis hash, chat, nonce, hash of the invitation, tag)`:
+//! the signature is the whole authorization, so the chat does not learn which member
+//! asks. The chat checks it, bumps its nonce (a proof is good once) and dispatches the
+//! connector's `add_member` with its own chat origin ([`Config::Connector`]). The chat,
+//! not the user, is the connector's caller. A chat sends at most
+//! [`Config::MaxInvitations`] invitations in its life.
 //!
-//! Chats are created through the connector with a ticket of the ring of users (the
-//! connector's `create_chat`), and hold no deposit: the ticket quota bounds them.
+//! **Chat parts.** A part is a member's mailbox in one chat. Its id is the public key of
+//! an Ed25519 *part key* that the member derives from the recovery phrase; only that key
+//! writes into the part, and nobody can take a part id without its key. Nothing on chain
+//! links a part to its chat or to an account. A member creates its part with
+//! [`Pallet::join`], which takes a ticket of the ring of users and also posts the
+//! member's response to the connector (one call, so a part and its response cannot be
+//! told apart from any other join, and nobody can answer for someone else). After that,
+//! the part key signs every write: [`Pallet::post_message`] with the message's sequence
+//! number, [`Pallet::set_part_blob`], [`Pallet::delete_message`] and
+//! [`Pallet::close_part`] with the part's nonce; a signature is good for one call, in
+//! order. A part carries an opaque, owner-written blob (for the client: its sealed copy
+//! of the chat key, and under the chat key its owner's account and the other members'
+//! parts), so that a user can rebuild every chat from the recovery phrase.
 //!
-//! **Chat parts.** A part belongs to one account, which alone writes into it. Its id is
-//! chosen by the client and random-looking: nothing links a part to a chat without the
-//! chat key. A part carries an opaque, owner-written blob (for the client: its sealed
-//! copy of the chat key and the encrypted list of the other members' parts) so that a
-//! user can rebuild every chat from the recovery phrase. Messages are appended with a
-//! per-part sequence number; each holds a deposit until its owner deletes it or closes
-//! the part. Message deposits come out of the part's *credit*, a deposit held from the
-//! owner in steps of [`Config::MessageCredit`]: most messages leave the owner's balance
-//! untouched, which keeps posting about as cheap as the message's own storage.
+//! ## What bounds the state
 //!
-//! Events carry chat ids, part ids and sequence numbers only.
+//! Nothing here holds a deposit. Instead, everything a call can create is bounded by
+//! the ring's tickets (a constant number per registered user per epoch) and by a
+//! *lease*: a chat or a part lives [`Config::Lifetime`] blocks from its creation or its
+//! last [`Pallet::renew`] (a ticket each), and is then removed, with every message of
+//! the part, in `on_idle`. A part holds at most [`Config::PartQuota`] bytes of messages
+//! (each message counts its ciphertext and [`MESSAGE_OVERHEAD`]), a chat at most
+//! [`Config::MaxInvitations`] invitations. So one registered user keeps at most
+//! `tickets per epoch × lifetime in epochs` chats and parts alive at once, each of a
+//! bounded size; docs/CHAIN.md gives the figures and the registration deposit that pays
+//! for them.
+//!
+//! Events carry chat ids, part ids, sequence numbers and leases only.
 //!
 //! ## Dispatchable functions
 //!
-//! - [`Pallet::add_member`] — ask a chat, with a membership proof and no signer, to send
-//!   an invitation.
-//! - [`Pallet::create_part`] — create a chat part owned by the caller.
-//! - [`Pallet::set_part_blob`] — replace a part's owner-written blob.
-//! - [`Pallet::post_message`] — append an encrypted message to the caller's own part.
-//! - [`Pallet::delete_message`] — delete one of the caller's messages.
-//! - [`Pallet::close_part`] — delete a part's messages and then the part itself.
+//! - [`Pallet::add_member`] — with a membership proof: ask a chat to send an invitation.
+//! - [`Pallet::join`] — with a ticket and the part key: create a part and post its
+//!   response.
+//! - [`Pallet::set_part_blob`] — with the part key: replace a part's blob.
+//! - [`Pallet::post_message`] — with the part key: append an encrypted message.
+//! - [`Pallet::delete_message`] — with the part key: delete one of the part's messages.
+//! - [`Pallet::close_part`] — with the part key: delete a part's messages, then the part.
+//! - [`Pallet::renew`] — with a ticket: extend the lease of a chat or a part.
+//!
+//! Refusals before a transaction enters the pool are transaction validity errors: the
+//! standard `BadProof` (a signature that does not verify), `Stale` (a nonce or sequence
+//! number already used), `Future` (one too far ahead), `ExhaustsResources` (a chat out
+//! of invitations), the ring's ticket codes (200–205) and this pallet's [`Refusal`]
+//! codes (210–216).
 //!
 //! ## Reading
 //!
-//! Clients read through [`runtime_api::ChatApi`] (the node's `chat_*` JSON-RPC
-//! methods): a chat's public state, a part, a part's messages in pages, and an account's
-//! parts.
+//! Clients read through the pallet's view functions: [`Pallet::chat`], [`Pallet::part`],
+//! [`Pallet::parts`] (many at once, as a login probes them) and [`Pallet::messages`].
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -63,7 +84,6 @@ pub use pallet::*;
 mod benchmarking;
 #[cfg(test)]
 mod mock;
-pub mod runtime_api;
 #[cfg(test)]
 mod tests;
 pub mod weights;
@@ -74,6 +94,7 @@ use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{
 	dispatch::DispatchResult,
+	pallet_prelude::{InvalidTransaction, TransactionValidityError},
 	traits::{EnsureOrigin, OriginTrait},
 };
 use pallet_connector::RendezvousTag;
@@ -83,11 +104,18 @@ use sp_core::ed25519;
 /// Identifier of a chat actor.
 pub type ChatId = u64;
 
-/// Identifier of a chat part: 32 bytes chosen by the owner's client.
+/// Identifier of a chat part: the public key of its Ed25519 part key.
 pub type PartId = [u8; 32];
 
 /// Sequence number of a message within its part.
 pub type Seq = u32;
+
+/// How many part-key-signed calls other than `post_message` a part has accepted.
+pub type PartNonce = u32;
+
+/// Bytes a message counts against its part's quota besides its ciphertext: its storage
+/// key and bookkeeping.
+pub const MESSAGE_OVERHEAD: u32 = 64;
 
 /// Domain separator of the membership proof.
 pub const ADD_MEMBER_CONTEXT: &[u8] = b"sealchat/v2/add-member";
@@ -105,6 +133,90 @@ pub fn add_member_message(
 	let mut message = ADD_MEMBER_CONTEXT.to_vec();
 	(genesis, chat, nonce, sp_io::hashing::blake2_256(invitation), tag).encode_to(&mut message);
 	message
+}
+
+/// Domain separator of every signature by a part key.
+pub const PART_CONTEXT: &[u8] = b"sealchat/v2/part";
+
+/// What a part key signs for, with the counter the call carries; byte strings appear as
+/// their BLAKE2-256 hash.
+#[derive(Encode, Decode, TypeInfo, Clone, PartialEq, Eq, Debug)]
+pub enum PartAction {
+	/// [`Pallet::join`]: create the part with this blob and post this response under `tag`.
+	Join { blob: [u8; 32], response: [u8; 32], tag: RendezvousTag },
+	/// [`Pallet::set_part_blob`].
+	SetBlob { nonce: PartNonce, blob: [u8; 32] },
+	/// [`Pallet::post_message`].
+	PostMessage { seq: Seq, ciphertext: [u8; 32] },
+	/// [`Pallet::delete_message`].
+	DeleteMessage { nonce: PartNonce, seq: Seq },
+	/// [`Pallet::close_part`].
+	Close { nonce: PartNonce, max_messages: u32 },
+}
+
+/// The bytes a part key signs: [`PART_CONTEXT`], then the SCALE encoding of
+/// `(genesis, part, action)`. For [`Pallet::join`] the ticket's proof signs the same
+/// bytes.
+pub fn part_message(genesis: &impl Encode, part: &PartId, action: &PartAction) -> Vec<u8> {
+	let mut message = PART_CONTEXT.to_vec();
+	(genesis, part, action).encode_to(&mut message);
+	message
+}
+
+/// A chat or a part: what a lease is held on.
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, Copy, PartialEq, Eq, Debug,
+)]
+pub enum Lease {
+	/// A chat actor.
+	Chat(ChatId),
+	/// A chat part.
+	Part(PartId),
+}
+
+/// Domain separator of the message a ticket for [`Pallet::renew`] signs.
+pub const RENEW_CONTEXT: &[u8] = b"sealchat/v2/renew";
+
+/// The bytes a ticket for [`Pallet::renew`] signs: [`RENEW_CONTEXT`], then the SCALE
+/// encoding of `(genesis, lease)`.
+pub fn renew_message(genesis: &impl Encode, lease: &Lease) -> Vec<u8> {
+	let mut message = RENEW_CONTEXT.to_vec();
+	(genesis, lease).encode_to(&mut message);
+	message
+}
+
+/// Why the pool refuses a call of this pallet (beyond the standard validity errors): the
+/// `InvalidTransaction::Custom` code of the refusal.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[repr(u8)]
+pub enum Refusal {
+	/// [`Pallet::join`] names a part that exists.
+	PartExists = 210,
+	/// No part with this id (or its lease ended).
+	UnknownPart = 211,
+	/// No chat with this id (or its lease ended).
+	UnknownChat = 212,
+	/// The message would take the part past [`Config::PartQuota`].
+	QuotaExceeded = 213,
+	/// A blob, message or response is longer than the chain takes.
+	TooLarge = 214,
+	/// A message or response is empty.
+	Empty = 215,
+	/// No message with this sequence number in the part.
+	UnknownMessage = 216,
+}
+
+impl Refusal {
+	/// The refusal's code.
+	pub fn code(self) -> u8 {
+		self as u8
+	}
+}
+
+impl From<Refusal> for TransactionValidityError {
+	fn from(r: Refusal) -> Self {
+		TransactionValidityError::Invalid(InvalidTransaction::Custom(r.code()))
+	}
 }
 
 /// What a user supplies, through the connector, to create a chat.
@@ -125,24 +237,29 @@ pub enum RawOrigin {
 	Chat(ChatId),
 }
 
-/// The connector's "add user", as the chat pallet calls it.
-pub trait AddMember<RuntimeOrigin> {
-	/// Dispatches the connector's `add_member` with `origin`, a chat's origin.
-	fn add_member(
-		origin: RuntimeOrigin,
-		payload: Vec<u8>,
-		tag: Option<RendezvousTag>,
-	) -> DispatchResult;
+/// The connector, as the chat pallet uses it.
+pub trait ConnectorApi<RuntimeOrigin> {
+	/// The connector's "add user": dispatches its `add_member` with `origin`, a chat's.
+	fn add_member(origin: RuntimeOrigin, payload: Vec<u8>, tag: Option<RendezvousTag>) -> DispatchResult;
+
+	/// Appends a joiner's response under `tag`.
+	fn post_response(payload: Vec<u8>, tag: RendezvousTag) -> DispatchResult;
+
+	/// The longest record the connector takes.
+	fn max_record_len() -> u32;
+
+	/// Removes a chat whose lease ended from the connector's register of chats.
+	fn forget_chat(chat: ChatId);
 }
 
-/// [`AddMember`] for a runtime that has the connector pallet: dispatches
+/// [`ConnectorApi`] for a runtime that has the connector pallet: "add user" is dispatched as
 /// `pallet_connector::Call::add_member` through the runtime's `Call` with the chat's
 /// origin, so the connector checks that origin like any other caller's.
 pub struct DispatchToConnector<T, Call>(core::marker::PhantomData<(T, Call)>);
 
-impl<T, Call> AddMember<<T as frame_system::Config>::RuntimeOrigin> for DispatchToConnector<T, Call>
+impl<T, Call> ConnectorApi<<T as frame_system::Config>::RuntimeOrigin> for DispatchToConnector<T, Call>
 where
-	T: pallet_connector::Config,
+	T: pallet_connector::Config<Chats = Pallet<T>> + Config,
 	Call: From<pallet_connector::Call<T>>
 		+ sp_runtime::traits::Dispatchable<
 			RuntimeOrigin = <T as frame_system::Config>::RuntimeOrigin,
@@ -158,6 +275,18 @@ where
 			.dispatch(origin)
 			.map(|_| ())
 			.map_err(|e| e.error)
+	}
+
+	fn post_response(payload: Vec<u8>, tag: RendezvousTag) -> DispatchResult {
+		pallet_connector::Pallet::<T>::post_response(payload, tag).map(|_| ())
+	}
+
+	fn max_record_len() -> u32 {
+		<<T as pallet_connector::Config>::MaxRecordLen as frame_support::traits::Get<u32>>::get()
+	}
+
+	fn forget_chat(chat: ChatId) {
+		pallet_connector::Pallet::<T>::forget_chat(chat)
 	}
 }
 
@@ -188,24 +317,18 @@ where
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
-	use frame_support::{
-		pallet_prelude::*,
-		traits::{
-			fungible::{Inspect, InspectHold, Mutate, MutateHold},
-			tokens::Precision,
-		},
-	};
+	use frame_support::pallet_prelude::*;
 	use frame_system::pallet_prelude::*;
+	use pallet_ring::Tickets as _;
 	use sp_runtime::{
 		traits::{Saturating, Zero},
 		SaturatedConversion,
 	};
 
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
-	/// Balance of the currency deposits are held in.
-	pub type BalanceOf<T> =
-		<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
+	/// A ticket of the ring of users.
+	pub type TicketOf<T> = <<T as Config>::Tickets as pallet_ring::Tickets>::Ticket;
 
 	/// A chat actor's public state.
 	#[derive(
@@ -220,6 +343,8 @@ pub mod pallet {
 		pub nonce: u64,
 		/// The chat key sealed to the creator (opaque).
 		pub sealed_key: BoundedVec<u8, T::MaxSealedKeyLen>,
+		/// The block the chat's lease ends in: it is removed then, unless renewed.
+		pub expires: BlockNumberFor<T>,
 	}
 
 	/// A chat part.
@@ -228,19 +353,19 @@ pub mod pallet {
 	)]
 	#[scale_info(skip_type_params(T))]
 	pub struct PartInfo<T: Config> {
-		/// The only account that writes into the part.
-		pub owner: T::AccountId,
 		/// Sequence number of the next message.
 		pub next_seq: Seq,
+		/// The nonce the next blob, delete or close call must sign.
+		pub nonce: PartNonce,
 		/// How many messages the part holds now.
 		pub messages: u32,
+		/// Bytes the part's messages count against [`Config::PartQuota`].
+		pub used: u32,
 		/// The owner's opaque blob.
 		pub blob: BoundedVec<u8, T::MaxPartBlobLen>,
-		/// Deposit held from the owner for the part itself (not its messages).
-		pub deposit: BalanceOf<T>,
-		/// Deposit held from the owner for messages not posted yet; each message's
-		/// deposit is drawn from it.
-		pub credit: BalanceOf<T>,
+		/// The block the part's lease ends in: it is removed then, with its messages,
+		/// unless renewed.
+		pub expires: BlockNumberFor<T>,
 	}
 
 	/// A message in a part.
@@ -253,8 +378,17 @@ pub mod pallet {
 		pub ciphertext: BoundedVec<u8, T::MaxMessageLen>,
 		/// The block it was posted in.
 		pub block: BlockNumberFor<T>,
-		/// Deposit held from the part's owner.
-		pub deposit: BalanceOf<T>,
+	}
+
+	/// A page of a part's messages, as [`Pallet::messages`] returns it.
+	#[derive(Encode, Decode, TypeInfo, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound)]
+	#[scale_info(skip_type_params(T))]
+	pub struct MessagesPage<T: Config> {
+		/// Messages with their sequence numbers, in sequence order within the range asked
+		/// for (deleted ones absent).
+		pub messages: Vec<(Seq, Message<T>)>,
+		/// The part's next sequence number: continue until here.
+		pub next_seq: Seq,
 	}
 
 	#[pallet::pallet]
@@ -265,26 +399,22 @@ pub mod pallet {
 	pub trait Config:
 		frame_system::Config<RuntimeEvent: From<Event<Self>>, RuntimeOrigin: From<RawOrigin>>
 	{
-		/// The currency deposits are held in.
-		type Currency: Inspect<Self::AccountId>
-			+ Mutate<Self::AccountId>
-			+ InspectHold<Self::AccountId, Reason = Self::RuntimeHoldReason>
-			+ MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
+		/// The connector that chats send "add user" to and joins post responses to.
+		type Connector: ConnectorApi<<Self as frame_system::Config>::RuntimeOrigin>;
 
-		/// The overarching hold reason.
-		type RuntimeHoldReason: From<HoldReason>;
+		/// The tickets of the ring of users, which authorize [`Pallet::join`] and
+		/// [`Pallet::renew`].
+		type Tickets: pallet_ring::Tickets;
 
-		/// The connector that chats send "add user" to.
-		type Connector: AddMember<<Self as frame_system::Config>::RuntimeOrigin>;
-
-		/// Most invitations a chat sends in its life: it bounds the free records a chat
-		/// puts in the connector.
+		/// Most invitations a chat sends in its life: it bounds the records a chat puts in
+		/// the connector.
 		#[pallet::constant]
 		type MaxInvitations: Get<u64>;
 
-		/// How many blocks a pending `add_member` stays valid in the pool.
+		/// How many blocks a call authorized by a proof (a membership proof or a part
+		/// key's signature) stays valid in the pool.
 		#[pallet::constant]
-		type AddMemberLongevity: Get<u64>;
+		type ProofLongevity: Get<u64>;
 
 		/// Largest creator-sealed chat key, in bytes.
 		#[pallet::constant]
@@ -298,22 +428,16 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxMessageLen: Get<u32>;
 
-		/// Deposit for every chat, part or message, whatever its size.
+		/// Most bytes of messages a part holds at once: every message counts its ciphertext
+		/// plus [`MESSAGE_OVERHEAD`].
 		#[pallet::constant]
-		type DepositBase: Get<BalanceOf<Self>>;
+		type PartQuota: Get<u32>;
 
-		/// Deposit per byte stored.
+		/// How long a chat or a part lives after its creation or its last renewal.
 		#[pallet::constant]
-		type DepositPerByte: Get<BalanceOf<Self>>;
+		type Lifetime: Get<BlockNumberFor<Self>>;
 
-		/// How much message deposit a part's owner has held at once when the part's
-		/// credit cannot cover the next message (at least that message's deposit; just
-		/// that when the owner cannot afford more). Posting draws each message's deposit
-		/// from the credit, so only one message in many writes to the owner's balance.
-		#[pallet::constant]
-		type MessageCredit: Get<BalanceOf<Self>>;
-
-		/// Most messages (or parts) the runtime API covers in one page.
+		/// Most messages (or parts) one view function call returns.
 		#[pallet::constant]
 		type MaxPageLen: Get<u32>;
 
@@ -324,15 +448,6 @@ pub mod pallet {
 	/// A chat actor as a caller.
 	#[pallet::origin]
 	pub type Origin = RawOrigin;
-
-	/// Why the chat pallet holds a deposit.
-	#[pallet::composite_enum]
-	pub enum HoldReason {
-		/// A chat part, held from its owner.
-		Part,
-		/// Messages and the credit for messages to come, held from their part's owner.
-		Message,
-	}
 
 	/// Chat actors by id.
 	#[pallet::storage]
@@ -346,15 +461,19 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Parts<T: Config> = StorageMap<_, Blake2_128Concat, PartId, PartInfo<T>>;
 
-	/// The parts of every account.
-	#[pallet::storage]
-	pub type PartsOf<T: Config> =
-		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Blake2_128Concat, PartId, ()>;
-
 	/// Messages by part and sequence number.
 	#[pallet::storage]
 	pub type Messages<T: Config> =
 		StorageDoubleMap<_, Blake2_128Concat, PartId, Twox64Concat, Seq, Message<T>>;
+
+	/// Every lease by the block it ends in.
+	#[pallet::storage]
+	pub type Expiries<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, BlockNumberFor<T>, Blake2_128Concat, Lease, ()>;
+
+	/// The first block whose ended leases have not all been removed yet.
+	#[pallet::storage]
+	pub type ExpiryCursor<T: Config> = StorageValue<_, BlockNumberFor<T>>;
 
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
@@ -363,38 +482,38 @@ pub mod pallet {
 		ChatSpawned { chat: ChatId },
 		/// A chat accepted a membership proof and sent an invitation to the connector.
 		InvitationSent { chat: ChatId, nonce: u64 },
-		/// A part was created.
+		/// A part was created (and its response posted).
 		PartCreated { part: PartId },
 		/// A part's blob was replaced.
 		PartBlobSet { part: PartId },
 		/// A message was appended to a part.
 		MessagePosted { part: PartId, seq: Seq },
-		/// A message was deleted by its owner.
+		/// A message was deleted by its part's key.
 		MessageDeleted { part: PartId, seq: Seq },
 		/// `count` messages of a part being closed were deleted; `remaining` are left.
 		PartClearing { part: PartId, count: u32, remaining: u32 },
-		/// A part was closed and all its deposits released.
+		/// A part was closed.
 		PartClosed { part: PartId },
+		/// A lease was renewed; it now ends in block `expires`.
+		Renewed { lease: Lease, expires: BlockNumberFor<T> },
+		/// A lease ended and what it held was removed.
+		Expired { lease: Lease },
 	}
 
 	#[pallet::error]
 	pub enum Error<T> {
-		/// No chat with this id.
+		/// No chat with this id (or its lease ended).
 		UnknownChat,
 		/// The membership proof's nonce is not the chat's current one (replayed or stale).
 		StaleNonce,
-		/// The membership proof does not verify with the chat's membership key.
-		BadProof,
 		/// The chat has sent its `MaxInvitations` invitations.
 		InvitationLimit,
 		/// The sealed chat key is longer than `MaxSealedKeyLen`.
 		SealedKeyTooLarge,
 		/// A part with this id exists.
 		PartExists,
-		/// No part with this id.
+		/// No part with this id (or its lease ended).
 		UnknownPart,
-		/// The caller does not own the part.
-		NotOwner,
 		/// The blob is longer than `MaxPartBlobLen`.
 		BlobTooLarge,
 		/// The message is longer than `MaxMessageLen`.
@@ -405,12 +524,29 @@ pub mod pallet {
 		UnknownMessage,
 		/// The part has used every sequence number.
 		PartFull,
-		/// The payer cannot afford the deposit.
-		InsufficientBalance,
+		/// The message would take the part past `PartQuota`.
+		QuotaExceeded,
+		/// The part-signed call's nonce or sequence number is not the part's next one.
+		WrongCounter,
+		/// The ticket was spent already (by another transaction in the same block).
+		TicketSpent,
 	}
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		/// Removes chats and parts whose lease ended, oldest first, within the weight left.
+		fn on_idle(now: BlockNumberFor<T>, remaining: Weight) -> Weight {
+			Self::expire(now, remaining)
+		}
+
+		fn integrity_test() {
+			assert!(!T::Lifetime::get().is_zero(), "leases last at least a block");
+			assert!(
+				T::PartQuota::get() >= T::MaxMessageLen::get().saturating_add(MESSAGE_OVERHEAD),
+				"a part holds at least one message of the largest size"
+			);
+		}
+
 		#[cfg(feature = "try-runtime")]
 		fn try_state(_: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
 			Self::do_try_state()
@@ -435,7 +571,7 @@ pub mod pallet {
 		/// - `proof`: the membership proof.
 		///
 		/// Refused before dispatch (transaction validity): an unknown chat
-		/// (`InvalidTransaction::Call`), a used nonce (`Stale`), a nonce beyond
+		/// ([`Refusal::UnknownChat`]), a used nonce (`Stale`), a nonce beyond
 		/// [`Config::MaxInvitations`] (`ExhaustsResources`), a proof that does not verify
 		/// (`BadProof`).
 		///
@@ -465,7 +601,7 @@ pub mod pallet {
 			ensure_authorized(origin)?;
 			// The proof was checked by the authorization, in this block's state.
 			let _ = proof;
-			let mut info = Chats::<T>::get(chat).ok_or(Error::<T>::UnknownChat)?;
+			let mut info = Self::live_chat(chat).ok_or(Error::<T>::UnknownChat)?;
 			ensure!(nonce == info.nonce, Error::<T>::StaleNonce);
 			ensure!(nonce < T::MaxInvitations::get(), Error::<T>::InvitationLimit);
 			info.nonce = info.nonce.saturating_add(1);
@@ -476,208 +612,389 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Creates the chat part `part`, owned by the caller.
+		/// Creates the part `part` and posts its owner's response to the connector.
 		///
-		/// The origin must be _Signed_; its deposit for the part and the blob is held.
+		/// The origin must be _Authorized_: a general transaction with no signer, no fee
+		/// and no deposit, authorized by a ticket of the ring of users and by the part key
+		/// itself, both over [`part_message`]`(genesis, part, PartAction::Join { .. })`: a
+		/// registered user made it, within their quota, and holds the part's key. The part
+		/// lives [`Config::Lifetime`] blocks unless renewed.
 		///
-		/// - `part`: a fresh, random-looking id chosen by the client.
+		/// - `ticket`: an unspent ticket of the current epoch.
+		/// - `part`: the part key's public key, the part's id.
 		/// - `blob`: opaque owner data, up to [`Config::MaxPartBlobLen`] bytes.
+		/// - `response`: the response record, 1 to the connector's `MaxRecordLen` bytes.
+		/// - `tag`: the response's rendezvous tag.
+		/// - `signature`: the part key's signature.
 		///
-		/// Errors: [`Error::PartExists`], [`Error::BlobTooLarge`],
-		/// [`Error::InsufficientBalance`].
+		/// Refused before dispatch: [`Refusal::PartExists`], [`Refusal::TooLarge`],
+		/// [`Refusal::Empty`], a signature that does not verify (`BadProof`), and the
+		/// ticket's refusals (the ring's codes).
 		///
-		/// Emits [`Event::PartCreated`].
+		/// Errors: [`Error::PartExists`], [`Error::TicketSpent`], [`Error::BlobTooLarge`],
+		/// and the connector's for the record.
+		///
+		/// Emits [`Event::PartCreated`] (and the connector's `RecordPosted`).
 		///
 		/// ## Complexity
-		/// O(B), B = blob length.
+		/// O(B + R), B = blob length, R = response length; authorizing verifies one ring
+		/// proof and one signature.
 		#[pallet::call_index(1)]
-		#[pallet::weight(T::WeightInfo::create_part(blob.len().saturated_into()))]
-		pub fn create_part(origin: OriginFor<T>, part: PartId, blob: Vec<u8>) -> DispatchResult {
-			let owner = ensure_signed(origin)?;
+		#[pallet::authorize(|_source, ticket, part, blob, response, tag, signature| {
+			Pallet::<T>::authorize_join(ticket, part, blob, response, tag, signature)
+		})]
+		#[pallet::weight_of_authorize(
+			T::WeightInfo::authorize_part_call(blob.len().saturating_add(response.len()).saturated_into())
+				.saturating_add(T::Tickets::check_weight())
+		)]
+		#[pallet::weight(
+			T::WeightInfo::join(blob.len().saturated_into(), response.len().saturated_into())
+				.saturating_add(T::Tickets::spend_weight())
+		)]
+		pub fn join(
+			origin: OriginFor<T>,
+			ticket: TicketOf<T>,
+			part: PartId,
+			blob: Vec<u8>,
+			response: Vec<u8>,
+			tag: RendezvousTag,
+			signature: ed25519::Signature,
+		) -> DispatchResult {
+			ensure_authorized(origin)?;
+			let _ = signature;
 			ensure!(!Parts::<T>::contains_key(part), Error::<T>::PartExists);
 			let blob: BoundedVec<u8, T::MaxPartBlobLen> =
 				blob.try_into().map_err(|_| Error::<T>::BlobTooLarge)?;
-			let deposit = Self::deposit_for(blob.len());
-			Self::hold(HoldReason::Part, &owner, deposit)?;
-			PartsOf::<T>::insert(&owner, part, ());
-			Parts::<T>::insert(
-				part,
-				PartInfo { owner, next_seq: 0, messages: 0, blob, deposit, credit: Zero::zero() },
-			);
+			T::Tickets::spend(&ticket).map_err(|_| Error::<T>::TicketSpent)?;
+			T::Connector::post_response(response, tag)?;
+			let expires = Self::lease_end();
+			Parts::<T>::insert(part, PartInfo { next_seq: 0, nonce: 0, messages: 0, used: 0, blob, expires });
+			Expiries::<T>::insert(expires, Lease::Part(part), ());
 			Self::deposit_event(Event::PartCreated { part });
 			Ok(())
 		}
 
-		/// Replaces the blob of the caller's part `part`.
+		/// Replaces the blob of `part`.
 		///
-		/// The origin must be _Signed_ by the part's owner; the deposit is adjusted to the
-		/// new size.
+		/// The origin must be _Authorized_, by the part key's signature over
+		/// [`part_message`]`(genesis, part, PartAction::SetBlob { nonce, blob })`.
 		///
-		/// Errors: [`Error::UnknownPart`], [`Error::NotOwner`], [`Error::BlobTooLarge`],
-		/// [`Error::InsufficientBalance`].
+		/// - `nonce`: the part's current nonce (the pool keeps the next ones too, in order).
+		///
+		/// Refused before dispatch: [`Refusal::UnknownPart`], [`Refusal::TooLarge`], a used
+		/// nonce (`Stale`), one too far ahead (`Future`), a bad signature (`BadProof`).
+		///
+		/// Errors: [`Error::UnknownPart`], [`Error::WrongCounter`], [`Error::BlobTooLarge`].
 		///
 		/// Emits [`Event::PartBlobSet`].
 		///
 		/// ## Complexity
 		/// O(B), B = the larger of the old and new blob lengths.
 		#[pallet::call_index(2)]
+		#[pallet::authorize(|_source, part, nonce, blob, signature| {
+			Pallet::<T>::authorize_set_blob(part, *nonce, blob, signature)
+		})]
+		#[pallet::weight_of_authorize(T::WeightInfo::authorize_part_call(blob.len().saturated_into()))]
 		#[pallet::weight(T::WeightInfo::set_part_blob(blob.len().saturated_into()))]
-		pub fn set_part_blob(origin: OriginFor<T>, part: PartId, blob: Vec<u8>) -> DispatchResult {
-			let who = ensure_signed(origin)?;
-			let mut info = Self::owned_part(&who, &part)?;
-			let blob: BoundedVec<u8, T::MaxPartBlobLen> =
-				blob.try_into().map_err(|_| Error::<T>::BlobTooLarge)?;
-			let deposit = Self::deposit_for(blob.len());
-			if deposit > info.deposit {
-				Self::hold(HoldReason::Part, &who, deposit.saturating_sub(info.deposit))?;
-			} else {
-				Self::release(HoldReason::Part, &who, info.deposit.saturating_sub(deposit));
-			}
-			info.blob = blob;
-			info.deposit = deposit;
+		pub fn set_part_blob(
+			origin: OriginFor<T>,
+			part: PartId,
+			nonce: PartNonce,
+			blob: Vec<u8>,
+			signature: ed25519::Signature,
+		) -> DispatchResult {
+			ensure_authorized(origin)?;
+			let _ = signature;
+			let mut info = Self::live_part(&part).ok_or(Error::<T>::UnknownPart)?;
+			ensure!(nonce == info.nonce, Error::<T>::WrongCounter);
+			info.blob = blob.try_into().map_err(|_| Error::<T>::BlobTooLarge)?;
+			info.nonce.saturating_inc();
 			Parts::<T>::insert(part, info);
 			Self::deposit_event(Event::PartBlobSet { part });
 			Ok(())
 		}
 
-		/// Appends an encrypted message to the caller's own part.
+		/// Appends an encrypted message to `part` as message `seq`.
 		///
-		/// The origin must be _Signed_ by the part's owner. The message's deposit is
-		/// drawn from the part's credit; when the credit falls short, a new step of
-		/// [`Config::MessageCredit`] (at least the shortfall) is held from the owner
-		/// first, or just the shortfall when the owner cannot afford the step.
+		/// The origin must be _Authorized_, by the part key's signature over
+		/// [`part_message`]`(genesis, part, PartAction::PostMessage { seq, ciphertext })`.
+		/// The signature is good for that sequence number only, so a replay, a reordering
+		/// or two messages racing for one number are refused.
 		///
-		/// - `part`: the caller's part.
-		/// - `ciphertext`: 1 to [`Config::MaxMessageLen`] bytes.
+		/// - `seq`: the part's next sequence number (the pool keeps the next ones too, in
+		///   order).
+		/// - `ciphertext`: 1 to [`Config::MaxMessageLen`] bytes, within the part's quota.
 		///
-		/// Errors: [`Error::UnknownPart`], [`Error::NotOwner`], [`Error::EmptyMessage`],
-		/// [`Error::MessageTooLarge`], [`Error::PartFull`], [`Error::InsufficientBalance`].
+		/// Refused before dispatch: [`Refusal::UnknownPart`], [`Refusal::Empty`],
+		/// [`Refusal::TooLarge`], [`Refusal::QuotaExceeded`], a used sequence number
+		/// (`Stale`), one too far ahead (`Future`), a bad signature (`BadProof`).
 		///
-		/// Emits [`Event::MessagePosted`] with the message's sequence number.
+		/// Errors: [`Error::UnknownPart`], [`Error::WrongCounter`], [`Error::EmptyMessage`],
+		/// [`Error::MessageTooLarge`], [`Error::QuotaExceeded`], [`Error::PartFull`].
+		///
+		/// Emits [`Event::MessagePosted`].
 		///
 		/// ## Complexity
-		/// O(M), M = ciphertext length. Charged as if the credit were topped up; the
-		/// difference is refunded when it is not.
+		/// O(M), M = ciphertext length.
 		#[pallet::call_index(3)]
+		#[pallet::authorize(|_source, part, seq, ciphertext, signature| {
+			Pallet::<T>::authorize_post_message(part, *seq, ciphertext, signature)
+		})]
+		#[pallet::weight_of_authorize(T::WeightInfo::authorize_part_call(ciphertext.len().saturated_into()))]
 		#[pallet::weight(T::WeightInfo::post_message(ciphertext.len().saturated_into()))]
 		pub fn post_message(
 			origin: OriginFor<T>,
 			part: PartId,
+			seq: Seq,
 			ciphertext: Vec<u8>,
-		) -> DispatchResultWithPostInfo {
-			let who = ensure_signed(origin)?;
-			let mut info = Self::owned_part(&who, &part)?;
+			signature: ed25519::Signature,
+		) -> DispatchResult {
+			ensure_authorized(origin)?;
+			let _ = signature;
+			let mut info = Self::live_part(&part).ok_or(Error::<T>::UnknownPart)?;
+			ensure!(seq == info.next_seq, Error::<T>::WrongCounter);
 			ensure!(!ciphertext.is_empty(), Error::<T>::EmptyMessage);
 			let ciphertext: BoundedVec<u8, T::MaxMessageLen> =
 				ciphertext.try_into().map_err(|_| Error::<T>::MessageTooLarge)?;
-			let len = ciphertext.len() as u32;
-			let seq = info.next_seq;
+			let used = info.used.saturating_add(Self::footprint(ciphertext.len()));
+			ensure!(used <= T::PartQuota::get(), Error::<T>::QuotaExceeded);
 			info.next_seq = seq.checked_add(1).ok_or(Error::<T>::PartFull)?;
 			info.messages.saturating_inc();
-
-			let deposit = Self::deposit_for(ciphertext.len());
-			let topped_up = info.credit < deposit;
-			if topped_up {
-				let shortfall = deposit.saturating_sub(info.credit);
-				let step = T::MessageCredit::get().max(shortfall);
-				let added = match Self::hold(HoldReason::Message, &who, step) {
-					Ok(()) => step,
-					Err(_) if step > shortfall => {
-						Self::hold(HoldReason::Message, &who, shortfall)?;
-						shortfall
-					},
-					Err(e) => return Err(e.into()),
-				};
-				info.credit.saturating_accrue(added);
-			}
-			info.credit.saturating_reduce(deposit);
+			info.used = used;
 			let block = frame_system::Pallet::<T>::block_number();
-			Messages::<T>::insert(part, seq, Message { ciphertext, block, deposit });
+			Messages::<T>::insert(part, seq, Message { ciphertext, block });
 			Parts::<T>::insert(part, info);
 			Self::deposit_event(Event::MessagePosted { part, seq });
-			let actual = if topped_up {
-				T::WeightInfo::post_message(len)
-			} else {
-				T::WeightInfo::post_message_from_credit(len)
-			};
-			Ok(Some(actual).into())
+			Ok(())
 		}
 
-		/// Deletes one of the caller's messages and releases its deposit.
+		/// Deletes message `seq` of `part`; its bytes count against the quota no more.
 		///
-		/// The origin must be _Signed_ by the part's owner. Sequence numbers are never
-		/// reused.
+		/// The origin must be _Authorized_, by the part key's signature over
+		/// [`part_message`]`(genesis, part, PartAction::DeleteMessage { nonce, seq })`.
+		/// Sequence numbers are never reused.
 		///
-		/// Errors: [`Error::UnknownPart`], [`Error::NotOwner`], [`Error::UnknownMessage`].
+		/// Refused before dispatch: [`Refusal::UnknownPart`], [`Refusal::UnknownMessage`],
+		/// a used nonce (`Stale`), one too far ahead (`Future`), a bad signature
+		/// (`BadProof`).
+		///
+		/// Errors: [`Error::UnknownPart`], [`Error::WrongCounter`], [`Error::UnknownMessage`].
 		///
 		/// Emits [`Event::MessageDeleted`].
 		///
 		/// ## Complexity
 		/// O(1).
 		#[pallet::call_index(4)]
+		#[pallet::authorize(|_source, part, nonce, seq, signature| {
+			Pallet::<T>::authorize_delete_message(part, *nonce, *seq, signature)
+		})]
+		#[pallet::weight_of_authorize(T::WeightInfo::authorize_part_call(0))]
 		#[pallet::weight(T::WeightInfo::delete_message())]
-		pub fn delete_message(origin: OriginFor<T>, part: PartId, seq: Seq) -> DispatchResult {
-			let who = ensure_signed(origin)?;
-			let mut info = Self::owned_part(&who, &part)?;
+		pub fn delete_message(
+			origin: OriginFor<T>,
+			part: PartId,
+			nonce: PartNonce,
+			seq: Seq,
+			signature: ed25519::Signature,
+		) -> DispatchResult {
+			ensure_authorized(origin)?;
+			let _ = signature;
+			let mut info = Self::live_part(&part).ok_or(Error::<T>::UnknownPart)?;
+			ensure!(nonce == info.nonce, Error::<T>::WrongCounter);
 			let message = Messages::<T>::take(part, seq).ok_or(Error::<T>::UnknownMessage)?;
-			Self::release(HoldReason::Message, &who, message.deposit);
 			info.messages.saturating_dec();
+			info.used.saturating_reduce(Self::footprint(message.ciphertext.len()));
+			info.nonce.saturating_inc();
 			Parts::<T>::insert(part, info);
 			Self::deposit_event(Event::MessageDeleted { part, seq });
 			Ok(())
 		}
 
-		/// Closes the caller's part: deletes up to `max_messages` of its messages and,
-		/// once none are left, the part itself, releasing every deposit and the credit.
+		/// Closes `part`: deletes up to `max_messages` of its messages and, once none are
+		/// left, the part itself.
 		///
-		/// The origin must be _Signed_ by the part's owner. A part with more messages
-		/// than `max_messages` is closed by calling again.
+		/// The origin must be _Authorized_, by the part key's signature over
+		/// [`part_message`]`(genesis, part, PartAction::Close { nonce, max_messages })`. A
+		/// part with more messages than `max_messages` is closed by calling again with the
+		/// next nonce.
 		///
-		/// Errors: [`Error::UnknownPart`], [`Error::NotOwner`].
+		/// Refused before dispatch: [`Refusal::UnknownPart`], a used nonce (`Stale`), one
+		/// too far ahead (`Future`), a bad signature (`BadProof`).
 		///
-		/// Emits [`Event::PartClearing`] while messages remain, then
-		/// [`Event::PartClosed`].
+		/// Errors: [`Error::UnknownPart`], [`Error::WrongCounter`].
+		///
+		/// Emits [`Event::PartClearing`] while messages remain, then [`Event::PartClosed`].
 		///
 		/// ## Complexity
 		/// O(N), N = `max_messages`; the unused weight is refunded.
 		#[pallet::call_index(5)]
+		#[pallet::authorize(|_source, part, nonce, max_messages, signature| {
+			Pallet::<T>::authorize_close_part(part, *nonce, *max_messages, signature)
+		})]
+		#[pallet::weight_of_authorize(T::WeightInfo::authorize_part_call(0))]
 		#[pallet::weight(T::WeightInfo::close_part(*max_messages))]
 		pub fn close_part(
 			origin: OriginFor<T>,
 			part: PartId,
+			nonce: PartNonce,
 			max_messages: u32,
+			signature: ed25519::Signature,
 		) -> DispatchResultWithPostInfo {
-			let who = ensure_signed(origin)?;
-			let mut info = Self::owned_part(&who, &part)?;
-
-			let mut deleted = 0u32;
-			let mut released: BalanceOf<T> = Zero::zero();
-			for (_, message) in Messages::<T>::drain_prefix(part).take(max_messages as usize) {
-				released.saturating_accrue(message.deposit);
-				deleted.saturating_inc();
-			}
-			Self::release(HoldReason::Message, &who, released);
-			info.messages.saturating_reduce(deleted);
-
+			ensure_authorized(origin)?;
+			let _ = signature;
+			let mut info = Self::live_part(&part).ok_or(Error::<T>::UnknownPart)?;
+			ensure!(nonce == info.nonce, Error::<T>::WrongCounter);
+			let deleted = Self::drain_messages(&part, &mut info, max_messages);
 			if info.messages == 0 {
 				Parts::<T>::remove(part);
-				PartsOf::<T>::remove(&who, part);
-				Self::release(HoldReason::Part, &who, info.deposit);
-				Self::release(HoldReason::Message, &who, info.credit);
+				Expiries::<T>::remove(info.expires, Lease::Part(part));
 				Self::deposit_event(Event::PartClosed { part });
 			} else {
+				info.nonce.saturating_inc();
 				let remaining = info.messages;
 				Parts::<T>::insert(part, info);
 				Self::deposit_event(Event::PartClearing { part, count: deleted, remaining });
 			}
 			Ok(Some(T::WeightInfo::close_part(deleted)).into())
 		}
+
+		/// Extends the lease of a chat or a part: it then ends [`Config::Lifetime`] blocks
+		/// from now.
+		///
+		/// The origin must be _Authorized_, by a ticket of the ring of users over
+		/// [`renew_message`]`(genesis, lease)`. Anyone may renew anything: it costs them a
+		/// ticket, and says nothing about who they are.
+		///
+		/// Refused before dispatch: [`Refusal::UnknownChat`] or [`Refusal::UnknownPart`]
+		/// (also when the lease has ended), and the ticket's refusals.
+		///
+		/// Errors: [`Error::UnknownChat`], [`Error::UnknownPart`], [`Error::TicketSpent`].
+		///
+		/// Emits [`Event::Renewed`].
+		///
+		/// ## Complexity
+		/// O(1); authorizing verifies one ring proof.
+		#[pallet::call_index(6)]
+		#[pallet::authorize(|_source, ticket, lease| Pallet::<T>::authorize_renew(ticket, lease))]
+		#[pallet::weight_of_authorize(T::Tickets::check_weight().saturating_add(T::DbWeight::get().reads(1)))]
+		#[pallet::weight(T::WeightInfo::renew().saturating_add(T::Tickets::spend_weight()))]
+		pub fn renew(origin: OriginFor<T>, ticket: TicketOf<T>, lease: Lease) -> DispatchResult {
+			ensure_authorized(origin)?;
+			T::Tickets::spend(&ticket).map_err(|_| Error::<T>::TicketSpent)?;
+			let expires = Self::lease_end();
+			let previous = match lease {
+				Lease::Chat(chat) => {
+					let mut info = Self::live_chat(chat).ok_or(Error::<T>::UnknownChat)?;
+					let previous = core::mem::replace(&mut info.expires, expires);
+					Chats::<T>::insert(chat, info);
+					previous
+				},
+				Lease::Part(part) => {
+					let mut info = Self::live_part(&part).ok_or(Error::<T>::UnknownPart)?;
+					let previous = core::mem::replace(&mut info.expires, expires);
+					Parts::<T>::insert(part, info);
+					previous
+				},
+			};
+			Expiries::<T>::remove(previous, lease);
+			Expiries::<T>::insert(expires, lease, ());
+			Self::deposit_event(Event::Renewed { lease, expires });
+			Ok(())
+		}
+	}
+
+	#[pallet::view_functions]
+	impl<T: Config> Pallet<T> {
+		/// A chat's public state.
+		pub fn chat(chat: ChatId) -> Option<ChatInfo<T>> {
+			Chats::<T>::get(chat)
+		}
+
+		/// A part's public state.
+		pub fn part(part: PartId) -> Option<PartInfo<T>> {
+			Parts::<T>::get(part)
+		}
+
+		/// The state of each of `parts` (at most [`Config::MaxPageLen`]), in their order.
+		pub fn parts(parts: Vec<PartId>) -> Vec<Option<PartInfo<T>>> {
+			parts.into_iter().take(T::MaxPageLen::get() as usize).map(Parts::<T>::get).collect()
+		}
+
+		/// The messages of `part` with sequence numbers in
+		/// `from_seq .. from_seq + max_count` (at most [`Config::MaxPageLen`] numbers),
+		/// and the part's next sequence number. Deleted messages are absent.
+		pub fn messages(part: PartId, from_seq: Seq, max_count: u32) -> MessagesPage<T> {
+			let next_seq = Parts::<T>::get(part).map(|p| p.next_seq).unwrap_or(0);
+			let end = from_seq.saturating_add(max_count.min(T::MaxPageLen::get())).min(next_seq);
+			let messages = (from_seq..end).filter_map(|seq| Messages::<T>::get(part, seq).map(|m| (seq, m))).collect();
+			MessagesPage { messages, next_seq }
+		}
 	}
 
 	impl<T: Config> Pallet<T> {
-		/// The chain's genesis hash, which membership proofs sign.
+		/// The chain's genesis hash, which every proof of this pallet signs.
 		pub fn genesis_hash() -> T::Hash {
 			frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero())
+		}
+
+		/// The block a lease taken or renewed now ends in.
+		fn lease_end() -> BlockNumberFor<T> {
+			frame_system::Pallet::<T>::block_number().saturating_add(T::Lifetime::get())
+		}
+
+		/// What a message of `len` bytes of ciphertext counts against its part's quota.
+		pub fn footprint(len: usize) -> u32 {
+			(len as u32).saturating_add(MESSAGE_OVERHEAD)
+		}
+
+		/// A chat whose lease has not ended.
+		fn live_chat(chat: ChatId) -> Option<ChatInfo<T>> {
+			let now = frame_system::Pallet::<T>::block_number();
+			Chats::<T>::get(chat).filter(|c| c.expires > now)
+		}
+
+		/// A part whose lease has not ended.
+		fn live_part(part: &PartId) -> Option<PartInfo<T>> {
+			let now = frame_system::Pallet::<T>::block_number();
+			Parts::<T>::get(part).filter(|p| p.expires > now)
+		}
+
+		/// The pool's view of a call authorized by a proof: it provides `(scope, counter)`
+		/// (so one proof enters a block once), requires the previous counter when it is
+		/// ahead of `current`, and lives [`Config::ProofLongevity`] blocks.
+		fn counter_validity(prefix: &'static str, scope: impl Encode, counter: u64, current: u64) -> ValidTransaction {
+			let mut validity = ValidTransaction::with_tag_prefix(prefix)
+				.and_provides((&scope, counter))
+				.longevity(T::ProofLongevity::get())
+				.propagate(true);
+			if counter > current {
+				validity = validity.and_requires((&scope, counter - 1));
+			}
+			validity.into()
+		}
+
+		/// Checks a counter against the current one: a used one is `Stale`, one more than
+		/// 16 ahead `Future` (the pool keeps up to 16 in order, as it does account nonces).
+		fn check_counter(counter: u64, current: u64) -> Result<(), TransactionValidityError> {
+			/// How far ahead of the current counter the pool keeps calls.
+			const AHEAD: u64 = 16;
+			ensure!(counter >= current, InvalidTransaction::Stale);
+			ensure!(counter < current.saturating_add(AHEAD), InvalidTransaction::Future);
+			Ok(())
+		}
+
+		/// Checks the part key's signature over `action`.
+		fn check_part_signature(
+			part: &PartId,
+			action: &PartAction,
+			signature: &ed25519::Signature,
+		) -> Result<(), TransactionValidityError> {
+			let message = part_message(&Self::genesis_hash(), part, action);
+			ensure!(
+				sp_io::crypto::ed25519_verify(signature, &message, &ed25519::Public::from_raw(*part)),
+				InvalidTransaction::BadProof
+			);
+			Ok(())
 		}
 
 		/// Authorizes [`Pallet::add_member`]: the chat exists, the nonce is its current one
@@ -690,50 +1007,196 @@ pub mod pallet {
 			tag: &Option<RendezvousTag>,
 			proof: &ed25519::Signature,
 		) -> TransactionValidityWithRefund {
-			/// How far ahead of the chat's nonce the pool keeps proofs.
-			const AHEAD: u64 = 16;
-			let info = Chats::<T>::get(chat).ok_or(InvalidTransaction::Call)?;
-			ensure!(nonce >= info.nonce, InvalidTransaction::Stale);
-			ensure!(nonce < info.nonce.saturating_add(AHEAD), InvalidTransaction::Future);
+			let info = Self::live_chat(chat).ok_or(Refusal::UnknownChat)?;
+			Self::check_counter(nonce, info.nonce)?;
 			ensure!(nonce < T::MaxInvitations::get(), InvalidTransaction::ExhaustsResources);
 			let message = add_member_message(&Self::genesis_hash(), chat, nonce, invitation, tag);
 			ensure!(
 				sp_io::crypto::ed25519_verify(proof, &message, &info.membership_key),
 				InvalidTransaction::BadProof
 			);
-			let mut validity = ValidTransaction::with_tag_prefix("sealchat/add-member")
-				.and_provides((chat, nonce))
-				.longevity(T::AddMemberLongevity::get())
-				.propagate(true);
-			if nonce > info.nonce {
-				validity = validity.and_requires((chat, nonce - 1));
+			Ok((Self::counter_validity("sealchat/add-member", chat, nonce, info.nonce), Weight::zero()))
+		}
+
+		/// Authorizes [`Pallet::join`]: the cheap checks first (the part is new, the sizes
+		/// fit), then the part key's signature, then the ticket's ring proof.
+		fn authorize_join(
+			ticket: &TicketOf<T>,
+			part: &PartId,
+			blob: &[u8],
+			response: &[u8],
+			tag: &RendezvousTag,
+			signature: &ed25519::Signature,
+		) -> TransactionValidityWithRefund {
+			ensure!(!Parts::<T>::contains_key(part), Refusal::PartExists);
+			ensure!(blob.len() <= T::MaxPartBlobLen::get() as usize, Refusal::TooLarge);
+			ensure!(!response.is_empty(), Refusal::Empty);
+			ensure!(response.len() <= T::Connector::max_record_len() as usize, Refusal::TooLarge);
+			let action = PartAction::Join {
+				blob: sp_io::hashing::blake2_256(blob),
+				response: sp_io::hashing::blake2_256(response),
+				tag: *tag,
+			};
+			Self::check_part_signature(part, &action, signature)?;
+			let message = part_message(&Self::genesis_hash(), part, &action);
+			let ticket = T::Tickets::check(ticket, &message)?;
+			let validity: ValidTransaction =
+				ValidTransaction::with_tag_prefix("sealchat/join").and_provides(part).into();
+			Ok((ticket.combine_with(validity), Weight::zero()))
+		}
+
+		/// Authorizes [`Pallet::set_part_blob`].
+		fn authorize_set_blob(
+			part: &PartId,
+			nonce: PartNonce,
+			blob: &[u8],
+			signature: &ed25519::Signature,
+		) -> TransactionValidityWithRefund {
+			let info = Self::live_part(part).ok_or(Refusal::UnknownPart)?;
+			Self::check_counter(nonce.into(), info.nonce.into())?;
+			ensure!(blob.len() <= T::MaxPartBlobLen::get() as usize, Refusal::TooLarge);
+			let action = PartAction::SetBlob { nonce, blob: sp_io::hashing::blake2_256(blob) };
+			Self::check_part_signature(part, &action, signature)?;
+			Ok((Self::counter_validity("sealchat/part-nonce", part, nonce.into(), info.nonce.into()), Weight::zero()))
+		}
+
+		/// Authorizes [`Pallet::post_message`]: the quota is checked against the part as
+		/// it is now (messages ahead of it in the pool are checked when they land).
+		fn authorize_post_message(
+			part: &PartId,
+			seq: Seq,
+			ciphertext: &[u8],
+			signature: &ed25519::Signature,
+		) -> TransactionValidityWithRefund {
+			let info = Self::live_part(part).ok_or(Refusal::UnknownPart)?;
+			Self::check_counter(seq.into(), info.next_seq.into())?;
+			ensure!(!ciphertext.is_empty(), Refusal::Empty);
+			ensure!(ciphertext.len() <= T::MaxMessageLen::get() as usize, Refusal::TooLarge);
+			ensure!(
+				info.used.saturating_add(Self::footprint(ciphertext.len())) <= T::PartQuota::get(),
+				Refusal::QuotaExceeded
+			);
+			let action = PartAction::PostMessage { seq, ciphertext: sp_io::hashing::blake2_256(ciphertext) };
+			Self::check_part_signature(part, &action, signature)?;
+			Ok((Self::counter_validity("sealchat/part-seq", part, seq.into(), info.next_seq.into()), Weight::zero()))
+		}
+
+		/// Authorizes [`Pallet::delete_message`].
+		fn authorize_delete_message(
+			part: &PartId,
+			nonce: PartNonce,
+			seq: Seq,
+			signature: &ed25519::Signature,
+		) -> TransactionValidityWithRefund {
+			let info = Self::live_part(part).ok_or(Refusal::UnknownPart)?;
+			Self::check_counter(nonce.into(), info.nonce.into())?;
+			ensure!(Messages::<T>::contains_key(part, seq), Refusal::UnknownMessage);
+			Self::check_part_signature(part, &PartAction::DeleteMessage { nonce, seq }, signature)?;
+			Ok((Self::counter_validity("sealchat/part-nonce", part, nonce.into(), info.nonce.into()), Weight::zero()))
+		}
+
+		/// Authorizes [`Pallet::close_part`].
+		fn authorize_close_part(
+			part: &PartId,
+			nonce: PartNonce,
+			max_messages: u32,
+			signature: &ed25519::Signature,
+		) -> TransactionValidityWithRefund {
+			let info = Self::live_part(part).ok_or(Refusal::UnknownPart)?;
+			Self::check_counter(nonce.into(), info.nonce.into())?;
+			Self::check_part_signature(part, &PartAction::Close { nonce, max_messages }, signature)?;
+			Ok((Self::counter_validity("sealchat/part-nonce", part, nonce.into(), info.nonce.into()), Weight::zero()))
+		}
+
+		/// Authorizes [`Pallet::renew`]: the lease is live, then the ticket.
+		fn authorize_renew(ticket: &TicketOf<T>, lease: &Lease) -> TransactionValidityWithRefund {
+			match lease {
+				Lease::Chat(chat) => ensure!(Self::live_chat(*chat).is_some(), Refusal::UnknownChat),
+				Lease::Part(part) => ensure!(Self::live_part(part).is_some(), Refusal::UnknownPart),
 			}
-			Ok((validity.into(), Weight::zero()))
+			let validity = T::Tickets::check(ticket, &renew_message(&Self::genesis_hash(), lease))?;
+			Ok((validity, Weight::zero()))
 		}
 
-		/// The deposit for an item of `bytes` bytes.
-		pub fn deposit_for(bytes: usize) -> BalanceOf<T> {
-			let bytes: BalanceOf<T> = (bytes as u32).into();
-			T::DepositBase::get().saturating_add(T::DepositPerByte::get().saturating_mul(bytes))
-		}
-
-		fn owned_part(who: &T::AccountId, part: &PartId) -> Result<PartInfo<T>, DispatchError> {
-			let info = Parts::<T>::get(part).ok_or(Error::<T>::UnknownPart)?;
-			ensure!(&info.owner == who, Error::<T>::NotOwner);
-			Ok(info)
-		}
-
-		fn hold(reason: HoldReason, who: &T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
-			T::Currency::hold(&reason.into(), who, amount)
-				.map_err(|_| Error::<T>::InsufficientBalance.into())
-		}
-
-		fn release(reason: HoldReason, who: &T::AccountId, amount: BalanceOf<T>) {
-			if amount.is_zero() {
-				return;
+		/// Deletes up to `max` of `part`'s messages, updating `info`; returns how many.
+		fn drain_messages(part: &PartId, info: &mut PartInfo<T>, max: u32) -> u32 {
+			let mut deleted = 0u32;
+			for (_, message) in Messages::<T>::drain_prefix(part).take(max as usize) {
+				info.used.saturating_reduce(Self::footprint(message.ciphertext.len()));
+				deleted.saturating_inc();
 			}
-			let released = T::Currency::release(&reason.into(), who, amount, Precision::BestEffort);
-			debug_assert!(released == Ok(amount), "deposits are released as held");
+			info.messages.saturating_reduce(deleted);
+			deleted
+		}
+
+		/// Removes what leases that ended by `now` held, oldest first, using at most
+		/// `limit`: a chat (and its entry in the connector's register), or a part with its
+		/// messages (a part with more messages than the weight allows is cleared over
+		/// several blocks). Returns the weight used.
+		pub(crate) fn expire(now: BlockNumberFor<T>, limit: Weight) -> Weight {
+			let step = T::WeightInfo::expire_step();
+			let mut used = Weight::zero();
+			if !limit.all_gte(step) {
+				return used;
+			}
+			used.saturating_accrue(step);
+			let mut cursor = ExpiryCursor::<T>::get().unwrap_or(now);
+			let start = cursor;
+			while cursor <= now {
+				let Some((lease, ())) = Expiries::<T>::iter_prefix(cursor).next() else {
+					// Nothing (more) ended in that block.
+					if !limit.all_gte(used.saturating_add(step)) {
+						break;
+					}
+					used.saturating_accrue(step);
+					cursor.saturating_inc();
+					continue;
+				};
+				match lease {
+					Lease::Chat(chat) => {
+						let cost = T::WeightInfo::expire_chat();
+						if !limit.all_gte(used.saturating_add(cost)) {
+							break;
+						}
+						used.saturating_accrue(cost);
+						Chats::<T>::remove(chat);
+						T::Connector::forget_chat(chat);
+					},
+					Lease::Part(part) => {
+						let base = T::WeightInfo::expire_part(0);
+						let per_message = T::WeightInfo::expire_part(1).saturating_sub(base);
+						if !limit.all_gte(used.saturating_add(base)) {
+							break;
+						}
+						let room = limit.saturating_sub(used).saturating_sub(base);
+						let max = if per_message.is_zero() {
+							u32::MAX
+						} else {
+							room.checked_div_per_component(&per_message).unwrap_or(0).saturated_into::<u32>()
+						};
+						let Some(mut info) = Parts::<T>::get(part) else {
+							// Unreachable while the invariants hold; dropping the entry keeps
+							// expiry from stalling on it.
+							Expiries::<T>::remove(cursor, lease);
+							used.saturating_accrue(base);
+							continue;
+						};
+						let deleted = Self::drain_messages(&part, &mut info, max);
+						used.saturating_accrue(T::WeightInfo::expire_part(deleted));
+						if info.messages > 0 {
+							Parts::<T>::insert(part, info);
+							break;
+						}
+						Parts::<T>::remove(part);
+					},
+				}
+				Expiries::<T>::remove(cursor, lease);
+				Self::deposit_event(Event::Expired { lease });
+			}
+			if cursor != start || ExpiryCursor::<T>::get().is_none() {
+				ExpiryCursor::<T>::put(cursor);
+			}
+			used
 		}
 
 		/// Spawns a chat actor. Called by the connector only, which authorized the
@@ -743,120 +1206,59 @@ pub mod pallet {
 				params.sealed_key.try_into().map_err(|_| Error::<T>::SealedKeyTooLarge)?;
 			let chat = NextChatId::<T>::get();
 			NextChatId::<T>::put(chat.saturating_add(1));
-			Chats::<T>::insert(chat, ChatInfo { membership_key: params.membership_key, nonce: 0, sealed_key });
+			let expires = Self::lease_end();
+			Chats::<T>::insert(
+				chat,
+				ChatInfo { membership_key: params.membership_key, nonce: 0, sealed_key, expires },
+			);
+			Expiries::<T>::insert(expires, Lease::Chat(chat), ());
 			Self::deposit_event(Event::ChatSpawned { chat });
 			Ok(chat)
 		}
 
-		/// A chat's public state.
-		pub fn chat_view(chat: ChatId) -> Option<runtime_api::ChatView> {
-			Chats::<T>::get(chat).map(|c| runtime_api::ChatView {
-				membership_key: c.membership_key.0,
-				nonce: c.nonce,
-				sealed_key: c.sealed_key.into_inner(),
-			})
-		}
-
-		/// A part's public state.
-		pub fn part_view(part: PartId) -> Option<runtime_api::PartView<T::AccountId>> {
-			Parts::<T>::get(part).map(|p| runtime_api::PartView {
-				owner: p.owner,
-				next_seq: p.next_seq,
-				messages: p.messages,
-				blob: p.blob.into_inner(),
-			})
-		}
-
-		/// The messages of `part` with sequence numbers in
-		/// `from_seq .. from_seq + max_count` (at most [`Config::MaxPageLen`] numbers),
-		/// and the part's next sequence number. Deleted messages are absent.
-		pub fn messages_page(
-			part: PartId,
-			from_seq: Seq,
-			max_count: u32,
-		) -> runtime_api::MessagesPage<BlockNumberFor<T>> {
-			let next_seq = Parts::<T>::get(part).map(|p| p.next_seq).unwrap_or(0);
-			let end = from_seq.saturating_add(max_count.min(T::MaxPageLen::get())).min(next_seq);
-			let messages = (from_seq..end)
-				.filter_map(|seq| {
-					Messages::<T>::get(part, seq).map(|m| runtime_api::MessageView {
-						seq,
-						block: m.block,
-						ciphertext: m.ciphertext.into_inner(),
-					})
-				})
-				.collect();
-			runtime_api::MessagesPage { messages, next_seq }
-		}
-
-		/// The parts `who` owns (at most [`Config::MaxPageLen`] after `after`, in storage
-		/// order; pass the last id of a page to get the next).
-		pub fn parts_of(who: &T::AccountId, after: Option<PartId>) -> Vec<PartId> {
-			let limit = T::MaxPageLen::get() as usize;
-			match after {
-				None => PartsOf::<T>::iter_key_prefix(who).take(limit).collect(),
-				Some(after) => {
-					let start = PartsOf::<T>::hashed_key_for(who, after);
-					PartsOf::<T>::iter_key_prefix_from(who, start).take(limit).collect()
-				},
-			}
-		}
-
 		/// Checks the pallet's invariants:
-		/// - every chat id is below `NextChatId`, and its nonce within `MaxInvitations`;
-		/// - every part is listed under its owner and every listed part exists with that
-		///   owner;
-		/// - a part's message count equals its stored messages, all below `next_seq`;
-		/// - deposits match sizes, and the amounts held for chats, parts and messages
-		///   equal the deposits stored (for messages: theirs plus their parts' credit).
+		/// - every chat id is below `NextChatId`, its nonce within `MaxInvitations`, and
+		///   its lease is indexed under the block it ends in;
+		/// - a part's message count and quota use equal its stored messages, all below
+		///   `next_seq`, within the quota; its lease is indexed;
+		/// - every lease indexed belongs to a chat or part that ends in that block, and no
+		///   lease ended before the expiry cursor is left;
+		/// - every message belongs to a part.
+		///
+		/// No account is named anywhere in this pallet's state: no stored type has an
+		/// account field (the runtime's metadata test checks it type by type).
 		#[cfg(any(feature = "try-runtime", feature = "std", test))]
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
-			use alloc::collections::btree_map::BTreeMap;
-
 			let next_chat = NextChatId::<T>::get();
 			for (chat, info) in Chats::<T>::iter() {
 				ensure!(chat < next_chat, "a chat id is not below NextChatId");
 				ensure!(info.nonce <= T::MaxInvitations::get(), "a chat sent more than MaxInvitations");
+				ensure!(Expiries::<T>::contains_key(info.expires, Lease::Chat(chat)), "a chat's lease is not indexed");
 			}
-
-			let mut held_part: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
-			let mut held_message: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
 			for (part, info) in Parts::<T>::iter() {
-				ensure!(PartsOf::<T>::contains_key(&info.owner, part), "a part is not listed under its owner");
-				ensure!(info.deposit == Self::deposit_for(info.blob.len()), "a part's deposit does not match its size");
-				held_part.entry(info.owner.clone()).or_default().saturating_accrue(info.deposit);
-				held_message.entry(info.owner.clone()).or_default().saturating_accrue(info.credit);
-				let mut count = 0u32;
+				let (mut count, mut used) = (0u32, 0u32);
 				for (seq, message) in Messages::<T>::iter_prefix(part) {
 					ensure!(seq < info.next_seq, "a message's sequence number is not below next_seq");
 					ensure!(!message.ciphertext.is_empty(), "an empty message is stored");
-					ensure!(
-						message.deposit == Self::deposit_for(message.ciphertext.len()),
-						"a message's deposit does not match its size"
-					);
-					held_message.entry(info.owner.clone()).or_default().saturating_accrue(message.deposit);
 					count += 1;
+					used += Self::footprint(message.ciphertext.len());
 				}
 				ensure!(count == info.messages, "a part's message count is wrong");
+				ensure!(used == info.used, "a part's quota use is wrong");
+				ensure!(used <= T::PartQuota::get(), "a part is over its quota");
+				ensure!(Expiries::<T>::contains_key(info.expires, Lease::Part(part)), "a part's lease is not indexed");
 			}
-			for (owner, part, ()) in PartsOf::<T>::iter() {
-				let info = Parts::<T>::get(part).ok_or("a listed part does not exist")?;
-				ensure!(info.owner == owner, "a part is listed under another account");
+			let cursor = ExpiryCursor::<T>::get();
+			for (expires, lease, ()) in Expiries::<T>::iter() {
+				let actual = match lease {
+					Lease::Chat(chat) => Chats::<T>::get(chat).map(|c| c.expires),
+					Lease::Part(part) => Parts::<T>::get(part).map(|p| p.expires),
+				};
+				ensure!(actual == Some(expires), "an indexed lease ends in another block or holds nothing");
+				ensure!(cursor.map_or(true, |c| expires >= c), "a lease ended before the expiry cursor is left");
 			}
 			for (part, _, _) in Messages::<T>::iter() {
 				ensure!(Parts::<T>::contains_key(part), "a message belongs to no part");
-			}
-
-			for (reason, expected) in [
-				(HoldReason::Part, held_part),
-				(HoldReason::Message, held_message),
-			] {
-				for (who, amount) in expected {
-					ensure!(
-						T::Currency::balance_on_hold(&reason.into(), &who) == amount,
-						"held deposits differ from the deposits stored"
-					);
-				}
 			}
 			Ok(())
 		}

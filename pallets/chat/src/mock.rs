@@ -66,8 +66,6 @@ impl pallet_connector::Config for Test {
 	type MaxRecordLen = ConstU32<1024>;
 	type MaxKeyHistory = ConstU32<4>;
 	type RecordLifetime = RecordLifetime;
-	type RecordDepositBase = frame_support::traits::ConstU64<100>;
-	type DepositPerByte = frame_support::traits::ConstU64<1>;
 	type KeyDeposit = frame_support::traits::ConstU64<50>;
 	type RegistrationDeposit = frame_support::traits::ConstU64<200>;
 	type Ring = NoRing;
@@ -98,25 +96,26 @@ impl pallet_connector::Enroll<pallet_connector::RingKey> for NoRing {
 pub const MAX_SEALED_KEY_LEN: u32 = 128;
 pub const MAX_PART_BLOB_LEN: u32 = 256;
 pub const MAX_MESSAGE_LEN: u32 = 512;
-pub const DEPOSIT_BASE: Balance = 10;
-pub const DEPOSIT_PER_BYTE: Balance = 1;
-/// A step of message credit: three messages of 20 bytes, or none of 100.
-pub const MESSAGE_CREDIT: Balance = 100;
+/// Room for three messages of the largest size (each counts its overhead too).
+pub const PART_QUOTA: u32 = 3 * (MAX_MESSAGE_LEN + pallet_chat::MESSAGE_OVERHEAD);
+pub const LIFETIME: u64 = 50;
 pub const MAX_PAGE_LEN: u32 = 4;
 pub const MAX_INVITATIONS: u64 = 5;
 
+parameter_types! {
+	pub const Lifetime: u64 = LIFETIME;
+}
+
 impl pallet_chat::Config for Test {
-	type Currency = Balances;
-	type RuntimeHoldReason = RuntimeHoldReason;
 	type Connector = pallet_chat::DispatchToConnector<Test, RuntimeCall>;
+	type Tickets = pallet_ring::testing::HashTickets;
 	type MaxInvitations = frame_support::traits::ConstU64<MAX_INVITATIONS>;
-	type AddMemberLongevity = frame_support::traits::ConstU64<64>;
+	type ProofLongevity = frame_support::traits::ConstU64<64>;
 	type MaxSealedKeyLen = ConstU32<MAX_SEALED_KEY_LEN>;
 	type MaxPartBlobLen = ConstU32<MAX_PART_BLOB_LEN>;
 	type MaxMessageLen = ConstU32<MAX_MESSAGE_LEN>;
-	type DepositBase = frame_support::traits::ConstU64<DEPOSIT_BASE>;
-	type DepositPerByte = frame_support::traits::ConstU64<DEPOSIT_PER_BYTE>;
-	type MessageCredit = frame_support::traits::ConstU64<MESSAGE_CREDIT>;
+	type PartQuota = ConstU32<PART_QUOTA>;
+	type Lifetime = Lifetime;
 	type MaxPageLen = ConstU32<MAX_PAGE_LEN>;
 	type WeightInfo = ();
 }
@@ -127,20 +126,6 @@ pub fn account(n: u8) -> AccountId {
 pub fn alice() -> AccountId {
 	account(1)
 }
-pub fn bob() -> AccountId {
-	account(2)
-}
-pub fn charlie() -> AccountId {
-	account(3)
-}
-/// An account that can pay almost nothing.
-pub fn poor() -> AccountId {
-	account(4)
-}
-/// An account that can pay for a part and a message, but not a step of message credit.
-pub fn thrifty() -> AccountId {
-	account(5)
-}
 pub const INITIAL_BALANCE: Balance = 1_000_000;
 
 /// The membership key pair of test chat `n` (clients derive it from the chat key).
@@ -149,22 +134,22 @@ pub fn membership_pair(n: u8) -> ed25519::Pair {
 	ed25519::Pair::from_seed(&[n; 32])
 }
 
+/// The part key pair of test part `n` (clients derive it from the recovery phrase).
+pub fn part_pair(n: u8) -> ed25519::Pair {
+	use sp_core::Pair;
+	ed25519::Pair::from_seed(&[0x80 | n; 32])
+}
+
 pub fn new_test_ext() -> sp_io::TestExternalities {
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	pallet_balances::GenesisConfig::<Test> {
-		balances: vec![
-			(alice(), INITIAL_BALANCE),
-			(bob(), INITIAL_BALANCE),
-			(charlie(), INITIAL_BALANCE),
-			(poor(), 20),
-			(thrifty(), 60),
-		],
+		balances: vec![(alice(), INITIAL_BALANCE)],
 		..Default::default()
 	}
 	.assimilate_storage(&mut storage)
 	.unwrap();
 	let mut ext = sp_io::TestExternalities::new(storage);
-	// Benchmarks sign membership proofs with the keystore.
+	// Benchmarks sign membership proofs and part calls with the keystore.
 	ext.register_extension(KeystoreExt::new(MemoryKeystore::new()));
 	ext.execute_with(|| System::set_block_number(1));
 	ext

@@ -1,27 +1,44 @@
-//! Unit tests of the chat pallet, run against the real connector: spawning through
-//! the connector, membership proofs, origins, parts and messages, deposits. Every test
-//! ends with both pallets' invariants (see `mock::build_and_execute`).
+//! Unit tests of the chat pallet, run against the real connector: spawning through the
+//! connector, membership proofs, origins, parts written with their own keys, tickets,
+//! quotas and leases. Every test ends with both pallets' invariants (see
+//! `mock::build_and_execute`).
 
 use crate::{mock::*, *};
 use frame_support::{
 	assert_noop, assert_ok,
 	pallet_prelude::{InvalidTransaction, TransactionSource, TransactionValidityError, ValidTransaction},
-	traits::{fungible::InspectHold, Authorize},
+	traits::{Authorize, Hooks},
+	weights::Weight,
 };
-use pallet_ring::testing::HashTickets;
+use pallet_ring::testing::{HashTicket, HashTickets};
 use sp_core::Pair;
 use sp_runtime::{traits::BadOrigin, DispatchError};
 
-fn held(reason: HoldReason, who: &AccountId) -> Balance {
-	Balances::balance_on_hold(&RuntimeHoldReason::Chat(reason), who)
+type Validity = Result<ValidTransaction, TransactionValidityError>;
+
+fn authorized() -> RuntimeOrigin {
+	frame_system::RawOrigin::Authorized.into()
 }
 
-fn deposit(bytes: usize) -> Balance {
-	DEPOSIT_BASE + DEPOSIT_PER_BYTE * bytes as Balance
+fn invalid(e: InvalidTransaction) -> Validity {
+	Err(TransactionValidityError::Invalid(e))
 }
 
-fn credit(part: PartId) -> Balance {
-	Parts::<Test>::get(part).expect("the part exists").credit
+fn refused(r: Refusal) -> Validity {
+	Err(r.into())
+}
+
+/// What the pool and the block say of `call`.
+fn validity(call: Call<Test>) -> Validity {
+	call.authorize(TransactionSource::External).expect("every call of the pallet authorizes itself").map(|(v, _)| v)
+}
+
+/// Authorizes `call` and, if the pool would take it, dispatches it as a general
+/// transaction would be.
+fn submit(call: Call<Test>) -> sp_runtime::DispatchResultWithInfo<frame_support::dispatch::PostDispatchInfo> {
+	use sp_runtime::traits::Dispatchable;
+	validity(call.clone()).map_err(|_| DispatchError::Other("refused by authorize"))?;
+	RuntimeCall::Chat(call).dispatch(authorized())
 }
 
 fn params(n: u8) -> ChatParams {
@@ -33,7 +50,7 @@ fn create_chat(n: u8) -> ChatId {
 	let chat = NextChatId::<Test>::get();
 	let params = params(n);
 	let ticket = HashTickets::ticket(0, [n; 32], &Connector::create_chat_message(&params));
-	assert_ok!(Connector::create_chat(frame_system::RawOrigin::Authorized.into(), ticket, params));
+	assert_ok!(Connector::create_chat(authorized(), ticket, params));
 	chat
 }
 
@@ -42,23 +59,92 @@ fn proof(n: u8, chat: ChatId, nonce: u64, invitation: &[u8], tag: &Option<[u8; 3
 	membership_pair(n).sign(&add_member_message(&Chat::genesis_hash(), chat, nonce, invitation, tag))
 }
 
-/// What the pool and the block say of `add_member` with these arguments.
-fn authorize(
-	chat: ChatId,
-	nonce: u64,
-	invitation: &[u8],
-	tag: Option<[u8; 32]>,
-	proof: ed25519::Signature,
-) -> Result<ValidTransaction, TransactionValidityError> {
-	let call = Call::<Test>::add_member { chat, nonce, invitation: invitation.to_vec(), tag, proof };
-	call.authorize(TransactionSource::External).expect("add_member is authorized by proofs").map(|(v, _)| v)
+fn add_member_call(chat: ChatId, nonce: u64, invitation: &[u8], tag: Option<[u8; 32]>, proof: ed25519::Signature) -> Call<Test> {
+	Call::<Test>::add_member { chat, nonce, invitation: invitation.to_vec(), tag, proof }
 }
 
 /// Authorizes and dispatches `add_member` as a general transaction would be.
 fn add(chat: ChatId, n: u8, nonce: u64, invitation: Vec<u8>) -> sp_runtime::DispatchResult {
 	let p = proof(n, chat, nonce, &invitation, &None);
-	authorize(chat, nonce, &invitation, None, p).map_err(|_| DispatchError::Other("refused by authorize"))?;
-	Chat::add_member(frame_system::RawOrigin::Authorized.into(), chat, nonce, invitation, None, p)
+	submit(add_member_call(chat, nonce, &invitation, None, p)).map(|_| ()).map_err(|e| e.error)
+}
+
+/// The id of test part `n`: its part key's public key.
+fn part_id(n: u8) -> PartId {
+	part_pair(n).public().0
+}
+
+/// Part key `n`'s signature over `action` for part `part`.
+fn part_sign(n: u8, part: PartId, action: &PartAction) -> ed25519::Signature {
+	part_pair(n).sign(&part_message(&Chat::genesis_hash(), &part, action))
+}
+
+fn hash(bytes: &[u8]) -> [u8; 32] {
+	sp_io::hashing::blake2_256(bytes)
+}
+
+/// A `join` of part `n` with `blob` and a response under `tag`, signed by its key, with a
+/// ticket of slot 0 spent as alias `alias`.
+fn join_call(n: u8, alias: u8, blob: &[u8], response: &[u8], tag: [u8; 32]) -> Call<Test> {
+	let part = part_id(n);
+	let action = PartAction::Join { blob: hash(blob), response: hash(response), tag };
+	let ticket = HashTickets::ticket(0, [alias; 32], &part_message(&Chat::genesis_hash(), &part, &action));
+	Call::<Test>::join {
+		ticket,
+		part,
+		blob: blob.to_vec(),
+		response: response.to_vec(),
+		tag,
+		signature: part_sign(n, part, &action),
+	}
+}
+
+/// Joins with part `n`; returns its id.
+fn join(n: u8) -> PartId {
+	assert_ok!(submit(join_call(n, 0x40 + n, &[n; 100], &[n; 73], [n; 32])));
+	part_id(n)
+}
+
+fn post_call(n: u8, seq: Seq, ciphertext: &[u8]) -> Call<Test> {
+	let part = part_id(n);
+	let signature = part_sign(n, part, &PartAction::PostMessage { seq, ciphertext: hash(ciphertext) });
+	Call::<Test>::post_message { part, seq, ciphertext: ciphertext.to_vec(), signature }
+}
+
+fn post(n: u8, seq: Seq, ciphertext: &[u8]) -> sp_runtime::DispatchResult {
+	submit(post_call(n, seq, ciphertext)).map(|_| ()).map_err(|e| e.error)
+}
+
+fn blob_call(n: u8, nonce: PartNonce, blob: &[u8]) -> Call<Test> {
+	let part = part_id(n);
+	let signature = part_sign(n, part, &PartAction::SetBlob { nonce, blob: hash(blob) });
+	Call::<Test>::set_part_blob { part, nonce, blob: blob.to_vec(), signature }
+}
+
+fn delete_call(n: u8, nonce: PartNonce, seq: Seq) -> Call<Test> {
+	let part = part_id(n);
+	let signature = part_sign(n, part, &PartAction::DeleteMessage { nonce, seq });
+	Call::<Test>::delete_message { part, nonce, seq, signature }
+}
+
+fn close_call(n: u8, nonce: PartNonce, max_messages: u32) -> Call<Test> {
+	let part = part_id(n);
+	let signature = part_sign(n, part, &PartAction::Close { nonce, max_messages });
+	Call::<Test>::close_part { part, nonce, max_messages, signature }
+}
+
+fn renew_call(alias: u8, lease: Lease) -> Call<Test> {
+	let ticket: HashTicket = HashTickets::ticket(1, [0x60 + alias; 32], &renew_message(&Chat::genesis_hash(), &lease));
+	Call::<Test>::renew { ticket, lease }
+}
+
+/// Runs blocks up to `n`, with `on_idle` given a block's worth of weight each.
+fn run_to(n: u64) {
+	while System::block_number() < n {
+		let next = System::block_number() + 1;
+		System::set_block_number(next);
+		Chat::on_idle(next, Weight::from_parts(1_000_000_000_000, u64::MAX));
+	}
 }
 
 mod chats {
@@ -72,17 +158,14 @@ mod chats {
 			System::assert_last_event(pallet_connector::Event::ChatCreated { chat }.into());
 			assert!(pallet_connector::CreatedChats::<Test>::contains_key(chat));
 
-			let info = Chats::<Test>::get(chat).unwrap();
+			let info = Chat::chat(chat).unwrap();
 			assert_eq!(info.membership_key, membership_pair(1).public());
 			assert_eq!(info.nonce, 0);
 			assert_eq!(info.sealed_key.to_vec(), vec![1; 80]);
+			assert_eq!(info.expires, 1 + LIFETIME);
+			assert!(Expiries::<Test>::contains_key(1 + LIFETIME, Lease::Chat(chat)));
 			// Nobody paid for it.
 			assert_eq!(Balances::free_balance(alice()), INITIAL_BALANCE);
-
-			// The chat's public state names no member.
-			let view = Chat::chat_view(chat).unwrap();
-			assert_eq!(view.membership_key, membership_pair(1).public().0);
-			assert_eq!(view.sealed_key, vec![1; 80]);
 		});
 	}
 
@@ -94,10 +177,7 @@ mod chats {
 				sealed_key: vec![0; MAX_SEALED_KEY_LEN as usize + 1],
 			};
 			let ticket = HashTickets::ticket(0, [1; 32], &Connector::create_chat_message(&too_long));
-			assert_noop!(
-				Connector::create_chat(frame_system::RawOrigin::Authorized.into(), ticket, too_long),
-				Error::<Test>::SealedKeyTooLarge
-			);
+			assert_noop!(Connector::create_chat(authorized(), ticket, too_long), Error::<Test>::SealedKeyTooLarge);
 		});
 	}
 
@@ -109,19 +189,17 @@ mod chats {
 			let tag = Some([3; 32]);
 			let p = proof(1, chat, 0, &invitation, &tag);
 			// The proof alone authorizes: the chat does not know or care who asks.
-			let validity = authorize(chat, 0, &invitation, tag, p).expect("a valid proof");
-			assert!(validity.requires.is_empty());
-			assert_eq!(validity.provides.len(), 1);
-			assert_ok!(Chat::add_member(frame_system::RawOrigin::Authorized.into(), chat, 0, invitation.clone(), tag, p));
+			let v = validity(add_member_call(chat, 0, &invitation, tag, p)).expect("a valid proof");
+			assert!(v.requires.is_empty());
+			assert_eq!(v.provides.len(), 1);
+			assert_ok!(Chat::add_member(authorized(), chat, 0, invitation.clone(), tag, p));
 			System::assert_last_event(Event::InvitationSent { chat, nonce: 0 }.into());
 			System::assert_has_event(pallet_connector::Event::RecordPosted { id: 0, tag }.into());
 
 			assert_eq!(Chats::<Test>::get(chat).unwrap().nonce, 1);
 			let record = pallet_connector::Records::<Test>::get(0).unwrap();
 			assert_eq!(record.payload.to_vec(), invitation);
-			// The record names no account and holds nothing.
-			assert_eq!(record.deposit, None);
-			assert_eq!(Balances::free_balance(bob()), INITIAL_BALANCE);
+			assert_eq!(Balances::free_balance(alice()), INITIAL_BALANCE);
 		});
 	}
 
@@ -130,7 +208,7 @@ mod chats {
 		build_and_execute(|| {
 			let chat = create_chat(1);
 			let p = proof(1, chat, 0, &[1], &None);
-			for origin in [RuntimeOrigin::signed(bob()), RuntimeOrigin::none(), RuntimeOrigin::root()] {
+			for origin in [RuntimeOrigin::signed(alice()), RuntimeOrigin::none(), RuntimeOrigin::root()] {
 				assert_noop!(Chat::add_member(origin, chat, 0, vec![1], None, p), BadOrigin);
 			}
 		});
@@ -141,31 +219,29 @@ mod chats {
 		build_and_execute(|| {
 			let chat = create_chat(1);
 			let invitation = vec![5; 40];
-			let bad = Err(TransactionValidityError::Invalid(InvalidTransaction::BadProof));
+			let bad = invalid(InvalidTransaction::BadProof);
+			let check = |nonce, tag, p| validity(add_member_call(chat, nonce, &invitation, tag, p));
 
 			// Signed by another chat's key.
-			assert_eq!(authorize(chat, 0, &invitation, None, proof(2, chat, 0, &invitation, &None)), bad);
+			assert_eq!(check(0, None, proof(2, chat, 0, &invitation, &None)), bad);
 			// A proof for other bytes than those sent.
-			assert_eq!(authorize(chat, 0, &invitation, None, proof(1, chat, 0, &[6; 40], &None)), bad);
+			assert_eq!(check(0, None, proof(1, chat, 0, &[6; 40], &None)), bad);
 			// A proof without the tag, sent with one.
-			assert_eq!(authorize(chat, 0, &invitation, Some([1; 32]), proof(1, chat, 0, &invitation, &None)), bad);
+			assert_eq!(check(0, Some([1; 32]), proof(1, chat, 0, &invitation, &None)), bad);
 			// A proof for another chain (another genesis hash).
 			let elsewhere = membership_pair(1).sign(&add_member_message(&[7u8; 32], chat, 0, &invitation, &None));
-			assert_eq!(authorize(chat, 0, &invitation, None, elsewhere), bad);
+			assert_eq!(check(0, None, elsewhere), bad);
 
 			assert_ok!(add(chat, 1, 0, invitation.clone()));
 			// Replaying it: its nonce is stale, in the pool and at dispatch ...
 			let good = proof(1, chat, 0, &invitation, &None);
-			assert_eq!(
-				authorize(chat, 0, &invitation, None, good),
-				Err(TransactionValidityError::Invalid(InvalidTransaction::Stale))
-			);
+			assert_eq!(check(0, None, good), invalid(InvalidTransaction::Stale));
 			assert_noop!(
-				Chat::add_member(frame_system::RawOrigin::Authorized.into(), chat, 0, invitation.clone(), None, good),
+				Chat::add_member(authorized(), chat, 0, invitation.clone(), None, good),
 				Error::<Test>::StaleNonce
 			);
 			// ... and with the current nonce it no longer verifies.
-			assert_eq!(authorize(chat, 1, &invitation, None, good), bad);
+			assert_eq!(check(1, None, good), bad);
 			assert_eq!(pallet_connector::NextRecordId::<Test>::get(), 1, "only one record stored");
 		});
 	}
@@ -174,14 +250,14 @@ mod chats {
 	fn proofs_for_the_next_nonces_wait_for_the_ones_before() {
 		build_and_execute(|| {
 			let chat = create_chat(1);
-			let next = authorize(chat, 1, &[1], None, proof(1, chat, 1, &[1], &None)).expect("ahead is fine");
-			let first = authorize(chat, 0, &[1], None, proof(1, chat, 0, &[1], &None)).expect("current");
+			let next = validity(add_member_call(chat, 1, &[1], None, proof(1, chat, 1, &[1], &None))).expect("ahead");
+			let first = validity(add_member_call(chat, 0, &[1], None, proof(1, chat, 0, &[1], &None))).expect("current");
 			// The second requires what the first provides, as account nonces do.
 			assert_eq!(next.requires, first.provides);
 			// Too far ahead is refused as future.
 			assert_eq!(
-				authorize(chat, 16, &[1], None, proof(1, chat, 16, &[1], &None)),
-				Err(TransactionValidityError::Invalid(InvalidTransaction::Future))
+				validity(add_member_call(chat, 16, &[1], None, proof(1, chat, 16, &[1], &None))),
+				invalid(InvalidTransaction::Future)
 			);
 		});
 	}
@@ -193,13 +269,13 @@ mod chats {
 			for nonce in 0..MAX_INVITATIONS {
 				assert_ok!(add(chat, 1, nonce, vec![1]));
 			}
-			assert_eq!(
-				authorize(chat, MAX_INVITATIONS, &[1], None, proof(1, chat, MAX_INVITATIONS, &[1], &None)),
-				Err(TransactionValidityError::Invalid(InvalidTransaction::ExhaustsResources))
-			);
 			let p = proof(1, chat, MAX_INVITATIONS, &[1], &None);
+			assert_eq!(
+				validity(add_member_call(chat, MAX_INVITATIONS, &[1], None, p)),
+				invalid(InvalidTransaction::ExhaustsResources)
+			);
 			assert_noop!(
-				Chat::add_member(frame_system::RawOrigin::Authorized.into(), chat, MAX_INVITATIONS, vec![1], None, p),
+				Chat::add_member(authorized(), chat, MAX_INVITATIONS, vec![1], None, p),
 				Error::<Test>::InvitationLimit
 			);
 		});
@@ -211,14 +287,8 @@ mod chats {
 			let chat = create_chat(1);
 			// An unknown chat: refused by the pool, and at dispatch.
 			let p = proof(1, 7, 0, &[1], &None);
-			assert_eq!(
-				authorize(7, 0, &[1], None, p),
-				Err(TransactionValidityError::Invalid(InvalidTransaction::Call))
-			);
-			assert_noop!(
-				Chat::add_member(frame_system::RawOrigin::Authorized.into(), 7, 0, vec![1], None, p),
-				Error::<Test>::UnknownChat
-			);
+			assert_eq!(validity(add_member_call(7, 0, &[1], None, p)), refused(Refusal::UnknownChat));
+			assert_noop!(Chat::add_member(authorized(), 7, 0, vec![1], None, p), Error::<Test>::UnknownChat);
 			// The connector's own limits come back as its errors, and nothing is kept.
 			assert_noop!(add(chat, 1, 0, vec![1; 1025]), pallet_connector::Error::<Test>::RecordTooLarge);
 		});
@@ -229,10 +299,7 @@ mod chats {
 		build_and_execute(|| {
 			let chat = create_chat(1);
 			// Straight to the connector, as a user: refused.
-			assert_noop!(
-				Connector::add_member(RuntimeOrigin::signed(alice()), vec![1], None),
-				BadOrigin
-			);
+			assert_noop!(Connector::add_member(RuntimeOrigin::signed(alice()), vec![1], None), BadOrigin);
 			assert_noop!(Connector::add_member(RuntimeOrigin::root(), vec![1], None), BadOrigin);
 			// Only the chat's own origin passes.
 			assert_ok!(Connector::add_member(RawOrigin::Chat(chat).into(), vec![1], None));
@@ -269,274 +336,322 @@ mod chats {
 mod parts {
 	use super::*;
 
-	const PART: PartId = [0xaa; 32];
-	const OTHER: PartId = [0xbb; 32];
-
 	#[test]
-	fn create_part_holds_a_deposit_and_lists_the_part() {
+	fn join_creates_the_part_and_posts_its_response() {
 		build_and_execute(|| {
-			assert_ok!(Chat::create_part(RuntimeOrigin::signed(alice()), PART, vec![7; 100]));
-			System::assert_last_event(Event::PartCreated { part: PART }.into());
-			let info = Parts::<Test>::get(PART).unwrap();
-			assert_eq!((info.owner.clone(), info.next_seq, info.messages), (alice(), 0, 0));
+			let v = validity(join_call(1, 9, &[7; 100], &[8; 73], [3; 32])).expect("a valid join");
+			// It provides the ticket's alias and the part id: neither enters a block twice.
+			assert_eq!(v.provides.len(), 2);
+			assert_ok!(submit(join_call(1, 9, &[7; 100], &[8; 73], [3; 32])));
+			let part = part_id(1);
+			System::assert_last_event(Event::PartCreated { part }.into());
+			System::assert_has_event(pallet_connector::Event::RecordPosted { id: 0, tag: Some([3; 32]) }.into());
+			let info = Chat::part(part).unwrap();
+			assert_eq!((info.next_seq, info.nonce, info.messages, info.used), (0, 0, 0, 0));
 			assert_eq!(info.blob.to_vec(), vec![7; 100]);
-			assert_eq!(held(HoldReason::Part, &alice()), deposit(100));
-			assert_eq!(Chat::parts_of(&alice(), None), vec![PART]);
-			assert!(Chat::parts_of(&bob(), None).is_empty());
-		});
-	}
-
-	#[test]
-	fn create_part_errors() {
-		build_and_execute(|| {
-			assert_ok!(Chat::create_part(RuntimeOrigin::signed(alice()), PART, vec![]));
-			assert_noop!(
-				Chat::create_part(RuntimeOrigin::signed(bob()), PART, vec![]),
-				Error::<Test>::PartExists
-			);
-			assert_noop!(
-				Chat::create_part(RuntimeOrigin::signed(bob()), OTHER, vec![0; MAX_PART_BLOB_LEN as usize + 1]),
-				Error::<Test>::BlobTooLarge
-			);
-			assert_noop!(
-				Chat::create_part(RuntimeOrigin::signed(poor()), OTHER, vec![0; 100]),
-				Error::<Test>::InsufficientBalance
-			);
-			assert_noop!(Chat::create_part(RuntimeOrigin::none(), OTHER, vec![]), BadOrigin);
-		});
-	}
-
-	#[test]
-	fn set_part_blob_adjusts_the_deposit() {
-		build_and_execute(|| {
-			assert_ok!(Chat::create_part(RuntimeOrigin::signed(alice()), PART, vec![1; 10]));
-			assert_ok!(Chat::set_part_blob(RuntimeOrigin::signed(alice()), PART, vec![2; 200]));
-			System::assert_last_event(Event::PartBlobSet { part: PART }.into());
-			assert_eq!(held(HoldReason::Part, &alice()), deposit(200));
-			assert_ok!(Chat::set_part_blob(RuntimeOrigin::signed(alice()), PART, vec![3; 5]));
-			assert_eq!(held(HoldReason::Part, &alice()), deposit(5));
-			assert_eq!(Parts::<Test>::get(PART).unwrap().blob.to_vec(), vec![3; 5]);
-
-			assert_noop!(
-				Chat::set_part_blob(RuntimeOrigin::signed(bob()), PART, vec![]),
-				Error::<Test>::NotOwner
-			);
-			assert_noop!(
-				Chat::set_part_blob(RuntimeOrigin::signed(alice()), OTHER, vec![]),
-				Error::<Test>::UnknownPart
-			);
-			assert_noop!(
-				Chat::set_part_blob(RuntimeOrigin::signed(alice()), PART, vec![0; MAX_PART_BLOB_LEN as usize + 1]),
-				Error::<Test>::BlobTooLarge
-			);
-		});
-	}
-
-	#[test]
-	fn only_the_owner_posts_into_a_part() {
-		build_and_execute(|| {
-			assert_ok!(Chat::create_part(RuntimeOrigin::signed(alice()), PART, vec![]));
-			assert_ok!(Chat::post_message(RuntimeOrigin::signed(alice()), PART, vec![1; 30]));
-			System::assert_last_event(Event::MessagePosted { part: PART, seq: 0 }.into());
-			assert_ok!(Chat::post_message(RuntimeOrigin::signed(alice()), PART, vec![2; 40]));
-			System::assert_last_event(Event::MessagePosted { part: PART, seq: 1 }.into());
-
-			assert_noop!(
-				Chat::post_message(RuntimeOrigin::signed(bob()), PART, vec![3]),
-				Error::<Test>::NotOwner
-			);
-			assert_noop!(
-				Chat::post_message(RawOrigin::Chat(0).into(), PART, vec![3]),
-				BadOrigin
-			);
-
-			let info = Parts::<Test>::get(PART).unwrap();
-			assert_eq!((info.next_seq, info.messages), (2, 2));
-			// One step of credit was held; both deposits came out of it.
-			assert_eq!(held(HoldReason::Message, &alice()), MESSAGE_CREDIT);
-			assert_eq!(credit(PART), MESSAGE_CREDIT - deposit(30) - deposit(40));
-			let message = Messages::<Test>::get(PART, 1).unwrap();
-			assert_eq!((message.ciphertext.to_vec(), message.block), (vec![2; 40], 1));
-		});
-	}
-
-	#[test]
-	fn post_message_errors() {
-		build_and_execute(|| {
-			assert_ok!(Chat::create_part(RuntimeOrigin::signed(alice()), PART, vec![]));
-			assert_ok!(Chat::create_part(RuntimeOrigin::signed(poor()), OTHER, vec![]));
-			assert_noop!(
-				Chat::post_message(RuntimeOrigin::signed(alice()), [0; 32], vec![1]),
-				Error::<Test>::UnknownPart
-			);
-			assert_noop!(
-				Chat::post_message(RuntimeOrigin::signed(alice()), PART, vec![]),
-				Error::<Test>::EmptyMessage
-			);
-			assert_noop!(
-				Chat::post_message(RuntimeOrigin::signed(alice()), PART, vec![0; MAX_MESSAGE_LEN as usize + 1]),
-				Error::<Test>::MessageTooLarge
-			);
-			assert_ok!(Chat::post_message(RuntimeOrigin::signed(alice()), PART, vec![0; MAX_MESSAGE_LEN as usize]));
-			assert_noop!(
-				Chat::post_message(RuntimeOrigin::signed(poor()), OTHER, vec![0; 100]),
-				Error::<Test>::InsufficientBalance
-			);
-		});
-	}
-
-	#[test]
-	fn message_deposits_come_from_the_part_credit_held_in_steps() {
-		build_and_execute(|| {
-			assert_ok!(Chat::create_part(RuntimeOrigin::signed(alice()), PART, vec![]));
-			let free = Balances::free_balance(alice());
-			let post = |len: usize| {
-				let info = Chat::post_message(RuntimeOrigin::signed(alice()), PART, vec![7; len]).expect("posted");
-				info.actual_weight.expect("the weight used is reported")
-			};
-			let topped_up = <() as WeightInfo>::post_message(20);
-			let from_credit = <() as WeightInfo>::post_message_from_credit(20);
-			assert!(from_credit.ref_time() < topped_up.ref_time());
-
-			// The first message finds no credit: one step is held, the deposit drawn.
-			assert_eq!(post(20), topped_up);
-			assert_eq!(held(HoldReason::Message, &alice()), MESSAGE_CREDIT);
-			assert_eq!(credit(PART), MESSAGE_CREDIT - deposit(20));
-			// The next two fit in the credit: the balance is untouched and the unused
-			// weight of a top-up is refunded.
-			assert_eq!(post(20), from_credit);
-			assert_eq!(post(20), from_credit);
-			assert_eq!(credit(PART), MESSAGE_CREDIT - 3 * deposit(20));
-			assert_eq!(Balances::free_balance(alice()), free - MESSAGE_CREDIT);
-			// The fourth does not: another step.
-			assert_eq!(post(20), topped_up);
-			assert_eq!(held(HoldReason::Message, &alice()), 2 * MESSAGE_CREDIT);
-			assert_eq!(credit(PART), 2 * MESSAGE_CREDIT - 4 * deposit(20));
-			// A message dearer than a step holds at least its shortfall.
-			let before = credit(PART);
-			post(200);
-			assert_eq!(held(HoldReason::Message, &alice()), 2 * MESSAGE_CREDIT + deposit(200) - before);
-			assert_eq!(credit(PART), 0);
-		});
-	}
-
-	#[test]
-	fn an_owner_who_cannot_afford_a_step_holds_just_the_deposit() {
-		build_and_execute(|| {
-			assert_ok!(Chat::create_part(RuntimeOrigin::signed(thrifty()), PART, vec![]));
-			assert!(Balances::free_balance(thrifty()) < MESSAGE_CREDIT);
-			assert_ok!(Chat::post_message(RuntimeOrigin::signed(thrifty()), PART, vec![1; 20]));
-			assert_eq!(held(HoldReason::Message, &thrifty()), deposit(20));
-			assert_eq!(credit(PART), 0);
-			// Then nothing is left for another message, and nothing is lost trying.
-			assert_noop!(
-				Chat::post_message(RuntimeOrigin::signed(thrifty()), PART, vec![1; 20]),
-				Error::<Test>::InsufficientBalance
-			);
-			// Closing the part gives everything back.
-			assert_ok!(Chat::close_part(RuntimeOrigin::signed(thrifty()), PART, 10));
-			assert_eq!(Balances::free_balance(thrifty()), 60);
-		});
-	}
-
-	#[test]
-	fn a_part_that_used_every_sequence_number_is_full() {
-		build_and_execute(|| {
-			assert_ok!(Chat::create_part(RuntimeOrigin::signed(alice()), PART, vec![]));
-			Parts::<Test>::mutate(PART, |p| p.as_mut().unwrap().next_seq = Seq::MAX - 1);
-			assert_ok!(Chat::post_message(RuntimeOrigin::signed(alice()), PART, vec![1]));
-			System::assert_last_event(Event::MessagePosted { part: PART, seq: Seq::MAX - 1 }.into());
-			assert_noop!(
-				Chat::post_message(RuntimeOrigin::signed(alice()), PART, vec![2]),
-				Error::<Test>::PartFull
-			);
-		});
-	}
-
-	#[test]
-	fn deleting_a_message_releases_its_deposit_and_keeps_sequence_numbers() {
-		build_and_execute(|| {
-			assert_ok!(Chat::create_part(RuntimeOrigin::signed(alice()), PART, vec![]));
-			for len in [10, 20, 30] {
-				assert_ok!(Chat::post_message(RuntimeOrigin::signed(alice()), PART, vec![1; len]));
-			}
-			assert_ok!(Chat::delete_message(RuntimeOrigin::signed(alice()), PART, 1));
-			System::assert_last_event(Event::MessageDeleted { part: PART, seq: 1 }.into());
-			assert_eq!(held(HoldReason::Message, &alice()), deposit(10) + deposit(30) + credit(PART));
-
-			assert_noop!(
-				Chat::delete_message(RuntimeOrigin::signed(alice()), PART, 1),
-				Error::<Test>::UnknownMessage
-			);
-			assert_noop!(
-				Chat::delete_message(RuntimeOrigin::signed(bob()), PART, 0),
-				Error::<Test>::NotOwner
-			);
-			// The next message gets a new number, never a deleted one's.
-			assert_ok!(Chat::post_message(RuntimeOrigin::signed(alice()), PART, vec![4]));
-			System::assert_last_event(Event::MessagePosted { part: PART, seq: 3 }.into());
-
-			let page = Chat::messages_page(PART, 0, 10);
-			assert_eq!(page.messages.iter().map(|m| m.seq).collect::<Vec<_>>(), vec![0, 2, 3]);
-			assert_eq!(page.next_seq, 4);
-		});
-	}
-
-	#[test]
-	fn closing_a_part_in_steps_releases_everything() {
-		build_and_execute(|| {
-			assert_ok!(Chat::create_part(RuntimeOrigin::signed(alice()), PART, vec![1; 50]));
-			for _ in 0..5 {
-				assert_ok!(Chat::post_message(RuntimeOrigin::signed(alice()), PART, vec![1; 20]));
-			}
-			assert_noop!(Chat::close_part(RuntimeOrigin::signed(bob()), PART, 10), Error::<Test>::NotOwner);
-
-			assert_ok!(Chat::close_part(RuntimeOrigin::signed(alice()), PART, 2));
-			System::assert_last_event(Event::PartClearing { part: PART, count: 2, remaining: 3 }.into());
-			assert_eq!(held(HoldReason::Message, &alice()), 3 * deposit(20) + credit(PART));
-
-			assert_ok!(Chat::close_part(RuntimeOrigin::signed(alice()), PART, 10));
-			System::assert_last_event(Event::PartClosed { part: PART }.into());
-			assert!(Parts::<Test>::get(PART).is_none());
-			assert!(Chat::parts_of(&alice(), None).is_empty());
-			assert_eq!(held(HoldReason::Message, &alice()), 0);
-			assert_eq!(held(HoldReason::Part, &alice()), 0);
+			assert_eq!(info.expires, 1 + LIFETIME);
+			let record = pallet_connector::Records::<Test>::get(0).unwrap();
+			assert_eq!((record.payload.to_vec(), record.tag), (vec![8; 73], Some([3; 32])));
+			// Nobody paid for it.
 			assert_eq!(Balances::free_balance(alice()), INITIAL_BALANCE);
-
-			assert_noop!(Chat::close_part(RuntimeOrigin::signed(alice()), PART, 1), Error::<Test>::UnknownPart);
 		});
 	}
 
 	#[test]
-	fn reading_pages() {
+	fn nobody_takes_a_part_id_without_its_key() {
 		build_and_execute(|| {
-			assert_ok!(Chat::create_part(RuntimeOrigin::signed(alice()), PART, vec![]));
-			for i in 0..6u8 {
-				assert_ok!(Chat::post_message(RuntimeOrigin::signed(alice()), PART, vec![i]));
-			}
-			// Pages cover at most MAX_PAGE_LEN sequence numbers.
-			let page = Chat::messages_page(PART, 0, 100);
-			assert_eq!(page.messages.iter().map(|m| m.seq).collect::<Vec<_>>(), vec![0, 1, 2, 3]);
-			assert_eq!(page.messages[3].ciphertext, vec![3]);
-			let page = Chat::messages_page(PART, 4, 100);
-			assert_eq!(page.messages.iter().map(|m| m.seq).collect::<Vec<_>>(), vec![4, 5]);
-			assert!(Chat::messages_page(PART, 6, 100).messages.is_empty());
-			assert!(Chat::messages_page([0; 32], 0, 100).messages.is_empty());
+			// The ticket is fine, but the part is signed by another key.
+			let mut call = join_call(1, 9, &[7; 10], &[8; 10], [3; 32]);
+			let Call::join { signature, .. } = &mut call else { unreachable!() };
+			let action = PartAction::Join { blob: hash(&[7; 10]), response: hash(&[8; 10]), tag: [3; 32] };
+			*signature = part_sign(2, part_id(1), &action);
+			assert_eq!(validity(call), invalid(InvalidTransaction::BadProof));
+			// A copy of a valid join with another response does not verify either: the
+			// part key signed the response it posts.
+			let mut copy = join_call(1, 9, &[7; 10], &[8; 10], [3; 32]);
+			let Call::join { response, .. } = &mut copy else { unreachable!() };
+			*response = vec![9; 10];
+			assert_eq!(validity(copy), invalid(InvalidTransaction::BadProof));
+			assert!(Chat::part(part_id(1)).is_none());
+		});
+	}
 
-			// An account's parts, a page at a time.
-			for i in 0..6u8 {
-				assert_ok!(Chat::create_part(RuntimeOrigin::signed(bob()), [i; 32], vec![]));
-			}
-			let first = Chat::parts_of(&bob(), None);
-			assert_eq!(first.len(), MAX_PAGE_LEN as usize);
-			let rest = Chat::parts_of(&bob(), first.last().copied());
-			assert_eq!(rest.len(), 2);
-			let mut all: Vec<PartId> = first.into_iter().chain(rest).collect();
-			all.sort();
-			assert_eq!(all, (0..6u8).map(|i| [i; 32]).collect::<Vec<_>>());
+	#[test]
+	fn a_join_needs_a_good_unspent_ticket_for_exactly_its_arguments() {
+		build_and_execute(|| {
+			// A ticket for other arguments.
+			let mut call = join_call(1, 9, &[7; 10], &[8; 10], [3; 32]);
+			let Call::join { ticket, .. } = &mut call else { unreachable!() };
+			*ticket = HashTickets::ticket(0, [9; 32], b"something else");
+			assert_eq!(validity(call), Err(pallet_ring::TicketError::BadProof.into()));
+			// A valid one, once.
+			assert_ok!(submit(join_call(1, 9, &[7; 10], &[8; 10], [3; 32])));
+			assert_eq!(
+				validity(join_call(2, 9, &[7; 10], &[8; 10], [3; 32])),
+				Err(pallet_ring::TicketError::Spent.into())
+			);
+			// Dispatched without a check (two in one block), the second finds it spent.
+			let second = join_call(2, 9, &[7; 10], &[8; 10], [3; 32]);
+			use sp_runtime::traits::Dispatchable;
+			assert_noop!(RuntimeCall::Chat(second).dispatch(authorized()).map_err(|e| e.error), Error::<Test>::TicketSpent);
+		});
+	}
 
-			let view = Chat::part_view(PART).unwrap();
-			assert_eq!((view.owner, view.next_seq, view.messages), (alice(), 6, 6));
+	#[test]
+	fn join_errors() {
+		build_and_execute(|| {
+			join(1);
+			assert_eq!(validity(join_call(1, 10, &[1], &[1], [1; 32])), refused(Refusal::PartExists));
+			let blob = vec![0; MAX_PART_BLOB_LEN as usize + 1];
+			assert_eq!(validity(join_call(2, 11, &blob, &[1], [1; 32])), refused(Refusal::TooLarge));
+			assert_eq!(validity(join_call(2, 12, &[1], &[], [1; 32])), refused(Refusal::Empty));
+			assert_eq!(validity(join_call(2, 13, &[1], &[1; 1025], [1; 32])), refused(Refusal::TooLarge));
+			// At dispatch, as a second join of the same part in one block would be.
+			use sp_runtime::traits::Dispatchable;
+			let again = join_call(1, 14, &[1], &[1], [1; 32]);
+			assert_noop!(RuntimeCall::Chat(again).dispatch(authorized()).map_err(|e| e.error), Error::<Test>::PartExists);
+		});
+	}
+
+	#[test]
+	fn signed_and_unsigned_origins_write_nothing() {
+		build_and_execute(|| {
+			let part = join(1);
+			let signature = part_sign(1, part, &PartAction::PostMessage { seq: 0, ciphertext: hash(&[1]) });
+			for origin in [RuntimeOrigin::signed(alice()), RuntimeOrigin::none(), RuntimeOrigin::root()] {
+				assert_noop!(Chat::post_message(origin.clone(), part, 0, vec![1], signature), BadOrigin);
+				assert_noop!(Chat::set_part_blob(origin.clone(), part, 0, vec![1], signature), BadOrigin);
+				assert_noop!(Chat::delete_message(origin.clone(), part, 0, 0, signature), BadOrigin);
+				assert_noop!(Chat::close_part(origin, part, 0, 1, signature), BadOrigin);
+			}
+		});
+	}
+
+	#[test]
+	fn the_part_key_posts_messages_in_order() {
+		build_and_execute(|| {
+			let part = join(1);
+			assert_ok!(post(1, 0, &[0xc1; 60]));
+			System::assert_last_event(Event::MessagePosted { part, seq: 0 }.into());
+			assert_ok!(post(1, 1, &[0xc2; 20]));
+			let info = Chat::part(part).unwrap();
+			assert_eq!((info.next_seq, info.messages, info.used), (2, 2, 60 + 20 + 2 * MESSAGE_OVERHEAD));
+			let page = Chat::messages(part, 0, 10);
+			assert_eq!(page.next_seq, 2);
+			assert_eq!(page.messages.iter().map(|(s, m)| (*s, m.ciphertext.to_vec())).collect::<Vec<_>>(), vec![
+				(0, vec![0xc1; 60]),
+				(1, vec![0xc2; 20])
+			]);
+		});
+	}
+
+	#[test]
+	fn replayed_reordered_and_foreign_part_calls_are_refused() {
+		build_and_execute(|| {
+			join(1);
+			join(2);
+			assert_ok!(post(1, 0, &[1; 10]));
+			// The same call again: its sequence number is used.
+			assert_eq!(validity(post_call(1, 0, &[1; 10])), invalid(InvalidTransaction::Stale));
+			// Signed for another sequence number than it carries.
+			let mut moved = post_call(1, 2, &[1; 10]);
+			let Call::post_message { seq, .. } = &mut moved else { unreachable!() };
+			*seq = 1;
+			assert_eq!(validity(moved), invalid(InvalidTransaction::BadProof));
+			// Another part's key writing into part 1.
+			let signature = part_sign(2, part_id(1), &PartAction::PostMessage { seq: 1, ciphertext: hash(&[1]) });
+			let foreign = Call::<Test>::post_message { part: part_id(1), seq: 1, ciphertext: vec![1], signature };
+			assert_eq!(validity(foreign), invalid(InvalidTransaction::BadProof));
+			// Part 1's signature replayed into part 2.
+			let signature = part_sign(1, part_id(1), &PartAction::PostMessage { seq: 0, ciphertext: hash(&[1]) });
+			let replayed = Call::<Test>::post_message { part: part_id(2), seq: 0, ciphertext: vec![1], signature };
+			assert_eq!(validity(replayed), invalid(InvalidTransaction::BadProof));
+			// One ahead waits for the one before; far ahead is future.
+			let ahead = validity(post_call(1, 2, &[1])).expect("ahead");
+			let current = validity(post_call(1, 1, &[1])).expect("current");
+			assert_eq!(ahead.requires, current.provides);
+			assert_eq!(validity(post_call(1, 17, &[1])), invalid(InvalidTransaction::Future));
+			// Dispatched out of order (a reorder inside one block), it fails and stores
+			// nothing.
+			use sp_runtime::traits::Dispatchable;
+			assert_noop!(
+				RuntimeCall::Chat(post_call(1, 2, &[1])).dispatch(authorized()).map_err(|e| e.error),
+				Error::<Test>::WrongCounter
+			);
+			assert_eq!(Chat::part(part_id(1)).unwrap().messages, 1);
+		});
+	}
+
+	#[test]
+	fn message_limits() {
+		build_and_execute(|| {
+			let part = join(1);
+			assert_eq!(validity(post_call(1, 0, &[])), refused(Refusal::Empty));
+			assert_eq!(validity(post_call(1, 0, &vec![1; MAX_MESSAGE_LEN as usize + 1])), refused(Refusal::TooLarge));
+			assert_eq!(validity(post_call(9, 0, &[1])), refused(Refusal::UnknownPart));
+			// The quota: three messages of the largest size fill the part.
+			let largest = vec![1; MAX_MESSAGE_LEN as usize];
+			for seq in 0..3 {
+				assert_ok!(post(1, seq, &largest));
+			}
+			assert_eq!(Chat::part(part).unwrap().used, PART_QUOTA);
+			assert_eq!(validity(post_call(1, 3, &[1])), refused(Refusal::QuotaExceeded));
+			// A message waiting in the pool behind one that fills the part fails when it
+			// lands.
+			use sp_runtime::traits::Dispatchable;
+			assert_noop!(
+				RuntimeCall::Chat(post_call(1, 3, &[1])).dispatch(authorized()).map_err(|e| e.error),
+				Error::<Test>::QuotaExceeded
+			);
+			// Deleting one makes room again.
+			assert_ok!(submit(delete_call(1, 0, 1)));
+			assert_ok!(post(1, 3, &[1]));
+		});
+	}
+
+	#[test]
+	fn blobs_deletes_and_closes_take_the_part_nonce() {
+		build_and_execute(|| {
+			let part = join(1);
+			assert_ok!(submit(blob_call(1, 0, &[5; 50])));
+			System::assert_last_event(Event::PartBlobSet { part }.into());
+			assert_eq!(Chat::part(part).unwrap().blob.to_vec(), vec![5; 50]);
+			assert_eq!(validity(blob_call(1, 0, &[5; 50])), invalid(InvalidTransaction::Stale));
+			assert_eq!(validity(blob_call(1, 1, &vec![0; MAX_PART_BLOB_LEN as usize + 1])), refused(Refusal::TooLarge));
+
+			for seq in 0..3 {
+				assert_ok!(post(1, seq, &[seq as u8 + 1; 10]));
+			}
+			assert_eq!(validity(delete_call(1, 1, 7)), refused(Refusal::UnknownMessage));
+			assert_ok!(submit(delete_call(1, 1, 1)));
+			System::assert_last_event(Event::MessageDeleted { part, seq: 1 }.into());
+			assert_eq!(validity(delete_call(1, 1, 0)), invalid(InvalidTransaction::Stale));
+			let info = Chat::part(part).unwrap();
+			assert_eq!((info.messages, info.used, info.nonce), (2, 2 * (10 + MESSAGE_OVERHEAD), 2));
+			// Sequence numbers are not reused.
+			assert_ok!(post(1, 3, &[4; 10]));
+
+			// Closing: one message a call, then the part.
+			assert_ok!(submit(close_call(1, 2, 1)));
+			System::assert_last_event(Event::PartClearing { part, count: 1, remaining: 2 }.into());
+			assert_ok!(submit(close_call(1, 3, 5)));
+			System::assert_last_event(Event::PartClosed { part }.into());
+			assert!(Chat::part(part).is_none());
+			assert!(Chat::messages(part, 0, 10).messages.is_empty());
+			assert_eq!(validity(close_call(1, 4, 1)), refused(Refusal::UnknownPart));
+		});
+	}
+
+	#[test]
+	fn many_parts_are_read_at_once() {
+		build_and_execute(|| {
+			join(1);
+			join(2);
+			let read = Chat::parts(vec![part_id(1), part_id(3), part_id(2)]);
+			assert_eq!(read.iter().map(Option::is_some).collect::<Vec<_>>(), [true, false, true]);
+			// At most a page.
+			assert_eq!(Chat::parts(vec![part_id(1); 10]).len(), MAX_PAGE_LEN as usize);
+		});
+	}
+}
+
+mod leases {
+	use super::*;
+
+	#[test]
+	fn chats_and_parts_end_with_their_lease() {
+		build_and_execute(|| {
+			let chat = create_chat(1);
+			let part = join(1);
+			for seq in 0..3 {
+				assert_ok!(post(1, seq, &[1; 10]));
+			}
+			run_to(LIFETIME);
+			assert!(Chat::chat(chat).is_some() && Chat::part(part).is_some());
+			run_to(LIFETIME + 1);
+			// Both ended in block 1 + LIFETIME.
+			assert!(Chat::chat(chat).is_none());
+			assert!(!pallet_connector::CreatedChats::<Test>::contains_key(chat));
+			assert!(Chat::part(part).is_none());
+			assert!(Chat::messages(part, 0, 10).messages.is_empty());
+			System::assert_has_event(Event::Expired { lease: Lease::Chat(chat) }.into());
+			System::assert_has_event(Event::Expired { lease: Lease::Part(part) }.into());
+			assert_eq!(Expiries::<Test>::iter().count(), 0);
+		});
+	}
+
+	#[test]
+	fn an_ended_lease_takes_no_more_writes_before_it_is_removed() {
+		build_and_execute(|| {
+			let chat = create_chat(1);
+			join(1);
+			System::set_block_number(1 + LIFETIME);
+			assert_eq!(validity(post_call(1, 0, &[1])), refused(Refusal::UnknownPart));
+			let p = proof(1, chat, 0, &[1], &None);
+			assert_eq!(validity(add_member_call(chat, 0, &[1], None, p)), refused(Refusal::UnknownChat));
+			assert_eq!(validity(renew_call(1, Lease::Part(part_id(1)))), refused(Refusal::UnknownPart));
+			// The expiry pass then removes them.
+			Chat::on_idle(1 + LIFETIME, Weight::from_parts(1_000_000_000_000, u64::MAX));
+			assert_eq!(Expiries::<Test>::iter().count(), 0);
+		});
+	}
+
+	#[test]
+	fn a_ticket_renews_a_lease() {
+		build_and_execute(|| {
+			let chat = create_chat(1);
+			let part = join(1);
+			run_to(30);
+			assert_ok!(submit(renew_call(1, Lease::Part(part))));
+			System::assert_last_event(Event::Renewed { lease: Lease::Part(part), expires: 30 + LIFETIME }.into());
+			assert_ok!(submit(renew_call(2, Lease::Chat(chat))));
+			// The same ticket twice: spent.
+			assert_eq!(validity(renew_call(2, Lease::Chat(chat))), Err(pallet_ring::TicketError::Spent.into()));
+			// A ticket for another lease does not verify.
+			let Call::renew { ticket, .. } = renew_call(3, Lease::Chat(chat)) else { unreachable!() };
+			let moved = Call::<Test>::renew { ticket, lease: Lease::Part(part) };
+			assert_eq!(validity(moved), Err(pallet_ring::TicketError::BadProof.into()));
+			assert_eq!(validity(renew_call(4, Lease::Chat(99))), refused(Refusal::UnknownChat));
+
+			run_to(LIFETIME + 1);
+			assert!(Chat::chat(chat).is_some() && Chat::part(part).is_some(), "renewed: still there");
+			run_to(30 + LIFETIME);
+			assert!(Chat::chat(chat).is_none() && Chat::part(part).is_none());
+		});
+	}
+
+	#[test]
+	fn a_large_part_is_removed_over_several_blocks_within_the_weight_given() {
+		build_and_execute(|| {
+			use crate::weights::WeightInfo as _;
+			join(1);
+			for seq in 0..3 {
+				assert_ok!(post(1, seq, &[1; 10]));
+			}
+			System::set_block_number(1 + LIFETIME);
+			// Room for the pass and one message a call.
+			let one = <() as crate::WeightInfo>::expire_step().saturating_add(<()>::expire_part(1));
+			for left in [2u32, 1, 0] {
+				let used = Chat::on_idle(1 + LIFETIME, one);
+				assert!(one.all_gte(used), "used {used:?} of {one:?}");
+				match Chat::part(part_id(1)) {
+					Some(info) => assert_eq!(info.messages, left),
+					None => assert_eq!(left, 0),
+				}
+			}
+			assert!(Chat::part(part_id(1)).is_none());
+			// Given nothing, it does nothing.
+			assert_eq!(Chat::on_idle(2 + LIFETIME, Weight::zero()), Weight::zero());
+		});
+	}
+
+	#[test]
+	fn a_closed_part_leaves_no_lease_behind() {
+		build_and_execute(|| {
+			join(1);
+			assert_ok!(submit(close_call(1, 0, 0)));
+			assert_eq!(Expiries::<Test>::iter().count(), 0);
+			run_to(LIFETIME + 2);
 		});
 	}
 }

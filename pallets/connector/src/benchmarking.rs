@@ -4,10 +4,7 @@ use super::*;
 use crate::Pallet as Connector;
 use alloc::vec;
 use frame_benchmarking::v2::*;
-use frame_support::traits::{
-	fungible::{Inspect, Mutate},
-	EnsureOrigin,
-};
+use frame_support::traits::{fungible::Mutate, EnsureOrigin};
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
 use sp_runtime::{traits::Bounded, Saturating};
 
@@ -15,15 +12,6 @@ use sp_runtime::{traits::Bounded, Saturating};
 fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
 	let who: T::AccountId = account(name, index, 0);
 	T::Currency::set_balance(&who, BalanceOf::<T>::max_value() / 4u32.into());
-	who
-}
-
-/// An account that can afford two records of the largest size (and no more): many of
-/// them together stay far below the total issuance.
-fn poster<T: Config>(index: u32) -> T::AccountId {
-	let who: T::AccountId = account("poster", index, 0);
-	let deposit = Connector::<T>::record_deposit(T::MaxRecordLen::get() as usize, true);
-	T::Currency::set_balance(&who, deposit.saturating_mul(2u32.into()).saturating_add(T::Currency::minimum_balance()));
 	who
 }
 
@@ -97,18 +85,6 @@ mod benchmarks {
 		assert_last_event::<T>(Event::KeysCleared { who: caller });
 	}
 
-	#[benchmark]
-	fn post_record(l: Linear<1, { T::MaxRecordLen::get() }>) {
-		let caller = funded::<T>("caller", 0);
-		let payload = vec![0xab; l as usize];
-		let id = NextRecordId::<T>::get();
-
-		#[extrinsic_call]
-		_(RawOrigin::Signed(caller), payload, Some([7; 32]));
-
-		assert_last_event::<T>(Event::RecordPosted { id, tag: Some([7; 32]) });
-	}
-
 	/// The dispatch after authorization (spending the ticket is weighed by the ring).
 	#[benchmark]
 	fn create_chat() {
@@ -138,9 +114,7 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// `on_idle` pruning `n` expired records, each of the largest size, tagged, and from
-	/// its own depositor: in real use every record belongs to someone else, so releasing
-	/// each deposit reads and writes that depositor's account and holds.
+	/// `on_idle` pruning `n` expired records, each of the largest size and tagged.
 	#[benchmark]
 	fn prune_records(n: Linear<0, 1_000>) {
 		let payload = vec![0xef; T::MaxRecordLen::get() as usize];
@@ -148,14 +122,12 @@ mod benchmarks {
 		for i in 0..n {
 			let mut tag = [0u8; 32];
 			tag[..4].copy_from_slice(&i.to_le_bytes());
-			Connector::<T>::post_record(RawOrigin::Signed(poster::<T>(i)).into(), payload.clone(), Some(tag))
-				.expect("funded poster");
+			Connector::<T>::post_response(payload.clone(), tag).expect("a record of the largest size");
 		}
 		// One record a block younger that has not expired yet, so the loop also pays for
 		// the read that stops it.
 		frame_system::Pallet::<T>::set_block_number(start.saturating_add(1u32.into()));
-		Connector::<T>::post_record(RawOrigin::Signed(poster::<T>(n)).into(), payload, None)
-			.expect("funded poster");
+		Connector::<T>::post_response(payload, [0xff; 32]).expect("a record of the largest size");
 		let now: BlockNumberFor<T> = start.saturating_add(T::RecordLifetime::get());
 
 		#[block]

@@ -17,11 +17,12 @@
 //!   sealed to an older key can still be opened and audited (key transparency); the ring
 //!   key is the account's for good.
 //! - **Records.** An append-only log of opaque byte strings with increasing `u64` ids:
-//!   sealed invitations and responses. The pallet never interprets a payload. A record
-//!   may carry a fixed-size *rendezvous tag* that lets a client which already shares a
-//!   key with the poster find it with one lookup instead of trial decryption. Records
-//!   expire after [`Config::RecordLifetime`] blocks and are pruned in `on_idle`, oldest
-//!   first.
+//!   sealed invitations, which chats send ([`Pallet::add_member`]), and responses, which
+//!   the chat pallet posts when someone joins a chat ([`Pallet::post_response`]). No
+//!   account posts a record. The pallet never interprets a payload. A record may carry a
+//!   fixed-size *rendezvous tag* that lets a client which already shares a key with the
+//!   poster find it with one lookup instead of trial decryption. Records expire after
+//!   [`Config::RecordLifetime`] blocks and are pruned in `on_idle`, oldest first.
 //! - **The register of chats it created.** Chats are spawned through the connector,
 //!   which asks the chat pallet (through [`ChatSpawner`]) to create the actor and
 //!   remembers its id. Creating one takes a ticket of the ring of users
@@ -29,29 +30,27 @@
 //!   created which chat. "Add user" is accepted only from such a chat, dispatched with
 //!   the chat's own origin ([`Config::AddMemberOrigin`]).
 //!
-//! Nothing stored names a recipient or a chat's members: a record is a payload, a block
-//! number, an optional tag and, for a record an account posted, that account and the
-//! deposit held from it. Invitations, sent by chats, name nobody and hold nothing (the
-//! chat pallet bounds how many a chat sends).
+//! Nothing stored names a recipient, a chat's members or any account but in the key
+//! registry: a record is a payload, a block number and an optional tag. Records hold no
+//! deposit: the chat pallet bounds how many invitations a chat sends and how many
+//! responses (one per part) the ring's tickets allow.
 //!
-//! Records posted by accounts and every key hold a storage deposit from their owner (a
-//! hold with [`HoldReason`]), sized from the bytes stored and released when the item is
-//! removed.
+//! Registrations and keys hold a storage deposit from their account (a hold with
+//! [`HoldReason`]), released when the item is removed.
 //!
 //! ## Dispatchable functions
 //!
 //! - [`Pallet::register_key`] — register or rotate the caller's encryption key.
 //! - [`Pallet::clear_keys`] — remove the caller's key history and release its deposit.
-//! - [`Pallet::post_record`] — append an opaque record to the log.
 //! - [`Pallet::create_chat`] — with a ticket and no signer: spawn a chat actor and
 //!   register it.
 //! - [`Pallet::add_member`] — from a registered chat only: append a sealed invitation.
 //!
 //! ## Reading
 //!
-//! Clients read through the [`runtime_api::ConnectorApi`] (exposed by the node as the
-//! `connector_*` JSON-RPC methods): pages of records in id order with the next and the
-//! oldest unpruned id, records by tag, and a user's key history.
+//! Clients read through the pallet's view functions: pages of records in id order with
+//! the next and the oldest unpruned id ([`Pallet::records`]), records by tag
+//! ([`Pallet::records_by_tag`]), and a user's key history ([`Pallet::encryption_keys`]).
 //!
 //! ## What a client offline for longer than the record lifetime can recover
 //!
@@ -74,7 +73,6 @@ pub use pallet::*;
 mod benchmarking;
 #[cfg(test)]
 mod mock;
-pub mod runtime_api;
 #[cfg(test)]
 mod tests;
 pub mod weights;
@@ -101,10 +99,12 @@ pub type RecordId = u64;
 /// Domain of the message a ticket for `create_chat` signs.
 pub const CREATE_CHAT_CONTEXT: &[u8] = b"sealchat/v2/create-chat";
 
-/// The message a ticket for `create_chat` signs: the SCALE encoding of
-/// `(CREATE_CHAT_CONTEXT, genesis, params)`, `genesis` being the chain's genesis hash.
+/// The message a ticket for `create_chat` signs: [`CREATE_CHAT_CONTEXT`], then the SCALE
+/// encoding of `(genesis, params)`, `genesis` being the chain's genesis hash.
 pub fn create_chat_message(genesis: &impl Encode, params: &impl Encode) -> alloc::vec::Vec<u8> {
-	(CREATE_CHAT_CONTEXT, genesis, params).encode()
+	let mut message = CREATE_CHAT_CONTEXT.to_vec();
+	(genesis, params).encode_to(&mut message);
+	message
 }
 
 /// Whether `key` is an X25519 public key a peer can seal to.
@@ -263,10 +263,20 @@ pub mod pallet {
 		pub block: BlockNumberFor<T>,
 		/// The rendezvous tag, if the poster set one.
 		pub tag: Option<RendezvousTag>,
-		/// The account a deposit is held from for the record, and the amount: records
-		/// posted by an account hold one; invitations sent by chats hold none (a chat sends
-		/// at most a bounded number, see the chat pallet).
-		pub deposit: Option<(T::AccountId, BalanceOf<T>)>,
+	}
+
+	/// A page of the record log, as [`Pallet::records`] returns it.
+	#[derive(Encode, Decode, TypeInfo, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound)]
+	#[scale_info(skip_type_params(T))]
+	pub struct RecordsPage<T: Config> {
+		/// Records with their ids, in id order. Fewer than asked for when the log ends (or
+		/// the page limit is reached): continue from the last id + 1 until `next_id`.
+		pub records: Vec<(RecordId, Record<T>)>,
+		/// The id the next record will get: every record below it has been posted.
+		pub next_id: RecordId,
+		/// The oldest record id still kept: a client whose cursor is below it missed the
+		/// records in between (they expired).
+		pub oldest_id: RecordId,
 	}
 
 	#[pallet::pallet]
@@ -309,23 +319,17 @@ pub mod pallet {
 		#[pallet::constant]
 		type RecordLifetime: Get<BlockNumberFor<Self>>;
 
-		/// Deposit held for every record, whatever its size.
-		#[pallet::constant]
-		type RecordDepositBase: Get<BalanceOf<Self>>;
-
-		/// Deposit held per byte of a record's payload and tag.
-		#[pallet::constant]
-		type DepositPerByte: Get<BalanceOf<Self>>;
-
 		/// Deposit held for a user's key history (one entry's worth per key kept).
 		#[pallet::constant]
 		type KeyDeposit: Get<BalanceOf<Self>>;
 
-		/// Deposit held from a registered account for its registration and ring entry.
+		/// Deposit held from a registered account for its registration and ring entry, and
+		/// for everything the account's anonymous operations may keep in state at once
+		/// (docs/CHAIN.md: the ring's tickets bound it).
 		#[pallet::constant]
 		type RegistrationDeposit: Get<BalanceOf<Self>>;
 
-		/// Most records the runtime API returns in one page.
+		/// Most records [`Pallet::records`] returns in one page.
 		#[pallet::constant]
 		type MaxPageLen: Get<u32>;
 
@@ -336,8 +340,6 @@ pub mod pallet {
 	/// Why the connector holds a deposit.
 	#[pallet::composite_enum]
 	pub enum HoldReason {
-		/// A record in the log.
-		Record,
 		/// A user's encryption key history.
 		Keys,
 		/// A user's registration and ring entry.
@@ -402,7 +404,7 @@ pub mod pallet {
 		RecordTooLarge,
 		/// The record's payload is empty.
 		EmptyRecord,
-		/// The depositor cannot afford the storage deposit.
+		/// The account cannot afford the storage deposit.
 		InsufficientBalance,
 		/// The chat that sent the call was not created by this connector.
 		UnknownChat,
@@ -518,33 +520,6 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Appends an opaque record to the log.
-		///
-		/// The origin must be _Signed_; the caller's deposit
-		/// ([`Config::RecordDepositBase`] + [`Config::DepositPerByte`] per byte) is held
-		/// until the record expires.
-		///
-		/// - `payload`: the opaque bytes, 1 to [`Config::MaxRecordLen`] of them.
-		/// - `tag`: an optional rendezvous tag.
-		///
-		/// Errors: [`Error::EmptyRecord`], [`Error::RecordTooLarge`],
-		/// [`Error::InsufficientBalance`].
-		///
-		/// Emits [`Event::RecordPosted`].
-		///
-		/// ## Complexity
-		/// O(L), L = payload length.
-		#[pallet::call_index(2)]
-		#[pallet::weight(T::WeightInfo::post_record(payload.len().saturated_into()))]
-		pub fn post_record(
-			origin: OriginFor<T>,
-			payload: Vec<u8>,
-			tag: Option<RendezvousTag>,
-		) -> DispatchResult {
-			let who = ensure_signed(origin)?;
-			Self::append_record(Some(who), payload, tag).map(|_| ())
-		}
-
 		/// Creates a chat actor through the chat pallet and registers it as created by
 		/// this connector.
 		///
@@ -593,7 +568,7 @@ pub mod pallet {
 		/// - `tag`: an optional rendezvous tag.
 		///
 		/// Errors: `BadOrigin`, [`Error::UnknownChat`], [`Error::EmptyRecord`],
-		/// [`Error::RecordTooLarge`], [`Error::InsufficientBalance`].
+		/// [`Error::RecordTooLarge`].
 		///
 		/// Emits [`Event::RecordPosted`]: the event does not name the chat.
 		///
@@ -608,18 +583,41 @@ pub mod pallet {
 		) -> DispatchResult {
 			let chat = T::AddMemberOrigin::ensure_origin(origin)?;
 			ensure!(CreatedChats::<T>::contains_key(chat), Error::<T>::UnknownChat);
-			Self::append_record(None, payload, tag).map(|_| ())
+			Self::append_record(payload, tag).map(|_| ())
+		}
+	}
+
+	#[pallet::view_functions]
+	impl<T: Config> Pallet<T> {
+		/// A page of the log: up to `max_count` (at most [`Config::MaxPageLen`]) records
+		/// with ids from `from_id` on, in id order. Ids below the oldest kept record start
+		/// at the oldest.
+		pub fn records(from_id: RecordId, max_count: u32) -> RecordsPage<T> {
+			let oldest_id = OldestRecordId::<T>::get();
+			let next_id = NextRecordId::<T>::get();
+			let count = max_count.min(T::MaxPageLen::get()) as u64;
+			let start = from_id.max(oldest_id);
+			let end = start.saturating_add(count).min(next_id);
+			let records = (start..end).filter_map(|id| Records::<T>::get(id).map(|r| (id, r))).collect();
+			RecordsPage { records, next_id, oldest_id }
+		}
+
+		/// The records carrying `tag`, with their ids, in id order, at most
+		/// [`Config::MaxPageLen`].
+		pub fn records_by_tag(tag: RendezvousTag) -> Vec<(RecordId, Record<T>)> {
+			let mut ids: Vec<RecordId> =
+				TaggedRecords::<T>::iter_key_prefix(tag).take(T::MaxPageLen::get() as usize).collect();
+			ids.sort_unstable();
+			ids.into_iter().filter_map(|id| Records::<T>::get(id).map(|r| (id, r))).collect()
+		}
+
+		/// `who`'s encryption keys, oldest first; the last entry is the current key.
+		pub fn encryption_keys(who: T::AccountId) -> Vec<KeyEntry<BlockNumberFor<T>>> {
+			Keys::<T>::get(who).map(|h| h.entries.into_inner()).unwrap_or_default()
 		}
 	}
 
 	impl<T: Config> Pallet<T> {
-		/// The deposit a record with `payload_len` bytes of payload and `tagged` tag holds.
-		pub fn record_deposit(payload_len: usize, tagged: bool) -> BalanceOf<T> {
-			let bytes = payload_len + if tagged { core::mem::size_of::<RendezvousTag>() } else { 0 };
-			let bytes: BalanceOf<T> = (bytes as u32).into();
-			T::RecordDepositBase::get().saturating_add(T::DepositPerByte::get().saturating_mul(bytes))
-		}
-
 		/// The message a ticket for [`Pallet::create_chat`] with `params` signs on this
 		/// chain ([`create_chat_message`] with the genesis hash).
 		pub fn create_chat_message(params: &ChatParamsOf<T>) -> Vec<u8> {
@@ -632,23 +630,31 @@ pub mod pallet {
 			Ok((validity, Weight::zero()))
 		}
 
-		/// Appends a record, holding its deposit from `depositor` if any.
-		fn append_record(
-			depositor: Option<T::AccountId>,
-			payload: Vec<u8>,
-			tag: Option<RendezvousTag>,
-		) -> Result<RecordId, DispatchError> {
+		/// Appends a joiner's response to the log: the chat pallet's `join` posts it, with
+		/// the tag the chat's members look for. Like an invitation, it holds no deposit
+		/// (each takes a ticket of the ring of users).
+		///
+		/// Errors: [`Error::EmptyRecord`], [`Error::RecordTooLarge`].
+		pub fn post_response(payload: Vec<u8>, tag: RendezvousTag) -> Result<RecordId, DispatchError> {
+			Self::append_record(payload, Some(tag))
+		}
+
+		/// Whether `chat` was created by this connector (and has not expired since).
+		pub fn is_created_chat(chat: ChatIdOf<T>) -> bool {
+			CreatedChats::<T>::contains_key(chat)
+		}
+
+		/// Removes an expired chat from the register: it may send no more invitations.
+		/// The chat pallet calls it when the chat's lifetime ends.
+		pub fn forget_chat(chat: ChatIdOf<T>) {
+			CreatedChats::<T>::remove(chat);
+		}
+
+		/// Appends a record.
+		fn append_record(payload: Vec<u8>, tag: Option<RendezvousTag>) -> Result<RecordId, DispatchError> {
 			ensure!(!payload.is_empty(), Error::<T>::EmptyRecord);
-			let amount = Self::record_deposit(payload.len(), tag.is_some());
 			let payload: BoundedVec<u8, T::MaxRecordLen> =
 				payload.try_into().map_err(|_| Error::<T>::RecordTooLarge)?;
-			let deposit = match depositor {
-				Some(who) => {
-					Self::hold(&HoldReason::Record, &who, amount)?;
-					Some((who, amount))
-				},
-				None => None,
-			};
 
 			let id = NextRecordId::<T>::mutate(|next| {
 				let id = *next;
@@ -656,7 +662,7 @@ pub mod pallet {
 				id
 			});
 			let block = frame_system::Pallet::<T>::block_number();
-			Records::<T>::insert(id, Record { payload, block, tag, deposit });
+			Records::<T>::insert(id, Record { payload, block, tag });
 			if let Some(tag) = tag {
 				TaggedRecords::<T>::insert(tag, id, ());
 			}
@@ -703,9 +709,6 @@ pub mod pallet {
 			if let Some(tag) = record.tag {
 				TaggedRecords::<T>::remove(tag, id);
 			}
-			if let Some((who, amount)) = record.deposit {
-				Self::release(&HoldReason::Record, &who, amount);
-			}
 		}
 
 		fn hold(reason: &HoldReason, who: &T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
@@ -722,49 +725,17 @@ pub mod pallet {
 			);
 		}
 
-		/// A page of the log: up to `max_count` (at most [`Config::MaxPageLen`]) records
-		/// with ids from `from_id` on, in id order. Ids below the oldest kept record start
-		/// at the oldest.
-		pub fn records_page(
-			from_id: RecordId,
-			max_count: u32,
-		) -> runtime_api::RecordsPage<BlockNumberFor<T>> {
-			let oldest_id = OldestRecordId::<T>::get();
-			let next_id = NextRecordId::<T>::get();
-			let count = max_count.min(T::MaxPageLen::get()) as u64;
-			let start = from_id.max(oldest_id);
-			let end = start.saturating_add(count).min(next_id);
-			let records = (start..end)
-				.filter_map(|id| Records::<T>::get(id).map(|r| runtime_api::record_view(id, r)))
-				.collect();
-			runtime_api::RecordsPage { records, next_id, oldest_id }
-		}
-
-		/// The records carrying `tag`, in id order, at most [`Config::MaxPageLen`].
-		pub fn records_by_tag(tag: RendezvousTag) -> Vec<runtime_api::RecordView<BlockNumberFor<T>>> {
-			let mut ids: Vec<RecordId> = TaggedRecords::<T>::iter_key_prefix(tag)
-				.take(T::MaxPageLen::get() as usize)
-				.collect();
-			ids.sort_unstable();
-			ids.into_iter()
-				.filter_map(|id| Records::<T>::get(id).map(|r| runtime_api::record_view(id, r)))
-				.collect()
-		}
-
-		/// `who`'s key history, oldest first; the last entry is the current key.
-		pub fn key_history(who: &T::AccountId) -> Vec<KeyEntry<BlockNumberFor<T>>> {
-			Keys::<T>::get(who).map(|h| h.entries.into_inner()).unwrap_or_default()
-		}
-
 		/// Checks the pallet's invariants:
 		/// - records exist exactly for the ids in `OldestRecordId..NextRecordId`;
 		/// - every tag index entry points to a record with that tag, and every tagged
 		///   record is indexed;
 		/// - every key history is non-empty and its deposit is one `KeyDeposit` per key;
 		/// - every registration holds `RegistrationDeposit`, and no two share a ring key;
-		/// - every record's deposit is what its size costs;
-		/// - for every account, the amounts held for records and for keys equal the sum
-		///   of the deposits stored.
+		/// - for every account, the amounts held for keys and for its registration equal
+		///   the deposits stored;
+		/// - no account is named outside the key registry (`Keys`, `Registrations`): the
+		///   records and the register of chats hold no account-typed field at all, which
+		///   the runtime's metadata test checks type by type.
 		#[cfg(any(feature = "try-runtime", feature = "std", test))]
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			use alloc::collections::btree_map::BTreeMap;
@@ -773,20 +744,12 @@ pub mod pallet {
 			let next = NextRecordId::<T>::get();
 			ensure!(oldest <= next, "oldest record id is past the next id");
 
-			let mut held_records: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
 			let mut stored = 0u64;
 			for (id, record) in Records::<T>::iter() {
 				ensure!(id >= oldest && id < next, "a record id lies outside oldest..next");
 				ensure!(!record.payload.is_empty(), "an empty record is stored");
 				if let Some(tag) = record.tag {
 					ensure!(TaggedRecords::<T>::contains_key(tag, id), "a tagged record is not indexed");
-				}
-				if let Some((who, amount)) = record.deposit {
-					ensure!(
-						amount == Self::record_deposit(record.payload.len(), record.tag.is_some()),
-						"a record's deposit does not match its size"
-					);
-					held_records.entry(who).or_default().saturating_accrue(amount);
 				}
 				stored += 1;
 			}
@@ -815,7 +778,6 @@ pub mod pallet {
 			}
 
 			for (reason, expected) in [
-				(HoldReason::Record, held_records),
 				(HoldReason::Keys, held_keys),
 				(HoldReason::Registration, held_registrations),
 			] {

@@ -133,8 +133,6 @@ parameter_types! {
 
 pub const MAX_RECORD_LEN: u32 = 1024;
 pub const MAX_KEY_HISTORY: u32 = 3;
-pub const RECORD_DEPOSIT_BASE: Balance = 100;
-pub const DEPOSIT_PER_BYTE: Balance = 1;
 pub const KEY_DEPOSIT: Balance = 50;
 pub const REGISTRATION_DEPOSIT: Balance = 200;
 pub const MAX_PAGE_LEN: u32 = 4;
@@ -147,8 +145,6 @@ impl pallet_connector::Config for Test {
 	type MaxRecordLen = ConstU32<MAX_RECORD_LEN>;
 	type MaxKeyHistory = ConstU32<MAX_KEY_HISTORY>;
 	type RecordLifetime = RecordLifetime;
-	type RecordDepositBase = ConstU64<RECORD_DEPOSIT_BASE>;
-	type DepositPerByte = ConstU64<DEPOSIT_PER_BYTE>;
 	type KeyDeposit = ConstU64<KEY_DEPOSIT>;
 	type RegistrationDeposit = ConstU64<REGISTRATION_DEPOSIT>;
 	type Ring = Ring;
@@ -201,7 +197,7 @@ impl pallet_ring::BenchmarkHelper<verifiable::mock::Mock> for MockRingKeys {
 
 pub const ALICE: AccountId = 1;
 pub const BOB: AccountId = 2;
-/// An account with less than a record deposit.
+/// An account with less than a key deposit.
 pub const POOR: AccountId = 3;
 pub const INITIAL_BALANCE: Balance = 1_000_000;
 

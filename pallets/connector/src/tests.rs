@@ -1,5 +1,6 @@
 //! Unit tests of the connector: every call's success path and every error, events,
-//! deposits held and released, pruning order and bounds, origin checks. Every test
+//! deposits held and released, records posted by chats and joins only, pruning order and
+//! bounds, origin checks. Every test
 //! ends with the pallet's `do_try_state` invariants (see `mock::build_and_execute`).
 
 use crate::{mock::*, *};
@@ -24,10 +25,6 @@ fn ring(who: AccountId) -> RingKey {
 
 fn held(reason: HoldReason, who: AccountId) -> Balance {
 	Balances::balance_on_hold(&RuntimeHoldReason::Connector(reason), &who)
-}
-
-fn record_deposit(len: usize, tagged: bool) -> Balance {
-	RECORD_DEPOSIT_BASE + DEPOSIT_PER_BYTE * (len as Balance + if tagged { 32 } else { 0 })
 }
 
 fn chat_origin(chat: u64) -> RuntimeOrigin {
@@ -76,7 +73,7 @@ mod keys {
 		build_and_execute(|| {
 			assert_ok!(Connector::register_key(RuntimeOrigin::signed(ALICE), key(1), ring(ALICE)));
 			System::assert_last_event(Event::KeyRegistered { who: ALICE, key: key(1) }.into());
-			assert_eq!(Connector::key_history(&ALICE), vec![KeyEntry { key: key(1), since: 1 }]);
+			assert_eq!(Connector::encryption_keys(ALICE), vec![KeyEntry { key: key(1), since: 1 }]);
 			assert_eq!(held(HoldReason::Keys, ALICE), KEY_DEPOSIT);
 		});
 	}
@@ -122,7 +119,7 @@ mod keys {
 			System::set_block_number(5);
 			assert_ok!(Connector::register_key(RuntimeOrigin::signed(ALICE), key(1), ring(ALICE)));
 			assert_eq!(System::events().len(), events, "no event for a no-op");
-			assert_eq!(Connector::key_history(&ALICE), vec![KeyEntry { key: key(1), since: 1 }]);
+			assert_eq!(Connector::encryption_keys(ALICE), vec![KeyEntry { key: key(1), since: 1 }]);
 			assert_eq!(held(HoldReason::Keys, ALICE), KEY_DEPOSIT);
 		});
 	}
@@ -135,7 +132,7 @@ mod keys {
 				assert_ok!(Connector::register_key(RuntimeOrigin::signed(ALICE), key(n), ring(ALICE)));
 			}
 			assert_eq!(
-				Connector::key_history(&ALICE).iter().map(|e| (e.key, e.since)).collect::<Vec<_>>(),
+				Connector::encryption_keys(ALICE).iter().map(|e| (e.key, e.since)).collect::<Vec<_>>(),
 				vec![(key(1), 1), (key(2), 2), (key(3), 3)]
 			);
 			assert_eq!(held(HoldReason::Keys, ALICE), 3 * KEY_DEPOSIT);
@@ -145,14 +142,14 @@ mod keys {
 			System::set_block_number(4);
 			assert_ok!(Connector::register_key(RuntimeOrigin::signed(ALICE), key(4), ring(ALICE)));
 			assert_eq!(
-				Connector::key_history(&ALICE).iter().map(|e| e.key).collect::<Vec<_>>(),
+				Connector::encryption_keys(ALICE).iter().map(|e| e.key).collect::<Vec<_>>(),
 				vec![key(2), key(3), key(4)]
 			);
 			assert_eq!(held(HoldReason::Keys, ALICE), 3 * KEY_DEPOSIT);
 
 			// Going back to an earlier key is a rotation like any other.
 			assert_ok!(Connector::register_key(RuntimeOrigin::signed(ALICE), key(3), ring(ALICE)));
-			assert_eq!(Connector::key_history(&ALICE).last().map(|e| e.key), Some(key(3)));
+			assert_eq!(Connector::encryption_keys(ALICE).last().map(|e| e.key), Some(key(3)));
 		});
 	}
 
@@ -179,7 +176,7 @@ mod keys {
 			assert_ok!(Connector::register_key(RuntimeOrigin::signed(ALICE), key(2), ring(ALICE)));
 			assert_ok!(Connector::clear_keys(RuntimeOrigin::signed(ALICE)));
 			System::assert_last_event(Event::KeysCleared { who: ALICE }.into());
-			assert!(Connector::key_history(&ALICE).is_empty());
+			assert!(Connector::encryption_keys(ALICE).is_empty());
 			assert_eq!(held(HoldReason::Keys, ALICE), 0);
 			// The registration's deposit stays: the ring key stays in its ring.
 			assert_eq!(Balances::free_balance(ALICE), INITIAL_BALANCE - REGISTRATION_DEPOSIT);
@@ -193,91 +190,86 @@ mod keys {
 mod records {
 	use super::*;
 
-	#[test]
-	fn post_record_appends_with_increasing_ids() {
+	/// A record as a joiner's response (with `tag`) or as chat 0's invitation (without);
+	/// chat 0 must be registered.
+	fn post(payload: Vec<u8>, tag: Option<RendezvousTag>) -> DispatchResult {
+		match tag {
+			Some(tag) => Connector::post_response(payload, tag).map(|_| ()),
+			None => Connector::add_member(chat_origin(0), payload, None),
+		}
+	}
+
+	fn build_with_chat(test: impl FnOnce()) {
 		build_and_execute(|| {
-			assert_ok!(Connector::post_record(RuntimeOrigin::signed(ALICE), vec![1; 10], None));
+			CreatedChats::<Test>::insert(0, ());
+			test()
+		})
+	}
+
+	#[test]
+	fn records_are_appended_with_increasing_ids_and_name_nobody() {
+		build_with_chat(|| {
+			assert_ok!(post(vec![1; 10], None));
 			System::assert_last_event(Event::RecordPosted { id: 0, tag: None }.into());
 			System::set_block_number(2);
-			assert_ok!(Connector::post_record(RuntimeOrigin::signed(BOB), vec![2; 20], Some([9; 32])));
+			assert_ok!(post(vec![2; 20], Some([9; 32])));
 			System::assert_last_event(Event::RecordPosted { id: 1, tag: Some([9; 32]) }.into());
 
 			assert_eq!(NextRecordId::<Test>::get(), 2);
 			assert_eq!(OldestRecordId::<Test>::get(), 0);
 			let first = Records::<Test>::get(0).unwrap();
-			assert_eq!(first.payload.to_vec(), vec![1; 10]);
-			assert_eq!((first.block, first.tag, first.deposit), (1, None, Some((ALICE, record_deposit(10, false)))));
+			assert_eq!((first.payload.to_vec(), first.block, first.tag), (vec![1; 10], 1, None));
 			let second = Records::<Test>::get(1).unwrap();
-			assert_eq!((second.block, second.tag, second.deposit), (2, Some([9; 32]), Some((BOB, record_deposit(20, true)))));
+			assert_eq!((second.block, second.tag), (2, Some([9; 32])));
 			assert!(TaggedRecords::<Test>::contains_key([9; 32], 1));
-
-			assert_eq!(held(HoldReason::Record, ALICE), record_deposit(10, false));
-			assert_eq!(held(HoldReason::Record, BOB), record_deposit(20, true));
+			// Nobody paid for them.
+			assert_eq!(Balances::free_balance(ALICE), INITIAL_BALANCE);
 		});
 	}
 
 	#[test]
 	fn record_size_limits() {
-		build_and_execute(|| {
+		build_with_chat(|| {
 			let max = MAX_RECORD_LEN as usize;
-			assert_ok!(Connector::post_record(RuntimeOrigin::signed(ALICE), vec![7; max], None));
-			assert_noop!(
-				Connector::post_record(RuntimeOrigin::signed(ALICE), vec![7; max + 1], None),
-				Error::<Test>::RecordTooLarge
-			);
-			assert_noop!(
-				Connector::post_record(RuntimeOrigin::signed(ALICE), vec![], None),
-				Error::<Test>::EmptyRecord
-			);
-		});
-	}
-
-	#[test]
-	fn post_record_errors() {
-		build_and_execute(|| {
-			assert_noop!(
-				Connector::post_record(RuntimeOrigin::signed(POOR), vec![1; 10], None),
-				Error::<Test>::InsufficientBalance
-			);
-			assert_noop!(Connector::post_record(RuntimeOrigin::none(), vec![1], None), BadOrigin);
-			assert_noop!(Connector::post_record(RuntimeOrigin::root(), vec![1], None), BadOrigin);
-			// A chat origin is not a signed user either.
-			assert_noop!(Connector::post_record(chat_origin(0), vec![1], None), BadOrigin);
+			assert_ok!(post(vec![7; max], Some([1; 32])));
+			assert_noop!(post(vec![7; max + 1], Some([1; 32])), Error::<Test>::RecordTooLarge);
+			assert_noop!(post(vec![], Some([1; 32])), Error::<Test>::EmptyRecord);
+			assert_noop!(post(vec![7; max + 1], None), Error::<Test>::RecordTooLarge);
+			assert_noop!(post(vec![], None), Error::<Test>::EmptyRecord);
 		});
 	}
 
 	#[test]
 	fn pages_follow_id_order_and_report_next_and_oldest() {
-		build_and_execute(|| {
+		build_with_chat(|| {
 			for i in 0..6u8 {
-				assert_ok!(Connector::post_record(RuntimeOrigin::signed(ALICE), vec![i], None));
+				assert_ok!(post(vec![i], None));
 			}
-			let page = Connector::records_page(0, 100);
+			let ids = |page: &RecordsPage<Test>| page.records.iter().map(|(id, _)| *id).collect::<Vec<_>>();
+			let page = Connector::records(0, 100);
 			// Capped at MAX_PAGE_LEN.
-			assert_eq!(page.records.iter().map(|r| r.id).collect::<Vec<_>>(), vec![0, 1, 2, 3]);
+			assert_eq!(ids(&page), vec![0, 1, 2, 3]);
 			assert_eq!((page.next_id, page.oldest_id), (6, 0));
-			assert_eq!(page.records[2].payload, vec![2]);
-			assert_eq!(page.records[2].block, 1);
+			assert_eq!(page.records[2].1.payload.to_vec(), vec![2]);
+			assert_eq!(page.records[2].1.block, 1);
 
-			let page = Connector::records_page(4, 100);
-			assert_eq!(page.records.iter().map(|r| r.id).collect::<Vec<_>>(), vec![4, 5]);
-			let page = Connector::records_page(1, 2);
-			assert_eq!(page.records.iter().map(|r| r.id).collect::<Vec<_>>(), vec![1, 2]);
-			assert!(Connector::records_page(6, 10).records.is_empty());
-			assert!(Connector::records_page(u64::MAX, 10).records.is_empty());
+			assert_eq!(ids(&Connector::records(4, 100)), vec![4, 5]);
+			assert_eq!(ids(&Connector::records(1, 2)), vec![1, 2]);
+			assert!(Connector::records(6, 10).records.is_empty());
+			assert!(Connector::records(u64::MAX, 10).records.is_empty());
 		});
 	}
 
 	#[test]
 	fn records_by_tag_finds_every_record_with_the_tag() {
-		build_and_execute(|| {
+		build_with_chat(|| {
 			let tag = [5; 32];
-			assert_ok!(Connector::post_record(RuntimeOrigin::signed(ALICE), vec![1], Some(tag)));
-			assert_ok!(Connector::post_record(RuntimeOrigin::signed(BOB), vec![2], None));
-			// Anyone may reuse a tag; clients tell genuine records apart cryptographically.
-			assert_ok!(Connector::post_record(RuntimeOrigin::signed(BOB), vec![3], Some(tag)));
+			assert_ok!(post(vec![1], Some(tag)));
+			assert_ok!(post(vec![2], None));
+			// A tag may be reused; clients tell genuine records apart cryptographically.
+			assert_ok!(post(vec![3], Some(tag)));
 			let found = Connector::records_by_tag(tag);
-			assert_eq!(found.iter().map(|r| (r.id, r.payload.clone())).collect::<Vec<_>>(), vec![
+			assert_eq!(found.iter().map(|(id, r)| (*id, r.payload.to_vec())).collect::<Vec<_>>(), vec![
 				(0, vec![1]),
 				(2, vec![3])
 			]);
@@ -290,18 +282,13 @@ mod pruning {
 	use super::*;
 
 	#[test]
-	fn expired_records_are_pruned_oldest_first_and_deposits_released() {
+	fn expired_records_are_pruned_oldest_first() {
 		build_and_execute(|| {
 			// Records at blocks 1, 2, 3; lifetime 100.
 			for block in 1..=3u64 {
 				System::set_block_number(block);
-				assert_ok!(Connector::post_record(
-					RuntimeOrigin::signed(ALICE),
-					vec![block as u8; 10],
-					Some([block as u8; 32])
-				));
+				assert_ok!(Connector::post_response(vec![block as u8; 10], [block as u8; 32]));
 			}
-			assert_eq!(held(HoldReason::Record, ALICE), 3 * record_deposit(10, true));
 
 			run_to(100);
 			assert_eq!(OldestRecordId::<Test>::get(), 0, "nothing expired before block 101");
@@ -312,16 +299,13 @@ mod pruning {
 			assert!(!TaggedRecords::<Test>::contains_key([1; 32], 0));
 			assert!(Records::<Test>::get(1).is_some());
 			System::assert_last_event(Event::RecordsPruned { count: 1, oldest: 1 }.into());
-			assert_eq!(held(HoldReason::Record, ALICE), 2 * record_deposit(10, true));
 
 			run_to(500);
 			assert_eq!(OldestRecordId::<Test>::get(), 3);
 			assert_eq!(NextRecordId::<Test>::get(), 3);
-			assert_eq!(held(HoldReason::Record, ALICE), 0);
-			assert_eq!(Balances::free_balance(ALICE), INITIAL_BALANCE);
 
 			// Pages start at the oldest kept record and say where it is.
-			let page = Connector::records_page(0, 10);
+			let page = Connector::records(0, 10);
 			assert!(page.records.is_empty());
 			assert_eq!((page.oldest_id, page.next_id), (3, 3));
 		});
@@ -330,8 +314,8 @@ mod pruning {
 	#[test]
 	fn pruning_stays_within_the_weight_given() {
 		build_and_execute(|| {
-			for _ in 0..5 {
-				assert_ok!(Connector::post_record(RuntimeOrigin::signed(ALICE), vec![1], None));
+			for i in 0..5u8 {
+				assert_ok!(Connector::post_response(vec![1], [i; 32]));
 			}
 			System::set_block_number(200);
 
@@ -354,17 +338,15 @@ mod pruning {
 			assert_eq!(Connector::prune_expired(201, Weight::MAX), <() as WeightInfo>::prune_records(0));
 		});
 	}
+
 	#[test]
 	fn an_on_idle_pass_never_uses_more_than_it_was_given() {
-		use frame_support::traits::fungible::Mutate;
 		build_and_execute(|| {
-			// Twelve expired records, each from its own depositor, as in real use.
-			let depositors: Vec<AccountId> = (100..112).collect();
-			for who in &depositors {
-				Balances::set_balance(who, INITIAL_BALANCE);
-				assert_ok!(Connector::post_record(RuntimeOrigin::signed(*who), vec![9; 64], Some([*who as u8; 32])));
+			let count = 12u32;
+			for i in 0..count {
+				assert_ok!(Connector::post_response(vec![9; 64], [i as u8; 32]));
 			}
-			let full = <() as WeightInfo>::prune_records(depositors.len() as u32);
+			let full = <() as WeightInfo>::prune_records(count);
 			// Every limit from nothing to more than the whole log needs, in small steps.
 			let steps = 97u64;
 			for step in 0..=steps {
@@ -381,17 +363,13 @@ mod pruning {
 				let (used, pruned) = used;
 				assert!(limit.all_gte(used), "step {step}: used {used:?} of {limit:?}");
 				// It prunes as many records as the limit pays for, not fewer.
-				let affordable = (0..=depositors.len() as u32)
+				let affordable = (0..=count)
 					.take_while(|k| limit.all_gte(<() as WeightInfo>::prune_records(*k)))
 					.last();
 				assert_eq!(affordable.unwrap_or(0), pruned, "step {step}");
 			}
-			// With enough weight everything goes and every depositor gets its deposit back.
 			run_to(200);
-			for who in depositors {
-				assert_eq!(held(HoldReason::Record, who), 0);
-				assert_eq!(Balances::free_balance(who), INITIAL_BALANCE);
-			}
+			assert_eq!(OldestRecordId::<Test>::get(), count as u64);
 		});
 	}
 }
@@ -495,9 +473,18 @@ mod chats {
 
 			let record = Records::<Test>::get(0).unwrap();
 			assert_eq!(record.payload.to_vec(), vec![3; 100]);
-			// The record names no account and holds nothing.
-			assert_eq!(record.deposit, None);
-			assert_eq!(held(HoldReason::Record, ALICE), 0);
+			assert_eq!(Balances::free_balance(ALICE), INITIAL_BALANCE);
+		});
+	}
+
+	#[test]
+	fn a_forgotten_chat_adds_no_more_members() {
+		build_and_execute(|| {
+			assert_ok!(create(1, 7));
+			assert!(Connector::is_created_chat(0));
+			Connector::forget_chat(0);
+			assert!(!Connector::is_created_chat(0));
+			assert_noop!(Connector::add_member(chat_origin(0), vec![1], None), Error::<Test>::UnknownChat);
 		});
 	}
 

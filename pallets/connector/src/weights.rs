@@ -50,7 +50,6 @@ pub trait WeightInfo {
 	fn register_key() -> Weight;
 	fn rotate_key() -> Weight;
 	fn clear_keys() -> Weight;
-	fn post_record(l: u32, ) -> Weight;
 	fn create_chat() -> Weight;
 	fn add_member(l: u32, ) -> Weight;
 	fn prune_records(n: u32, ) -> Weight;
@@ -114,28 +113,6 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		Weight::from_parts(66_023_000, 4106)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
-	}
-	/// Storage: `System::Account` (r:1 w:1)
-	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
-	/// Storage: `Connector::NextRecordId` (r:1 w:1)
-	/// Proof: `Connector::NextRecordId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `Connector::TaggedRecords` (r:0 w:1)
-	/// Proof: `Connector::TaggedRecords` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
-	/// Storage: `Connector::Records` (r:0 w:1)
-	/// Proof: `Connector::Records` (`max_values`: None, `max_size`: Some(1128), added: 3603, mode: `MaxEncodedLen`)
-	/// The range of component `l` is `[1, 1024]`.
-	fn post_record(l: u32, ) -> Weight {
-		// Proof Size summary in bytes:
-		//  Measured:  `107`
-		//  Estimated: `3604`
-		// Minimum execution time: 65_470_000 picoseconds.
-		Weight::from_parts(69_916_253, 3604)
-			// Standard Error: 31
-			.saturating_add(Weight::from_parts(932, 0).saturating_mul(l.into()))
-			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `UserRing::Spent` (r:1 w:1)
 	/// Proof: `UserRing::Spent` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
@@ -219,12 +196,6 @@ impl WeightInfo for () {
 		Weight::from_parts(66_023_000, 4106)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
-	}
-	fn post_record(l: u32, ) -> Weight {
-		Weight::from_parts(69_916_253, 3604)
-			.saturating_add(Weight::from_parts(932, 0).saturating_mul(l.into()))
-			.saturating_add(ParityDbWeight::get().reads(3_u64))
-			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn create_chat() -> Weight {
 		Weight::from_parts(40_668_000, 3509)

@@ -1,9 +1,14 @@
 //! Chain-level benchmarks on a real dev node, printed as the table of
 //! docs/BENCHMARKS.md: bytes on chain per message, blocks filled with `post_message` vs
-//! balance transfers, send-to-`watch` latency through the real CLI, and the client's
-//! full resync of a chain holding a million records plus an incremental sync. With the
-//! criterion results of `cargo bench -p sealchat-client` present, their figures (scan
-//! rate vs the X25519 limit, tag lookups) head the table.
+//! balance transfers, anonymous creations (ring-proof tickets) per block and the pool's
+//! rate of refusing junk tickets, send-to-`watch` latency through the real CLI, and the
+//! client's full resync of a chain holding a million records plus an incremental sync.
+//! With the criterion results of `cargo bench -p sealchat-client` present, their figures
+//! (scan rate vs the X25519 limit, tag lookups) head the table.
+//!
+//! Where a benchmark needs state that is not what it measures (parts to post messages
+//! into, a million records to scan), it writes that state straight into storage through
+//! the development chain's sudo key.
 //!
 //! Run through `scripts/bench.sh`. Benchmarks print figures; they do not fail on a slow
 //! machine.
@@ -18,11 +23,11 @@ use std::{
 use codec::Encode;
 use jsonrpsee::rpc_params;
 use sealchat::{
-	crypto::{self, ChatKey},
-	wire::{Message, VERSION},
+	crypto::{self, ChatKey, Identity},
+	wire::{self, Message, PartAction, VERSION},
 };
 use sealchat_runtime::{Runtime, RuntimeCall};
-use sealchat_tests::{cli::User, hex, Node, Role, Rpc, TestDir};
+use sealchat_tests::{cli::User, hex, read, tx::general, Node, Role, Rpc, TestDir};
 use serde_json::Value;
 use sp_core::{crypto::Pair as _, sr25519};
 
@@ -51,7 +56,7 @@ fn option(args: &[String], name: &str, default: u32) -> u32 {
 #[tokio::main(flavor = "multi_thread")]
 async fn main() {
 	let args: Vec<String> = std::env::args().skip(1).collect();
-	const OPTIONS: [&str; 4] = ["--fill", "--latency-messages", "--resync", "--incremental"];
+	const OPTIONS: [&str; 6] = ["--fill", "--tickets", "--junk", "--latency-messages", "--resync", "--incremental"];
 	for pair in args.chunks(2) {
 		assert!(
 			OPTIONS.contains(&pair[0].as_str()) && pair.len() == 2,
@@ -62,6 +67,8 @@ async fn main() {
 	}
 	let latency_messages = option(&args, "--latency-messages", 100) as usize;
 	let fill = option(&args, "--fill", 12_000);
+	let tickets = option(&args, "--tickets", 200);
+	let junk = option(&args, "--junk", 500);
 	let resync_records = option(&args, "--resync", 1_000_000);
 	let incremental_records = option(&args, "--incremental", 1_000);
 
@@ -80,6 +87,9 @@ async fn main() {
 	overhead(&rpc).await;
 	if fill > 0 {
 		throughput(&rpc, fill).await;
+	}
+	if tickets > 0 || junk > 0 {
+		anonymous(&rpc, &node.ws_url(), tickets, junk).await;
 	}
 	if latency_messages > 0 {
 		latency(&dir, &node.ws_url(), latency_messages);
@@ -129,21 +139,57 @@ fn criterion_rows() {
 	}
 }
 
+/// Parts of the chat pallet written straight into storage: `count` parts of the keys
+/// `identity.part_key(first..)`, empty and with a lease as long as a joined part's.
+async fn parts_in_storage(rpc: &Rpc, identity: &Identity, first: u32, count: u32) -> Vec<[u8; 32]> {
+	let expires = rpc.best_number().await as u32 + sealchat_runtime::configs::LEASE;
+	let parts: Vec<[u8; 32]> = (first..first + count).map(|i| identity.part_key(i).public()).collect();
+	let mut items = Vec::new();
+	for part in &parts {
+		let info = pallet_chat::PartInfo::<Runtime> {
+			next_seq: 0,
+			nonce: 0,
+			messages: 0,
+			used: 0,
+			blob: Default::default(),
+			expires,
+		};
+		items.push((pallet_chat::Parts::<Runtime>::hashed_key_for(part), info.encode()));
+		items.push((pallet_chat::Expiries::<Runtime>::hashed_key_for(expires, pallet_chat::Lease::Part(*part)), ().encode()));
+	}
+	let call = RuntimeCall::Sudo(pallet_sudo::Call::sudo {
+		call: Box::new(RuntimeCall::System(frame_system::Call::set_storage { items })),
+	});
+	let outcome = rpc.submit(&pair("//Alice"), call).await;
+	assert!(outcome.result.is_ok(), "writing parts: {:?}", outcome.result);
+	parts
+}
+
+/// `post_message` of `ciphertext` as message `seq` of part key `index` of `identity`, as
+/// an encoded general transaction.
+fn post_message(genesis: &[u8; 32], identity: &Identity, index: u32, seq: u32, ciphertext: Vec<u8>) -> Vec<u8> {
+	let key = identity.part_key(index);
+	let part = key.public();
+	let signature = key.sign(&wire::part_message(genesis, &part, &PartAction::post_message(seq, &ciphertext)));
+	general(RuntimeCall::Chat(pallet_chat::Call::post_message {
+		part,
+		seq,
+		ciphertext,
+		signature: sp_core::ed25519::Signature::from_raw(signature),
+	}))
+}
+
 /// On-chain bytes of one message, state and block body, against its plaintext.
 async fn overhead(rpc: &Rpc) {
-	let bob = pair("//Bob");
-	let part = [0x42u8; 32];
-	let outcome = rpc
-		.submit(&bob, RuntimeCall::Chat(pallet_chat::Call::create_part { part, blob: vec![0; 200] }))
-		.await;
-	assert!(outcome.result.is_ok(), "create_part: {:?}", outcome.result);
+	let writer = Identity::from_suri("//Bob//stash").expect("a dev URI");
+	let part = parts_in_storage(rpc, &writer, 0, 1).await[0];
+	let genesis = rpc.signing_context().await.genesis.0;
 	let key = ChatKey::generate();
 	for (seq, len) in [10usize, 100, 1024].into_iter().enumerate() {
 		let seq = seq as u32;
 		let message = Message { version: VERSION, sent_at: 1_700_000_000_000, text: "x".repeat(len) };
 		let ciphertext = message.seal(&key, &part, seq).expect("seal");
-		let call = RuntimeCall::Chat(pallet_chat::Call::post_message { part, ciphertext: ciphertext.clone() });
-		let extrinsic = rpc.sign(&bob, call).await;
+		let extrinsic = post_message(&genesis, &writer, 0, seq, ciphertext.clone());
 		let outcome = rpc.submit_encoded(&extrinsic).await;
 		assert!(outcome.result.is_ok(), "post_message: {:?}", outcome.result);
 		let storage_key = pallet_chat::Messages::<Runtime>::hashed_key_for(part, seq);
@@ -159,7 +205,7 @@ async fn overhead(rpc: &Rpc) {
 				extrinsic.len()
 			),
 			&format!(
-				"ciphertext {} = plaintext + {} framing (version, time, length) + 40 nonce and tag",
+				"ciphertext {} = padme(plaintext + {} framing (version, time, length)) + 40 nonce and tag",
 				ciphertext.len(),
 				message.encoded_size() - len
 			),
@@ -167,24 +213,23 @@ async fn overhead(rpc: &Rpc) {
 	}
 }
 
-/// Fills blocks with `post_message` and then with transfers; extrinsics per block.
+/// Fills blocks with `post_message` (general transactions signed by part keys, into
+/// `PARTS` parts so that none is more than a few sequence numbers ahead in the pool) and
+/// then with transfers; extrinsics per block.
 async fn throughput(rpc: &Rpc, n: u32) {
-	let charlie = pair("//Charlie");
-	let part = [0x43u8; 32];
-	let outcome = rpc.submit(&charlie, RuntimeCall::Chat(pallet_chat::Call::create_part { part, blob: vec![] })).await;
-	assert!(outcome.result.is_ok());
+	const PARTS: u32 = 400;
+	let writer = Identity::from_suri("//Charlie//stash").expect("a dev URI");
+	parts_in_storage(rpc, &writer, 0, PARTS).await;
+	let genesis = rpc.signing_context().await.genesis.0;
 	let key = ChatKey::generate();
-	let nonce = rpc.next_nonce(&charlie).await;
-	let context = rpc.signing_context().await;
 	let mut messages = Vec::with_capacity(n as usize);
-	let mut message_len = 0;
-	for seq in 0..n {
+	for i in 0..n {
+		let (index, seq) = (i % PARTS, i / PARTS);
 		let message = Message { version: VERSION, sent_at: 0, text: "x".repeat(100) };
-		let ciphertext = message.seal(&key, &part, seq).expect("seal");
-		message_len = ciphertext.len();
-		let call = RuntimeCall::Chat(pallet_chat::Call::post_message { part, ciphertext });
-		messages.push(context.sign(&charlie, call, nonce + seq));
+		let ciphertext = message.seal(&key, &writer.part_key(index).public(), seq).expect("seal");
+		messages.push(post_message(&genesis, &writer, index, seq, ciphertext));
 	}
+	let context = rpc.signing_context().await;
 	let dave = pair("//Dave");
 	let ferdie = sp_runtime::AccountId32::from(pair("//Ferdie").public());
 	let nonce = rpc.next_nonce(&dave).await;
@@ -201,13 +246,6 @@ async fn throughput(rpc: &Rpc, n: u32) {
 		async move { rpc.call("payment_queryInfo", rpc_params![xt]).await["weight"]["ref_time"].as_u64().unwrap_or(0) }
 	};
 	let message_weight = weight_of(&messages[0]).await;
-	// What post_message refunds when the deposit comes out of the part's credit.
-	let credit_refund = {
-		use pallet_chat::WeightInfo;
-		type Weights = pallet_chat::weights::SubstrateWeight<Runtime>;
-		let len = message_len as u32;
-		Weights::post_message(len).ref_time() - Weights::post_message_from_credit(len).ref_time()
-	};
 	let transfer_weight = weight_of(&transfers[0]).await;
 	let max_normal = <Runtime as frame_system::Config>::BlockWeights::get()
 		.get(frame_support::dispatch::DispatchClass::Normal)
@@ -221,10 +259,9 @@ async fn throughput(rpc: &Rpc, n: u32) {
 		"post_message (100 B text) per block",
 		format!("{:.0} ({:.0}/s)", m, m / BLOCK_TIME_S),
 		&format!(
-			"weight {:.1} µs declared, {:.1} µs used when the part's credit covers the deposit; \
+			"weight {:.1} µs (authorization by the part key's signature and the dispatch; no fee, no account); \
 			 normal-class block limit {:.0} ms",
 			message_weight as f64 / 1e6,
-			(message_weight - credit_refund) as f64 / 1e6,
 			max_normal as f64 / 1e9
 		),
 	);
@@ -234,6 +271,137 @@ async fn throughput(rpc: &Rpc, n: u32) {
 		&format!("weight {:.1} µs each", transfer_weight as f64 / 1e6),
 	);
 	row("post_message / transfers", format!("{:.2}", m / t), "goal >= 1.0");
+}
+
+/// Anonymous creations per block: `count` chats created with tickets (ring proofs made by
+/// registered users of the ring, 32 each), submitted at once; and how fast the pool
+/// refuses `junk` creations whose ticket names the current ring and epoch but whose proof
+/// is garbage (each costs a validator a proof verification).
+async fn anonymous(rpc: &Rpc, url: &str, count: u32, junk: u32) {
+	let chain = read::connect(url).await;
+	let per_user = chain.ticket_epoch().await.expect("the epoch").2;
+	let suris: Vec<String> = (0..count.div_ceil(per_user).max(1)).map(|i| format!("//Eve//anonymous{i}")).collect();
+	let users: Vec<Identity> = suris.iter().map(|s| Identity::from_suri(s).expect("a URI")).collect();
+	// Fund and register them (the registration is the one signed act of a user).
+	let eve = pair("//Eve");
+	for (suri, user) in suris.iter().zip(&users) {
+		let dest = sp_runtime::AccountId32::from(user.account());
+		let value = 100 * sealchat_runtime::UNIT;
+		let call = RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive { dest: dest.into(), value });
+		assert!(rpc.submit(&eve, call).await.result.is_ok());
+		let call = RuntimeCall::Connector(pallet_connector::Call::register_key {
+			key: user.encryption_key(),
+			ring_key: user.ring_key(),
+		});
+		assert!(rpc.submit(&pair(suri), call).await.result.is_ok());
+	}
+	let deadline = Instant::now() + Duration::from_secs(120);
+	let ring = loop {
+		let mut rings: Vec<u32> = Vec::new();
+		for user in &users {
+			if let Some(sealchat::chain::RingPlacement::InRing { ring, .. }) = chain.ring_placement(&user.ring_key()).await.expect("placement") {
+				rings.push(ring);
+			}
+		}
+		if rings.len() == users.len() {
+			break rings[0];
+		}
+		assert!(Instant::now() < deadline, "the users were not onboarded");
+		tokio::time::sleep(Duration::from_secs(1)).await;
+	};
+	let (revision, members) = chain.ring_members(ring).await.expect("the ring");
+	let (epoch, _, _) = chain.ticket_epoch().await.expect("the epoch");
+	let genesis = chain.genesis_hash();
+
+	if count > 0 {
+		// Each ticket signs its own chat's parameters; proofs are made on every core.
+		let started = Instant::now();
+		let jobs: Vec<(usize, u32, u32)> = (0..count).map(|i| ((i / per_user) as usize, i % per_user, i)).collect();
+		let creations: Vec<Vec<u8>> = std::thread::scope(|scope| {
+			let threads = std::thread::available_parallelism().map_or(1, usize::from);
+			let chunks: Vec<Vec<(usize, u32, u32)>> = jobs.chunks(jobs.len().div_ceil(threads)).map(|c| c.to_vec()).collect();
+			let handles: Vec<_> = chunks
+				.into_iter()
+				.map(|chunk| {
+					let (users, members, genesis) = (&users, &members, &genesis);
+					scope.spawn(move || {
+						chunk
+							.into_iter()
+							.map(|(user, slot, i)| {
+								let membership = ChatKey::from_bytes([i as u8; 32]).membership_key().public();
+								let sealed_key = i.encode().repeat(20);
+								let message = wire::create_chat_message(genesis, &membership, &sealed_key);
+								let (proof, alias) = users[user]
+									.ring_prove(members, &wire::ticket_context(epoch, slot), &message)
+									.expect("a member proves");
+								let ticket = pallet_ring::Ticket { ring, revision, epoch, slot, alias, proof: proof.try_into().expect("fits") };
+								let params = pallet_chat::ChatParams {
+									membership_key: sp_core::ed25519::Public::from_raw(membership),
+									sealed_key,
+								};
+								general(RuntimeCall::Connector(pallet_connector::Call::create_chat { ticket, params }))
+							})
+							.collect::<Vec<_>>()
+					})
+				})
+				.collect();
+			handles.into_iter().flat_map(|h| h.join().expect("a prover thread")).collect()
+		});
+		let proving = started.elapsed().as_secs_f64();
+		let per_block = fill_blocks(rpc, creations.len(), |i| creations[i].clone()).await;
+		row(
+			&format!("anonymous creations (create_chat with a ticket) per block, {count} submitted"),
+			format!("{per_block:.0}"),
+			&format!(
+				"ring of {} users; goal >= 50; making the {count} proofs took {proving:.0} s on all cores",
+				members.len()
+			),
+		);
+	}
+
+	if junk > 0 {
+		// Garbage proofs of the right length, for the current ring, root and epoch, so the
+		// node has to verify each one.
+		let (proof, _) = users[0]
+			.ring_prove(&members, &wire::ticket_context(epoch, 0), b"junk")
+			.expect("a member proves");
+		let junk_calls: Vec<Vec<u8>> = (0..junk)
+			.map(|i| {
+				let ticket = pallet_ring::Ticket {
+					ring,
+					revision,
+					epoch,
+					slot: i % per_user,
+					alias: crypto::random_32(),
+					proof: (0..proof.len()).map(|_| crypto::random_32()[0]).collect::<Vec<u8>>().try_into().expect("fits"),
+				};
+				let params = pallet_chat::ChatParams {
+					membership_key: sp_core::ed25519::Public::from_raw([1; 32]),
+					sealed_key: i.encode(),
+				};
+				general(RuntimeCall::Connector(pallet_connector::Call::create_chat { ticket, params }))
+			})
+			.collect();
+		let started = Instant::now();
+		let refused = futures::future::join_all(junk_calls.iter().map(|xt| async move {
+			let result: Result<Value, _> = {
+				use jsonrpsee::core::client::ClientT;
+				rpc.client().request("author_submitExtrinsic", rpc_params![hex(xt)]).await
+			};
+			result.is_err()
+		}))
+		.await
+		.into_iter()
+		.filter(|r| *r)
+		.count();
+		let seconds = started.elapsed().as_secs_f64();
+		assert_eq!(refused, junk as usize, "every junk ticket is refused");
+		row(
+			&format!("junk tickets refused by the pool ({junk}, submitted at once)"),
+			format!("{:.0}/s", junk as f64 / seconds),
+			"a bad ring proof for the live ring and epoch: one proof verification each (host function)",
+		);
+	}
 }
 
 /// Submits `count` signed extrinsics, made on demand by `make(i)`, in waves that keep
@@ -288,6 +456,10 @@ fn latency(dir: &TestDir, url: &str, messages: usize) {
 	watcher.register();
 	for s in &senders {
 		s.register();
+	}
+	watcher.wait_in_ring();
+	for s in &senders {
+		s.wait_in_ring();
 	}
 	let refs: Vec<&User> = senders.iter().collect();
 	let chat = watcher.group_chat(&refs);
@@ -355,38 +527,28 @@ fn latency(dir: &TestDir, url: &str, messages: usize) {
 /// and peak resident memory of the client.
 ///
 /// The filler records are sealed boxes of an invitation's size, each to a fresh random
-/// key: the worst case for the reader, who has to trial-open every one of them.
+/// key: the worst case for the reader, who has to trial-open every one of them. They are
+/// written straight into the record log (the benchmark measures reading, not posting).
 async fn resync(dir: &TestDir, rpc: &Rpc, url: &str, records: u32, more: u32) {
 	let reader = User::new(dir, "reader", "//Alice//stash", url);
 	let inviter = User::new(dir, "inviter", "//Bob//stash", url);
 	reader.register();
 	inviter.register();
+	reader.wait_in_ring();
+	inviter.wait_in_ring();
 	inviter.pair_chat(&reader);
 
-	let page = rpc.call("connector_records", rpc_params![0, 100]).await;
-	let invitation_len = page["records"]
-		.as_array()
-		.expect("records")
+	let chain = read::connect(url).await;
+	let invitation_len = read::all_records(&chain)
+		.await
 		.iter()
-		.map(|r| sealchat_tests::unhex(r["payload"].as_str().expect("a payload")).len())
+		.filter(|(_, r)| r.tag.is_none())
+		.map(|(_, r)| r.payload.0.len())
 		.max()
 		.expect("the invitation is on chain");
-	let filler = pair("//Dave//stash");
-	let context = rpc.signing_context().await;
 	let plaintext = vec![0u8; invitation_len - crypto::SEAL_OVERHEAD];
-	// Record `nonce + i`: a sealed box of the invitation's size to a fresh random key.
-	let make = |nonce: u32| {
-		let (plaintext, filler) = (&plaintext, &filler);
-		move |i: usize| {
-			let payload = crypto::seal(plaintext, &crypto::random_32()).expect("seal");
-			let call = RuntimeCall::Connector(pallet_connector::Call::post_record { payload, tag: None });
-			context.sign(filler, call, nonce + i as u32)
-		}
-	};
-
 	let started = Instant::now();
-	let per_block = fill_blocks(rpc, records as usize, make(rpc.next_nonce(&filler).await)).await;
-	rpc.wait_finalized(rpc.best_number().await, Duration::from_secs(60)).await;
+	fill(rpc, &chain, records, &plaintext).await;
 	let filled_in = started.elapsed().as_secs_f64();
 
 	// Every user would need this whole log on a new device; the reader has never synced.
@@ -394,12 +556,12 @@ async fn resync(dir: &TestDir, rpc: &Rpc, url: &str, records: u32, more: u32) {
 		(
 			"first login",
 			"the invitation among the records was found",
-			"new device; trial-opens every record, finds and joins one invitation (two transactions waited for)",
+			"new device; trial-opens every record, finds and joins one invitation (a ticket proved, one transaction waited for)",
 		),
 		(
 			"login on another device",
 			"the chat is restored",
-			"the chat comes back from the reader's part; nothing to join",
+			"the chat comes back from the reader's part, found by its part key; nothing to join",
 		),
 	] {
 		reader.wipe();
@@ -410,8 +572,7 @@ async fn resync(dir: &TestDir, rpc: &Rpc, url: &str, records: u32, more: u32) {
 		row(&format!("full resync: {what}, {scanned} records"), login.figure(scanned), note);
 	}
 
-	fill_blocks(rpc, more as usize, make(rpc.next_nonce(&filler).await)).await;
-	rpc.wait_finalized(rpc.best_number().await, Duration::from_secs(60)).await;
+	fill(rpc, &chain, more, &plaintext).await;
 	let incremental = measure(&reader, &["sync"], "");
 	let summary = incremental.lines.iter().find(|l| l["event"] == "synced").expect("sync prints a summary");
 	let scanned = summary["recordsScanned"].as_u64().unwrap_or(0);
@@ -423,9 +584,56 @@ async fn resync(dir: &TestDir, rpc: &Rpc, url: &str, records: u32, more: u32) {
 	);
 	row(
 		"filling the chain for the resync",
-		format!("{per_block:.0} post_record per block"),
-		&format!("{records} records of {invitation_len} B in {:.0} min", filled_in / 60.0),
+		format!("{records} records of {invitation_len} B in {:.0} min", filled_in / 60.0),
+		"written into the log by sudo, a few thousand per block",
 	);
+}
+
+/// Appends `count` sealed boxes of `plaintext` to fresh random keys to the record log, a
+/// few thousand per transaction, and waits until they are final.
+async fn fill(rpc: &Rpc, chain: &sealchat::chain::Chain, count: u32, plaintext: &[u8]) {
+	const CHUNK: u32 = 4000;
+	let alice = pair("//Alice");
+	let context = rpc.signing_context().await;
+	let mut nonce = rpc.next_nonce(&alice).await;
+	let at = chain.finalized().await.expect("finalized");
+	let mut next = chain.records(0, 1, &at).await.expect("the log").next_id;
+	let block = rpc.best_number().await as u32;
+	let target = next + u64::from(count);
+	let mut submitted = 0;
+	let started = Instant::now();
+	while submitted < count {
+		let n = CHUNK.min(count - submitted);
+		let payloads: Vec<Vec<u8>> = (0..n).map(|_| crypto::seal(plaintext, &crypto::random_32()).expect("seal")).collect();
+		let items = sealchat_tests::tx::record_items(next, block, payloads);
+		let call = RuntimeCall::Sudo(pallet_sudo::Call::sudo {
+			call: Box::new(RuntimeCall::System(frame_system::Call::set_storage { items })),
+		});
+		let xt = context.sign(&alice, call, nonce);
+		let _: Value = rpc.call("author_submitExtrinsic", rpc_params![hex(&xt)]).await;
+		nonce += 1;
+		next += u64::from(n);
+		submitted += n;
+		// Keep a few chunks ahead of the chain, not the whole log in the pool.
+		loop {
+			let at = chain.finalized().await.expect("finalized");
+			let kept = chain.records(0, 1, &at).await.expect("the log").next_id;
+			if next - kept <= u64::from(CHUNK) * 4 {
+				break;
+			}
+			tokio::time::sleep(Duration::from_millis(500)).await;
+		}
+		if submitted % (CHUNK * 25) == 0 {
+			eprintln!("{submitted} of {count} records after {:.0} s", started.elapsed().as_secs_f64());
+		}
+	}
+	loop {
+		let at = chain.finalized().await.expect("finalized");
+		if chain.records(0, 1, &at).await.expect("the log").next_id >= target {
+			break;
+		}
+		tokio::time::sleep(Duration::from_millis(500)).await;
+	}
 }
 
 /// What one CLI run took.

@@ -1,0 +1,378 @@
+//! One function per command: each sets up what it needs from [`Ctx`], calls the
+//! library, and hands the result to [`crate::output`] or [`Ctx::print`].
+
+use std::io::{IsTerminal, Read};
+
+use anyhow::{Context, Result};
+use futures::StreamExt;
+use sealchat::{chain::{Chain, RingPlacement}, crypto, profile::Profile, wire::ChatKind};
+use serde_json::json;
+use zeroize::Zeroizing;
+
+use crate::{
+	cli::{ChatCommand, Cli, Command, ContactCommand, GroupCommand},
+	context::{read_secret, Ctx},
+	output::{message_json, message_line, progress_bar, report_sync},
+	usage,
+};
+
+/// Runs the command the command line names.
+pub(crate) async fn run(cli: Cli) -> Result<()> {
+	let profile = Profile::locate(cli.global.data_dir.clone(), &cli.global.profile)?;
+	let ctx = Ctx { cli: cli.global, profile, passphrase: std::sync::OnceLock::new() };
+	match cli.command {
+		Command::Register { phrase_stdin, no_passphrase, wait } => register(&ctx, phrase_stdin, no_passphrase, wait).await,
+		Command::Login { no_passphrase } => login(&ctx, no_passphrase).await,
+		Command::Whoami => whoami(&ctx).await,
+		Command::ExportPhrase => export_phrase(&ctx),
+		Command::Passphrase { none } => change_passphrase(&ctx, none),
+		Command::Chat(ChatCommand::New { with }) => create(&ctx, ChatKind::Pair, &[with]).await,
+		Command::Group(GroupCommand::New { members }) => create(&ctx, ChatKind::Group, &members).await,
+		Command::Group(GroupCommand::Add { chat, who }) => add_member(&ctx, chat, &who).await,
+		Command::Send { chat, text } => send(&ctx, chat, text).await,
+		Command::Show { chat, last, sync } => show(&ctx, chat, last, sync).await,
+		Command::Chats => chats(&ctx).await,
+		Command::Sync => sync(&ctx).await,
+		Command::Watch => watch(&ctx).await,
+		Command::Contact(cmd) => contact(&ctx, cmd),
+	}
+}
+
+/// Prints the recovery phrase.
+fn export_phrase(ctx: &Ctx) -> Result<()> {
+	let passphrase = ctx.key_file_passphrase()?;
+	let suri = ctx.profile.reveal_secret(|| passphrase)?;
+	println!("{}", *suri);
+	Ok(())
+}
+
+/// Changes the key file's passphrase: the current one from the usual sources, the new
+/// one at the terminal (typed twice) unless `none`.
+fn change_passphrase(ctx: &Ctx, none: bool) -> Result<()> {
+	let current = ctx.key_file_passphrase()?;
+	let new = if none {
+		None
+	} else {
+		if !std::io::stdin().is_terminal() {
+			return Err(usage("passphrase_needed", "type the new passphrase at a terminal, or choose --none"));
+		}
+		let first = Zeroizing::new(rpassword::prompt_password("New passphrase: ").context("reading the passphrase")?);
+		let second =
+			Zeroizing::new(rpassword::prompt_password("New passphrase again: ").context("reading the passphrase")?);
+		if *first != *second {
+			return Err(usage("passphrase_mismatch", "the passphrases differ"));
+		}
+		if first.is_empty() {
+			return Err(usage("passphrase_needed", "an empty passphrase protects nothing; --none removes it"));
+		}
+		Some(first)
+	};
+	ctx.profile.change_passphrase(|| current, new.as_deref().map(|p| p.as_str()))?;
+	ctx.print(
+		if none { "the key file is now unencrypted".to_string() } else { "passphrase changed".to_string() },
+		json!({ "protected": !none }),
+	);
+	Ok(())
+}
+
+/// Invites `who` into group `chat`.
+async fn add_member(ctx: &Ctx, chat: u64, who: &str) -> Result<()> {
+	let mut session = ctx.session().await?;
+	let account = session.resolve(who)?;
+	session.add_member(chat, &account).await?;
+	ctx.print(
+		format!("invited {} to chat {chat}", session.name(&account)),
+		json!({ "chat": chat, "invited": sealchat::address(&account) }),
+	);
+	Ok(())
+}
+
+/// Sends `text` (or, without it, what stdin gives) to `chat`.
+async fn send(ctx: &Ctx, chat: u64, text: Vec<String>) -> Result<()> {
+	let text = if text.is_empty() || (text.len() == 1 && text[0] == "-") {
+		if std::io::stdin().is_terminal() {
+			eprintln!("Type the message; end it with Ctrl-D on a line of its own.");
+		}
+		let mut buf = String::new();
+		std::io::stdin().read_to_string(&mut buf).context("reading the message from stdin")?;
+		buf.trim_end_matches('\n').to_string()
+	} else {
+		text.join(" ")
+	};
+	let mut session = ctx.session().await?;
+	let sent = session.send(chat, &text).await?;
+	ctx.print(
+		format!("sent to chat {chat} (block #{})", sent.block),
+		json!({ "chat": chat, "block": sent.block, "seq": sent.seq }),
+	);
+	Ok(())
+}
+
+/// Prints a chat's messages, after a sync with `sync`.
+async fn show(ctx: &Ctx, chat: u64, last: Option<usize>, sync: bool) -> Result<()> {
+	let mut session = ctx.session().await?;
+	if sync {
+		let report = session.sync(|_, _| {}).await?;
+		report_sync(ctx, &session, &report, false);
+	}
+	let mut messages = session.messages(chat)?;
+	if let Some(n) = last {
+		messages.drain(..messages.len().saturating_sub(n));
+	}
+	if ctx.cli.json {
+		let list: Vec<_> = messages.iter().map(|m| message_json(&session, m)).collect();
+		println!("{}", json!({ "chat": chat, "messages": list }));
+	} else if messages.is_empty() {
+		println!("no messages in chat {chat} yet");
+	} else {
+		for m in &messages {
+			println!("{}", message_line(&session, m));
+		}
+	}
+	Ok(())
+}
+
+/// Lists the chats.
+async fn chats(ctx: &Ctx) -> Result<()> {
+	let session = ctx.session().await?;
+	let chats = session.chats()?;
+	if ctx.cli.json {
+		println!("{}", json!({ "chats": chats }));
+	} else if chats.is_empty() {
+		println!("no chats yet: `sealchat chat new <address>` starts one, `sealchat sync` finds invitations");
+	} else {
+		for c in chats {
+			let state = if c.joined { "" } else { " (setting up)" };
+			println!("{:>5}  {:<5}  {}{}", c.chat, c.kind, c.members.join(", "), state);
+			if let Some(last) = c.last {
+				println!("       {} messages, last: {}", c.messages, last);
+			}
+		}
+	}
+	Ok(())
+}
+
+/// Syncs, showing progress.
+async fn sync(ctx: &Ctx) -> Result<()> {
+	let mut session = ctx.session().await?;
+	let bar = progress_bar(ctx);
+	let json = ctx.cli.json;
+	let mut last = 0;
+	let report = session
+		.sync(|done, total| {
+			if let Some(bar) = &bar {
+				bar.set_length(total);
+				bar.set_position(done);
+			}
+			if json && done > last {
+				last = done;
+				println!("{}", json!({ "event": "progress", "scanned": done, "total": total }));
+			}
+		})
+		.await?;
+	if let Some(bar) = bar {
+		bar.finish_and_clear();
+	}
+	report_sync(ctx, &session, &report, true);
+	Ok(())
+}
+
+/// The address book.
+fn contact(ctx: &Ctx, cmd: ContactCommand) -> Result<()> {
+	let store = ctx.store(&ctx.identity()?)?;
+	match cmd {
+		ContactCommand::Add { name, address } => {
+			let account = sealchat::parse_address(&address).map_err(anyhow::Error::msg)?;
+			store.set_contact(&name, &account)?;
+			ctx.print(format!("{name} = {address}"), json!({ "name": name, "address": address }));
+		},
+		ContactCommand::Remove { name } =>
+			if !store.remove_contact(&name)? {
+				return Err(usage("unknown_contact", format!("no contact named {name}")));
+			},
+		ContactCommand::List => {
+			let contacts = store.contacts()?;
+			if ctx.cli.json {
+				let list: Vec<_> = contacts
+					.iter()
+					.map(|(n, a)| json!({ "name": n, "address": sealchat::address(a) }))
+					.collect();
+				println!("{}", json!({ "contacts": list }));
+			} else {
+				for (name, account) in contacts {
+					println!("{name}  {}", sealchat::address(&account));
+				}
+			}
+		},
+	}
+	Ok(())
+}
+
+async fn register(ctx: &Ctx, phrase_stdin: bool, no_passphrase: bool, wait: bool) -> Result<()> {
+	// The node first: a register that cannot reach it writes nothing.
+	let chain = Chain::connect(&ctx.cli.node).await?;
+	let dir_existed = ctx.profile.dir().exists();
+	let files_before = ctx.profile.existing_files();
+	let mut new_phrase = None;
+	let identity = if ctx.profile.has_identity() {
+		ctx.identity()?
+	} else {
+		// The phrase first: with --phrase-stdin it is stdin's, and the passphrase then
+		// comes from elsewhere.
+		let (secret, generated) =
+			if phrase_stdin { (read_secret()?, false) } else { (crypto::generate_phrase(), true) };
+		let pass = ctx.new_passphrase(no_passphrase)?;
+		let identity = ctx.profile.save_identity(&secret, pass.as_deref().map(|p| p.as_str()))?;
+		if generated {
+			new_phrase = Some(secret);
+		}
+		identity
+	};
+	let registered = async {
+		let session = ctx.session_with(identity, chain)?;
+		let fresh = session.register().await?;
+		anyhow::Ok((sealchat::address(&session.me()), fresh, session))
+	}
+	.await;
+	let (address, fresh, session) = match registered {
+		Ok(done) => done,
+		Err(e) => {
+			// Leave the profile as it was: remove what this command created.
+			for file in ctx.profile.existing_files() {
+				if !files_before.contains(&file) {
+					let _ = std::fs::remove_file(&file);
+				}
+			}
+			if !dir_existed {
+				let _ = std::fs::remove_dir(ctx.profile.dir());
+			}
+			return Err(e);
+		},
+	};
+	if let Some(phrase) = new_phrase {
+		// The one time a secret is shown: the user must write the new phrase down.
+		eprintln!("New account. Your recovery phrase (write it down; it is not shown again):\n\n    {}\n", *phrase);
+	}
+	let mut ring = json!(null);
+	if wait {
+		if !ctx.cli.json {
+			eprintln!("waiting for the key to join the ring of users ...");
+		}
+		if let RingPlacement::InRing { ring: index, size, .. } = session.wait_in_ring(RING_WAIT).await? {
+			ring = json!({ "ring": index, "size": size });
+		}
+	}
+	ctx.print(
+		if fresh { format!("registered {address}") } else { format!("{address} was already registered") },
+		json!({ "address": address, "registered": true, "new": fresh, "ring": ring }),
+	);
+	Ok(())
+}
+
+/// How long `register --wait` waits for the key to join a ring: the longest onboarding
+/// delay plus a margin.
+const RING_WAIT: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
+async fn login(ctx: &Ctx, no_passphrase: bool) -> Result<()> {
+	let secret = read_secret()?;
+	let pass = ctx.new_passphrase(no_passphrase)?;
+	// Check the node before writing anything, so a failed login leaves no half profile.
+	let chain = Chain::connect(&ctx.cli.node).await?;
+	let identity = ctx.profile.save_identity(&secret, pass.as_deref().map(|p| p.as_str()))?;
+	let mut session = ctx.session_with(identity, chain)?;
+	let (chats, report) = session.restore().await?;
+	let address = sealchat::address(&session.me());
+	let total = session.chats()?.len();
+	ctx.print(
+		format!(
+			"logged in as {address}: {total} chats ({} from your parts), {} messages, {} records scanned",
+			chats.len(),
+			report.messages.len(),
+			report.records_scanned
+		),
+		json!({ "address": address, "chats": total, "messages": report.messages.len(),
+			"recordsScanned": report.records_scanned, "recordsExpired": report.records_expired }),
+	);
+	Ok(())
+}
+
+async fn whoami(ctx: &Ctx) -> Result<()> {
+	let address = ctx.profile.address()?;
+	let chain = Chain::connect(&ctx.cli.node).await?;
+	let account = sealchat::parse_address(&address).map_err(anyhow::Error::msg)?;
+	let registered = !chain.encryption_keys(&account).await?.is_empty();
+	let protected = matches!(ctx.profile.protection()?, sealchat::profile::Protection::Passphrase(_));
+	let mut human = address.clone();
+	if !registered {
+		human.push_str(" (not registered: run `sealchat register`)");
+	}
+	// The ring key is public: reading where it stands needs no passphrase.
+	let ring = match ctx.profile.ring_key()? {
+		Some(ring_key) => chain.ring_placement(&ring_key).await?,
+		None => None,
+	};
+	let ring_json = match ring {
+		None => json!(null),
+		Some(RingPlacement::Queued) => {
+			human.push_str("\nring: waiting for the next batch of new users");
+			json!({ "queued": true })
+		},
+		Some(RingPlacement::InRing { ring, size, .. }) => {
+			human.push_str(&format!("\nring {ring}: one of {size} users"));
+			json!({ "ring": ring, "size": size })
+		},
+	};
+	if !protected {
+		human.push_str(&format!(
+			"\nthe key file is not encrypted: anyone who can read {} can use this account \
+			 (`sealchat passphrase` sets one)",
+			ctx.profile.dir().display()
+		));
+	}
+	ctx.print(human, json!({ "address": address, "registered": registered, "protected": protected, "ring": ring_json }));
+	Ok(())
+}
+
+async fn create(ctx: &Ctx, kind: ChatKind, who: &[String]) -> Result<()> {
+	let mut session = ctx.session().await?;
+	let accounts = who.iter().map(|w| session.resolve(w)).collect::<Result<Vec<_>, _>>()?;
+	let created = session.create_chat(kind, &accounts).await?;
+	if ctx.cli.json {
+		println!("{}", json!(created));
+	} else {
+		println!("created chat {}", created.chat);
+		for who in &created.invited {
+			println!("  invited {who}");
+		}
+		for (who, why) in &created.failed {
+			println!("  could not invite {who}: {why}");
+		}
+	}
+	if !created.failed.is_empty() {
+		return Err(usage("invitations_failed", format!("{} invitation(s) failed", created.failed.len())));
+	}
+	Ok(())
+}
+
+async fn watch(ctx: &Ctx) -> Result<()> {
+	let mut session = ctx.session().await?;
+	let report = session.sync(|_, _| {}).await?;
+	report_sync(ctx, &session, &report, false);
+	let mut blocks = Box::pin(session.chain.finalized_blocks().await?);
+	if !ctx.cli.json {
+		eprintln!("watching finalized blocks (Ctrl-C stops)");
+	}
+	loop {
+		tokio::select! {
+			_ = tokio::signal::ctrl_c() => return Ok(()),
+			block = blocks.next() => {
+				match block {
+					Some(block) => { block?; },
+					None => return Err(usage("node_request_failed", "the node closed the block subscription")),
+				}
+				let report = session.sync(|_, _| {}).await?;
+				report_sync(ctx, &session, &report, false);
+			}
+		}
+	}
+}

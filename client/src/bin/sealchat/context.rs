@@ -1,0 +1,141 @@
+//! What every command starts from: the profile, the passphrase (read once, from
+//! wherever it comes), the identity, the local database and the session.
+
+use std::io::{IsTerminal, Read};
+
+use anyhow::{Context, Result};
+use sealchat::{
+	chain::Chain,
+	crypto::Identity,
+	profile::{Profile, Protection},
+	session::Session,
+	store::Store,
+};
+use zeroize::Zeroizing;
+
+use crate::{cli, usage};
+
+/// Where the passphrase comes from, in this order: `--passphrase-fd`, SEALCHAT_PASSPHRASE,
+/// a prompt on the terminal (confirmed when `confirm`). `None` when none of them gives
+/// one.
+pub(crate) fn read_passphrase(fd: Option<u32>, confirm: bool) -> Result<Option<Zeroizing<String>>> {
+	if let Some(fd) = fd {
+		// The descriptor's first line, without its line ending.
+		let path = format!("/dev/fd/{fd}");
+		let mut text = Zeroizing::new(String::new());
+		std::fs::File::open(&path)
+			.and_then(|mut f| f.read_to_string(&mut text))
+			.with_context(|| format!("reading the passphrase from file descriptor {fd}"))?;
+		let line = text.lines().next().unwrap_or("");
+		return Ok(Some(Zeroizing::new(line.to_string())));
+	}
+	if let Ok(p) = std::env::var("SEALCHAT_PASSPHRASE") {
+		return Ok(Some(Zeroizing::new(p)));
+	}
+	if !std::io::stdin().is_terminal() {
+		return Ok(None);
+	}
+	let first = Zeroizing::new(rpassword::prompt_password("Passphrase: ").context("reading the passphrase")?);
+	if confirm {
+		let second =
+			Zeroizing::new(rpassword::prompt_password("Passphrase again: ").context("reading the passphrase")?);
+		if *first != *second {
+			return Err(usage("passphrase_mismatch", "the passphrases differ"));
+		}
+	}
+	Ok(Some(first))
+}
+
+/// A recovery phrase or secret URI from stdin (one line) or, on a terminal, a hidden prompt.
+pub(crate) fn read_secret() -> Result<Zeroizing<String>> {
+	let secret = if std::io::stdin().is_terminal() {
+		Zeroizing::new(rpassword::prompt_password("Recovery phrase: ").context("reading the phrase")?)
+	} else {
+		let mut text = Zeroizing::new(String::new());
+		std::io::stdin().read_to_string(&mut text).context("reading the phrase from stdin")?;
+		Zeroizing::new(text.lines().next().unwrap_or("").trim().to_string())
+	};
+	if secret.is_empty() {
+		return Err(usage("no_phrase", "no recovery phrase given"));
+	}
+	Ok(secret)
+}
+
+pub(crate) struct Ctx {
+	pub(crate) cli: cli::Global,
+	pub(crate) profile: Profile,
+	/// The passphrase, once read (a file descriptor can be read only once).
+	pub(crate) passphrase: std::sync::OnceLock<Option<Zeroizing<String>>>,
+}
+
+impl Ctx {
+	/// The passphrase, from wherever it comes (see [`read_passphrase`]), read once.
+	pub(crate) fn passphrase(&self, confirm: bool) -> Result<Option<Zeroizing<String>>> {
+		if let Some(known) = self.passphrase.get() {
+			return Ok(known.clone());
+		}
+		let read = read_passphrase(self.cli.passphrase_fd, confirm)?;
+		Ok(self.passphrase.get_or_init(|| read).clone())
+	}
+
+	/// The passphrase for a new key file: required, unless the user chose none.
+	pub(crate) fn new_passphrase(&self, none: bool) -> Result<Option<Zeroizing<String>>> {
+		if none {
+			return Ok(None);
+		}
+		match self.passphrase(true)? {
+			Some(p) if !p.is_empty() => Ok(Some(p)),
+			_ => Err(usage(
+				"passphrase_needed",
+				"a passphrase protects your key file: type one at the prompt, or give it with \
+				 SEALCHAT_PASSPHRASE or --passphrase-fd; --no-passphrase stores the key file \
+				 unencrypted (anyone who can read the profile can then use your account)",
+			)),
+		}
+	}
+
+	/// The key file's passphrase, read only when the key file is encrypted.
+	pub(crate) fn key_file_passphrase(&self) -> Result<Option<Zeroizing<String>>> {
+		match self.profile.protection()? {
+			Protection::Passphrase(_) => self.passphrase(false),
+			Protection::None => Ok(None),
+		}
+	}
+
+	/// The profile's identity, unlocked.
+	pub(crate) fn identity(&self) -> Result<Identity> {
+		let passphrase = self.key_file_passphrase()?;
+		Ok(self.profile.load_identity(|| passphrase)?)
+	}
+
+	/// The profile's local database, opened with the identity's key.
+	pub(crate) fn store(&self, identity: &Identity) -> Result<Store> {
+		Ok(Store::open(&self.profile.state_path(), &identity.local_database_key())?)
+	}
+
+	pub(crate) async fn session(&self) -> Result<Session> {
+		let identity = self.identity()?;
+		let chain = Chain::connect(&self.cli.node).await?;
+		self.session_with(identity, chain)
+	}
+
+	pub(crate) fn session_with(&self, identity: Identity, chain: Chain) -> Result<Session> {
+		let store = self.store(&identity)?;
+		let lock = self.profile.submit_lock().with_notice(|| {
+			eprintln!("another sealchat command is sending from this profile; waiting for it to finish")
+		});
+		let mut session = Session::new(identity, store, chain, lock, self.cli.threads)?;
+		if let Some(records) = self.cli.record_page {
+			session.set_record_page(records);
+		}
+		Ok(session)
+	}
+
+	pub(crate) fn print(&self, human: impl std::fmt::Display, json: serde_json::Value) {
+		if self.cli.json {
+			println!("{json}");
+		} else {
+			println!("{human}");
+		}
+	}
+}
