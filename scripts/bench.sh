@@ -4,13 +4,14 @@
 # rate, on one and on all cores; rendezvous-tag lookups; making a ring proof for rings
 # of 1,024 and 16,000 users; unlocking the key file), then the chain benchmarks on
 # a fresh dev node (bytes per message, blocks filled with messages vs transfers,
+# anonymous creations per block, the pool's rate of refusing junk tickets,
 # send-to-watch latency through the CLI, a full resync of a million records and an
-# incremental sync on top). Figures only: nothing fails on a slow machine. Filling the
-# chain with a million records takes about 40 minutes of 2 s blocks.
+# incremental sync on top). Figures only: nothing fails on a slow machine.
 #
 # Options go to the chain benchmarks, each a number where 0 skips that part: --fill N
-# (extrinsics per kind, default 12000), --latency-messages N (default 100), --resync N
-# (records, default 1000000), --incremental N (default 1000).
+# (extrinsics per kind, default 12000), --tickets N (anonymous creations, default 200),
+# --junk N (junk tickets sent to the pool, default 500), --latency-messages N (default
+# 100), --resync N (records, default 1000000), --incremental N (default 1000).
 set -euo pipefail
 # shellcheck source=scripts/env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"

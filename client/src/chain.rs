@@ -389,14 +389,14 @@ impl Chain {
 
 	/// The current root revision and the keys of `ring`, in ring order, at the best block.
 	pub async fn ring_members(&self, ring: u32) -> Result<(u32, Vec<[u8; 32]>)> {
-		const PAGE: u32 = 4096;
 		let at = self.api.at_current_block().await.map_err(rpc_error)?;
 		let current = view(&at, api::view_functions().user_ring().ring(ring))
 			.await?
 			.ok_or_else(|| ChainError::Rpc(format!("ring {ring} has no root")))?;
 		let mut keys = Vec::with_capacity(current.size as usize);
 		while (keys.len() as u32) < current.size {
-			let page = view(&at, api::view_functions().user_ring().ring_keys(ring, keys.len() as u32, PAGE)).await?;
+			// As many as the view gives in one call (it caps the page itself).
+			let page = view(&at, api::view_functions().user_ring().ring_keys(ring, keys.len() as u32, u32::MAX)).await?;
 			if page.is_empty() {
 				break;
 			}

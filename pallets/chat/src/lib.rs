@@ -1045,6 +1045,23 @@ pub mod pallet {
 			Ok((ticket.combine_with(validity), Weight::zero()))
 		}
 
+		/// Authorizes a part-key-signed call that carries the part's nonce: the part is live,
+		/// the nonce is its current one or one of the next, `check` passes, and the part key
+		/// signed `action`.
+		fn authorize_with_part_nonce(
+			part: &PartId,
+			nonce: PartNonce,
+			action: PartAction,
+			check: impl FnOnce(&PartInfo<T>) -> Result<(), TransactionValidityError>,
+			signature: &ed25519::Signature,
+		) -> TransactionValidityWithRefund {
+			let info = Self::live_part(part).ok_or(Refusal::UnknownPart)?;
+			Self::check_counter(nonce.into(), info.nonce.into())?;
+			check(&info)?;
+			Self::check_part_signature(part, &action, signature)?;
+			Ok((Self::counter_validity("sealchat/part-nonce", part, nonce.into(), info.nonce.into()), Weight::zero()))
+		}
+
 		/// Authorizes [`Pallet::set_part_blob`].
 		fn authorize_set_blob(
 			part: &PartId,
@@ -1052,12 +1069,12 @@ pub mod pallet {
 			blob: &[u8],
 			signature: &ed25519::Signature,
 		) -> TransactionValidityWithRefund {
-			let info = Self::live_part(part).ok_or(Refusal::UnknownPart)?;
-			Self::check_counter(nonce.into(), info.nonce.into())?;
-			ensure!(blob.len() <= T::MaxPartBlobLen::get() as usize, Refusal::TooLarge);
 			let action = PartAction::SetBlob { nonce, blob: sp_io::hashing::blake2_256(blob) };
-			Self::check_part_signature(part, &action, signature)?;
-			Ok((Self::counter_validity("sealchat/part-nonce", part, nonce.into(), info.nonce.into()), Weight::zero()))
+			let fits = |_: &PartInfo<T>| {
+				ensure!(blob.len() <= T::MaxPartBlobLen::get() as usize, Refusal::TooLarge);
+				Ok(())
+			};
+			Self::authorize_with_part_nonce(part, nonce, action, fits, signature)
 		}
 
 		/// Authorizes [`Pallet::post_message`]: the quota is checked against the part as
@@ -1088,11 +1105,11 @@ pub mod pallet {
 			seq: Seq,
 			signature: &ed25519::Signature,
 		) -> TransactionValidityWithRefund {
-			let info = Self::live_part(part).ok_or(Refusal::UnknownPart)?;
-			Self::check_counter(nonce.into(), info.nonce.into())?;
-			ensure!(Messages::<T>::contains_key(part, seq), Refusal::UnknownMessage);
-			Self::check_part_signature(part, &PartAction::DeleteMessage { nonce, seq }, signature)?;
-			Ok((Self::counter_validity("sealchat/part-nonce", part, nonce.into(), info.nonce.into()), Weight::zero()))
+			let exists = |_: &PartInfo<T>| {
+				ensure!(Messages::<T>::contains_key(part, seq), Refusal::UnknownMessage);
+				Ok(())
+			};
+			Self::authorize_with_part_nonce(part, nonce, PartAction::DeleteMessage { nonce, seq }, exists, signature)
 		}
 
 		/// Authorizes [`Pallet::close_part`].
@@ -1102,10 +1119,8 @@ pub mod pallet {
 			max_messages: u32,
 			signature: &ed25519::Signature,
 		) -> TransactionValidityWithRefund {
-			let info = Self::live_part(part).ok_or(Refusal::UnknownPart)?;
-			Self::check_counter(nonce.into(), info.nonce.into())?;
-			Self::check_part_signature(part, &PartAction::Close { nonce, max_messages }, signature)?;
-			Ok((Self::counter_validity("sealchat/part-nonce", part, nonce.into(), info.nonce.into()), Weight::zero()))
+			let action = PartAction::Close { nonce, max_messages };
+			Self::authorize_with_part_nonce(part, nonce, action, |_| Ok(()), signature)
 		}
 
 		/// Authorizes [`Pallet::renew`]: the lease is live, then the ticket.

@@ -4,7 +4,38 @@
 
 //! Weights for `pallet_chat`, generated from its benchmarks.
 //!
+//! THIS FILE WAS AUTO-GENERATED USING THE SUBSTRATE BENCHMARK CLI VERSION 64.0.0
+//! DATE: 2026-12-02, STEPS: `20`, REPEAT: `10`, LOW RANGE: `[]`, HIGH RANGE: `[]`
+//! WORST CASE MAP SIZE: `1000000`
+//! HOSTNAME: `vm`, CPU: `AMD EPYC`
+//! WASM-EXECUTION: `Compiled`, CHAIN: `Some("dev")`, DB CACHE: 1024
+//!
 //! Regenerate with `scripts/benchmark-weights.sh`.
+
+// Executed Command:
+// /root/.cache/sealchat/target/release/sealchat-node
+// benchmark
+// pallet
+// --chain
+// dev
+// --pallet
+// pallet_chat
+// --extrinsic
+// *
+// --steps
+// 20
+// --repeat
+// 10
+// --wasm-execution
+// compiled
+// --heap-pages
+// 4096
+// --template
+// scripts/benchmark/weight-template.hbs
+// --header
+// scripts/benchmark/HEADER
+// --output
+// pallets/chat/src/weights.rs
 
 #![cfg_attr(rustfmt, rustfmt_skip)]
 #![allow(unused_parens)]
@@ -33,130 +64,271 @@ pub trait WeightInfo {
 /// database weights.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
+	/// Storage: `Chat::Chats` (r:1 w:1)
+	/// Proof: `Chat::Chats` (`max_values`: None, `max_size`: Some(318), added: 2793, mode: `MaxEncodedLen`)
+	/// Storage: `System::BlockHash` (r:1 w:0)
+	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `Connector::CreatedChats` (r:1 w:0)
+	/// Proof: `Connector::CreatedChats` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
+	/// Storage: `Connector::NextRecordId` (r:1 w:1)
+	/// Proof: `Connector::NextRecordId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Connector::TaggedRecords` (r:0 w:1)
+	/// Proof: `Connector::TaggedRecords` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `Connector::Records` (r:0 w:1)
+	/// Proof: `Connector::Records` (`max_values`: None, `max_size`: Some(1079), added: 3554, mode: `MaxEncodedLen`)
+	/// The range of component `l` is `[1, 1024]`.
 	fn add_member(l: u32, ) -> Weight {
-		Weight::from_parts(104033171, 3779)
-			.saturating_add(Weight::from_parts(2614, 0).saturating_mul(l.into()))
+		// Proof Size summary in bytes:
+		//  Measured:  `520`
+		//  Estimated: `3783`
+		// Minimum execution time: 63_895_000 picoseconds.
+		Weight::from_parts(72_588_358, 3783)
+			// Standard Error: 237
+			.saturating_add(Weight::from_parts(2_923, 0).saturating_mul(l.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
+	/// Storage: `Chat::Parts` (r:1 w:0)
+	/// Proof: `Chat::Parts` (`max_values`: None, `max_size`: Some(4166), added: 6641, mode: `MaxEncodedLen`)
+	/// Storage: `System::BlockHash` (r:1 w:0)
+	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// The range of component `l` is `[1, 4096]`.
 	fn authorize_part_call(l: u32, ) -> Weight {
-		Weight::from_parts(60000000, 3600)
-			.saturating_add(Weight::from_parts(1200, 0).saturating_mul(l.into()))
-			.saturating_add(T::DbWeight::get().reads(1_u64))
+		// Proof Size summary in bytes:
+		//  Measured:  `4288`
+		//  Estimated: `7631`
+		// Minimum execution time: 45_709_000 picoseconds.
+		Weight::from_parts(51_680_298, 7631)
+			// Standard Error: 51
+			.saturating_add(Weight::from_parts(1_583, 0).saturating_mul(l.into()))
+			.saturating_add(T::DbWeight::get().reads(2_u64))
 	}
-	fn join(b: u32, r: u32, ) -> Weight {
-		Weight::from_parts(70000000, 7683)
-			.saturating_add(Weight::from_parts(723, 0).saturating_mul(b.into()))
-			.saturating_add(Weight::from_parts(754, 0).saturating_mul(r.into()))
-			.saturating_add(T::DbWeight::get().reads(4_u64))
+	/// Storage: `Chat::Parts` (r:1 w:1)
+	/// Proof: `Chat::Parts` (`max_values`: None, `max_size`: Some(4166), added: 6641, mode: `MaxEncodedLen`)
+	/// Storage: `UserRing::Spent` (r:1 w:1)
+	/// Proof: `UserRing::Spent` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `Connector::NextRecordId` (r:1 w:1)
+	/// Proof: `Connector::NextRecordId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Chat::Expiries` (r:0 w:1)
+	/// Proof: `Chat::Expiries` (`max_values`: None, `max_size`: Some(61), added: 2536, mode: `MaxEncodedLen`)
+	/// Storage: `Connector::TaggedRecords` (r:0 w:1)
+	/// Proof: `Connector::TaggedRecords` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `Connector::Records` (r:0 w:1)
+	/// Proof: `Connector::Records` (`max_values`: None, `max_size`: Some(1079), added: 3554, mode: `MaxEncodedLen`)
+	/// The range of component `b` is `[0, 4096]`.
+	/// The range of component `r` is `[1, 1024]`.
+	fn join(_b: u32, r: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `43`
+		//  Estimated: `7631`
+		// Minimum execution time: 36_945_000 picoseconds.
+		Weight::from_parts(61_098_940, 7631)
+			// Standard Error: 1_268
+			.saturating_add(Weight::from_parts(10_093, 0).saturating_mul(r.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
+	/// Storage: `Chat::Parts` (r:1 w:1)
+	/// Proof: `Chat::Parts` (`max_values`: None, `max_size`: Some(4166), added: 6641, mode: `MaxEncodedLen`)
+	/// The range of component `b` is `[0, 4096]`.
 	fn set_part_blob(b: u32, ) -> Weight {
-		Weight::from_parts(30000000, 7683)
-			.saturating_add(Weight::from_parts(723, 0).saturating_mul(b.into()))
+		// Proof Size summary in bytes:
+		//  Measured:  `4234`
+		//  Estimated: `7631`
+		// Minimum execution time: 12_709_000 picoseconds.
+		Weight::from_parts(14_052_919, 7631)
+			// Standard Error: 2
+			.saturating_add(Weight::from_parts(367, 0).saturating_mul(b.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
+	/// Storage: `Chat::Parts` (r:1 w:1)
+	/// Proof: `Chat::Parts` (`max_values`: None, `max_size`: Some(4166), added: 6641, mode: `MaxEncodedLen`)
+	/// Storage: `Chat::Messages` (r:0 w:1)
+	/// Proof: `Chat::Messages` (`max_values`: None, `max_size`: Some(4162), added: 6637, mode: `MaxEncodedLen`)
+	/// The range of component `m` is `[1, 4096]`.
 	fn post_message(m: u32, ) -> Weight {
-		Weight::from_parts(20000000, 7683)
-			.saturating_add(Weight::from_parts(600, 0).saturating_mul(m.into()))
+		// Proof Size summary in bytes:
+		//  Measured:  `4234`
+		//  Estimated: `7631`
+		// Minimum execution time: 16_264_000 picoseconds.
+		Weight::from_parts(17_882_061, 7631)
+			// Standard Error: 4
+			.saturating_add(Weight::from_parts(397, 0).saturating_mul(m.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
+	/// Storage: `Chat::Parts` (r:1 w:1)
+	/// Proof: `Chat::Parts` (`max_values`: None, `max_size`: Some(4166), added: 6641, mode: `MaxEncodedLen`)
+	/// Storage: `Chat::Messages` (r:1 w:1)
+	/// Proof: `Chat::Messages` (`max_values`: None, `max_size`: Some(4162), added: 6637, mode: `MaxEncodedLen`)
 	fn delete_message() -> Weight {
-		Weight::from_parts(30000000, 7683)
+		// Proof Size summary in bytes:
+		//  Measured:  `8459`
+		//  Estimated: `7631`
+		// Minimum execution time: 17_045_000 picoseconds.
+		Weight::from_parts(21_001_000, 7631)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
+	/// Storage: `Chat::Parts` (r:1 w:1)
+	/// Proof: `Chat::Parts` (`max_values`: None, `max_size`: Some(4166), added: 6641, mode: `MaxEncodedLen`)
+	/// Storage: `Chat::Messages` (r:64 w:63)
+	/// Proof: `Chat::Messages` (`max_values`: None, `max_size`: Some(4162), added: 6637, mode: `MaxEncodedLen`)
+	/// Storage: `Chat::Expiries` (r:0 w:1)
+	/// Proof: `Chat::Expiries` (`max_values`: None, `max_size`: Some(61), added: 2536, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[0, 63]`.
 	fn close_part(n: u32, ) -> Weight {
-		Weight::from_parts(40000000, 7683)
-			.saturating_add(Weight::from_parts(8541245, 0).saturating_mul(n.into()))
+		// Proof Size summary in bytes:
+		//  Measured:  `8376 + n * (47 ±0)`
+		//  Estimated: `7631 + n * (6637 ±0)`
+		// Minimum execution time: 15_453_000 picoseconds.
+		Weight::from_parts(13_334_500, 7631)
+			// Standard Error: 3_848
+			.saturating_add(Weight::from_parts(5_855_046, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 6637).saturating_mul(n.into()))
 	}
+	/// Storage: `UserRing::Spent` (r:1 w:1)
+	/// Proof: `UserRing::Spent` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `Chat::Parts` (r:1 w:1)
+	/// Proof: `Chat::Parts` (`max_values`: None, `max_size`: Some(4166), added: 6641, mode: `MaxEncodedLen`)
+	/// Storage: `Chat::Expiries` (r:0 w:2)
+	/// Proof: `Chat::Expiries` (`max_values`: None, `max_size`: Some(61), added: 2536, mode: `MaxEncodedLen`)
 	fn renew() -> Weight {
-		Weight::from_parts(30000000, 7683)
-			.saturating_add(T::DbWeight::get().reads(1_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
-	}
-	fn expire_step() -> Weight {
-		Weight::from_parts(5000000, 3500)
-			.saturating_add(T::DbWeight::get().reads(1_u64))
-	}
-	fn expire_chat() -> Weight {
-		Weight::from_parts(30000000, 3500)
-			.saturating_add(T::DbWeight::get().reads(1_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
-	}
-	fn expire_part(n: u32, ) -> Weight {
-		Weight::from_parts(40000000, 7683)
-			.saturating_add(Weight::from_parts(8541245, 0).saturating_mul(n.into()))
+		// Proof Size summary in bytes:
+		//  Measured:  `4265`
+		//  Estimated: `7631`
+		// Minimum execution time: 31_567_000 picoseconds.
+		Weight::from_parts(52_308_000, 7631)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
+	}
+	/// Storage: `Chat::ExpiryCursor` (r:1 w:1)
+	/// Proof: `Chat::ExpiryCursor` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Chat::Expiries` (r:1 w:0)
+	/// Proof: `Chat::Expiries` (`max_values`: None, `max_size`: Some(61), added: 2536, mode: `MaxEncodedLen`)
+	fn expire_step() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `32`
+		//  Estimated: `3526`
+		// Minimum execution time: 5_338_000 picoseconds.
+		Weight::from_parts(5_989_000, 3526)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
+	/// Storage: `Chat::ExpiryCursor` (r:1 w:1)
+	/// Proof: `Chat::ExpiryCursor` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Chat::Expiries` (r:2 w:1)
+	/// Proof: `Chat::Expiries` (`max_values`: None, `max_size`: Some(61), added: 2536, mode: `MaxEncodedLen`)
+	/// Storage: `Chat::Chats` (r:0 w:1)
+	/// Proof: `Chat::Chats` (`max_values`: None, `max_size`: Some(318), added: 2793, mode: `MaxEncodedLen`)
+	/// Storage: `Connector::CreatedChats` (r:0 w:1)
+	/// Proof: `Connector::CreatedChats` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
+	fn expire_chat() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `151`
+		//  Estimated: `6062`
+		// Minimum execution time: 17_556_000 picoseconds.
+		Weight::from_parts(18_788_000, 6062)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
+	}
+	/// Storage: `Chat::ExpiryCursor` (r:1 w:1)
+	/// Proof: `Chat::ExpiryCursor` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Chat::Expiries` (r:2 w:1)
+	/// Proof: `Chat::Expiries` (`max_values`: None, `max_size`: Some(61), added: 2536, mode: `MaxEncodedLen`)
+	/// Storage: `Chat::Parts` (r:1 w:1)
+	/// Proof: `Chat::Parts` (`max_values`: None, `max_size`: Some(4166), added: 6641, mode: `MaxEncodedLen`)
+	/// Storage: `Chat::Messages` (r:64 w:63)
+	/// Proof: `Chat::Messages` (`max_values`: None, `max_size`: Some(4162), added: 6637, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[0, 63]`.
+	fn expire_part(n: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `8449 + n * (47 ±0)`
+		//  Estimated: `7631 + n * (6637 ±0)`
+		// Minimum execution time: 24_647_000 picoseconds.
+		Weight::from_parts(22_558_460, 7631)
+			// Standard Error: 5_831
+			.saturating_add(Weight::from_parts(5_750_470, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 6637).saturating_mul(n.into()))
 	}
 }
 
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn add_member(l: u32, ) -> Weight {
-		Weight::from_parts(104033171, 3779)
-			.saturating_add(Weight::from_parts(2614, 0).saturating_mul(l.into()))
+		Weight::from_parts(72_588_358, 3783)
+			.saturating_add(Weight::from_parts(2_923, 0).saturating_mul(l.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn authorize_part_call(l: u32, ) -> Weight {
-		Weight::from_parts(60000000, 3600)
-			.saturating_add(Weight::from_parts(1200, 0).saturating_mul(l.into()))
-			.saturating_add(ParityDbWeight::get().reads(1_u64))
+		Weight::from_parts(51_680_298, 7631)
+			.saturating_add(Weight::from_parts(1_583, 0).saturating_mul(l.into()))
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
 	}
-	fn join(b: u32, r: u32, ) -> Weight {
-		Weight::from_parts(70000000, 7683)
-			.saturating_add(Weight::from_parts(723, 0).saturating_mul(b.into()))
-			.saturating_add(Weight::from_parts(754, 0).saturating_mul(r.into()))
-			.saturating_add(ParityDbWeight::get().reads(4_u64))
+	fn join(_b: u32, r: u32, ) -> Weight {
+		Weight::from_parts(61_098_940, 7631)
+			.saturating_add(Weight::from_parts(10_093, 0).saturating_mul(r.into()))
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn set_part_blob(b: u32, ) -> Weight {
-		Weight::from_parts(30000000, 7683)
-			.saturating_add(Weight::from_parts(723, 0).saturating_mul(b.into()))
+		Weight::from_parts(14_052_919, 7631)
+			.saturating_add(Weight::from_parts(367, 0).saturating_mul(b.into()))
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn post_message(m: u32, ) -> Weight {
-		Weight::from_parts(20000000, 7683)
-			.saturating_add(Weight::from_parts(600, 0).saturating_mul(m.into()))
+		Weight::from_parts(17_882_061, 7631)
+			.saturating_add(Weight::from_parts(397, 0).saturating_mul(m.into()))
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn delete_message() -> Weight {
-		Weight::from_parts(30000000, 7683)
+		Weight::from_parts(21_001_000, 7631)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn close_part(n: u32, ) -> Weight {
-		Weight::from_parts(40000000, 7683)
-			.saturating_add(Weight::from_parts(8541245, 0).saturating_mul(n.into()))
+		Weight::from_parts(13_334_500, 7631)
+			.saturating_add(Weight::from_parts(5_855_046, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
+			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
+			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 6637).saturating_mul(n.into()))
 	}
 	fn renew() -> Weight {
-		Weight::from_parts(30000000, 7683)
-			.saturating_add(ParityDbWeight::get().reads(1_u64))
-			.saturating_add(ParityDbWeight::get().writes(3_u64))
+		Weight::from_parts(52_308_000, 7631)
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
+			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn expire_step() -> Weight {
-		Weight::from_parts(5000000, 3500)
-			.saturating_add(ParityDbWeight::get().reads(1_u64))
+		Weight::from_parts(5_989_000, 3526)
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn expire_chat() -> Weight {
-		Weight::from_parts(30000000, 3500)
-			.saturating_add(ParityDbWeight::get().reads(1_u64))
-			.saturating_add(ParityDbWeight::get().writes(3_u64))
+		Weight::from_parts(18_788_000, 6062)
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
+			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn expire_part(n: u32, ) -> Weight {
-		Weight::from_parts(40000000, 7683)
-			.saturating_add(Weight::from_parts(8541245, 0).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads(2_u64))
-			.saturating_add(ParityDbWeight::get().writes(2_u64))
+		Weight::from_parts(22_558_460, 7631)
+			.saturating_add(Weight::from_parts(5_750_470, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
+			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
+			.saturating_add(ParityDbWeight::get().writes(3_u64))
+			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 6637).saturating_mul(n.into()))
 	}
 }

@@ -5,9 +5,9 @@
 //! Weights for `pallet_connector`, generated from its benchmarks.
 //!
 //! THIS FILE WAS AUTO-GENERATED USING THE SUBSTRATE BENCHMARK CLI VERSION 64.0.0
-//! DATE: 2026-11-25, STEPS: `20`, REPEAT: `10`, LOW RANGE: `[]`, HIGH RANGE: `[]`
+//! DATE: 2026-12-02, STEPS: `20`, REPEAT: `10`, LOW RANGE: `[]`, HIGH RANGE: `[]`
 //! WORST CASE MAP SIZE: `1000000`
-//! HOSTNAME: `vm`, CPU: `Intel(R) Xeon(R) Processor`
+//! HOSTNAME: `vm`, CPU: `AMD EPYC`
 //! WASM-EXECUTION: `Compiled`, CHAIN: `Some("dev")`, DB CACHE: 1024
 //!
 //! Regenerate with `scripts/benchmark-weights.sh`.
@@ -64,7 +64,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	/// Storage: `UserRing::Placements` (r:1 w:1)
 	/// Proof: `UserRing::Placements` (`max_values`: None, `max_size`: Some(57), added: 2532, mode: `MaxEncodedLen`)
 	/// Storage: `UserRing::Queue` (r:1 w:1)
@@ -77,8 +77,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `32925`
 		//  Estimated: `34255`
-		// Minimum execution time: 640_929_000 picoseconds.
-		Weight::from_parts(665_208_000, 34255)
+		// Minimum execution time: 469_120_000 picoseconds.
+		Weight::from_parts(505_985_000, 34255)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -89,13 +89,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	fn rotate_key() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `935`
 		//  Estimated: `4106`
-		// Minimum execution time: 75_288_000 picoseconds.
-		Weight::from_parts(80_948_000, 4106)
+		// Minimum execution time: 56_855_000 picoseconds.
+		Weight::from_parts(60_681_000, 4106)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -104,13 +104,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	fn clear_keys() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `885`
 		//  Estimated: `4106`
-		// Minimum execution time: 60_755_000 picoseconds.
-		Weight::from_parts(66_023_000, 4106)
+		// Minimum execution time: 45_028_000 picoseconds.
+		Weight::from_parts(50_486_000, 4106)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -121,15 +121,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Connector::CreatedChats` (r:1 w:1)
 	/// Proof: `Connector::CreatedChats` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
 	/// Storage: `Chat::Chats` (r:0 w:1)
-	/// Proof: `Chat::Chats` (`max_values`: None, `max_size`: Some(314), added: 2789, mode: `MaxEncodedLen`)
+	/// Proof: `Chat::Chats` (`max_values`: None, `max_size`: Some(318), added: 2793, mode: `MaxEncodedLen`)
+	/// Storage: `Chat::Expiries` (r:0 w:1)
+	/// Proof: `Chat::Expiries` (`max_values`: None, `max_size`: Some(61), added: 2536, mode: `MaxEncodedLen`)
 	fn create_chat() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `43`
 		//  Estimated: `3509`
-		// Minimum execution time: 34_616_000 picoseconds.
-		Weight::from_parts(40_668_000, 3509)
+		// Minimum execution time: 26_810_000 picoseconds.
+		Weight::from_parts(50_576_000, 3509)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `Connector::CreatedChats` (r:1 w:0)
 	/// Proof: `Connector::CreatedChats` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
@@ -138,16 +140,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Connector::TaggedRecords` (r:0 w:1)
 	/// Proof: `Connector::TaggedRecords` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Connector::Records` (r:0 w:1)
-	/// Proof: `Connector::Records` (`max_values`: None, `max_size`: Some(1128), added: 3603, mode: `MaxEncodedLen`)
+	/// Proof: `Connector::Records` (`max_values`: None, `max_size`: Some(1079), added: 3554, mode: `MaxEncodedLen`)
 	/// The range of component `l` is `[1, 1024]`.
 	fn add_member(l: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `54`
 		//  Estimated: `3489`
-		// Minimum execution time: 19_463_000 picoseconds.
-		Weight::from_parts(22_008_829, 3489)
-			// Standard Error: 18
-			.saturating_add(Weight::from_parts(754, 0).saturating_mul(l.into()))
+		// Minimum execution time: 12_899_000 picoseconds.
+		Weight::from_parts(14_195_023, 3489)
+			// Standard Error: 19
+			.saturating_add(Weight::from_parts(740, 0).saturating_mul(l.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -156,65 +158,61 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Connector::OldestRecordId` (r:1 w:1)
 	/// Proof: `Connector::OldestRecordId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Connector::Records` (r:1001 w:1000)
-	/// Proof: `Connector::Records` (`max_values`: None, `max_size`: Some(1128), added: 3603, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:1000 w:1000)
-	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:1000 w:1000)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Connector::Records` (`max_values`: None, `max_size`: Some(1079), added: 3554, mode: `MaxEncodedLen`)
 	/// Storage: `Connector::TaggedRecords` (r:0 w:1000)
 	/// Proof: `Connector::TaggedRecords` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 1000]`.
 	fn prune_records(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1225 + n * (1294 ±0)`
-		//  Estimated: `4593 + n * (3603 ±0)`
-		// Minimum execution time: 10_679_000 picoseconds.
-		Weight::from_parts(11_090_000, 4593)
-			// Standard Error: 162_045
-			.saturating_add(Weight::from_parts(57_921_195, 0).saturating_mul(n.into()))
+		//  Measured:  `1197 + n * (1086 ±0)`
+		//  Estimated: `4544 + n * (3554 ±0)`
+		// Minimum execution time: 7_191_000 picoseconds.
+		Weight::from_parts(7_432_000, 4544)
+			// Standard Error: 146_913
+			.saturating_add(Weight::from_parts(10_937_470, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
-			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 3603).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 3554).saturating_mul(n.into()))
 	}
 }
 
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_key() -> Weight {
-		Weight::from_parts(665_208_000, 34255)
+		Weight::from_parts(505_985_000, 34255)
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn rotate_key() -> Weight {
-		Weight::from_parts(80_948_000, 4106)
+		Weight::from_parts(60_681_000, 4106)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn clear_keys() -> Weight {
-		Weight::from_parts(66_023_000, 4106)
+		Weight::from_parts(50_486_000, 4106)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn create_chat() -> Weight {
-		Weight::from_parts(40_668_000, 3509)
+		Weight::from_parts(50_576_000, 3509)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
-			.saturating_add(ParityDbWeight::get().writes(4_u64))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn add_member(l: u32, ) -> Weight {
-		Weight::from_parts(22_008_829, 3489)
-			.saturating_add(Weight::from_parts(754, 0).saturating_mul(l.into()))
+		Weight::from_parts(14_195_023, 3489)
+			.saturating_add(Weight::from_parts(740, 0).saturating_mul(l.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn prune_records(n: u32, ) -> Weight {
-		Weight::from_parts(11_090_000, 4593)
-			.saturating_add(Weight::from_parts(57_921_195, 0).saturating_mul(n.into()))
+		Weight::from_parts(7_432_000, 4544)
+			.saturating_add(Weight::from_parts(10_937_470, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
-			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(n.into())))
+			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
-			.saturating_add(ParityDbWeight::get().writes((4_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 3603).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 3554).saturating_mul(n.into()))
 	}
 }
