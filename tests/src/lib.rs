@@ -159,9 +159,8 @@ impl Node {
 				cmd.arg("--dev");
 			},
 			Role::LocalValidator { authority, node_key } => {
-				let hex: String = node_key.iter().map(|b| format!("{b:02x}")).collect();
 				cmd.args(["--chain", "local", "--validator", &format!("--{authority}")])
-					.args(["--node-key", &hex]);
+					.args(["--node-key", &::hex::encode(node_key)]);
 			},
 		}
 		cmd.arg("--base-path")
@@ -307,18 +306,12 @@ pub mod tx;
 
 /// `0x`-prefixed lowercase hex, as JSON-RPC carries byte strings.
 pub fn hex(bytes: &[u8]) -> String {
-	let mut s = String::with_capacity(2 + bytes.len() * 2);
-	s.push_str("0x");
-	for b in bytes {
-		s.push_str(&format!("{b:02x}"));
-	}
-	s
+	format!("0x{}", ::hex::encode(bytes))
 }
 
 /// The bytes of `0x`-prefixed hex; panics on anything else (a test failure).
 pub fn unhex(s: &str) -> Vec<u8> {
-	let s = s.trim_start_matches("0x");
-	(0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex")).collect()
+	::hex::decode(s.trim_start_matches("0x")).unwrap_or_else(|e| panic!("not hex ({e}): {s}"))
 }
 
 /// A JSON-RPC connection to one node.
