@@ -147,6 +147,8 @@ pub enum ChatRefusal {
 	Empty,
 	#[error("no such message")]
 	UnknownMessage,
+	#[error("a record of another length than the chain's")]
+	RecordLength,
 }
 
 impl ChatRefusal {
@@ -159,6 +161,7 @@ impl ChatRefusal {
 			214 => Self::TooLarge,
 			215 => Self::Empty,
 			216 => Self::UnknownMessage,
+			217 => Self::RecordLength,
 			_ => return None,
 		})
 	}
@@ -251,6 +254,8 @@ pub struct Limits {
 	/// How long a chat or a part lives after its creation or renewal, in blocks (the
 	/// chat pallet's `Lifetime`).
 	pub lease: u32,
+	/// The length of every connector record (the connector's `RecordLen`).
+	pub record_len: u32,
 	/// Most records one request returns (the connector's `MaxPageLen`).
 	pub record_page: u32,
 	/// Most sequence numbers one request for messages covers (the chat pallet's
@@ -294,6 +299,7 @@ impl Chain {
 			max_message_len: constants.entry(api::constants().chat().max_message_len()).map_err(incompatible)?,
 			part_quota: constants.entry(api::constants().chat().part_quota()).map_err(incompatible)?,
 			lease: constants.entry(api::constants().chat().lifetime()).map_err(incompatible)?,
+			record_len: constants.entry(api::constants().connector().record_len()).map_err(incompatible)?,
 			record_page: constants.entry(api::constants().connector().max_page_len()).map_err(incompatible)?,
 			message_page: constants.entry(api::constants().chat().max_page_len()).map_err(incompatible)?,
 		};

@@ -14,7 +14,7 @@ use crate::{
 	crypto::{self, AccountBytes, ChatKey, Identity},
 	profile::{ProfileError, SubmitGuard, SubmitLock},
 	scan::Scanner,
-	store::{ChatRow, MessageRow, Store, StoreError},
+	store::{ChatRow, InvitationRow, InvitationState, MessageRow, Store, StoreError},
 	sync::SyncReport,
 	wire::{self, ChatId, ChatKind, Invitation, Lease, Message, PartAction, PartBlob, PartId, Response, WireError},
 };
@@ -29,6 +29,10 @@ const RETRIES: usize = 5;
 /// chats in a row would have to log in with a larger gap.
 const PROBE_BATCH: u32 = 64;
 const PROBE_GAP: u32 = 64;
+
+/// The default window of the random pauses before a join and between the steps of a
+/// chat's creation.
+pub const DEFAULT_DELAY_WINDOW: std::time::Duration = std::time::Duration::from_secs(20);
 
 /// Everything that can go wrong in a flow, with a message for the user.
 #[derive(Debug, thiserror::Error)]
@@ -49,8 +53,6 @@ pub enum ClientError {
 	NoKey(String),
 	#[error("no chat {0} here: `sealchat chats` lists yours (`sealchat sync` picks up new ones)")]
 	UnknownChat(ChatId),
-	#[error("chat {0} is still being set up; run `sealchat sync` to finish")]
-	NotJoined(ChatId),
 	#[error("chat {0} is a pair chat; members can only be added to group chats")]
 	NotAGroup(ChatId),
 	#[error("message too long: {len} bytes, at most {max} fit in one message")]
@@ -77,6 +79,10 @@ pub enum ClientError {
 	NoTicketsLeft { per_epoch: u32, next_epoch: u32 },
 	#[error("chat {0} has sent all the invitations a chat may send")]
 	InvitationLimit(ChatId),
+	#[error("no invitation {0} here: `sealchat invites` lists the pending ones")]
+	UnknownInvitation(u64),
+	#[error("invitation {0} was accepted already: its chat is joined")]
+	AlreadyAccepted(u64),
 	#[error("unexpected chain answer: {0}")]
 	Unexpected(String),
 }
@@ -95,7 +101,6 @@ impl ClientError {
 			ClientError::NotRegistered(_) => "not_registered",
 			ClientError::NoKey(_) => "invitee_not_registered",
 			ClientError::UnknownChat(_) => "unknown_chat",
-			ClientError::NotJoined(_) => "not_joined",
 			ClientError::NotAGroup(_) => "not_a_group",
 			ClientError::MessageTooLong { .. } => "message_too_long",
 			ClientError::EmptyMessage => "empty_message",
@@ -109,6 +114,8 @@ impl ClientError {
 			ClientError::NotInRingYet => "not_in_ring_yet",
 			ClientError::NoTicketsLeft { .. } => "no_tickets_left",
 			ClientError::InvitationLimit(_) => "invitation_limit",
+			ClientError::UnknownInvitation(_) => "unknown_invitation",
+			ClientError::AlreadyAccepted(_) => "already_accepted",
 			ClientError::Unexpected(_) => "unexpected",
 		}
 	}
@@ -148,6 +155,9 @@ pub struct Session {
 	pub(crate) scanner: Scanner,
 	pub(crate) record_page: u32,
 	submit_lock: SubmitLock,
+	/// The window a random pause before a write that follows another event is drawn from
+	/// (see [`Session::set_delay_window`]).
+	delay_window: std::time::Duration,
 }
 
 fn now_ms() -> u64 {
@@ -171,7 +181,15 @@ impl Session {
 	pub fn new(identity: Identity, store: Store, chain: Chain, submit_lock: SubmitLock, threads: usize) -> Result<Self> {
 		store.bind_account(&identity.account(), crate::address)?;
 		let record_page = chain.limits().record_page;
-		Ok(Self { identity, store, chain, scanner: Scanner::new(threads), record_page, submit_lock })
+		Ok(Self {
+			identity,
+			store,
+			chain,
+			scanner: Scanner::new(threads),
+			record_page,
+			submit_lock,
+			delay_window: DEFAULT_DELAY_WINDOW,
+		})
 	}
 
 	/// Takes the profile's submission lock, waiting while another process holds it.
@@ -180,6 +198,23 @@ impl Session {
 		Ok(tokio::task::spawn_blocking(move || lock.acquire())
 			.await
 			.map_err(|e| ClientError::Unexpected(format!("waiting for the profile's lock: {e}")))??)
+	}
+
+	/// Sets the window of the random pauses before a join (after accepting an invitation)
+	/// and between the steps of creating a chat: so that a join does not follow its
+	/// invitation, nor a creator's part its chat, by a fixed time an observer could match.
+	pub fn set_delay_window(&mut self, window: std::time::Duration) {
+		self.delay_window = window;
+	}
+
+	/// Waits a time drawn uniformly from the delay window.
+	async fn pause(&self) {
+		let window = self.delay_window.as_millis() as u64;
+		if window == 0 {
+			return;
+		}
+		let draw = u64::from_le_bytes(crypto::random_32()[..8].try_into().expect("8 of 32 bytes; qed"));
+		tokio::time::sleep(std::time::Duration::from_millis(draw % (window + 1))).await;
 	}
 
 	/// Sets how many records one request fetches (at most the connector's page, which is
@@ -306,7 +341,8 @@ impl Session {
 		for _ in 0..RETRIES {
 			let blob = PartBlob::seal(&self.identity, &genesis, &row.my_part, row.kind, row.id, &row.key, members)?;
 			let tag = row.key.response_tag(row.response_slot);
-			let response = Response { version: wire::VERSION, part: row.my_part }.seal(&row.key, &tag)?;
+			let record_len = self.chain.limits().record_len as usize;
+			let response = Response { version: wire::VERSION, part: row.my_part }.seal(&row.key, &tag, record_len)?;
 			let message = wire::part_message(&genesis, &row.my_part, &PartAction::join(&blob, &response, tag));
 			let signature = self.identity.part_key(row.my_part_index).sign(&message);
 			let ticket = self.ticket(&message).await?;
@@ -411,23 +447,24 @@ impl Session {
 			Ok(row)
 		})?;
 
+		// My part after a pause, and the invitations after another: not in the block that
+		// created the chat, nor in one block together.
+		self.pause().await;
+		self.join_chat(&mut row).await?;
+		self.pause().await;
+		let record_len = self.chain.limits().record_len as usize;
 		let mut batch = self.chain.batch().await?;
-		self.push_join(&mut batch, &mut row, &[]).await?;
 		// The invitations: general transactions authorized by the membership proof alone,
-		// nonces 0, 1, ... (the pool orders them).
+		// nonces 0, 1, ... (the pool orders them), each record under a random tag.
 		let membership = key.membership_key();
 		for (nonce, (who, who_key)) in unique.iter().zip(&keys).enumerate() {
 			let invitation = Invitation::new(&self.identity, kind, chat, nonce as u64, &key, *who, vec![row.my_part])
-				.seal(who_key)?;
-			let proof = membership.sign(&wire::add_member_message(&genesis, chat, nonce as u64, &invitation, &None));
-			batch.push(&api::tx().chat().add_member(chat, nonce as u64, invitation, None, proof)).await?;
+				.seal(who_key, record_len)?;
+			let tag = crypto::random_32();
+			let proof = membership.sign(&wire::add_member_message(&genesis, chat, nonce as u64, &invitation, &tag));
+			batch.push(&api::tx().chat().add_member(chat, nonce as u64, invitation, tag, proof)).await?;
 		}
-		let mut results = batch.finish().await.into_iter();
-		results.next().expect("the join was pushed first; qed")?;
-		self.store.atomically(|s| {
-			s.set_joined(chat)?;
-			s.mark_answered(chat, wire::CREATOR_RESPONSE)
-		})?;
+		let results = batch.finish().await;
 
 		let mut created = Created { chat, invited: Vec::new(), failed: Vec::new() };
 		for (who, result) in unique.iter().zip(results) {
@@ -439,18 +476,104 @@ impl Session {
 		Ok(created)
 	}
 
-	fn joined_chat(&self, chat: ChatId) -> Result<ChatRow> {
-		let row = self.store.chat(chat)?.ok_or(ClientError::UnknownChat(chat))?;
+	/// My chat `chat`, joined: a join an earlier command left unfinished (it was
+	/// interrupted, or failed) is finished first, as part of this write of mine.
+	async fn joined_chat(&mut self, chat: ChatId) -> Result<ChatRow> {
+		let mut row = self.store.chat(chat)?.ok_or(ClientError::UnknownChat(chat))?;
 		if !row.joined {
-			return Err(ClientError::NotJoined(chat));
+			self.join_chat(&mut row).await?;
 		}
 		Ok(row)
+	}
+
+	/// Joins `row`'s chat: my part, listing the parts I know, and my response, in one
+	/// transaction; nothing when my part is on chain already (a join whose transaction was
+	/// still pending when its command ended). A part of my key for another chat is another
+	/// device's: the join takes the next key.
+	pub(crate) async fn join_chat(&mut self, row: &mut ChatRow) -> Result<()> {
+		let parts: Vec<PartId> =
+			self.store.parts(row.id)?.into_iter().map(|p| p.part).filter(|p| *p != row.my_part).collect();
+		let joined_before = match self.chain.part(&row.my_part, None).await? {
+			Some(state) => PartBlob::open_owner(&self.identity, &state.blob.0).is_ok_and(|s| s.chat == row.id),
+			None => false,
+		};
+		if !joined_before {
+			let mut batch = self.chain.batch().await?;
+			self.push_join(&mut batch, row, &parts).await?;
+			for result in batch.finish().await {
+				result?;
+			}
+		}
+		self.store.atomically(|s| {
+			s.set_joined(row.id)?;
+			s.mark_answered(row.id, row.response_slot)?;
+			s.set_listed(row.id, parts.len() as u32)
+		})?;
+		row.joined = true;
+		Ok(())
+	}
+
+	/// The invitations waiting for my answer.
+	pub fn invitations(&self) -> Result<Vec<InvitationRow>> {
+		Ok(self.store.pending_invitations()?)
+	}
+
+	/// Accepts invitation `id`: after a random pause (so that the join does not follow the
+	/// invitation by a time an observer could match), joins its chat. An accepted
+	/// invitation whose join did not finish is joined again.
+	pub async fn accept(&mut self, id: u64) -> Result<ChatId> {
+		let invitation = self.store.invitation(id)?.ok_or(ClientError::UnknownInvitation(id))?;
+		if let Some(row) = self.store.chat(invitation.chat)? {
+			if row.joined {
+				return Err(ClientError::AlreadyAccepted(id));
+			}
+		}
+		let _lock = self.submitting().await?;
+		let (identity, me) = (&self.identity, self.me());
+		let mut row = self.store.atomically(|s| {
+			if let Some(row) = s.chat(invitation.chat)? {
+				return Ok(row);
+			}
+			// A part key of mine, used for this chat only.
+			let index = s.take_part_index()?;
+			let row = ChatRow {
+				id: invitation.chat,
+				kind: invitation.kind,
+				key: invitation.key.clone(),
+				my_part: identity.part_key(index).public(),
+				my_part_index: index,
+				joined: false,
+				response_slot: invitation.nonce,
+				listed: 0,
+			};
+			s.add_chat(&row)?;
+			s.add_part(&row.my_part, row.id, Some(&me))?;
+			for part in &invitation.parts {
+				s.add_part(part, row.id, None)?;
+			}
+			s.set_invitation_state(id, InvitationState::Accepted)?;
+			Ok(row)
+		})?;
+		// The members who joined since the invitation was sent: my blob lists them too.
+		self.read_responses(&row).await?;
+		self.pause().await;
+		self.join_chat(&mut row).await?;
+		Ok(row.id)
+	}
+
+	/// Declines invitation `id`: nothing is sent, and it is no longer listed.
+	pub fn decline(&self, id: u64) -> Result<()> {
+		let invitation = self.store.invitation(id)?.ok_or(ClientError::UnknownInvitation(id))?;
+		if invitation.state == InvitationState::Accepted {
+			return Err(ClientError::AlreadyAccepted(id));
+		}
+		Ok(self.store.set_invitation_state(id, InvitationState::Declined)?)
 	}
 
 	/// Adds `invitee` to group `chat`: the chat actor checks my membership proof and sends
 	/// the sealed invitation to the connector.
 	pub async fn add_member(&mut self, chat: ChatId, invitee: &AccountBytes) -> Result<()> {
-		let row = self.joined_chat(chat)?;
+		let row = self.joined_chat(chat).await?;
 		if row.kind != ChatKind::Group {
 			return Err(ClientError::NotAGroup(chat));
 		}
@@ -463,8 +586,12 @@ impl Session {
 		}
 		let invitee_key = self.key_of(invitee).await?;
 		let _lock = self.submitting().await?;
+		// The parts I know, mine first, as many as a record holds: the invitee learns the
+		// rest from the members' listings.
+		let record_len = self.chain.limits().record_len as usize;
 		let mut part_ids = vec![row.my_part];
 		part_ids.extend(parts.iter().map(|p| p.part).filter(|p| *p != row.my_part));
+		part_ids.truncate(Invitation::max_parts(record_len));
 		let membership = row.key.membership_key();
 
 		let genesis = self.chain.genesis_hash();
@@ -472,9 +599,10 @@ impl Session {
 			let state = self.chain.chat(chat, None).await?.ok_or(ClientError::UnknownChat(chat))?;
 			let invitation =
 				Invitation::new(&self.identity, row.kind, chat, state.nonce, &row.key, *invitee, part_ids.clone())
-					.seal(&invitee_key)?;
-			let proof = membership.sign(&wire::add_member_message(&genesis, chat, state.nonce, &invitation, &None));
-			let call = api::tx().chat().add_member(chat, state.nonce, invitation, None, proof);
+					.seal(&invitee_key, record_len)?;
+			let tag = crypto::random_32();
+			let proof = membership.sign(&wire::add_member_message(&genesis, chat, state.nonce, &invitation, &tag));
+			let call = api::tx().chat().add_member(chat, state.nonce, invitation, tag, proof);
 			// No signer: the membership proof is the whole authorization.
 			match self.chain.submit_general(&call).await {
 				Ok(_) => return Ok(()),
@@ -509,7 +637,7 @@ impl Session {
 		if text.len() > max {
 			return Err(ClientError::MessageTooLong { len: text.len(), max });
 		}
-		let row = self.joined_chat(chat)?;
+		let row = self.joined_chat(chat).await?;
 		// Held from reading the sequence number to its inclusion, so a second send from
 		// this profile waits and encrypts for the next one.
 		let _lock = self.submitting().await?;

@@ -83,6 +83,21 @@ CREATE TABLE IF NOT EXISTS contacts (
 	name TEXT PRIMARY KEY,
 	account BLOB NOT NULL
 );
+CREATE TABLE IF NOT EXISTS invitations (
+	id INTEGER PRIMARY KEY AUTOINCREMENT,
+	-- the hash of the record it came in
+	record BLOB NOT NULL UNIQUE,
+	chat INTEGER NOT NULL,
+	kind INTEGER NOT NULL,
+	nonce INTEGER NOT NULL,
+	key BLOB NOT NULL,
+	inviter BLOB NOT NULL,
+	-- the parts it lists, SCALE-encoded
+	parts BLOB NOT NULL,
+	block INTEGER NOT NULL,
+	-- 0: pending, 1: accepted, 2: declined
+	state INTEGER NOT NULL DEFAULT 0
+);
 CREATE TABLE IF NOT EXISTS used_tickets (
 	epoch INTEGER NOT NULL,
 	slot INTEGER NOT NULL,
@@ -102,6 +117,7 @@ DROP TABLE IF EXISTS parts;
 DROP TABLE IF EXISTS messages;
 DROP TABLE IF EXISTS seen_invitations;
 DROP TABLE IF EXISTS answered;
+DROP TABLE IF EXISTS invitations;
 DELETE FROM meta WHERE key = 'record_cursor';
 ";
 
@@ -121,6 +137,36 @@ pub struct ChatRow {
 	pub response_slot: u64,
 	/// How many member parts my part's blob lists.
 	pub listed: u32,
+}
+
+/// What became of an invitation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InvitationState {
+	/// Waiting for the user to accept or decline it.
+	Pending,
+	/// Accepted: the chat is (being) joined.
+	Accepted,
+	/// Declined: nothing was sent, nothing will be.
+	Declined,
+}
+
+/// An invitation found on chain, checked (signature, addressee, the chat's key) and
+/// waiting for the user's answer.
+#[derive(Clone, Debug)]
+pub struct InvitationRow {
+	/// Its number in this profile (what `sealchat accept` takes).
+	pub id: u64,
+	pub chat: ChatId,
+	pub kind: ChatKind,
+	/// The chat's nonce it was sent with: the response slot of the join.
+	pub nonce: u64,
+	pub key: ChatKey,
+	pub inviter: AccountBytes,
+	/// The parts of the members it lists, the inviter's first.
+	pub parts: Vec<PartId>,
+	/// The block of the record it came in.
+	pub block: u32,
+	pub state: InvitationState,
 }
 
 /// A part as stored.
@@ -511,6 +557,95 @@ impl Store {
 		Ok(rows.collect::<rusqlite::Result<_>>()?)
 	}
 
+	/// Stores a checked invitation, pending, unless its record was stored before; its
+	/// number, or `None` when it was.
+	#[allow(clippy::too_many_arguments)]
+	pub fn add_invitation(
+		&self,
+		record: &[u8; 32],
+		chat: ChatId,
+		kind: ChatKind,
+		nonce: u64,
+		key: &ChatKey,
+		inviter: &AccountBytes,
+		parts: &[PartId],
+		block: u32,
+	) -> Result<Option<u64>> {
+		use codec::Encode;
+		let added = self.conn.execute(
+			"INSERT OR IGNORE INTO invitations (record, chat, kind, nonce, key, inviter, parts, block)
+			 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+			params![
+				&record[..],
+				chat as i64,
+				kind_to(kind),
+				nonce as i64,
+				&key.expose()[..],
+				&inviter[..],
+				parts.to_vec().encode(),
+				block
+			],
+		)?;
+		Ok((added == 1).then(|| self.conn.last_insert_rowid() as u64))
+	}
+
+	fn invitation_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<InvitationRow> {
+		use codec::Decode;
+		let parts: Vec<u8> = r.get(6)?;
+		Ok(InvitationRow {
+			id: r.get::<_, i64>(0)? as u64,
+			chat: r.get::<_, i64>(1)? as u64,
+			kind: kind_from(r.get(2)?),
+			nonce: r.get::<_, i64>(3)? as u64,
+			key: ChatKey::from_bytes(blob32(r.get(4)?)?),
+			inviter: blob32(r.get(5)?)?,
+			parts: Vec::<PartId>::decode(&mut &parts[..])
+				.map_err(|_| rusqlite::Error::InvalidColumnType(6, "parts".into(), rusqlite::types::Type::Blob))?,
+			block: r.get(7)?,
+			state: match r.get::<_, i64>(8)? {
+				0 => InvitationState::Pending,
+				1 => InvitationState::Accepted,
+				_ => InvitationState::Declined,
+			},
+		})
+	}
+
+	const INVITATION_COLUMNS: &'static str = "id, chat, kind, nonce, key, inviter, parts, block, state";
+
+	/// One invitation, by its number.
+	pub fn invitation(&self, id: u64) -> Result<Option<InvitationRow>> {
+		let sql = format!("SELECT {} FROM invitations WHERE id = ?1", Self::INVITATION_COLUMNS);
+		Ok(self.conn.query_row(&sql, [id as i64], Self::invitation_from_row).optional()?)
+	}
+
+	/// The invitations waiting for an answer, oldest first.
+	pub fn pending_invitations(&self) -> Result<Vec<InvitationRow>> {
+		let sql = format!("SELECT {} FROM invitations WHERE state = 0 ORDER BY id", Self::INVITATION_COLUMNS);
+		let mut stmt = self.conn.prepare(&sql)?;
+		let rows = stmt.query_map([], Self::invitation_from_row)?;
+		Ok(rows.collect::<rusqlite::Result<_>>()?)
+	}
+
+	/// Whether an invitation to `chat` waits for an answer.
+	pub fn invitation_pending_for(&self, chat: ChatId) -> Result<bool> {
+		Ok(self
+			.conn
+			.query_row("SELECT 1 FROM invitations WHERE chat = ?1 AND state = 0", [chat as i64], |_| Ok(()))
+			.optional()?
+			.is_some())
+	}
+
+	/// Records the user's answer to an invitation.
+	pub fn set_invitation_state(&self, id: u64, state: InvitationState) -> Result<()> {
+		let state = match state {
+			InvitationState::Pending => 0,
+			InvitationState::Accepted => 1,
+			InvitationState::Declined => 2,
+		};
+		self.conn.execute("UPDATE invitations SET state = ?2 WHERE id = ?1", params![id as i64, state])?;
+		Ok(())
+	}
+
 	/// Whether the invitation record with this hash was handled before; marks it seen.
 	pub fn check_and_mark_seen(&self, id: &[u8; 32]) -> Result<bool> {
 		let added =
@@ -749,6 +884,25 @@ mod tests {
 		drop(store);
 		// Opened again, it is of this layout: nothing is dropped.
 		assert_eq!(Store::open(&path, &KEY).unwrap().chats().unwrap().len(), 1);
+	}
+
+	#[test]
+	fn invitations_wait_for_an_answer() {
+		let store = Store::in_memory().unwrap();
+		let key = ChatKey::from_bytes([4; 32]);
+		let add = |record: u8, chat| store.add_invitation(&[record; 32], chat, ChatKind::Group, 3, &key, &[9; 32], &[[1; 32], [2; 32]], 40);
+		let first = add(1, 7).unwrap().expect("a new invitation");
+		assert_eq!(add(1, 7).unwrap(), None, "the same record again");
+		let second = add(2, 8).unwrap().expect("another");
+		assert!(store.invitation_pending_for(7).unwrap());
+		let row = store.invitation(first).unwrap().unwrap();
+		assert_eq!((row.chat, row.nonce, row.inviter, row.parts.len(), row.block), (7, 3, [9; 32], 2, 40));
+		assert_eq!(row.state, InvitationState::Pending);
+		store.set_invitation_state(first, InvitationState::Declined).unwrap();
+		assert!(!store.invitation_pending_for(7).unwrap());
+		assert_eq!(store.pending_invitations().unwrap().iter().map(|i| i.id).collect::<Vec<_>>(), [second]);
+		assert_eq!(store.invitation(first).unwrap().unwrap().state, InvitationState::Declined);
+		assert!(store.invitation(99).unwrap().is_none());
 	}
 
 	#[test]

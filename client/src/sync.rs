@@ -1,15 +1,15 @@
-//! The sync engine: reads what is new at the latest finalized block (connector records,
-//! joining the chats the user is invited to and learning members from responses, then
-//! every part's owner, listing and new messages) and keeps the local database in step
-//! with it.
+//! The sync engine: reads what is new at the latest finalized block (connector records:
+//! invitations to the user, kept for the user's answer, and responses that name new
+//! members; then every part's owner, listing and new messages) and keeps the local
+//! database in step with it. Reading never writes: a sync submits nothing.
 
 use std::collections::{HashMap, HashSet};
 
 use crate::{
-	chain::{BlockRef, ChainError},
+	chain::BlockRef,
 	crypto,
-	session::{ClientError, Result, Session},
-	store::{ChatRow, MessageRow},
+	session::{Result, Session},
+	store::{ChatRow, InvitationRow, MessageRow},
 	wire::{self, ChatId, Invitation, Message, PartBlob, PartId, Response},
 };
 
@@ -20,12 +20,12 @@ pub struct SyncReport {
 	pub block: u32,
 	/// Connector records read (tagged and untagged).
 	pub records_scanned: u64,
-	/// Untagged records trial-decrypted.
+	/// Records trial-decrypted (those whose tag was not one this client expected).
 	pub records_trial_opened: u64,
 	/// Records that expired before this client could read them.
 	pub records_expired: u64,
-	/// Chats joined from invitations found.
-	pub joined: Vec<ChatId>,
+	/// New invitations, waiting for the user's answer (`Session::accept`).
+	pub invitations: Vec<InvitationRow>,
 	/// Invitations ignored: forged, misdirected, or replayed.
 	pub invitations_rejected: u64,
 	/// New member parts learned.
@@ -34,23 +34,17 @@ pub struct SyncReport {
 	pub messages: Vec<MessageRow>,
 	/// Messages that did not decrypt (not from this chat, or tampered).
 	pub unreadable_messages: u64,
-	/// Chats accepted but not yet joined, with the reason (retried at the next sync).
-	pub join_errors: Vec<(ChatId, String)>,
 }
 
 impl Session {
-	/// Reads everything new at the latest finalized block: connector records (joining
-	/// chats I am invited to, learning members from responses), then every part's owner,
-	/// listing and new messages. `progress(scanned, total)` is called as records are
-	/// scanned.
+	/// Reads everything new at the latest finalized block: connector records
+	/// (invitations to me, kept for my answer; responses naming new members), then every
+	/// part's owner, listing and new messages. `progress(scanned, total)` is called as
+	/// records are scanned. Nothing is submitted.
 	pub async fn sync(&mut self, mut progress: impl FnMut(u64, u64)) -> Result<SyncReport> {
 		let at = self.chain.finalized().await?;
 		let mut report = SyncReport { block: at.number, ..Default::default() };
 		self.scan_records(&at, &mut report, &mut progress).await?;
-		{
-			let _lock = self.submitting().await?;
-			self.finish_joins(&mut report).await?;
-		}
 		self.read_parts(&at, &mut report).await?;
 		report.messages.sort_by(|a, b| (a.block, a.sent_at, a.part, a.seq).cmp(&(b.block, b.sent_at, b.part, b.seq)));
 		Ok(report)
@@ -82,13 +76,41 @@ impl Session {
 		Ok(())
 	}
 
+	/// Reads the responses `row`'s chat has received so far, by their tags, and learns the
+	/// parts they name: the members who joined while its invitation waited for my answer,
+	/// whose responses my syncs passed over then (I did not hold the chat key yet). One
+	/// read per slot the chat has used. Returns how many parts were new.
+	pub(crate) async fn read_responses(&self, row: &ChatRow) -> Result<u64> {
+		let at = self.chain.finalized().await?;
+		let mut tags = HashMap::new();
+		self.add_chat_tags(&mut tags, row, &at).await?;
+		let mut found = Vec::new();
+		for (tag, (_, slot)) in &tags {
+			for (_, record) in self.chain.records_by_tag(tag, &at).await? {
+				if let Ok(response) = Response::open(&row.key, tag, &record.payload.0) {
+					found.push((*slot, response.part));
+				}
+			}
+		}
+		Ok(self.store.atomically(|s| {
+			let mut members = 0;
+			for (slot, part) in &found {
+				s.mark_answered(row.id, *slot)?;
+				if *part != row.my_part && s.add_part(part, row.id, None)? {
+					members += 1;
+				}
+			}
+			Ok(members)
+		})?)
+	}
+
 	async fn scan_records(
 		&mut self,
 		at: &BlockRef,
 		report: &mut SyncReport,
 		progress: &mut impl FnMut(u64, u64),
 	) -> Result<()> {
-		let mut tags = self.expected_tags(at).await?;
+		let tags = self.expected_tags(at).await?;
 		let mut cursor = self.store.cursor()?;
 		let start = cursor;
 		loop {
@@ -102,80 +124,52 @@ impl Session {
 				self.store.set_cursor(cursor.max(page.next_id.min(cursor)))?;
 				break;
 			}
-			let payloads: Vec<Option<&[u8]>> =
-				page.records.iter().map(|(_, r)| r.tag.is_none().then_some(r.payload.0.as_slice())).collect();
+			// A record under a tag I expect is a response of one of my chats; every other
+			// one may be an invitation to me: one trial decryption each.
+			let payloads: Vec<Option<&[u8]>> = page
+				.records
+				.iter()
+				.map(|(_, r)| (!tags.contains_key(&r.tag)).then_some(r.payload.0.as_slice()))
+				.collect();
 			report.records_trial_opened += payloads.iter().filter(|p| p.is_some()).count() as u64;
 			let opened = self.scanner.open_all(&self.identity, &payloads);
 			let next = page.records.last().map(|(id, _)| id + 1).unwrap_or(cursor);
 
-			// Invitations first (checked here, outside the transaction), then the tags of
-			// the chats they bring, so responses later in the same page are recognized.
+			// Invitations are checked here, outside the transaction, and kept for the user's
+			// answer: nothing is joined, nothing is sent.
 			let mut accepted = Vec::new();
 			for ((_, record), plain) in page.records.iter().zip(&opened) {
 				let Some(plain) = plain else { continue };
 				match Invitation::decode_checked(&self.identity, plain) {
 					Ok(inv) if self.chat_matches_invitation(&inv, at).await? =>
-						accepted.push((crypto::hash(&record.payload.0), inv)),
+						accepted.push((crypto::hash(&record.payload.0), inv, record.block)),
 					_ => report.invitations_rejected += 1,
 				}
 			}
-			let mut new_chats: Vec<ChatId> = Vec::new();
-			for (_, inv) in &accepted {
-				if self.store.chat(inv.chat)?.is_none() && !new_chats.contains(&inv.chat) {
-					// The chat's tags do not depend on my part: a placeholder row reads them.
-					let row = ChatRow {
-						id: inv.chat,
-						kind: inv.kind,
-						key: inv.key(),
-						my_part: [0; 32],
-						my_part_index: 0,
-						joined: false,
-						response_slot: inv.nonce,
-						listed: 0,
-					};
-					self.add_chat_tags(&mut tags, &row, at).await?;
-					new_chats.push(inv.chat);
-				}
-			}
 
-			let me = self.me();
-			let identity = &self.identity;
 			let records = &page.records;
 			let outcome = self.store.atomically(|s| {
-				let (mut joined, mut rejected, mut members) = (Vec::new(), 0u64, 0u64);
-				for (record_hash, inv) in &accepted {
+				let (mut invitations, mut rejected, mut members) = (Vec::new(), 0u64, 0u64);
+				for (record_hash, inv, block) in &accepted {
 					// A replayed copy of a record read before.
 					if s.check_and_mark_seen(record_hash)? {
 						rejected += 1;
 						continue;
 					}
-					if !new_chats.contains(&inv.chat) || s.chat(inv.chat)?.is_some() {
+					// A chat I am in already, or asked into already.
+					if s.chat(inv.chat)?.is_some() || s.invitation_pending_for(inv.chat)? {
 						continue;
 					}
-					// A part key of mine, used for this chat only.
-					let index = s.take_part_index()?;
-					let row = ChatRow {
-						id: inv.chat,
-						kind: inv.kind,
-						key: inv.key(),
-						my_part: identity.part_key(index).public(),
-						my_part_index: index,
-						joined: false,
-						response_slot: inv.nonce,
-						listed: 0,
-					};
-					s.add_chat(&row)?;
-					s.add_part(&row.my_part, row.id, Some(&me))?;
-					for part in &inv.parts {
-						s.add_part(part, row.id, None)?;
+					let added =
+						s.add_invitation(record_hash, inv.chat, inv.kind, inv.nonce, &inv.key(), &inv.inviter, &inv.parts, *block)?;
+					if let Some(id) = added {
+						invitations.extend(s.invitation(id)?);
 					}
-					joined.push(row.id);
 				}
 				for (_, record) in records {
-					let Some(tag) = record.tag else { continue };
-					let Some(&(chat, slot)) = tags.get(&tag) else { continue };
+					let Some(&(chat, slot)) = tags.get(&record.tag) else { continue };
 					let Some(row) = s.chat(chat)? else { continue };
-					if let Ok(response) = Response::open(&row.key, &tag, &record.payload.0) {
+					if let Ok(response) = Response::open(&row.key, &record.tag, &record.payload.0) {
 						s.mark_answered(chat, slot)?;
 						if response.part != row.my_part && s.add_part(&response.part, chat, None)? {
 							members += 1;
@@ -183,9 +177,9 @@ impl Session {
 					}
 				}
 				s.set_cursor(next)?;
-				Ok((joined, rejected, members))
+				Ok((invitations, rejected, members))
 			})?;
-			report.joined.extend(outcome.0);
+			report.invitations.extend(outcome.0);
 			report.invitations_rejected += outcome.1;
 			report.new_members += outcome.2;
 			report.records_scanned += page.records.len() as u64;
@@ -206,46 +200,6 @@ impl Session {
 	async fn chat_matches_invitation(&self, invitation: &Invitation, at: &BlockRef) -> Result<bool> {
 		let Some(state) = self.chain.chat(invitation.chat, Some(at)).await? else { return Ok(false) };
 		Ok(state.membership_key == invitation.key().membership_key().public() && invitation.nonce < state.nonce)
-	}
-
-	/// Joins every chat I accepted but have not finished joining (also after a crash
-	/// half-way, and a creation that was interrupted): my part and my response, in one
-	/// transaction. A chat that cannot be joined now (say, no tickets are left today) is
-	/// reported and retried at the next sync.
-	async fn finish_joins(&mut self, report: &mut SyncReport) -> Result<()> {
-		for mut row in self.store.chats()?.into_iter().filter(|r| !r.joined) {
-			if let Err(e) = self.finish_join(&mut row).await {
-				match e {
-					ClientError::Chain(ChainError::Unreachable { .. }) => return Err(e),
-					e => report.join_errors.push((row.id, e.to_string())),
-				}
-			}
-		}
-		Ok(())
-	}
-
-	async fn finish_join(&mut self, row: &mut ChatRow) -> Result<()> {
-		let parts: Vec<PartId> =
-			self.store.parts(row.id)?.into_iter().map(|p| p.part).filter(|p| *p != row.my_part).collect();
-		// Joined by an earlier run whose transaction was still pending (a part of this
-		// key for another chat is another device's: the join takes the next key).
-		let joined_before = match self.chain.part(&row.my_part, None).await? {
-			Some(state) => PartBlob::open_owner(&self.identity, &state.blob.0).is_ok_and(|s| s.chat == row.id),
-			None => false,
-		};
-		if !joined_before {
-			let mut batch = self.chain.batch().await?;
-			self.push_join(&mut batch, row, &parts).await?;
-			for result in batch.finish().await {
-				result?;
-			}
-		}
-		self.store.atomically(|s| {
-			s.set_joined(row.id)?;
-			s.mark_answered(row.id, row.response_slot)?;
-			s.set_listed(row.id, parts.len() as u32)
-		})?;
-		Ok(())
 	}
 
 	/// Reads every known part of every chat: its owner and the members it lists (from its

@@ -27,7 +27,7 @@ pub fn all() -> Vec<(&'static str, String)> {
 	let genesis = [0x47; 32];
 	let part_key = alice.part_key(0);
 	let post = wire::part_message(&genesis, &part_key.public(), &wire::PartAction::post_message(3, b"c"));
-	let add_member = wire::add_member_message(&genesis, 7, 0, b"inv", &None);
+	let add_member = wire::add_member_message(&genesis, 7, 0, b"inv", &[0x7a; 32]);
 	vec![
 		("phrase.account", hex(&phrase.account())),
 		("phrase.encryption_key", hex(&phrase.encryption_key())),
@@ -59,7 +59,7 @@ pub fn all() -> Vec<(&'static str, String)> {
 			hex(&key.encrypt_with_nonce(&message.padded(), &Message::context(&part, 3), &[0x02; 24]).unwrap()),
 		),
 		("invitation.signing_payload", hex(&invitation.signing_payload())),
-		("add_member_message([0x47; 32], 7, 0, \"inv\", None)", hex(&add_member)),
+		("add_member_message([0x47; 32], 7, 0, \"inv\", [0x7a; 32])", hex(&add_member)),
 		("create_chat_message([0x47; 32], [0x4b; 32], \"sealed\")", hex(&wire::create_chat_message(&[0x47; 32], &[0x4b; 32], b"sealed"))),
 		("ticket_context(3, 1)", hex(&wire::ticket_context(3, 1))),
 	]

@@ -65,7 +65,7 @@ pub fn add_member_message(
 	chat: ChatId,
 	nonce: u64,
 	invitation: &[u8],
-	tag: &Option<[u8; 32]>,
+	tag: &[u8; 32],
 ) -> Vec<u8> {
 	let mut out = ADD_MEMBER_CONTEXT.to_vec();
 	(genesis, chat, nonce, crypto::hash(invitation), tag).encode_to(&mut out);
@@ -222,9 +222,28 @@ impl Invitation {
 		out
 	}
 
-	/// Seals the invitation to the invitee's encryption key.
-	pub fn seal(&self, invitee_key: &[u8; 32]) -> Result<Vec<u8>, WireError> {
-		Ok(crypto::seal(&self.encode(), invitee_key)?)
+	/// Seals the invitation to the invitee's encryption key, padded with zeros inside
+	/// the box to a record of `record_len` bytes (the connector's `RecordLen`).
+	pub fn seal(&self, invitee_key: &[u8; 32], record_len: usize) -> Result<Vec<u8>, WireError> {
+		let plain = zeroize::Zeroizing::new(pad(self.encode(), record_len.saturating_sub(crypto::SEAL_OVERHEAD))?);
+		Ok(crypto::seal(&plain, invitee_key)?)
+	}
+
+	/// How many parts an invitation lists in a record of `record_len` bytes.
+	pub fn max_parts(record_len: usize) -> usize {
+		let empty = Self {
+			version: VERSION,
+			kind: ChatKind::Pair,
+			chat: 0,
+			nonce: 0,
+			chat_key: [0; 32],
+			inviter: [0; 32],
+			invitee: [0; 32],
+			parts: Vec::new(),
+			signature: [0; 64],
+		};
+		// Up to 63 parts the length prefix stays one byte.
+		(record_len.saturating_sub(crypto::SEAL_OVERHEAD + empty.encoded_size()) / 32).min(63)
 	}
 
 	/// Opens a record as an invitation for `me`, checking its signature and addressee.
@@ -238,8 +257,7 @@ impl Invitation {
 		if plain.first() != Some(&VERSION) {
 			return Err(plain.first().map_or(WireError::Malformed("empty"), |v| WireError::Version(*v)));
 		}
-		let invitation =
-			decode_all::<Self>(plain).ok_or(WireError::Malformed("invitation encoding"))?;
+		let invitation = decode_padded::<Self>(plain).ok_or(WireError::Malformed("invitation encoding"))?;
 		if !crypto::verify_account_signature(
 			&invitation.inviter,
 			&invitation.signing_payload(),
@@ -273,16 +291,18 @@ impl Response {
 		[RESPONSE_CONTEXT, tag].concat()
 	}
 
-	/// Encrypts the response for the record with `tag`.
-	pub fn seal(&self, key: &ChatKey, tag: &[u8; 32]) -> Result<Vec<u8>, WireError> {
-		Ok(key.encrypt(&self.encode(), &Self::context(tag))?)
+	/// Encrypts the response for the record with `tag`, padded with zeros inside the
+	/// encryption to a record of `record_len` bytes.
+	pub fn seal(&self, key: &ChatKey, tag: &[u8; 32], record_len: usize) -> Result<Vec<u8>, WireError> {
+		let plain = pad(self.encode(), record_len.saturating_sub(crypto::AEAD_OVERHEAD))?;
+		Ok(key.encrypt(&plain, &Self::context(tag))?)
 	}
 
 	/// Opens a response record found under `tag`.
 	pub fn open(key: &ChatKey, tag: &[u8; 32], record: &[u8]) -> Result<Self, WireError> {
 		let plain = key.decrypt(record, &Self::context(tag))?;
 		check_version(&plain)?;
-		decode_all(&plain).ok_or(WireError::Malformed("response encoding"))
+		decode_padded(&plain).ok_or(WireError::Malformed("response encoding"))
 	}
 }
 
@@ -486,6 +506,21 @@ fn check_version(plain: &[u8]) -> Result<(), WireError> {
 	}
 }
 
+/// `plain` followed by zeros up to `len` bytes; an error when it is longer.
+fn pad(mut plain: Vec<u8>, len: usize) -> Result<Vec<u8>, WireError> {
+	if plain.len() > len {
+		return Err(WireError::Malformed("too long for a record"));
+	}
+	plain.resize(len, 0);
+	Ok(plain)
+}
+
+/// Decodes `T` from the start of `bytes`, the rest of which must be zeros (padding).
+fn decode_padded<T: Decode>(mut bytes: &[u8]) -> Option<T> {
+	let value = T::decode(&mut bytes).ok()?;
+	bytes.iter().all(|b| *b == 0).then_some(value)
+}
+
 /// Decodes `T` from all of `bytes` (trailing bytes are an error).
 fn decode_all<T: Decode>(mut bytes: &[u8]) -> Option<T> {
 	let value = T::decode(&mut bytes).ok()?;
@@ -495,6 +530,9 @@ fn decode_all<T: Decode>(mut bytes: &[u8]) -> Option<T> {
 #[cfg(test)]
 mod tests {
 	use super::*;
+
+	/// The runtime's record length.
+	const RECORD: usize = 512;
 
 	fn alice() -> Identity {
 		Identity::from_suri("//Alice").unwrap()
@@ -515,14 +553,38 @@ mod tests {
 	#[test]
 	fn invitation_round_trips_for_its_invitee() {
 		let (_, inv) = invitation_to_bob();
-		let sealed = inv.seal(&bob().encryption_key()).unwrap();
+		let sealed = inv.seal(&bob().encryption_key(), RECORD).unwrap();
+		assert_eq!(sealed.len(), RECORD);
 		assert_eq!(Invitation::open(&bob(), &sealed).unwrap(), inv);
+	}
+
+	/// Invitations and responses are one length whatever they carry; an invitation lists
+	/// as many parts as fit, and no more.
+	#[test]
+	fn records_have_one_length() {
+		let key = ChatKey::generate();
+		let max = Invitation::max_parts(RECORD);
+		assert_eq!(max, 8);
+		for n in [0, 1, max] {
+			let inv = Invitation::new(&alice(), ChatKind::Group, 7, 0, &key, bob().account(), vec![[1; 32]; n]);
+			let sealed = inv.seal(&bob().encryption_key(), RECORD).unwrap();
+			assert_eq!(sealed.len(), RECORD, "{n} parts");
+			assert_eq!(Invitation::open(&bob(), &sealed).unwrap().parts.len(), n);
+		}
+		let too_many = Invitation::new(&alice(), ChatKind::Group, 7, 0, &key, bob().account(), vec![[1; 32]; max + 1]);
+		assert!(too_many.seal(&bob().encryption_key(), RECORD).is_err());
+		// Padding that is not zeros is refused.
+		let mut plain = Invitation::new(&alice(), ChatKind::Pair, 7, 0, &key, bob().account(), vec![]).encode();
+		plain.resize(RECORD - crypto::SEAL_OVERHEAD, 0);
+		*plain.last_mut().unwrap() = 1;
+		let bad = crypto::seal(&plain, &bob().encryption_key()).unwrap();
+		assert!(matches!(Invitation::open(&bob(), &bad), Err(WireError::Malformed(_))));
 	}
 
 	#[test]
 	fn invitation_for_someone_else_is_not_for_us() {
 		let (_, inv) = invitation_to_bob();
-		let sealed = inv.seal(&bob().encryption_key()).unwrap();
+		let sealed = inv.seal(&bob().encryption_key(), RECORD).unwrap();
 		assert_eq!(Invitation::open(&charlie(), &sealed), Err(WireError::NotForUs));
 	}
 
@@ -530,7 +592,7 @@ mod tests {
 	fn misdirected_invitation_is_rejected() {
 		// Sealed to Charlie, but addressed (and signed) for Bob: Charlie must not accept it.
 		let (_, inv) = invitation_to_bob();
-		let sealed = inv.seal(&charlie().encryption_key()).unwrap();
+		let sealed = inv.seal(&charlie().encryption_key(), RECORD).unwrap();
 		assert_eq!(Invitation::open(&charlie(), &sealed), Err(WireError::WrongInvitee));
 	}
 
@@ -538,27 +600,27 @@ mod tests {
 	fn tampered_or_foreign_signed_invitation_is_rejected() {
 		let (_, mut inv) = invitation_to_bob();
 		inv.chat = 8;
-		let sealed = inv.seal(&bob().encryption_key()).unwrap();
+		let sealed = inv.seal(&bob().encryption_key(), RECORD).unwrap();
 		assert_eq!(Invitation::open(&bob(), &sealed), Err(WireError::BadSignature));
 
 		// Charlie claims to be Alice: signed by Charlie, inviter field Alice.
 		let (key, _) = invitation_to_bob();
 		let mut forged = Invitation::new(&charlie(), ChatKind::Pair, 7, 0, &key, bob().account(), vec![]);
 		forged.inviter = alice().account();
-		let sealed = forged.seal(&bob().encryption_key()).unwrap();
+		let sealed = forged.seal(&bob().encryption_key(), RECORD).unwrap();
 		assert_eq!(Invitation::open(&bob(), &sealed), Err(WireError::BadSignature));
 
 		// Unsigned.
 		let (_, mut unsigned) = invitation_to_bob();
 		unsigned.signature = [0; 64];
-		let sealed = unsigned.seal(&bob().encryption_key()).unwrap();
+		let sealed = unsigned.seal(&bob().encryption_key(), RECORD).unwrap();
 		assert_eq!(Invitation::open(&bob(), &sealed), Err(WireError::BadSignature));
 	}
 
 	#[test]
 	fn garbage_and_truncated_records_are_rejected() {
 		let (_, inv) = invitation_to_bob();
-		let sealed = inv.seal(&bob().encryption_key()).unwrap();
+		let sealed = inv.seal(&bob().encryption_key(), RECORD).unwrap();
 		assert_eq!(Invitation::open(&bob(), &sealed[..sealed.len() - 1]), Err(WireError::NotForUs));
 		assert_eq!(Invitation::open(&bob(), &[]), Err(WireError::NotForUs));
 		// Well sealed but not an invitation.
@@ -603,7 +665,8 @@ mod tests {
 		let key = ChatKey::generate();
 		let tag = key.response_tag(3);
 		let response = Response { version: VERSION, part: [9; 32] };
-		let sealed = response.seal(&key, &tag).unwrap();
+		let sealed = response.seal(&key, &tag, RECORD).unwrap();
+		assert_eq!(sealed.len(), RECORD);
 		assert_eq!(Response::open(&key, &tag, &sealed).unwrap(), response);
 		assert!(Response::open(&key, &key.response_tag(4), &sealed).is_err());
 		assert!(Response::open(&ChatKey::generate(), &tag, &sealed).is_err());
@@ -669,16 +732,13 @@ mod pallet_agreement {
 	/// The proof the client signs is the message the chat pallet verifies.
 	#[test]
 	fn add_member_message_matches_the_chat_pallet() {
-		let tag = Some([3u8; 32]);
 		let genesis = [0x47; 32];
-		assert_eq!(
-			super::add_member_message(&genesis, 5, 9, b"invitation", &tag),
-			pallet_chat::add_member_message(&sp_core::H256(genesis), 5, 9, b"invitation", &tag)
-		);
-		assert_eq!(
-			super::add_member_message(&genesis, 5, 9, b"i", &None),
-			pallet_chat::add_member_message(&sp_core::H256(genesis), 5, 9, b"i", &None)
-		);
+		for tag in [[3u8; 32], [0; 32]] {
+			assert_eq!(
+				super::add_member_message(&genesis, 5, 9, b"invitation", &tag),
+				pallet_chat::add_member_message(&sp_core::H256(genesis), 5, 9, b"invitation", &tag)
+			);
+		}
 	}
 
 	/// A creation ticket signs the message the connector checks it against.

@@ -155,9 +155,9 @@ pub const LEASE: BlockNumber = 90 * DAYS;
 /// Bytes of messages one part holds at once (each message counts 64 bytes besides its
 /// ciphertext): about 1,200 messages of a line or two, or 60 of the largest size.
 pub const PART_QUOTA: u32 = 256 * 1024;
-/// The longest connector record: a group invitation that lists the parts of about 24
-/// members (docs/CHAIN.md).
-pub const MAX_RECORD_LEN: u32 = 1024;
+/// The length of every connector record, invitation or response: a sealed invitation
+/// listing up to eight parts (docs/CHAIN.md).
+pub const RECORD_LEN: u32 = 512;
 /// Invitations a chat sends in its life.
 pub const MAX_INVITATIONS: u64 = 256;
 /// The largest blob of a part.
@@ -168,15 +168,15 @@ const ITEM_OVERHEAD: u64 = 128;
 /// The most one chat keeps in state: its own state and, at the worst, every one of its
 /// invitations at once (records expire after `RecordLifetime`, but a chat may send all
 /// of them in a day).
-const CHAT_FOOTPRINT: u64 = (8 + 32 + 8 + 256 + 4 + ITEM_OVERHEAD) + MAX_INVITATIONS * (MAX_RECORD_LEN as u64 + ITEM_OVERHEAD);
+const CHAT_FOOTPRINT: u64 = (8 + 32 + 8 + 256 + 4 + ITEM_OVERHEAD) + MAX_INVITATIONS * (RECORD_LEN as u64 + ITEM_OVERHEAD);
 /// The most one part keeps in state: its blob, its messages up to the quota, and the
 /// response record its join posted.
 const PART_FOOTPRINT: u64 =
-	(MAX_PART_BLOB_LEN as u64 + 24 + ITEM_OVERHEAD) + PART_QUOTA as u64 + (MAX_RECORD_LEN as u64 + ITEM_OVERHEAD);
+	(MAX_PART_BLOB_LEN as u64 + 24 + ITEM_OVERHEAD) + PART_QUOTA as u64 + (RECORD_LEN as u64 + ITEM_OVERHEAD);
 /// Leases one user can hold at once: each was taken or renewed with a ticket spent
 /// within the last `LEASE` blocks, which span at most `LEASE / DAYS + 1` epochs.
 const LEASES_PER_USER: u64 = TICKETS_PER_EPOCH as u64 * (LEASE / DAYS + 1) as u64;
-/// The most state one registered user's anonymous operations keep at once: about 820 MiB
+/// The most state one registered user's anonymous operations keep at once: about 742 MiB
 /// with the figures above (docs/CHAIN.md, "What bounds the state").
 pub const ANONYMOUS_FOOTPRINT: u64 =
 	LEASES_PER_USER * if CHAT_FOOTPRINT > PART_FOOTPRINT { CHAT_FOOTPRINT } else { PART_FOOTPRINT };
@@ -197,23 +197,22 @@ impl pallet_connector::Config for Runtime {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Chats = Chat;
 	type AddMemberOrigin = pallet_chat::EnsureChat<Runtime>;
-	/// A sealed pair invitation is about 400 bytes (docs/CHAIN.md); 1 KiB leaves room for
-	/// group invitations that carry the parts of many members.
-	type MaxRecordLen = ConstU32<MAX_RECORD_LEN>;
+	/// Invitations and responses are padded to one length, so a record's size tells nothing.
+	type RecordLen = ConstU32<RECORD_LEN>;
 	type MaxKeyHistory = ConstU32<16>;
 	type RecordLifetime = RecordLifetime;
 	type KeyDeposit = ConstU128<DEPOSIT_PER_ITEM>;
 	/// The registration and the ring entry (three items of under 256 bytes together),
 	/// and the most state the user's anonymous operations can keep at once, at the
-	/// anonymous price: about 8.7 SEAL.
+	/// anonymous price: about 7.8 SEAL.
 	type RegistrationDeposit = ConstU128<
 		{ 3 * DEPOSIT_PER_ITEM + 256 * DEPOSIT_PER_BYTE + ANONYMOUS_FOOTPRINT as Balance * ANONYMOUS_DEPOSIT_PER_BYTE },
 	>;
 	type Ring = UserRing;
 	/// Creating a chat takes a ticket of the ring of users.
 	type Tickets = UserRing;
-	/// 2048 records of at most 1 KiB: a page is about 2.2 MiB of SCALE, under the RPC
-	/// server's 10 MiB response limit, and a million records sync in under 500 calls.
+	/// 2048 records of 512 bytes: a page is about 1.2 MiB of SCALE, under the RPC server's
+	/// 10 MiB response limit, and a million records sync in under 500 calls.
 	type MaxPageLen = ConstU32<2048>;
 	type WeightInfo = pallet_connector::weights::SubstrateWeight<Runtime>;
 }

@@ -106,6 +106,8 @@ impl User {
 			.args(["--node", &self.node, "--json"])
 			.args(args)
 			.env("SEALCHAT_PASSPHRASE", &self.passphrase)
+			// No random pauses before writes in tests, unless a test asks for them.
+			.env("SEALCHAT_DELAY_WINDOW", "0")
 			.stdin(Stdio::piped())
 			.stdout(Stdio::piped())
 			.stderr(Stdio::piped())
@@ -222,6 +224,25 @@ impl User {
 	pub fn sync(&self) -> Value {
 		let lines = self.ok(&["sync"]);
 		lines.into_iter().find(|l| l["event"] == "synced").expect("sync prints a summary")
+	}
+
+	/// The pending invitations, as `invites` lists them.
+	pub fn invites(&self) -> Vec<Value> {
+		self.ok(&["invites"])[0]["invitations"].as_array().expect("invitations").clone()
+	}
+
+	/// The number of the pending invitation to `chat`, if there is one.
+	pub fn invitation_to(&self, chat: u64) -> Option<u64> {
+		self.invites().iter().find(|i| i["chat"] == chat).map(|i| i["invitation"].as_u64().expect("a number"))
+	}
+
+	/// Syncs, then accepts the invitation to `chat` it found (the test fails if there is
+	/// none): the user joins the chat.
+	pub fn join(&self, chat: u64) {
+		self.sync();
+		let id = self.invitation_to(chat).unwrap_or_else(|| panic!("{}: no invitation to chat {chat}", self.name));
+		let out = &self.ok(&["accept", &id.to_string()])[0];
+		assert_eq!(out["joined"], chat, "{}: {out}", self.name);
 	}
 
 	/// Starts a pair chat with `other`; returns the chat id.

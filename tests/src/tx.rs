@@ -103,22 +103,28 @@ pub fn general(call: RuntimeCall) -> Vec<u8> {
 	UncheckedExtrinsic::new_transaction(call, extension(0)).encode()
 }
 
-/// The storage items that append `payloads` (untagged) to the connector's record log
-/// after record `next`, posted in block `block` (see [`Rpc::fill_records`]).
+/// The storage items that append `payloads` (each padded to the record length, with a
+/// random tag, as invitations are) to the connector's record log after record `next`,
+/// posted in block `block` (see [`Rpc::fill_records`]). Records are indexed by tag too.
 pub fn record_items(next: u64, block: u32, payloads: Vec<Vec<u8>>) -> Vec<(Vec<u8>, Vec<u8>)> {
 	let count = payloads.len() as u64;
 	let mut items: Vec<(Vec<u8>, Vec<u8>)> = payloads
 		.into_iter()
 		.enumerate()
-		.map(|(i, payload)| {
+		.flat_map(|(i, payload)| {
 			let id = next + i as u64;
-			let key = pallet_connector::Records::<Runtime>::hashed_key_for(id);
+			let mut payload = payload;
+			payload.resize(sealchat_runtime::configs::RECORD_LEN as usize, 0);
+			let tag = sealchat::crypto::random_32();
 			let record = pallet_connector::Record::<Runtime> {
-				payload: payload.try_into().expect("a payload within MaxRecordLen"),
+				payload: payload.try_into().expect("a payload within the record length"),
 				block,
-				tag: None,
+				tag,
 			};
-			(key, record.encode())
+			[
+				(pallet_connector::Records::<Runtime>::hashed_key_for(id), record.encode()),
+				(pallet_connector::TaggedRecords::<Runtime>::hashed_key_for(tag, id), ().encode()),
+			]
 		})
 		.collect();
 	items.push((pallet_connector::NextRecordId::<Runtime>::hashed_key().to_vec(), (next + count).encode()));

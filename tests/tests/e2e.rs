@@ -65,8 +65,9 @@ fn chat_ids(user: &User) -> Vec<u64> {
 	user.chats().iter().map(|c| c["chat"].as_u64().expect("chat id")).collect()
 }
 
-fn joined(summary: &Value) -> Vec<u64> {
-	summary["joined"].as_array().expect("joined").iter().map(|c| c.as_u64().unwrap()).collect()
+/// The numbers of the invitations a sync found.
+fn invitations(summary: &Value) -> Vec<u64> {
+	summary["invitations"].as_array().expect("invitations").iter().map(|c| c.as_u64().unwrap()).collect()
 }
 
 /// The user's own parts, from its local database: nothing on chain lists them.
@@ -117,7 +118,15 @@ async fn pair_group_login_then_privacy_audit() {
 
 	// 1. Pair chat: Bob invites Charlie; messages both ways.
 	let pair_chat = bob.pair_chat(&charlie);
-	assert_eq!(joined(&charlie.sync()), [pair_chat]);
+	// Charlie's sync finds the invitation and waits for Charlie's answer: nothing is
+	// joined until Charlie accepts.
+	assert_eq!(invitations(&charlie.sync()).len(), 1);
+	assert!(chat_ids(&charlie).is_empty());
+	let invites = charlie.invites();
+	assert_eq!((invites[0]["chat"].as_u64(), invites[0]["inviter"].as_str()), (Some(pair_chat), Some(bob.address.as_str())));
+	assert_eq!((invites[0]["kind"].as_str(), invites[0]["membersKnown"].as_u64()), (Some("pair"), Some(2)));
+	charlie.join(pair_chat);
+	assert!(charlie.invites().is_empty());
 	charlie.send(pair_chat, "pair 1: hello bob");
 	bob.sync();
 	bob.send(pair_chat, "pair 2: hi charlie");
@@ -136,21 +145,26 @@ async fn pair_group_login_then_privacy_audit() {
 
 	// 2. Group: Bob, Charlie and Dave; Charlie adds Eve through the chat actor.
 	let group = bob.group_chat(&[&charlie, &dave]);
-	assert_eq!(joined(&charlie.sync()), [group]);
-	assert_eq!(joined(&dave.sync()), [group]);
+	charlie.join(group);
+	dave.join(group);
 	bob.sync();
 	charlie.add(group, &eve);
-	assert_eq!(joined(&eve.sync()), [group]);
-	// Learning of Eve's join writes nothing: the members' syncs submit no transaction
-	// (their blobs list her from their next message on).
+	eve.join(group);
+	// Reading never writes: learning of Eve's join, the members' syncs, shows and a
+	// watch submit no transaction (their blobs list her from their next message on).
 	let before = rpc.best_number().await;
 	for user in [&bob, &charlie, &dave] {
 		user.sync();
+		user.ok(&["show", &group.to_string(), "--sync"]);
 	}
+	let (mut watching, _) = dave.watch();
+	std::thread::sleep(Duration::from_secs(6));
+	let _ = watching.kill();
+	let _ = watching.wait();
 	let after = rpc.best_number().await;
 	rpc.wait_finalized(after + 1, PROGRESS).await;
 	let submitted = calls_in(&rpc, before + 1, after + 1).await;
-	assert!(submitted.is_empty(), "a sync that only learned a member submitted {submitted:?}");
+	assert!(submitted.is_empty(), "a client that only read submitted {submitted:?}");
 	let mut group_history = Vec::new();
 	for user in [&bob, &charlie, &dave, &eve] {
 		let text = format!("group: {} says hello", user.name);
@@ -167,8 +181,8 @@ async fn pair_group_login_then_privacy_audit() {
 	// A non-member reads nothing: Ferdie's client finds no chat, and Ferdie's keys open
 	// no record and no message on chain.
 	let summary = ferdie.sync();
-	assert!(joined(&summary).is_empty());
-	assert!(ferdie.chats().is_empty());
+	assert!(invitations(&summary).is_empty());
+	assert!(ferdie.chats().is_empty() && ferdie.invites().is_empty());
 	assert!(ferdie.fails(&["show", &group.to_string()]).contains("no chat"));
 	let ferdie_keys = Identity::from_suri("//Ferdie").unwrap();
 	let chain = read::connect(&node.ws_url()).await;
@@ -306,6 +320,15 @@ async fn observer_audit(rpc: &Rpc, plaintexts: &[String], keys: &[[u8; 32]], mem
 		messages += 1;
 	}
 	assert!(messages >= 5, "{messages} messages in state");
+	// Every record has one length and a tag, invitation or response, pair or group.
+	let records_prefix = storage_prefix(b"Connector", b"Records");
+	let mut records = 0;
+	for (key, value) in state.iter().filter(|(k, _)| k.starts_with(&records_prefix)) {
+		let record = pallet_connector::Record::<sealchat_runtime::Runtime>::decode(&mut &value[..]).expect("a record");
+		assert_eq!(record.payload.len(), sealchat_runtime::configs::RECORD_LEN as usize, "record {}", hex(key));
+		records += 1;
+	}
+	assert!(records >= 10, "{records} records in state");
 	// Every part blob has one length whatever its chat's size (pairs and a group of four).
 	let parts_prefix = storage_prefix(b"Chat", b"Parts");
 	let mut blobs = 0;
@@ -443,13 +466,14 @@ async fn offline_user_finds_everything_on_next_sync() {
 	bob.send(pair_chat, "are you there?");
 	bob.send(pair_chat, "write when you are back");
 	let group = bob.group_chat(&[&charlie, &dave]);
-	dave.sync();
+	dave.join(group);
 	dave.send(group, "dave here");
 
 	let summary = charlie.sync();
-	let mut found = joined(&summary);
-	found.sort();
-	assert_eq!(found, [pair_chat, group]);
+	assert_eq!(invitations(&summary).len(), 2, "{summary}");
+	charlie.join(pair_chat);
+	charlie.join(group);
+	charlie.sync();
 	assert_eq!(charlie.show(pair_chat), expected(&[(&bob, "are you there?"), (&bob, "write when you are back")]));
 	assert_eq!(charlie.show(group), expected(&[(&dave, "dave here")]));
 	charlie.send(pair_chat, "back now");
@@ -483,11 +507,11 @@ async fn bad_input_is_refused_or_ignored_and_nothing_is_lost() {
 	let url = node.ws_url();
 	let chain = read::connect(&url).await;
 	let pair_chat = bob.pair_chat(&charlie);
-	charlie.sync();
+	charlie.join(pair_chat);
 	bob.send(pair_chat, "first");
 	charlie.send(pair_chat, "second");
 	let group = bob.group_chat(&[&charlie]);
-	charlie.sync();
+	charlie.join(group);
 	bob.sync();
 	let history = expected(&[(&bob, "first"), (&charlie, "second")]);
 	assert_eq!(bob.show(pair_chat), history);
@@ -540,18 +564,18 @@ async fn bad_input_is_refused_or_ignored_and_nothing_is_lost() {
 	});
 	assert!(general_refusal(&rpc, missing).await.contains("Custom error: 211"));
 	// "Add user" straight to the connector, not from a chat.
-	let o = rpc.submit(&pair("//Ferdie"), connector_call(pallet_connector::Call::add_member { payload: vec![1; 64], tag: None })).await;
+	let o = rpc.submit(&pair("//Ferdie"), connector_call(pallet_connector::Call::add_member { payload: vec![1; 512], tag: [1; 32] })).await;
 	assert_eq!(error(&o), "BadOrigin");
 	// Adding through the chat with a wrong membership proof: the node refuses it before
 	// it enters a block.
 	let nonce = chain.chat(group, None).await.unwrap().expect("the group").nonce;
-	let wrong = ChatKey::generate().membership_key().sign(&add_member_message(&genesis, group, nonce, &[7; 80], &None));
+	let wrong = ChatKey::generate().membership_key().sign(&add_member_message(&genesis, group, nonce, &[7; 512], &[0x7a; 32]));
 	let add = |proof: [u8; 64], nonce: u64| {
 		chat_call(pallet_chat::Call::add_member {
 			chat: group,
 			nonce,
-			invitation: vec![7; 80],
-			tag: None,
+			invitation: vec![7; 512],
+			tag: [0x7a; 32],
 			proof: sp_core::ed25519::Signature::from_raw(proof),
 		})
 	};
@@ -559,7 +583,7 @@ async fn bad_input_is_refused_or_ignored_and_nothing_is_lost() {
 	assert!(refused.contains("bad signature"), "{refused}");
 	// A valid proof works once, with no signer; replaying it is refused as outdated. A
 	// signed transaction cannot add members at all.
-	let proof = bob_group.key.membership_key().sign(&add_member_message(&genesis, group, nonce, &[7; 80], &None));
+	let proof = bob_group.key.membership_key().sign(&add_member_message(&genesis, group, nonce, &[7; 512], &[0x7a; 32]));
 	assert_eq!(error(&rpc.submit(&pair("//Ferdie"), add(proof, nonce)).await), "BadOrigin");
 	let o = rpc.submit_general(add(proof, nonce)).await.expect("a valid proof is accepted");
 	assert!(o.result.is_ok(), "valid proof: {:?}", o.result);
@@ -616,17 +640,35 @@ async fn bad_input_is_refused_or_ignored_and_nothing_is_lost() {
 	// one, a copy of Bob's real invitation, a truncated copy and garbage. Charlie's client
 	// ignores every one.
 	let ferdie_chat = ferdie.group_chat(&[&dave]);
+	// Dave declines Ferdie's invitation: nothing goes on chain, it is no longer listed,
+	// and an answer to an invitation that does not exist is refused by name.
+	dave.sync();
+	let invitation = dave.invitation_to(ferdie_chat).expect("Ferdie's invitation to Dave");
+	let before = rpc.best_number().await;
+	dave.ok(&["decline", &invitation.to_string()]);
+	assert!(dave.invites().is_empty());
+	assert!(!chat_ids(&dave).contains(&ferdie_chat));
+	assert_eq!(json_error(dave.fails(&["accept", "999"]))["kind"], "unknown_invitation");
+	dave.sync();
+	assert!(dave.invites().is_empty(), "a declined invitation comes back");
+	let after = rpc.best_number().await;
+	rpc.wait_finalized(after + 1, PROGRESS).await;
+	let submitted = calls_in(&rpc, before + 1, after + 1).await;
+	assert!(submitted.is_empty(), "declining submitted {submitted:?}");
 	let ferdie_membership = ferdie.store().chat(ferdie_chat).unwrap().expect("Ferdie's chat").key.membership_key();
 	let send_through_ferdies_chat = |payload: Vec<u8>| {
 		let (chain, rpc, membership) = (&chain, &rpc, &ferdie_membership);
 		async move {
 			let nonce = chain.chat(ferdie_chat, None).await.unwrap().expect("Ferdie's chat").nonce;
-			let proof = membership.sign(&add_member_message(&genesis, ferdie_chat, nonce, &payload, &None));
+			// Padded to the record length, as every record is, or the chain refuses it.
+			let mut payload = payload;
+			payload.resize(sealchat_runtime::configs::RECORD_LEN as usize, 0);
+			let proof = membership.sign(&add_member_message(&genesis, ferdie_chat, nonce, &payload, &[0x7a; 32]));
 			let call = chat_call(pallet_chat::Call::add_member {
 				chat: ferdie_chat,
 				nonce,
 				invitation: payload,
-				tag: None,
+				tag: [0x7a; 32],
 				proof: sp_core::ed25519::Signature::from_raw(proof),
 			});
 			let o = rpc.submit_general(call).await.expect("Ferdie's chat takes his proof");
@@ -634,26 +676,32 @@ async fn bad_input_is_refused_or_ignored_and_nothing_is_lost() {
 		}
 	};
 	let ferdie_id = Identity::from_suri("//Ferdie").unwrap();
-	let charlie_key = Identity::from_suri("//Charlie").unwrap().encryption_key();
 	let mut claims_bob = Invitation::new(&ferdie_id, ChatKind::Pair, pair_chat, 0, &ChatKey::generate(), charlie.account, vec![]);
 	claims_bob.inviter = bob.account;
 	let misdirected = Invitation::new(&ferdie_id, ChatKind::Pair, 77, 0, &ChatKey::generate(), dave.account, vec![]);
 	let mut unsigned = Invitation::new(&ferdie_id, ChatKind::Pair, 78, 0, &ChatKey::generate(), charlie.account, vec![]);
 	unsigned.signature = [0; 64];
-	let legit = read::all_records(&chain).await.into_iter().next().expect("Bob's first invitation to Charlie").1.payload.0;
+	let charlie_id = Identity::from_suri("//Charlie").unwrap();
+	let charlie_key = charlie_id.encryption_key();
+	let legit = read::all_records(&chain)
+		.await
+		.into_iter()
+		.map(|(_, record)| record.payload.0)
+		.find(|payload| Invitation::open(&charlie_id, payload).is_ok())
+		.expect("Bob's first invitation to Charlie");
 	let forged_payloads = vec![
-		claims_bob.seal(&charlie_key).unwrap(),
-		misdirected.seal(&charlie_key).unwrap(),
-		unsigned.seal(&charlie_key).unwrap(),
+		claims_bob.seal(&charlie_key, 512).unwrap(),
+		misdirected.seal(&charlie_key, 512).unwrap(),
+		unsigned.seal(&charlie_key, 512).unwrap(),
 		legit.clone(),
 		legit[..legit.len() - 10].to_vec(),
-		vec![0xde; 300],
+		vec![0xde; 512],
 	];
 	for payload in forged_payloads {
 		send_through_ferdies_chat(payload).await;
 	}
 	let summary = charlie.sync();
-	assert!(joined(&summary).is_empty(), "{summary}");
+	assert!(invitations(&summary).is_empty() && charlie.invites().is_empty(), "{summary}");
 	assert!(summary["invitationsRejected"].as_u64().unwrap() >= 4, "{summary}");
 	let mut ids = chat_ids(&charlie);
 	ids.sort();
@@ -664,13 +712,13 @@ async fn bad_input_is_refused_or_ignored_and_nothing_is_lost() {
 	// so the chat's real invitation still gets through.
 	let taken = bob.group_chat(&[&dave]);
 	let squat = Invitation::new(&ferdie_id, ChatKind::Group, taken, 0, &ChatKey::generate(), charlie.account, vec![]);
-	send_through_ferdies_chat(squat.seal(&charlie_key).unwrap()).await;
+	send_through_ferdies_chat(squat.seal(&charlie_key, 512).unwrap()).await;
 	let summary = charlie.sync();
-	assert!(joined(&summary).is_empty(), "{summary}");
-	assert!(!chat_ids(&charlie).contains(&taken));
+	assert!(invitations(&summary).is_empty(), "{summary}");
+	assert!(!chat_ids(&charlie).contains(&taken) && charlie.invitation_to(taken).is_none());
 	bob.add(taken, &charlie);
-	let summary = charlie.sync();
-	assert_eq!(joined(&summary), [taken], "{summary}");
+	charlie.join(taken);
+	assert!(chat_ids(&charlie).contains(&taken));
 
 	// Nothing already stored was lost, and the chat still works; the bytes that were no
 	// message were skipped.
@@ -700,7 +748,7 @@ async fn node_killed_mid_conversation_loses_and_duplicates_nothing() {
 	drop(rpc);
 	let [bob, charlie] = registered(&dir, &node.ws_url(), ["bob", "charlie"]);
 	let chat = bob.pair_chat(&charlie);
-	charlie.sync();
+	charlie.join(chat);
 	bob.send(chat, "one");
 	charlie.send(chat, "two");
 
@@ -753,11 +801,13 @@ async fn client_killed_during_sync_resumes_from_its_cursor() {
 	let summary = charlie.sync();
 	let rescanned = summary["recordsScanned"].as_u64().unwrap();
 	assert!(rescanned < total, "resync read {rescanned} of {total} records");
-	assert_eq!(joined(&summary), [chat]);
+	assert_eq!(invitations(&summary).len(), 1, "{summary}");
+	charlie.join(chat);
+	charlie.sync();
 	assert_eq!(charlie.show(chat), expected(&[(&bob, "hidden among the noise")]));
 	let again = charlie.sync();
 	assert!(again["recordsScanned"].as_u64().unwrap() <= 1, "{again}");
-	assert!(joined(&again).is_empty());
+	assert!(invitations(&again).is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -774,7 +824,7 @@ async fn chatting_goes_on_with_a_validator_down() {
 	eve.wait_in_ring();
 	ferdie.wait_in_ring();
 	let chat = eve.pair_chat(&ferdie);
-	ferdie.sync();
+	ferdie.join(chat);
 	eve.send(chat, "before");
 
 	// Dave's validator goes down; finality continues and so does the chat.

@@ -110,24 +110,25 @@ async fn connector_and_chat_pallets_on_the_dev_chain() {
 	assert_eq!((view.membership_key, view.nonce, view.sealed_key.0), (membership.public().0, 0, vec![0x5e; 80]));
 
 	// Whoever holds the membership key has the chat send an invitation, with no signer.
-	let invitation = vec![0xab; 300];
-	let proof = membership.sign(&add_member_message(&genesis, 0, 0, &invitation, &None));
+	let invitation = vec![0xab; 512];
+	let tag = [0x7a; 32];
+	let proof = membership.sign(&add_member_message(&genesis, 0, 0, &invitation, &tag));
 	let add = |nonce: u64, proof: ed25519::Signature| {
-		chat(pallet_chat::Call::add_member { chat: 0, nonce, invitation: invitation.clone(), tag: None, proof })
+		chat(pallet_chat::Call::add_member { chat: 0, nonce, invitation: invitation.clone(), tag, proof })
 	};
 	assert_ok(&rpc.submit_general(add(0, proof)).await.expect("a valid proof"));
 	let records = read::all_records(&chain).await;
 	assert_eq!(records.len(), 1);
-	assert_eq!((records[0].0, records[0].1.payload.0.clone(), records[0].1.tag), (0, invitation.clone(), None));
+	assert_eq!((records[0].0, records[0].1.payload.0.clone(), records[0].1.tag), (0, invitation.clone(), tag));
 	assert_eq!(chain.chat(0, None).await.unwrap().unwrap().nonce, 1);
 
 	// A proof by another key, a replayed proof, a signed call, and a user calling the
 	// connector's `add_member` directly are all refused, and store nothing.
-	let wrong = ed25519::Pair::from_seed(&[8; 32]).sign(&add_member_message(&genesis, 0, 1, &invitation, &None));
+	let wrong = ed25519::Pair::from_seed(&[8; 32]).sign(&add_member_message(&genesis, 0, 1, &invitation, &tag));
 	assert!(general_refusal(&rpc, add(1, wrong)).await.contains("bad signature"));
 	assert!(general_refusal(&rpc, add(0, proof)).await.contains("outdated"));
 	assert_error(&rpc.submit(&charlie, add(1, wrong)).await, "BadOrigin");
-	let direct = connector(pallet_connector::Call::add_member { payload: invitation.clone(), tag: None });
+	let direct = connector(pallet_connector::Call::add_member { payload: invitation.clone(), tag });
 	assert_error(&rpc.submit(&charlie, direct).await, "BadOrigin");
 	assert_eq!(read::all_records(&chain).await.len(), 1);
 
@@ -135,7 +136,7 @@ async fn connector_and_chat_pallets_on_the_dev_chain() {
 	// the join posts its response too.
 	let part_key = alice_identity.part_key(0);
 	let part = part_key.public();
-	let (blob, response, tag) = (vec![1u8; 64], vec![2u8; 73], [3u8; 32]);
+	let (blob, response, tag) = (vec![1u8; 64], vec![2u8; 512], [3u8; 32]);
 	let join_message = wire::part_message(&genesis, &part, &PartAction::join(&blob, &response, tag));
 	let join = |ticket, signature: [u8; 64]| {
 		chat(pallet_chat::Call::join {

@@ -51,11 +51,11 @@ fn most_messages<T: Config>() -> u32 {
 mod benchmarks {
 	use super::*;
 
-	/// Authorizing and dispatching an invitation of length `l` with a tag, into a fresh
-	/// chat with the largest sealed key: the membership proof checked, the connector's
-	/// `add_member` dispatched. Both the authorization and the call are charged this.
+	/// Authorizing and dispatching an invitation, into a fresh chat with the largest
+	/// sealed key: the membership proof checked, the connector's `add_member`
+	/// dispatched. Both the authorization and the call are charged this.
 	#[benchmark]
-	fn add_member(l: Linear<1, { <T as pallet_connector::Config>::MaxRecordLen::get() }>) {
+	fn add_member() {
 		let key = sp_io::crypto::ed25519_generate(BENCH_KEY_TYPE, Some(b"//SealChatBenchmark".to_vec()));
 		let params = ChatParams {
 			membership_key: key,
@@ -63,8 +63,8 @@ mod benchmarks {
 		};
 		let chat = Chat::<T>::spawn(params).expect("valid params");
 		pallet_connector::CreatedChats::<T>::insert(chat, ());
-		let invitation = vec![0x55; l as usize];
-		let tag = Some([0x66; 32]);
+		let invitation = vec![0x55; <T as pallet_connector::Config>::RecordLen::get() as usize];
+		let tag = [0x66; 32];
 		let message = add_member_message(&Chat::<T>::genesis_hash(), chat, 0, &invitation, &tag);
 		let proof = sp_io::crypto::ed25519_sign(BENCH_KEY_TYPE, &key, &message)
 			.expect("the key was generated in the keystore above");
@@ -103,18 +103,16 @@ mod benchmarks {
 		}
 	}
 
-	/// Creating a part with a blob of `b` bytes and posting a response of `r` bytes
-	/// (spending the ticket is weighed by the ring).
+	/// Creating a part with a blob of `b` bytes and posting its response (spending the
+	/// ticket is weighed by the ring).
 	#[benchmark]
-	fn join(
-		b: Linear<0, { T::MaxPartBlobLen::get() }>,
-		r: Linear<1, { <T as pallet_connector::Config>::MaxRecordLen::get() }>,
-	) {
+	fn join(b: Linear<0, { T::MaxPartBlobLen::get() }>) {
 		let ticket = <<T as Config>::Tickets as pallet_ring::Tickets>::benchmark_ticket(0);
 		let part = [0x11; 32];
+		let response = vec![0x99; <T as pallet_connector::Config>::RecordLen::get() as usize];
 
 		#[extrinsic_call]
-		_(SystemOrigin::Authorized, ticket, part, vec![0x88; b as usize], vec![0x99; r as usize], [0xaa; 32], ed25519::Signature::from_raw([0; 64]));
+		_(SystemOrigin::Authorized, ticket, part, vec![0x88; b as usize], response, [0xaa; 32], ed25519::Signature::from_raw([0; 64]));
 
 		assert_last_event::<T>(Event::PartCreated { part });
 	}

@@ -67,7 +67,7 @@
 //! standard `BadProof` (a signature that does not verify), `Stale` (a nonce or sequence
 //! number already used), `Future` (one too far ahead), `ExhaustsResources` (a chat out
 //! of invitations), the ring's ticket codes (200–205) and this pallet's [`Refusal`]
-//! codes (210–216).
+//! codes (210–217).
 //!
 //! ## Reading
 //!
@@ -128,7 +128,7 @@ pub fn add_member_message(
 	chat: ChatId,
 	nonce: u64,
 	invitation: &[u8],
-	tag: &Option<RendezvousTag>,
+	tag: &RendezvousTag,
 ) -> Vec<u8> {
 	let mut message = ADD_MEMBER_CONTEXT.to_vec();
 	(genesis, chat, nonce, sp_io::hashing::blake2_256(invitation), tag).encode_to(&mut message);
@@ -198,12 +198,14 @@ pub enum Refusal {
 	UnknownChat = 212,
 	/// The message would take the part past [`Config::PartQuota`].
 	QuotaExceeded = 213,
-	/// A blob, message or response is longer than the chain takes.
+	/// A blob or message is longer than the chain takes.
 	TooLarge = 214,
-	/// A message or response is empty.
+	/// A message is empty.
 	Empty = 215,
 	/// No message with this sequence number in the part.
 	UnknownMessage = 216,
+	/// An invitation or response is not the connector's `RecordLen` bytes long.
+	RecordLength = 217,
 }
 
 impl Refusal {
@@ -240,13 +242,13 @@ pub enum RawOrigin {
 /// The connector, as the chat pallet uses it.
 pub trait ConnectorApi<RuntimeOrigin> {
 	/// The connector's "add user": dispatches its `add_member` with `origin`, a chat's.
-	fn add_member(origin: RuntimeOrigin, payload: Vec<u8>, tag: Option<RendezvousTag>) -> DispatchResult;
+	fn add_member(origin: RuntimeOrigin, payload: Vec<u8>, tag: RendezvousTag) -> DispatchResult;
 
 	/// Appends a joiner's response under `tag`.
 	fn post_response(payload: Vec<u8>, tag: RendezvousTag) -> DispatchResult;
 
-	/// The longest record the connector takes.
-	fn max_record_len() -> u32;
+	/// The length of every record the connector takes.
+	fn record_len() -> u32;
 
 	/// Removes a chat whose lease ended from the connector's register of chats.
 	fn forget_chat(chat: ChatId);
@@ -269,7 +271,7 @@ where
 	fn add_member(
 		origin: <T as frame_system::Config>::RuntimeOrigin,
 		payload: Vec<u8>,
-		tag: Option<RendezvousTag>,
+		tag: RendezvousTag,
 	) -> DispatchResult {
 		Call::from(pallet_connector::Call::<T>::add_member { payload, tag })
 			.dispatch(origin)
@@ -281,8 +283,8 @@ where
 		pallet_connector::Pallet::<T>::post_response(payload, tag).map(|_| ())
 	}
 
-	fn max_record_len() -> u32 {
-		<<T as pallet_connector::Config>::MaxRecordLen as frame_support::traits::Get<u32>>::get()
+	fn record_len() -> u32 {
+		<<T as pallet_connector::Config>::RecordLen as frame_support::traits::Get<u32>>::get()
 	}
 
 	fn forget_chat(chat: ChatId) {
@@ -566,36 +568,37 @@ pub mod pallet {
 		/// - `chat`: the chat.
 		/// - `nonce`: the chat's current nonce. The pool also keeps proofs for the next
 		///   nonces, in order, as it does account nonces.
-		/// - `invitation`: the sealed invitation (opaque).
-		/// - `tag`: an optional rendezvous tag for the record.
+		/// - `invitation`: the sealed invitation (opaque), the connector's `RecordLen` bytes.
+		/// - `tag`: the record's rendezvous tag (random for an invitation).
 		/// - `proof`: the membership proof.
 		///
 		/// Refused before dispatch (transaction validity): an unknown chat
-		/// ([`Refusal::UnknownChat`]), a used nonce (`Stale`), a nonce beyond
+		/// ([`Refusal::UnknownChat`]), an invitation of another length
+		/// ([`Refusal::RecordLength`]), a used nonce (`Stale`), a nonce beyond
 		/// [`Config::MaxInvitations`] (`ExhaustsResources`), a proof that does not verify
 		/// (`BadProof`).
 		///
 		/// Errors: [`Error::UnknownChat`], [`Error::StaleNonce`],
 		/// [`Error::InvitationLimit`], and the connector's errors (`UnknownChat` for a
-		/// chat it did not create, `RecordTooLarge`, ...).
+		/// chat it did not create, `WrongRecordLength`, ...).
 		///
 		/// Emits [`Event::InvitationSent`] (and the connector's `RecordPosted`).
 		///
 		/// ## Complexity
-		/// O(L), L = invitation length: authorizing hashes the invitation and checks one
+		/// O(1): authorizing hashes the invitation (of one length) and checks one
 		/// signature; the dispatch stores the record.
 		#[pallet::call_index(0)]
 		#[pallet::authorize(|_source, chat, nonce, invitation, tag, proof| {
 			Pallet::<T>::authorize_add_member(*chat, *nonce, invitation, tag, proof)
 		})]
-		#[pallet::weight_of_authorize(T::WeightInfo::add_member(invitation.len().saturated_into()))]
-		#[pallet::weight(T::WeightInfo::add_member(invitation.len().saturated_into()))]
+		#[pallet::weight_of_authorize(T::WeightInfo::add_member())]
+		#[pallet::weight(T::WeightInfo::add_member())]
 		pub fn add_member(
 			origin: OriginFor<T>,
 			chat: ChatId,
 			nonce: u64,
 			invitation: Vec<u8>,
-			tag: Option<RendezvousTag>,
+			tag: RendezvousTag,
 			proof: ed25519::Signature,
 		) -> DispatchResult {
 			ensure_authorized(origin)?;
@@ -623,13 +626,13 @@ pub mod pallet {
 		/// - `ticket`: an unspent ticket of the current epoch.
 		/// - `part`: the part key's public key, the part's id.
 		/// - `blob`: opaque owner data, up to [`Config::MaxPartBlobLen`] bytes.
-		/// - `response`: the response record, 1 to the connector's `MaxRecordLen` bytes.
+		/// - `response`: the response record, the connector's `RecordLen` bytes.
 		/// - `tag`: the response's rendezvous tag.
 		/// - `signature`: the part key's signature.
 		///
-		/// Refused before dispatch: [`Refusal::PartExists`], [`Refusal::TooLarge`],
-		/// [`Refusal::Empty`], a signature that does not verify (`BadProof`), and the
-		/// ticket's refusals (the ring's codes).
+		/// Refused before dispatch: [`Refusal::PartExists`], [`Refusal::TooLarge`] (the
+		/// blob), [`Refusal::RecordLength`], a signature that does not verify (`BadProof`),
+		/// and the ticket's refusals (the ring's codes).
 		///
 		/// Errors: [`Error::PartExists`], [`Error::TicketSpent`], [`Error::BlobTooLarge`],
 		/// and the connector's for the record.
@@ -637,8 +640,8 @@ pub mod pallet {
 		/// Emits [`Event::PartCreated`] (and the connector's `RecordPosted`).
 		///
 		/// ## Complexity
-		/// O(B + R), B = blob length, R = response length; authorizing verifies one ring
-		/// proof and one signature.
+		/// O(B), B = blob length (the response has one length); authorizing verifies one
+		/// ring proof and one signature.
 		#[pallet::call_index(1)]
 		#[pallet::authorize(|_source, ticket, part, blob, response, tag, signature| {
 			Pallet::<T>::authorize_join(ticket, part, blob, response, tag, signature)
@@ -648,8 +651,7 @@ pub mod pallet {
 				.saturating_add(T::Tickets::check_weight())
 		)]
 		#[pallet::weight(
-			T::WeightInfo::join(blob.len().saturated_into(), response.len().saturated_into())
-				.saturating_add(T::Tickets::spend_weight())
+			T::WeightInfo::join(blob.len().saturated_into()).saturating_add(T::Tickets::spend_weight())
 		)]
 		pub fn join(
 			origin: OriginFor<T>,
@@ -1004,10 +1006,11 @@ pub mod pallet {
 			chat: ChatId,
 			nonce: u64,
 			invitation: &[u8],
-			tag: &Option<RendezvousTag>,
+			tag: &RendezvousTag,
 			proof: &ed25519::Signature,
 		) -> TransactionValidityWithRefund {
 			let info = Self::live_chat(chat).ok_or(Refusal::UnknownChat)?;
+			ensure!(invitation.len() == T::Connector::record_len() as usize, Refusal::RecordLength);
 			Self::check_counter(nonce, info.nonce)?;
 			ensure!(nonce < T::MaxInvitations::get(), InvalidTransaction::ExhaustsResources);
 			let message = add_member_message(&Self::genesis_hash(), chat, nonce, invitation, tag);
@@ -1030,8 +1033,7 @@ pub mod pallet {
 		) -> TransactionValidityWithRefund {
 			ensure!(!Parts::<T>::contains_key(part), Refusal::PartExists);
 			ensure!(blob.len() <= T::MaxPartBlobLen::get() as usize, Refusal::TooLarge);
-			ensure!(!response.is_empty(), Refusal::Empty);
-			ensure!(response.len() <= T::Connector::max_record_len() as usize, Refusal::TooLarge);
+			ensure!(response.len() == T::Connector::record_len() as usize, Refusal::RecordLength);
 			let action = PartAction::Join {
 				blob: sp_io::hashing::blake2_256(blob),
 				response: sp_io::hashing::blake2_256(response),

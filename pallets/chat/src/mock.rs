@@ -63,7 +63,7 @@ impl pallet_connector::Config for Test {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Chats = Chat;
 	type AddMemberOrigin = pallet_chat::EnsureChat<Test>;
-	type MaxRecordLen = ConstU32<1024>;
+	type RecordLen = ConstU32<RECORD_LEN>;
 	type MaxKeyHistory = ConstU32<4>;
 	type RecordLifetime = RecordLifetime;
 	type KeyDeposit = frame_support::traits::ConstU64<50>;
@@ -93,6 +93,8 @@ impl pallet_connector::Enroll<pallet_connector::RingKey> for NoRing {
 	fn prepare_worst_case() {}
 }
 
+/// Every record's length.
+pub const RECORD_LEN: u32 = 64;
 pub const MAX_SEALED_KEY_LEN: u32 = 128;
 pub const MAX_PART_BLOB_LEN: u32 = 256;
 pub const MAX_MESSAGE_LEN: u32 = 512;

@@ -55,18 +55,26 @@ fn create_chat(n: u8) -> ChatId {
 }
 
 /// A membership proof by chat key pair `n`.
-fn proof(n: u8, chat: ChatId, nonce: u64, invitation: &[u8], tag: &Option<[u8; 32]>) -> ed25519::Signature {
+/// A record of the connector's length, all bytes `b`.
+fn rec(b: u8) -> Vec<u8> {
+	vec![b; RECORD_LEN as usize]
+}
+
+/// The tag the tests' invitations carry.
+const TAG: [u8; 32] = [0x7a; 32];
+
+fn proof(n: u8, chat: ChatId, nonce: u64, invitation: &[u8], tag: &[u8; 32]) -> ed25519::Signature {
 	membership_pair(n).sign(&add_member_message(&Chat::genesis_hash(), chat, nonce, invitation, tag))
 }
 
-fn add_member_call(chat: ChatId, nonce: u64, invitation: &[u8], tag: Option<[u8; 32]>, proof: ed25519::Signature) -> Call<Test> {
+fn add_member_call(chat: ChatId, nonce: u64, invitation: &[u8], tag: [u8; 32], proof: ed25519::Signature) -> Call<Test> {
 	Call::<Test>::add_member { chat, nonce, invitation: invitation.to_vec(), tag, proof }
 }
 
 /// Authorizes and dispatches `add_member` as a general transaction would be.
 fn add(chat: ChatId, n: u8, nonce: u64, invitation: Vec<u8>) -> sp_runtime::DispatchResult {
-	let p = proof(n, chat, nonce, &invitation, &None);
-	submit(add_member_call(chat, nonce, &invitation, None, p)).map(|_| ()).map_err(|e| e.error)
+	let p = proof(n, chat, nonce, &invitation, &TAG);
+	submit(add_member_call(chat, nonce, &invitation, TAG, p)).map(|_| ()).map_err(|e| e.error)
 }
 
 /// The id of test part `n`: its part key's public key.
@@ -101,7 +109,7 @@ fn join_call(n: u8, alias: u8, blob: &[u8], response: &[u8], tag: [u8; 32]) -> C
 
 /// Joins with part `n`; returns its id.
 fn join(n: u8) -> PartId {
-	assert_ok!(submit(join_call(n, 0x40 + n, &[n; 100], &[n; 73], [n; 32])));
+	assert_ok!(submit(join_call(n, 0x40 + n, &[n; 100], &rec(n), [n; 32])));
 	part_id(n)
 }
 
@@ -185,8 +193,8 @@ mod chats {
 	fn a_member_adds_a_user_through_the_chat_with_no_signer() {
 		build_and_execute(|| {
 			let chat = create_chat(1);
-			let invitation = vec![9; 200];
-			let tag = Some([3; 32]);
+			let invitation = rec(9);
+			let tag = [3; 32];
 			let p = proof(1, chat, 0, &invitation, &tag);
 			// The proof alone authorizes: the chat does not know or care who asks.
 			let v = validity(add_member_call(chat, 0, &invitation, tag, p)).expect("a valid proof");
@@ -207,9 +215,9 @@ mod chats {
 	fn only_an_authorized_transaction_adds_members() {
 		build_and_execute(|| {
 			let chat = create_chat(1);
-			let p = proof(1, chat, 0, &[1], &None);
+			let p = proof(1, chat, 0, &rec(1), &TAG);
 			for origin in [RuntimeOrigin::signed(alice()), RuntimeOrigin::none(), RuntimeOrigin::root()] {
-				assert_noop!(Chat::add_member(origin, chat, 0, vec![1], None, p), BadOrigin);
+				assert_noop!(Chat::add_member(origin, chat, 0, rec(1), TAG, p), BadOrigin);
 			}
 		});
 	}
@@ -218,30 +226,30 @@ mod chats {
 	fn wrong_and_replayed_proofs_are_refused() {
 		build_and_execute(|| {
 			let chat = create_chat(1);
-			let invitation = vec![5; 40];
+			let invitation = rec(5);
 			let bad = invalid(InvalidTransaction::BadProof);
 			let check = |nonce, tag, p| validity(add_member_call(chat, nonce, &invitation, tag, p));
 
 			// Signed by another chat's key.
-			assert_eq!(check(0, None, proof(2, chat, 0, &invitation, &None)), bad);
+			assert_eq!(check(0, TAG, proof(2, chat, 0, &invitation, &TAG)), bad);
 			// A proof for other bytes than those sent.
-			assert_eq!(check(0, None, proof(1, chat, 0, &[6; 40], &None)), bad);
-			// A proof without the tag, sent with one.
-			assert_eq!(check(0, Some([1; 32]), proof(1, chat, 0, &invitation, &None)), bad);
+			assert_eq!(check(0, TAG, proof(1, chat, 0, &rec(6), &TAG)), bad);
+			// A proof for another tag than the one sent.
+			assert_eq!(check(0, [1; 32], proof(1, chat, 0, &invitation, &TAG)), bad);
 			// A proof for another chain (another genesis hash).
-			let elsewhere = membership_pair(1).sign(&add_member_message(&[7u8; 32], chat, 0, &invitation, &None));
-			assert_eq!(check(0, None, elsewhere), bad);
+			let elsewhere = membership_pair(1).sign(&add_member_message(&[7u8; 32], chat, 0, &invitation, &TAG));
+			assert_eq!(check(0, TAG, elsewhere), bad);
 
 			assert_ok!(add(chat, 1, 0, invitation.clone()));
 			// Replaying it: its nonce is stale, in the pool and at dispatch ...
-			let good = proof(1, chat, 0, &invitation, &None);
-			assert_eq!(check(0, None, good), invalid(InvalidTransaction::Stale));
+			let good = proof(1, chat, 0, &invitation, &TAG);
+			assert_eq!(check(0, TAG, good), invalid(InvalidTransaction::Stale));
 			assert_noop!(
-				Chat::add_member(authorized(), chat, 0, invitation.clone(), None, good),
+				Chat::add_member(authorized(), chat, 0, invitation.clone(), TAG, good),
 				Error::<Test>::StaleNonce
 			);
 			// ... and with the current nonce it no longer verifies.
-			assert_eq!(check(1, None, good), bad);
+			assert_eq!(check(1, TAG, good), bad);
 			assert_eq!(pallet_connector::NextRecordId::<Test>::get(), 1, "only one record stored");
 		});
 	}
@@ -250,13 +258,13 @@ mod chats {
 	fn proofs_for_the_next_nonces_wait_for_the_ones_before() {
 		build_and_execute(|| {
 			let chat = create_chat(1);
-			let next = validity(add_member_call(chat, 1, &[1], None, proof(1, chat, 1, &[1], &None))).expect("ahead");
-			let first = validity(add_member_call(chat, 0, &[1], None, proof(1, chat, 0, &[1], &None))).expect("current");
+			let next = validity(add_member_call(chat, 1, &rec(1), TAG, proof(1, chat, 1, &rec(1), &TAG))).expect("ahead");
+			let first = validity(add_member_call(chat, 0, &rec(1), TAG, proof(1, chat, 0, &rec(1), &TAG))).expect("current");
 			// The second requires what the first provides, as account nonces do.
 			assert_eq!(next.requires, first.provides);
 			// Too far ahead is refused as future.
 			assert_eq!(
-				validity(add_member_call(chat, 16, &[1], None, proof(1, chat, 16, &[1], &None))),
+				validity(add_member_call(chat, 16, &rec(1), TAG, proof(1, chat, 16, &rec(1), &TAG))),
 				invalid(InvalidTransaction::Future)
 			);
 		});
@@ -267,15 +275,15 @@ mod chats {
 		build_and_execute(|| {
 			let chat = create_chat(1);
 			for nonce in 0..MAX_INVITATIONS {
-				assert_ok!(add(chat, 1, nonce, vec![1]));
+				assert_ok!(add(chat, 1, nonce, rec(1)));
 			}
-			let p = proof(1, chat, MAX_INVITATIONS, &[1], &None);
+			let p = proof(1, chat, MAX_INVITATIONS, &rec(1), &TAG);
 			assert_eq!(
-				validity(add_member_call(chat, MAX_INVITATIONS, &[1], None, p)),
+				validity(add_member_call(chat, MAX_INVITATIONS, &rec(1), TAG, p)),
 				invalid(InvalidTransaction::ExhaustsResources)
 			);
 			assert_noop!(
-				Chat::add_member(authorized(), chat, MAX_INVITATIONS, vec![1], None, p),
+				Chat::add_member(authorized(), chat, MAX_INVITATIONS, rec(1), TAG, p),
 				Error::<Test>::InvitationLimit
 			);
 		});
@@ -286,11 +294,19 @@ mod chats {
 		build_and_execute(|| {
 			let chat = create_chat(1);
 			// An unknown chat: refused by the pool, and at dispatch.
-			let p = proof(1, 7, 0, &[1], &None);
-			assert_eq!(validity(add_member_call(7, 0, &[1], None, p)), refused(Refusal::UnknownChat));
-			assert_noop!(Chat::add_member(authorized(), 7, 0, vec![1], None, p), Error::<Test>::UnknownChat);
-			// The connector's own limits come back as its errors, and nothing is kept.
-			assert_noop!(add(chat, 1, 0, vec![1; 1025]), pallet_connector::Error::<Test>::RecordTooLarge);
+			let p = proof(1, 7, 0, &rec(1), &TAG);
+			assert_eq!(validity(add_member_call(7, 0, &rec(1), TAG, p)), refused(Refusal::UnknownChat));
+			assert_noop!(Chat::add_member(authorized(), 7, 0, rec(1), TAG, p), Error::<Test>::UnknownChat);
+			// Every invitation has the record length: refused by the pool, and by the
+			// connector (its error comes back) if it got that far; nothing is kept.
+			for len in [0, 1, RECORD_LEN as usize - 1, RECORD_LEN as usize + 1] {
+				let p = proof(1, chat, 0, &vec![1; len], &TAG);
+				assert_eq!(validity(add_member_call(chat, 0, &vec![1; len], TAG, p)), refused(Refusal::RecordLength));
+				assert_noop!(
+					Chat::add_member(authorized(), chat, 0, vec![1; len], TAG, p),
+					pallet_connector::Error::<Test>::WrongRecordLength
+				);
+			}
 		});
 	}
 
@@ -299,10 +315,10 @@ mod chats {
 		build_and_execute(|| {
 			let chat = create_chat(1);
 			// Straight to the connector, as a user: refused.
-			assert_noop!(Connector::add_member(RuntimeOrigin::signed(alice()), vec![1], None), BadOrigin);
-			assert_noop!(Connector::add_member(RuntimeOrigin::root(), vec![1], None), BadOrigin);
+			assert_noop!(Connector::add_member(RuntimeOrigin::signed(alice()), rec(1), TAG), BadOrigin);
+			assert_noop!(Connector::add_member(RuntimeOrigin::root(), rec(1), TAG), BadOrigin);
 			// Only the chat's own origin passes.
-			assert_ok!(Connector::add_member(RawOrigin::Chat(chat).into(), vec![1], None));
+			assert_ok!(Connector::add_member(RawOrigin::Chat(chat).into(), rec(1), TAG));
 		});
 	}
 
@@ -313,7 +329,7 @@ mod chats {
 			// `create_chat`) has a valid chat origin, but the connector does not know it.
 			let rogue = Chat::spawn(params(1)).unwrap();
 			assert!(!pallet_connector::CreatedChats::<Test>::contains_key(rogue));
-			assert_noop!(add(rogue, 1, 0, vec![1; 10]), pallet_connector::Error::<Test>::UnknownChat);
+			assert_noop!(add(rogue, 1, 0, rec(1)), pallet_connector::Error::<Test>::UnknownChat);
 			// Everything was reverted, the nonce included.
 			assert_eq!(Chats::<Test>::get(rogue).unwrap().nonce, 0);
 		});
@@ -339,19 +355,19 @@ mod parts {
 	#[test]
 	fn join_creates_the_part_and_posts_its_response() {
 		build_and_execute(|| {
-			let v = validity(join_call(1, 9, &[7; 100], &[8; 73], [3; 32])).expect("a valid join");
+			let v = validity(join_call(1, 9, &[7; 100], &rec(8), [3; 32])).expect("a valid join");
 			// It provides the ticket's alias and the part id: neither enters a block twice.
 			assert_eq!(v.provides.len(), 2);
-			assert_ok!(submit(join_call(1, 9, &[7; 100], &[8; 73], [3; 32])));
+			assert_ok!(submit(join_call(1, 9, &[7; 100], &rec(8), [3; 32])));
 			let part = part_id(1);
 			System::assert_last_event(Event::PartCreated { part }.into());
-			System::assert_has_event(pallet_connector::Event::RecordPosted { id: 0, tag: Some([3; 32]) }.into());
+			System::assert_has_event(pallet_connector::Event::RecordPosted { id: 0, tag: [3; 32] }.into());
 			let info = Chat::part(part).unwrap();
 			assert_eq!((info.next_seq, info.nonce, info.messages, info.used), (0, 0, 0, 0));
 			assert_eq!(info.blob.to_vec(), vec![7; 100]);
 			assert_eq!(info.expires, 1 + LIFETIME);
 			let record = pallet_connector::Records::<Test>::get(0).unwrap();
-			assert_eq!((record.payload.to_vec(), record.tag), (vec![8; 73], Some([3; 32])));
+			assert_eq!((record.payload.to_vec(), record.tag), (rec(8), [3; 32]));
 			// Nobody paid for it.
 			assert_eq!(Balances::free_balance(alice()), INITIAL_BALANCE);
 		});
@@ -361,16 +377,16 @@ mod parts {
 	fn nobody_takes_a_part_id_without_its_key() {
 		build_and_execute(|| {
 			// The ticket is fine, but the part is signed by another key.
-			let mut call = join_call(1, 9, &[7; 10], &[8; 10], [3; 32]);
+			let mut call = join_call(1, 9, &[7; 10], &rec(8), [3; 32]);
 			let Call::join { signature, .. } = &mut call else { unreachable!() };
-			let action = PartAction::Join { blob: hash(&[7; 10]), response: hash(&[8; 10]), tag: [3; 32] };
+			let action = PartAction::Join { blob: hash(&[7; 10]), response: hash(&rec(8)), tag: [3; 32] };
 			*signature = part_sign(2, part_id(1), &action);
 			assert_eq!(validity(call), invalid(InvalidTransaction::BadProof));
 			// A copy of a valid join with another response does not verify either: the
 			// part key signed the response it posts.
-			let mut copy = join_call(1, 9, &[7; 10], &[8; 10], [3; 32]);
+			let mut copy = join_call(1, 9, &[7; 10], &rec(8), [3; 32]);
 			let Call::join { response, .. } = &mut copy else { unreachable!() };
-			*response = vec![9; 10];
+			*response = rec(9);
 			assert_eq!(validity(copy), invalid(InvalidTransaction::BadProof));
 			assert!(Chat::part(part_id(1)).is_none());
 		});
@@ -380,18 +396,18 @@ mod parts {
 	fn a_join_needs_a_good_unspent_ticket_for_exactly_its_arguments() {
 		build_and_execute(|| {
 			// A ticket for other arguments.
-			let mut call = join_call(1, 9, &[7; 10], &[8; 10], [3; 32]);
+			let mut call = join_call(1, 9, &[7; 10], &rec(8), [3; 32]);
 			let Call::join { ticket, .. } = &mut call else { unreachable!() };
 			*ticket = HashTickets::ticket(0, [9; 32], b"something else");
 			assert_eq!(validity(call), Err(pallet_ring::TicketError::BadProof.into()));
 			// A valid one, once.
-			assert_ok!(submit(join_call(1, 9, &[7; 10], &[8; 10], [3; 32])));
+			assert_ok!(submit(join_call(1, 9, &[7; 10], &rec(8), [3; 32])));
 			assert_eq!(
-				validity(join_call(2, 9, &[7; 10], &[8; 10], [3; 32])),
+				validity(join_call(2, 9, &[7; 10], &rec(8), [3; 32])),
 				Err(pallet_ring::TicketError::Spent.into())
 			);
 			// Dispatched without a check (two in one block), the second finds it spent.
-			let second = join_call(2, 9, &[7; 10], &[8; 10], [3; 32]);
+			let second = join_call(2, 9, &[7; 10], &rec(8), [3; 32]);
 			use sp_runtime::traits::Dispatchable;
 			assert_noop!(RuntimeCall::Chat(second).dispatch(authorized()).map_err(|e| e.error), Error::<Test>::TicketSpent);
 		});
@@ -401,14 +417,14 @@ mod parts {
 	fn join_errors() {
 		build_and_execute(|| {
 			join(1);
-			assert_eq!(validity(join_call(1, 10, &[1], &[1], [1; 32])), refused(Refusal::PartExists));
+			assert_eq!(validity(join_call(1, 10, &[1], &rec(1), [1; 32])), refused(Refusal::PartExists));
 			let blob = vec![0; MAX_PART_BLOB_LEN as usize + 1];
-			assert_eq!(validity(join_call(2, 11, &blob, &[1], [1; 32])), refused(Refusal::TooLarge));
-			assert_eq!(validity(join_call(2, 12, &[1], &[], [1; 32])), refused(Refusal::Empty));
-			assert_eq!(validity(join_call(2, 13, &[1], &[1; 1025], [1; 32])), refused(Refusal::TooLarge));
+			assert_eq!(validity(join_call(2, 11, &blob, &rec(1), [1; 32])), refused(Refusal::TooLarge));
+			assert_eq!(validity(join_call(2, 12, &[1], &[], [1; 32])), refused(Refusal::RecordLength));
+			assert_eq!(validity(join_call(2, 13, &[1], &[1; 1025], [1; 32])), refused(Refusal::RecordLength));
 			// At dispatch, as a second join of the same part in one block would be.
 			use sp_runtime::traits::Dispatchable;
-			let again = join_call(1, 14, &[1], &[1], [1; 32]);
+			let again = join_call(1, 14, &[1], &rec(1), [1; 32]);
 			assert_noop!(RuntimeCall::Chat(again).dispatch(authorized()).map_err(|e| e.error), Error::<Test>::PartExists);
 		});
 	}
@@ -587,8 +603,8 @@ mod leases {
 			join(1);
 			System::set_block_number(1 + LIFETIME);
 			assert_eq!(validity(post_call(1, 0, &[1])), refused(Refusal::UnknownPart));
-			let p = proof(1, chat, 0, &[1], &None);
-			assert_eq!(validity(add_member_call(chat, 0, &[1], None, p)), refused(Refusal::UnknownChat));
+			let p = proof(1, chat, 0, &rec(1), &TAG);
+			assert_eq!(validity(add_member_call(chat, 0, &rec(1), TAG, p)), refused(Refusal::UnknownChat));
 			assert_eq!(validity(renew_call(1, Lease::Part(part_id(1)))), refused(Refusal::UnknownPart));
 			// The expiry pass then removes them.
 			Chat::on_idle(1 + LIFETIME, Weight::from_parts(1_000_000_000_000, u64::MAX));

@@ -47,9 +47,9 @@ use core::marker::PhantomData;
 
 /// Weight functions needed for `pallet_chat`.
 pub trait WeightInfo {
-	fn add_member(l: u32, ) -> Weight;
+	fn add_member() -> Weight;
 	fn authorize_part_call(l: u32, ) -> Weight;
-	fn join(b: u32, r: u32, ) -> Weight;
+	fn join(b: u32, ) -> Weight;
 	fn set_part_blob(b: u32, ) -> Weight;
 	fn post_message(m: u32, ) -> Weight;
 	fn delete_message() -> Weight;
@@ -77,14 +77,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Connector::Records` (r:0 w:1)
 	/// Proof: `Connector::Records` (`max_values`: None, `max_size`: Some(1079), added: 3554, mode: `MaxEncodedLen`)
 	/// The range of component `l` is `[1, 1024]`.
-	fn add_member(l: u32, ) -> Weight {
+	fn add_member() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `520`
 		//  Estimated: `3783`
 		// Minimum execution time: 63_895_000 picoseconds.
-		Weight::from_parts(72_588_358, 3783)
-			// Standard Error: 237
-			.saturating_add(Weight::from_parts(2_923, 0).saturating_mul(l.into()))
+		Weight::from_parts(74_084_934, 3783)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -117,14 +115,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Connector::Records` (`max_values`: None, `max_size`: Some(1079), added: 3554, mode: `MaxEncodedLen`)
 	/// The range of component `b` is `[0, 4096]`.
 	/// The range of component `r` is `[1, 1024]`.
-	fn join(_b: u32, r: u32, ) -> Weight {
+	fn join(_b: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `43`
 		//  Estimated: `7631`
 		// Minimum execution time: 36_945_000 picoseconds.
-		Weight::from_parts(61_098_940, 7631)
-			// Standard Error: 1_268
-			.saturating_add(Weight::from_parts(10_093, 0).saturating_mul(r.into()))
+		Weight::from_parts(66_266_556, 7631)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -264,9 +260,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
-	fn add_member(l: u32, ) -> Weight {
-		Weight::from_parts(72_588_358, 3783)
-			.saturating_add(Weight::from_parts(2_923, 0).saturating_mul(l.into()))
+	fn add_member() -> Weight {
+		Weight::from_parts(74_084_934, 3783)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
@@ -275,9 +270,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(1_583, 0).saturating_mul(l.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 	}
-	fn join(_b: u32, r: u32, ) -> Weight {
-		Weight::from_parts(61_098_940, 7631)
-			.saturating_add(Weight::from_parts(10_093, 0).saturating_mul(r.into()))
+	fn join(_b: u32, ) -> Weight {
+		Weight::from_parts(66_266_556, 7631)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}

@@ -98,36 +98,36 @@ mod benchmarks {
 	}
 
 	#[benchmark]
-	fn add_member(l: Linear<1, { T::MaxRecordLen::get() }>) -> Result<(), BenchmarkError> {
+	fn add_member() -> Result<(), BenchmarkError> {
 		let origin =
 			T::AddMemberOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		let chat = T::AddMemberOrigin::ensure_origin(origin.clone())
 			.map_err(|_| BenchmarkError::Weightless)?;
 		CreatedChats::<T>::insert(chat, ());
-		let payload = vec![0xcd; l as usize];
+		let payload = vec![0xcd; T::RecordLen::get() as usize];
 		let id = NextRecordId::<T>::get();
 
 		#[extrinsic_call]
-		_(origin as T::RuntimeOrigin, payload, Some([8; 32]));
+		_(origin as T::RuntimeOrigin, payload, [8; 32]);
 
-		assert_last_event::<T>(Event::RecordPosted { id, tag: Some([8; 32]) });
+		assert_last_event::<T>(Event::RecordPosted { id, tag: [8; 32] });
 		Ok(())
 	}
 
-	/// `on_idle` pruning `n` expired records, each of the largest size and tagged.
+	/// `on_idle` pruning `n` expired records.
 	#[benchmark]
 	fn prune_records(n: Linear<0, 1_000>) {
-		let payload = vec![0xef; T::MaxRecordLen::get() as usize];
+		let payload = vec![0xef; T::RecordLen::get() as usize];
 		let start = frame_system::Pallet::<T>::block_number();
 		for i in 0..n {
 			let mut tag = [0u8; 32];
 			tag[..4].copy_from_slice(&i.to_le_bytes());
-			Connector::<T>::post_response(payload.clone(), tag).expect("a record of the largest size");
+			Connector::<T>::post_response(payload.clone(), tag).expect("a record of the record length");
 		}
 		// One record a block younger that has not expired yet, so the loop also pays for
 		// the read that stops it.
 		frame_system::Pallet::<T>::set_block_number(start.saturating_add(1u32.into()));
-		Connector::<T>::post_response(payload, [0xff; 32]).expect("a record of the largest size");
+		Connector::<T>::post_response(payload, [0xff; 32]).expect("a record of the record length");
 		let now: BlockNumberFor<T> = start.saturating_add(T::RecordLifetime::get());
 
 		#[block]

@@ -19,10 +19,12 @@
 //! - **Records.** An append-only log of opaque byte strings with increasing `u64` ids:
 //!   sealed invitations, which chats send ([`Pallet::add_member`]), and responses, which
 //!   the chat pallet posts when someone joins a chat ([`Pallet::post_response`]). No
-//!   account posts a record. The pallet never interprets a payload. A record may carry a
-//!   fixed-size *rendezvous tag* that lets a client which already shares a key with the
-//!   poster find it with one lookup instead of trial decryption. Records expire after
-//!   [`Config::RecordLifetime`] blocks and are pruned in `on_idle`, oldest first.
+//!   account posts a record. The pallet never interprets a payload. Every record is
+//!   exactly [`Config::RecordLen`] bytes and carries a 32-byte *rendezvous tag*: a client
+//!   that already shares a key with the poster finds a response with one lookup instead
+//!   of trial decryption, and an invitation's tag is random, so nothing tells the two
+//!   kinds apart. Records expire after [`Config::RecordLifetime`] blocks and are pruned in
+//!   `on_idle`, oldest first.
 //! - **The register of chats it created.** Chats are spawned through the connector,
 //!   which asks the chat pallet (through [`ChatSpawner`]) to create the actor and
 //!   remembers its id. Creating one takes a ticket of the ring of users
@@ -189,7 +191,7 @@ pub mod pallet {
 		tokens::Precision,
 	};
 	use frame_system::pallet_prelude::*;
-	use sp_runtime::{traits::Saturating, SaturatedConversion};
+	use sp_runtime::traits::Saturating;
 
 	/// The in-code storage version.
 	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
@@ -258,11 +260,11 @@ pub mod pallet {
 	#[scale_info(skip_type_params(T))]
 	pub struct Record<T: Config> {
 		/// The opaque payload.
-		pub payload: BoundedVec<u8, T::MaxRecordLen>,
+		pub payload: BoundedVec<u8, T::RecordLen>,
 		/// The block it was posted in.
 		pub block: BlockNumberFor<T>,
-		/// The rendezvous tag, if the poster set one.
-		pub tag: Option<RendezvousTag>,
+		/// The rendezvous tag.
+		pub tag: RendezvousTag,
 	}
 
 	/// A page of the record log, as [`Pallet::records`] returns it.
@@ -307,9 +309,10 @@ pub mod pallet {
 		/// success value is the id of the chat that sent the call.
 		type AddMemberOrigin: EnsureOrigin<Self::RuntimeOrigin, Success = ChatIdOf<Self>>;
 
-		/// Largest payload of a record, in bytes.
+		/// The length of every record's payload, in bytes: one length for every kind, so
+		/// that a record's size tells nothing.
 		#[pallet::constant]
-		type MaxRecordLen: Get<u32>;
+		type RecordLen: Get<u32>;
 
 		/// How many keys a user's history keeps; a rotation beyond it drops the oldest.
 		#[pallet::constant]
@@ -359,7 +362,7 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Records<T: Config> = StorageMap<_, Twox64Concat, RecordId, Record<T>>;
 
-	/// Tagged records, by tag: a client that can compute a tag finds its records here.
+	/// Records by tag: a client that can compute a tag finds its records here.
 	#[pallet::storage]
 	pub type TaggedRecords<T: Config> =
 		StorageDoubleMap<_, Blake2_128Concat, RendezvousTag, Twox64Concat, RecordId, ()>;
@@ -387,7 +390,7 @@ pub mod pallet {
 		/// `who` removed its key history.
 		KeysCleared { who: T::AccountId },
 		/// A record was appended to the log.
-		RecordPosted { id: RecordId, tag: Option<RendezvousTag> },
+		RecordPosted { id: RecordId, tag: RendezvousTag },
 		/// Expired records were pruned; `oldest` is now the oldest record id kept.
 		RecordsPruned { count: u32, oldest: RecordId },
 		/// A chat actor was created through the connector.
@@ -400,10 +403,8 @@ pub mod pallet {
 		MalformedKey,
 		/// The account has no registered key.
 		NoKey,
-		/// The record's payload is longer than `MaxRecordLen`.
-		RecordTooLarge,
-		/// The record's payload is empty.
-		EmptyRecord,
+		/// The record's payload is not `RecordLen` bytes long.
+		WrongRecordLength,
 		/// The account cannot afford the storage deposit.
 		InsufficientBalance,
 		/// The chat that sent the call was not created by this connector.
@@ -564,23 +565,18 @@ pub mod pallet {
 		/// `BadOrigin`. The chat must have been created by this connector. The record holds
 		/// no deposit: the chat pallet bounds how many invitations a chat sends.
 		///
-		/// - `payload`: the sealed invitation, 1 to [`Config::MaxRecordLen`] bytes.
-		/// - `tag`: an optional rendezvous tag.
+		/// - `payload`: the sealed invitation, [`Config::RecordLen`] bytes.
+		/// - `tag`: its rendezvous tag (random: an invitation is found by trial decryption).
 		///
-		/// Errors: `BadOrigin`, [`Error::UnknownChat`], [`Error::EmptyRecord`],
-		/// [`Error::RecordTooLarge`].
+		/// Errors: `BadOrigin`, [`Error::UnknownChat`], [`Error::WrongRecordLength`].
 		///
 		/// Emits [`Event::RecordPosted`]: the event does not name the chat.
 		///
 		/// ## Complexity
-		/// O(L), L = payload length.
+		/// O(1): every record has one length.
 		#[pallet::call_index(4)]
-		#[pallet::weight(T::WeightInfo::add_member(payload.len().saturated_into()))]
-		pub fn add_member(
-			origin: OriginFor<T>,
-			payload: Vec<u8>,
-			tag: Option<RendezvousTag>,
-		) -> DispatchResult {
+		#[pallet::weight(T::WeightInfo::add_member())]
+		pub fn add_member(origin: OriginFor<T>, payload: Vec<u8>, tag: RendezvousTag) -> DispatchResult {
 			let chat = T::AddMemberOrigin::ensure_origin(origin)?;
 			ensure!(CreatedChats::<T>::contains_key(chat), Error::<T>::UnknownChat);
 			Self::append_record(payload, tag).map(|_| ())
@@ -634,9 +630,9 @@ pub mod pallet {
 		/// the tag the chat's members look for. Like an invitation, it holds no deposit
 		/// (each takes a ticket of the ring of users).
 		///
-		/// Errors: [`Error::EmptyRecord`], [`Error::RecordTooLarge`].
+		/// Errors: [`Error::WrongRecordLength`].
 		pub fn post_response(payload: Vec<u8>, tag: RendezvousTag) -> Result<RecordId, DispatchError> {
-			Self::append_record(payload, Some(tag))
+			Self::append_record(payload, tag)
 		}
 
 		/// Whether `chat` was created by this connector (and has not expired since).
@@ -651,10 +647,10 @@ pub mod pallet {
 		}
 
 		/// Appends a record.
-		fn append_record(payload: Vec<u8>, tag: Option<RendezvousTag>) -> Result<RecordId, DispatchError> {
-			ensure!(!payload.is_empty(), Error::<T>::EmptyRecord);
-			let payload: BoundedVec<u8, T::MaxRecordLen> =
-				payload.try_into().map_err(|_| Error::<T>::RecordTooLarge)?;
+		fn append_record(payload: Vec<u8>, tag: RendezvousTag) -> Result<RecordId, DispatchError> {
+			ensure!(payload.len() == T::RecordLen::get() as usize, Error::<T>::WrongRecordLength);
+			let payload: BoundedVec<u8, T::RecordLen> =
+				payload.try_into().map_err(|_| Error::<T>::WrongRecordLength)?;
 
 			let id = NextRecordId::<T>::mutate(|next| {
 				let id = *next;
@@ -663,9 +659,7 @@ pub mod pallet {
 			});
 			let block = frame_system::Pallet::<T>::block_number();
 			Records::<T>::insert(id, Record { payload, block, tag });
-			if let Some(tag) = tag {
-				TaggedRecords::<T>::insert(tag, id, ());
-			}
+			TaggedRecords::<T>::insert(tag, id, ());
 			Self::deposit_event(Event::RecordPosted { id, tag });
 			Ok(id)
 		}
@@ -706,9 +700,7 @@ pub mod pallet {
 
 		fn remove_record(id: RecordId, record: Record<T>) {
 			Records::<T>::remove(id);
-			if let Some(tag) = record.tag {
-				TaggedRecords::<T>::remove(tag, id);
-			}
+			TaggedRecords::<T>::remove(record.tag, id);
 		}
 
 		fn hold(reason: &HoldReason, who: &T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
@@ -726,9 +718,10 @@ pub mod pallet {
 		}
 
 		/// Checks the pallet's invariants:
-		/// - records exist exactly for the ids in `OldestRecordId..NextRecordId`;
-		/// - every tag index entry points to a record with that tag, and every tagged
-		///   record is indexed;
+		/// - records exist exactly for the ids in `OldestRecordId..NextRecordId`, each
+		///   `RecordLen` bytes long;
+		/// - every tag index entry points to a record with that tag, and every record is
+		///   indexed;
 		/// - every key history is non-empty and its deposit is one `KeyDeposit` per key;
 		/// - every registration holds `RegistrationDeposit`, and no two share a ring key;
 		/// - for every account, the amounts held for keys and for its registration equal
@@ -747,17 +740,15 @@ pub mod pallet {
 			let mut stored = 0u64;
 			for (id, record) in Records::<T>::iter() {
 				ensure!(id >= oldest && id < next, "a record id lies outside oldest..next");
-				ensure!(!record.payload.is_empty(), "an empty record is stored");
-				if let Some(tag) = record.tag {
-					ensure!(TaggedRecords::<T>::contains_key(tag, id), "a tagged record is not indexed");
-				}
+				ensure!(record.payload.len() == T::RecordLen::get() as usize, "a record of another length is stored");
+				ensure!(TaggedRecords::<T>::contains_key(record.tag, id), "a record is not indexed by its tag");
 				stored += 1;
 			}
 			ensure!(stored == next - oldest, "the log has holes between oldest and next");
 
 			for (tag, id, ()) in TaggedRecords::<T>::iter() {
 				let record = Records::<T>::get(id).ok_or("the tag index points to no record")?;
-				ensure!(record.tag == Some(tag), "the tag index points to a record with another tag");
+				ensure!(record.tag == tag, "the tag index points to a record with another tag");
 			}
 
 			let mut held_keys: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();

@@ -131,7 +131,7 @@ parameter_types! {
 	pub const RecordLifetime: u64 = 100;
 }
 
-pub const MAX_RECORD_LEN: u32 = 1024;
+pub const RECORD_LEN: u32 = 64;
 pub const MAX_KEY_HISTORY: u32 = 3;
 pub const KEY_DEPOSIT: Balance = 50;
 pub const REGISTRATION_DEPOSIT: Balance = 200;
@@ -142,7 +142,7 @@ impl pallet_connector::Config for Test {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Chats = MockChats;
 	type AddMemberOrigin = EnsureMockChat;
-	type MaxRecordLen = ConstU32<MAX_RECORD_LEN>;
+	type RecordLen = ConstU32<RECORD_LEN>;
 	type MaxKeyHistory = ConstU32<MAX_KEY_HISTORY>;
 	type RecordLifetime = RecordLifetime;
 	type KeyDeposit = ConstU64<KEY_DEPOSIT>;

@@ -27,6 +27,11 @@ fn held(reason: HoldReason, who: AccountId) -> Balance {
 	Balances::balance_on_hold(&RuntimeHoldReason::Connector(reason), &who)
 }
 
+/// A payload of the record length, all bytes `b`.
+fn record(b: u8) -> Vec<u8> {
+	vec![b; RECORD_LEN as usize]
+}
+
 fn chat_origin(chat: u64) -> RuntimeOrigin {
 	mock_chat::Origin::Chat(chat).into()
 }
@@ -190,12 +195,13 @@ mod keys {
 mod records {
 	use super::*;
 
-	/// A record as a joiner's response (with `tag`) or as chat 0's invitation (without);
-	/// chat 0 must be registered.
-	fn post(payload: Vec<u8>, tag: Option<RendezvousTag>) -> DispatchResult {
-		match tag {
-			Some(tag) => Connector::post_response(payload, tag).map(|_| ()),
-			None => Connector::add_member(chat_origin(0), payload, None),
+	/// A record as a joiner's response (under `tag`) or as chat 0's invitation (under a
+	/// tag of its own, random in real use); chat 0 must be registered.
+	fn post(payload: Vec<u8>, tag: RendezvousTag, invitation: bool) -> DispatchResult {
+		if invitation {
+			Connector::add_member(chat_origin(0), payload, tag)
+		} else {
+			Connector::post_response(payload, tag).map(|_| ())
 		}
 	}
 
@@ -209,33 +215,35 @@ mod records {
 	#[test]
 	fn records_are_appended_with_increasing_ids_and_name_nobody() {
 		build_with_chat(|| {
-			assert_ok!(post(vec![1; 10], None));
-			System::assert_last_event(Event::RecordPosted { id: 0, tag: None }.into());
+			assert_ok!(post(record(1), [8; 32], true));
+			System::assert_last_event(Event::RecordPosted { id: 0, tag: [8; 32] }.into());
 			System::set_block_number(2);
-			assert_ok!(post(vec![2; 20], Some([9; 32])));
-			System::assert_last_event(Event::RecordPosted { id: 1, tag: Some([9; 32]) }.into());
+			assert_ok!(post(record(2), [9; 32], false));
+			System::assert_last_event(Event::RecordPosted { id: 1, tag: [9; 32] }.into());
 
 			assert_eq!(NextRecordId::<Test>::get(), 2);
 			assert_eq!(OldestRecordId::<Test>::get(), 0);
 			let first = Records::<Test>::get(0).unwrap();
-			assert_eq!((first.payload.to_vec(), first.block, first.tag), (vec![1; 10], 1, None));
+			assert_eq!((first.payload.to_vec(), first.block, first.tag), (record(1), 1, [8; 32]));
 			let second = Records::<Test>::get(1).unwrap();
-			assert_eq!((second.block, second.tag), (2, Some([9; 32])));
-			assert!(TaggedRecords::<Test>::contains_key([9; 32], 1));
+			assert_eq!((second.block, second.tag), (2, [9; 32]));
+			assert!(TaggedRecords::<Test>::contains_key([8; 32], 0) && TaggedRecords::<Test>::contains_key([9; 32], 1));
 			// Nobody paid for them.
 			assert_eq!(Balances::free_balance(ALICE), INITIAL_BALANCE);
 		});
 	}
 
 	#[test]
-	fn record_size_limits() {
+	fn every_record_has_the_record_length() {
 		build_with_chat(|| {
-			let max = MAX_RECORD_LEN as usize;
-			assert_ok!(post(vec![7; max], Some([1; 32])));
-			assert_noop!(post(vec![7; max + 1], Some([1; 32])), Error::<Test>::RecordTooLarge);
-			assert_noop!(post(vec![], Some([1; 32])), Error::<Test>::EmptyRecord);
-			assert_noop!(post(vec![7; max + 1], None), Error::<Test>::RecordTooLarge);
-			assert_noop!(post(vec![], None), Error::<Test>::EmptyRecord);
+			let len = RECORD_LEN as usize;
+			assert_ok!(post(vec![7; len], [1; 32], false));
+			assert_ok!(post(vec![7; len], [1; 32], true));
+			for wrong in [0, 1, len - 1, len + 1] {
+				for invitation in [false, true] {
+					assert_noop!(post(vec![7; wrong], [1; 32], invitation), Error::<Test>::WrongRecordLength);
+				}
+			}
 		});
 	}
 
@@ -243,14 +251,14 @@ mod records {
 	fn pages_follow_id_order_and_report_next_and_oldest() {
 		build_with_chat(|| {
 			for i in 0..6u8 {
-				assert_ok!(post(vec![i], None));
+				assert_ok!(post(record(i), [i; 32], true));
 			}
 			let ids = |page: &RecordsPage<Test>| page.records.iter().map(|(id, _)| *id).collect::<Vec<_>>();
 			let page = Connector::records(0, 100);
 			// Capped at MAX_PAGE_LEN.
 			assert_eq!(ids(&page), vec![0, 1, 2, 3]);
 			assert_eq!((page.next_id, page.oldest_id), (6, 0));
-			assert_eq!(page.records[2].1.payload.to_vec(), vec![2]);
+			assert_eq!(page.records[2].1.payload.to_vec(), record(2));
 			assert_eq!(page.records[2].1.block, 1);
 
 			assert_eq!(ids(&Connector::records(4, 100)), vec![4, 5]);
@@ -264,16 +272,16 @@ mod records {
 	fn records_by_tag_finds_every_record_with_the_tag() {
 		build_with_chat(|| {
 			let tag = [5; 32];
-			assert_ok!(post(vec![1], Some(tag)));
-			assert_ok!(post(vec![2], None));
+			assert_ok!(post(record(1), tag, false));
+			assert_ok!(post(record(2), [6; 32], true));
 			// A tag may be reused; clients tell genuine records apart cryptographically.
-			assert_ok!(post(vec![3], Some(tag)));
+			assert_ok!(post(record(3), tag, true));
 			let found = Connector::records_by_tag(tag);
 			assert_eq!(found.iter().map(|(id, r)| (*id, r.payload.to_vec())).collect::<Vec<_>>(), vec![
-				(0, vec![1]),
-				(2, vec![3])
+				(0, record(1)),
+				(2, record(3))
 			]);
-			assert!(Connector::records_by_tag([6; 32]).is_empty());
+			assert!(Connector::records_by_tag([7; 32]).is_empty());
 		});
 	}
 }
@@ -287,7 +295,7 @@ mod pruning {
 			// Records at blocks 1, 2, 3; lifetime 100.
 			for block in 1..=3u64 {
 				System::set_block_number(block);
-				assert_ok!(Connector::post_response(vec![block as u8; 10], [block as u8; 32]));
+				assert_ok!(Connector::post_response(record(block as u8), [block as u8; 32]));
 			}
 
 			run_to(100);
@@ -315,7 +323,7 @@ mod pruning {
 	fn pruning_stays_within_the_weight_given() {
 		build_and_execute(|| {
 			for i in 0..5u8 {
-				assert_ok!(Connector::post_response(vec![1], [i; 32]));
+				assert_ok!(Connector::post_response(record(1), [i; 32]));
 			}
 			System::set_block_number(200);
 
@@ -344,7 +352,7 @@ mod pruning {
 		build_and_execute(|| {
 			let count = 12u32;
 			for i in 0..count {
-				assert_ok!(Connector::post_response(vec![9; 64], [i as u8; 32]));
+				assert_ok!(Connector::post_response(record(9), [i as u8; 32]));
 			}
 			let full = <() as WeightInfo>::prune_records(count);
 			// Every limit from nothing to more than the whole log needs, in small steps.
@@ -468,11 +476,11 @@ mod chats {
 	fn a_created_chat_adds_a_member_without_any_deposit() {
 		build_and_execute(|| {
 			assert_ok!(create(1, 7));
-			assert_ok!(Connector::add_member(chat_origin(0), vec![3; 100], Some([4; 32])));
-			System::assert_last_event(Event::RecordPosted { id: 0, tag: Some([4; 32]) }.into());
+			assert_ok!(Connector::add_member(chat_origin(0), record(3), [4; 32]));
+			System::assert_last_event(Event::RecordPosted { id: 0, tag: [4; 32] }.into());
 
 			let record = Records::<Test>::get(0).unwrap();
-			assert_eq!(record.payload.to_vec(), vec![3; 100]);
+			assert_eq!(record.payload.to_vec(), super::record(3));
 			assert_eq!(Balances::free_balance(ALICE), INITIAL_BALANCE);
 		});
 	}
@@ -484,7 +492,7 @@ mod chats {
 			assert!(Connector::is_created_chat(0));
 			Connector::forget_chat(0);
 			assert!(!Connector::is_created_chat(0));
-			assert_noop!(Connector::add_member(chat_origin(0), vec![1], None), Error::<Test>::UnknownChat);
+			assert_noop!(Connector::add_member(chat_origin(0), record(1), [1; 32]), Error::<Test>::UnknownChat);
 		});
 	}
 
@@ -492,15 +500,15 @@ mod chats {
 	fn only_chats_created_by_the_connector_may_add_members() {
 		build_and_execute(|| {
 			// Users, root and unsigned origins are not chats.
-			assert_noop!(Connector::add_member(RuntimeOrigin::signed(ALICE), vec![1], None), BadOrigin);
-			assert_noop!(Connector::add_member(RuntimeOrigin::root(), vec![1], None), BadOrigin);
-			assert_noop!(Connector::add_member(RuntimeOrigin::none(), vec![1], None), BadOrigin);
+			assert_noop!(Connector::add_member(RuntimeOrigin::signed(ALICE), record(1), [1; 32]), BadOrigin);
+			assert_noop!(Connector::add_member(RuntimeOrigin::root(), record(1), [1; 32]), BadOrigin);
+			assert_noop!(Connector::add_member(RuntimeOrigin::none(), record(1), [1; 32]), BadOrigin);
 			// A chat origin for a chat this connector never created.
-			assert_noop!(Connector::add_member(chat_origin(3), vec![1], None), Error::<Test>::UnknownChat);
+			assert_noop!(Connector::add_member(chat_origin(3), record(1), [1; 32]), Error::<Test>::UnknownChat);
 
 			assert_ok!(create(1, 7));
-			assert_noop!(Connector::add_member(chat_origin(1), vec![1], None), Error::<Test>::UnknownChat);
-			assert_ok!(Connector::add_member(chat_origin(0), vec![1], None));
+			assert_noop!(Connector::add_member(chat_origin(1), record(1), [1; 32]), Error::<Test>::UnknownChat);
+			assert_ok!(Connector::add_member(chat_origin(0), record(1), [1; 32]));
 		});
 	}
 
@@ -509,10 +517,10 @@ mod chats {
 		build_and_execute(|| {
 			assert_ok!(create(1, 7));
 			assert_noop!(
-				Connector::add_member(chat_origin(0), vec![1; MAX_RECORD_LEN as usize + 1], None),
-				Error::<Test>::RecordTooLarge
+				Connector::add_member(chat_origin(0), vec![1; RECORD_LEN as usize + 1], [1; 32]),
+				Error::<Test>::WrongRecordLength
 			);
-			assert_noop!(Connector::add_member(chat_origin(0), vec![], None), Error::<Test>::EmptyRecord);
+			assert_noop!(Connector::add_member(chat_origin(0), vec![], [1; 32]), Error::<Test>::WrongRecordLength);
 		});
 	}
 
@@ -520,7 +528,7 @@ mod chats {
 	fn invitations_are_pruned_like_any_record() {
 		build_and_execute(|| {
 			assert_ok!(create(1, 7));
-			assert_ok!(Connector::add_member(chat_origin(0), vec![1; 10], None));
+			assert_ok!(Connector::add_member(chat_origin(0), record(1), [1; 32]));
 			let later = 1 + RecordLifetime::get();
 			Connector::on_idle(later, Weight::MAX);
 			assert_eq!(Records::<Test>::get(0), None);

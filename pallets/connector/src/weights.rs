@@ -51,7 +51,7 @@ pub trait WeightInfo {
 	fn rotate_key() -> Weight;
 	fn clear_keys() -> Weight;
 	fn create_chat() -> Weight;
-	fn add_member(l: u32, ) -> Weight;
+	fn add_member() -> Weight;
 	fn prune_records(n: u32, ) -> Weight;
 }
 
@@ -142,14 +142,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Connector::Records` (r:0 w:1)
 	/// Proof: `Connector::Records` (`max_values`: None, `max_size`: Some(1079), added: 3554, mode: `MaxEncodedLen`)
 	/// The range of component `l` is `[1, 1024]`.
-	fn add_member(l: u32, ) -> Weight {
+	fn add_member() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `54`
 		//  Estimated: `3489`
 		// Minimum execution time: 12_899_000 picoseconds.
-		Weight::from_parts(14_195_023, 3489)
-			// Standard Error: 19
-			.saturating_add(Weight::from_parts(740, 0).saturating_mul(l.into()))
+		Weight::from_parts(14_573_903, 3489)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -200,9 +198,8 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
-	fn add_member(l: u32, ) -> Weight {
-		Weight::from_parts(14_195_023, 3489)
-			.saturating_add(Weight::from_parts(740, 0).saturating_mul(l.into()))
+	fn add_member() -> Weight {
+		Weight::from_parts(14_573_903, 3489)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}

@@ -10,8 +10,9 @@ use clap::{Args, Parser, Subcommand};
 /// Start with `sealchat register` (a new account; write down the recovery phrase it
 /// shows), give people your address (`sealchat whoami`), then `sealchat chat new
 /// <address>` to start a conversation and `sealchat send <chat>` to write. `sealchat
-/// sync` or `sealchat watch` picks up invitations and messages. Your recovery phrase
-/// alone restores everything on a new machine (`sealchat login`).
+/// sync` or `sealchat watch` picks up invitations and messages; `sealchat invites` lists
+/// the invitations waiting for your answer, `sealchat accept N` joins. Your recovery
+/// phrase alone restores everything on a new machine (`sealchat login`).
 #[derive(Debug, Parser)]
 #[command(name = "sealchat", version, about, long_about, max_term_width = 100)]
 pub struct Cli {
@@ -44,6 +45,12 @@ pub struct Global {
 	/// chain's page size).
 	#[arg(long, global = true)]
 	pub record_page: Option<u32>,
+
+	/// Seconds a random pause before a join (after `accept`) and between the steps of
+	/// creating a chat is drawn from: so that your writes do not follow others' by a fixed
+	/// time that someone watching the chain could match (0: no pause).
+	#[arg(long, global = true, env = "SEALCHAT_DELAY_WINDOW", value_name = "SECONDS", default_value_t = 20)]
+	pub delay_window: u64,
 
 	/// Threads for trial decryption (0: one per core).
 	#[arg(long, global = true, default_value_t = 0)]
@@ -123,9 +130,22 @@ pub enum Command {
 	},
 	/// List your chats.
 	Chats,
-	/// Scan new connector records and fetch new messages.
+	/// List the invitations waiting for your answer.
+	Invites,
+	/// Accept an invitation: join its chat (after a random pause, see --delay-window).
+	Accept {
+		/// The invitation's number, as `sealchat invites` lists it.
+		invitation: u64,
+	},
+	/// Decline an invitation: nothing is sent, and it is no longer listed.
+	Decline {
+		/// The invitation's number, as `sealchat invites` lists it.
+		invitation: u64,
+	},
+	/// Scan new connector records and fetch new messages; nothing is sent.
 	Sync,
-	/// Follow finalized blocks and print incoming messages as they arrive (Ctrl-C stops).
+	/// Follow finalized blocks and print incoming messages and invitations as they arrive
+	/// (Ctrl-C stops); nothing is sent.
 	Watch,
 	/// Your address book: local nicknames for addresses.
 	#[command(subcommand)]

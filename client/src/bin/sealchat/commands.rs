@@ -12,7 +12,7 @@ use zeroize::Zeroizing;
 use crate::{
 	cli::{ChatCommand, Cli, Command, ContactCommand, GroupCommand},
 	context::{read_secret, Ctx},
-	output::{message_json, message_line, progress_bar, report_sync},
+	output::{invitation_json, invitation_line, message_json, message_line, progress_bar, report_sync},
 	usage,
 };
 
@@ -32,6 +32,9 @@ pub(crate) async fn run(cli: Cli) -> Result<()> {
 		Command::Send { chat, text } => send(&ctx, chat, text).await,
 		Command::Show { chat, last, sync } => show(&ctx, chat, last, sync).await,
 		Command::Chats => chats(&ctx).await,
+		Command::Invites => invites(&ctx).await,
+		Command::Accept { invitation } => accept(&ctx, invitation).await,
+		Command::Decline { invitation } => decline(&ctx, invitation).await,
 		Command::Sync => sync(&ctx).await,
 		Command::Watch => watch(&ctx).await,
 		Command::Contact(cmd) => contact(&ctx, cmd),
@@ -149,6 +152,42 @@ async fn chats(ctx: &Ctx) -> Result<()> {
 			}
 		}
 	}
+	Ok(())
+}
+
+/// Lists the invitations waiting for an answer.
+async fn invites(ctx: &Ctx) -> Result<()> {
+	let session = ctx.session().await?;
+	let invitations = session.invitations()?;
+	if ctx.cli.json {
+		let list: Vec<_> = invitations.iter().map(|i| invitation_json(&session, i)).collect();
+		println!("{}", json!({ "invitations": list }));
+	} else if invitations.is_empty() {
+		println!("no invitations waiting (`sealchat sync` looks for new ones)");
+	} else {
+		for i in &invitations {
+			println!("{}", invitation_line(&session, i));
+		}
+	}
+	Ok(())
+}
+
+/// Accepts an invitation: joins its chat.
+async fn accept(ctx: &Ctx, invitation: u64) -> Result<()> {
+	let mut session = ctx.session().await?;
+	if !ctx.cli.json && ctx.cli.delay_window > 0 {
+		eprintln!("joining within {} s (a random pause; --delay-window sets it)", ctx.cli.delay_window);
+	}
+	let chat = session.accept(invitation).await?;
+	ctx.print(format!("joined chat {chat}"), json!({ "invitation": invitation, "joined": chat }));
+	Ok(())
+}
+
+/// Declines an invitation.
+async fn decline(ctx: &Ctx, invitation: u64) -> Result<()> {
+	let session = ctx.session().await?;
+	session.decline(invitation)?;
+	ctx.print(format!("declined invitation {invitation}"), json!({ "invitation": invitation, "declined": true }));
 	Ok(())
 }
 
@@ -283,14 +322,16 @@ async fn login(ctx: &Ctx, no_passphrase: bool) -> Result<()> {
 	let (chats, report) = session.restore().await?;
 	let address = sealchat::address(&session.me());
 	let total = session.chats()?.len();
+	let waiting = session.invitations()?.len();
 	ctx.print(
 		format!(
-			"logged in as {address}: {total} chats ({} from your parts), {} messages, {} records scanned",
+			"logged in as {address}: {total} chats ({} from your parts), {} messages, {} records scanned, \
+			 {waiting} invitations waiting (`sealchat invites`)",
 			chats.len(),
 			report.messages.len(),
 			report.records_scanned
 		),
-		json!({ "address": address, "chats": total, "messages": report.messages.len(),
+		json!({ "address": address, "chats": total, "messages": report.messages.len(), "invitations": waiting,
 			"recordsScanned": report.records_scanned, "recordsExpired": report.records_expired }),
 	);
 	Ok(())

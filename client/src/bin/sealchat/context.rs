@@ -125,6 +125,7 @@ impl Ctx {
 			eprintln!("another sealchat command is sending from this profile; waiting for it to finish")
 		});
 		let mut session = Session::new(identity, store, chain, lock, self.cli.threads)?;
+		session.set_delay_window(std::time::Duration::from_secs(self.cli.delay_window));
 		if let Some(records) = self.cli.record_page {
 			session.set_record_page(records);
 		}

@@ -3,7 +3,12 @@
 
 use std::io::IsTerminal;
 
-use sealchat::{session::Session, store::MessageRow, sync::SyncReport};
+use sealchat::{
+	session::Session,
+	store::{InvitationRow, MessageRow},
+	sync::SyncReport,
+	wire::ChatKind,
+};
 use serde_json::json;
 
 use crate::context::Ctx;
@@ -25,26 +30,27 @@ pub(crate) fn progress_bar(ctx: &Ctx) -> Option<indicatif::ProgressBar> {
 pub(crate) fn report_sync(ctx: &Ctx, session: &Session, report: &SyncReport, summary: bool) {
 	let me = session.me();
 	if ctx.cli.json {
+		for i in &report.invitations {
+			println!("{}", json!({ "event": "invitation", "invitation": invitation_json(session, i) }));
+		}
 		for m in report.messages.iter().filter(|m| m.sender != me) {
 			println!("{}", json!({ "event": "message", "message": message_json(session, m) }));
 		}
 		if summary {
+			let invitations: Vec<_> = report.invitations.iter().map(|i| i.id).collect();
 			println!(
 				"{}",
 				json!({ "event": "synced", "block": report.block, "recordsScanned": report.records_scanned,
 					"recordsTrialOpened": report.records_trial_opened, "recordsExpired": report.records_expired,
-					"joined": report.joined, "invitationsRejected": report.invitations_rejected,
+					"invitations": invitations, "invitationsRejected": report.invitations_rejected,
 					"newMembers": report.new_members, "newMessages": report.messages.len(),
-					"unreadableMessages": report.unreadable_messages, "joinErrors": report.join_errors })
+					"unreadableMessages": report.unreadable_messages })
 			);
 		}
 		return;
 	}
-	for chat in &report.joined {
-		println!("joined chat {chat}");
-	}
-	for (chat, why) in &report.join_errors {
-		eprintln!("could not finish joining chat {chat} yet: {why}");
+	for i in &report.invitations {
+		println!("new {} (`sealchat accept {}` joins, `sealchat decline {}` declines)", invitation_line(session, i), i.id, i.id);
 	}
 	for m in report.messages.iter().filter(|m| m.sender != me) {
 		println!("[chat {}] {}", m.chat, message_line(session, m));
@@ -61,6 +67,30 @@ pub(crate) fn report_sync(ctx: &Ctx, session: &Session, report: &SyncReport, sum
 				"; none expired before they could be scanned".into()
 			}
 		);
+	}
+}
+
+pub(crate) fn invitation_json(session: &Session, i: &InvitationRow) -> serde_json::Value {
+	json!({ "invitation": i.id, "chat": i.chat, "kind": kind_name(i.kind), "inviter": sealchat::address(&i.inviter),
+		"name": session.name(&i.inviter), "membersKnown": i.parts.len() + 1, "block": i.block })
+}
+
+pub(crate) fn invitation_line(session: &Session, i: &InvitationRow) -> String {
+	format!(
+		"invitation {}: {} chat {} from {} ({} members known), block #{}",
+		i.id,
+		kind_name(i.kind),
+		i.chat,
+		session.name(&i.inviter),
+		i.parts.len() + 1,
+		i.block
+	)
+}
+
+fn kind_name(kind: ChatKind) -> &'static str {
+	match kind {
+		ChatKind::Pair => "pair",
+		ChatKind::Group => "group",
 	}
 }
 
