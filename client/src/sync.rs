@@ -9,7 +9,7 @@ use crate::{
 	chain::BlockRef,
 	crypto,
 	session::{Result, Session},
-	store::{ChatRow, InvitationRow, MessageRow},
+	store::{ChatRow, InvitationRow, MessageRow, Store},
 	wire::{self, ChatId, Invitation, Message, PartBlob, PartId, Response},
 };
 
@@ -95,10 +95,7 @@ impl Session {
 		Ok(self.store.atomically(|s| {
 			let mut members = 0;
 			for (slot, part) in &found {
-				s.mark_answered(row.id, *slot)?;
-				if *part != row.my_part && s.add_part(part, row.id, None)? {
-					members += 1;
-				}
+				members += u64::from(learn_response(s, row, *slot, part)?);
 			}
 			Ok(members)
 		})?)
@@ -170,10 +167,7 @@ impl Session {
 					let Some(&(chat, slot)) = tags.get(&record.tag) else { continue };
 					let Some(row) = s.chat(chat)? else { continue };
 					if let Ok(response) = Response::open(&row.key, &record.tag, &record.payload.0) {
-						s.mark_answered(chat, slot)?;
-						if response.part != row.my_part && s.add_part(&response.part, chat, None)? {
-							members += 1;
-						}
+						members += u64::from(learn_response(s, &row, slot, &response.part)?);
 					}
 				}
 				s.set_cursor(next)?;
@@ -275,4 +269,11 @@ impl Session {
 		}
 		Ok(())
 	}
+}
+
+/// Records the response of `row`'s slot `slot`, naming `part`: the slot is answered, and
+/// the part is a member's (unless it is mine). Whether the part was new.
+fn learn_response(s: &Store, row: &ChatRow, slot: u64, part: &PartId) -> std::result::Result<bool, crate::store::StoreError> {
+	s.mark_answered(row.id, slot)?;
+	Ok(*part != row.my_part && s.add_part(part, row.id, None)?)
 }

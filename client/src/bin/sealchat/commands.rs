@@ -122,16 +122,12 @@ async fn show(ctx: &Ctx, chat: u64, last: Option<usize>, sync: bool) -> Result<(
 	if let Some(n) = last {
 		messages.drain(..messages.len().saturating_sub(n));
 	}
-	if ctx.cli.json {
-		let list: Vec<_> = messages.iter().map(|m| message_json(&session, m)).collect();
-		println!("{}", json!({ "chat": chat, "messages": list }));
-	} else if messages.is_empty() {
-		println!("no messages in chat {chat} yet");
-	} else {
-		for m in &messages {
-			println!("{}", message_line(&session, m));
-		}
-	}
+	ctx.print_list(
+		&messages,
+		|| json!({ "chat": chat, "messages": messages.iter().map(|m| message_json(&session, m)).collect::<Vec<_>>() }),
+		&format!("no messages in chat {chat} yet"),
+		|m| message_line(&session, m),
+	);
 	Ok(())
 }
 
@@ -159,16 +155,12 @@ async fn chats(ctx: &Ctx) -> Result<()> {
 async fn invites(ctx: &Ctx) -> Result<()> {
 	let session = ctx.session().await?;
 	let invitations = session.invitations()?;
-	if ctx.cli.json {
-		let list: Vec<_> = invitations.iter().map(|i| invitation_json(&session, i)).collect();
-		println!("{}", json!({ "invitations": list }));
-	} else if invitations.is_empty() {
-		println!("no invitations waiting (`sealchat sync` looks for new ones)");
-	} else {
-		for i in &invitations {
-			println!("{}", invitation_line(&session, i));
-		}
-	}
+	ctx.print_list(
+		&invitations,
+		|| json!({ "invitations": invitations.iter().map(|i| invitation_json(&session, i)).collect::<Vec<_>>() }),
+		"no invitations waiting (`sealchat sync` looks for new ones)",
+		|i| invitation_line(&session, i),
+	);
 	Ok(())
 }
 

@@ -139,4 +139,24 @@ impl Ctx {
 			println!("{human}");
 		}
 	}
+
+	/// Prints a list: `json()` with --json, else `empty` when there is nothing to list,
+	/// else one line per item.
+	pub(crate) fn print_list<T>(
+		&self,
+		items: &[T],
+		json: impl FnOnce() -> serde_json::Value,
+		empty: &str,
+		line: impl Fn(&T) -> String,
+	) {
+		if self.cli.json {
+			println!("{}", json());
+		} else if items.is_empty() {
+			println!("{empty}");
+		} else {
+			for item in items {
+				println!("{}", line(item));
+			}
+		}
+	}
 }
