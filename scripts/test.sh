@@ -13,3 +13,6 @@ cd "$SEALCHAT_ROOT"
 # instead of compiled a second time in the debug profile.
 export SEALCHAT_NODE="$(sealchat_node_bin)"
 cargo test --locked --release --workspace -- --test-threads=1
+# Every criterion benchmark once, in criterion's test mode: they keep building and running
+# between the runs of scripts/bench.sh.
+cargo test --locked --release --workspace --benches

@@ -17,13 +17,16 @@ use sealchat::{
 /// Records per scanner batch: the connector's page size.
 const PAGE: usize = 2048;
 
+/// Every connector record's length: the runtime's `RecordLen` (docs/CHAIN.md).
+const RECORD_LEN: usize = 512;
+
 /// `n` sealed invitations, none of them to `me`: what a scan mostly sees.
 fn foreign_records(n: usize) -> Vec<Vec<u8>> {
 	let alice = Identity::from_suri("//Alice").unwrap();
 	let someone = Identity::from_suri("//Someone").unwrap();
 	let key = ChatKey::generate();
 	let invitation = Invitation::new(&alice, ChatKind::Pair, 1, 0, &key, someone.account(), vec![[1; 32]]);
-	(0..n).map(|_| invitation.seal(&someone.encryption_key()).unwrap()).collect()
+	(0..n).map(|_| invitation.seal(&someone.encryption_key(), RECORD_LEN).unwrap()).collect()
 }
 
 fn x25519_limit(c: &mut Criterion) {

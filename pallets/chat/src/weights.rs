@@ -7,7 +7,7 @@
 //! THIS FILE WAS AUTO-GENERATED USING THE SUBSTRATE BENCHMARK CLI VERSION 64.0.0
 //! DATE: 2026-12-02, STEPS: `20`, REPEAT: `10`, LOW RANGE: `[]`, HIGH RANGE: `[]`
 //! WORST CASE MAP SIZE: `1000000`
-//! HOSTNAME: `vm`, CPU: `AMD EPYC`
+//! HOSTNAME: `vm`, CPU: `Intel(R) Xeon(R) Processor`
 //! WASM-EXECUTION: `Compiled`, CHAIN: `Some("dev")`, DB CACHE: 1024
 //!
 //! Regenerate with `scripts/benchmark-weights.sh`.
@@ -75,14 +75,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Connector::TaggedRecords` (r:0 w:1)
 	/// Proof: `Connector::TaggedRecords` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Connector::Records` (r:0 w:1)
-	/// Proof: `Connector::Records` (`max_values`: None, `max_size`: Some(1079), added: 3554, mode: `MaxEncodedLen`)
-	/// The range of component `l` is `[1, 1024]`.
+	/// Proof: `Connector::Records` (`max_values`: None, `max_size`: Some(566), added: 3041, mode: `MaxEncodedLen`)
 	fn add_member() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `520`
 		//  Estimated: `3783`
-		// Minimum execution time: 63_895_000 picoseconds.
-		Weight::from_parts(74_084_934, 3783)
+		// Minimum execution time: 77_080_000 picoseconds.
+		Weight::from_parts(85_741_000, 3783)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -95,10 +94,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `4288`
 		//  Estimated: `7631`
-		// Minimum execution time: 45_709_000 picoseconds.
-		Weight::from_parts(51_680_298, 7631)
-			// Standard Error: 51
-			.saturating_add(Weight::from_parts(1_583, 0).saturating_mul(l.into()))
+		// Minimum execution time: 52_804_000 picoseconds.
+		Weight::from_parts(58_058_794, 7631)
+			// Standard Error: 35
+			.saturating_add(Weight::from_parts(944, 0).saturating_mul(l.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 	}
 	/// Storage: `Chat::Parts` (r:1 w:1)
@@ -112,15 +111,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Connector::TaggedRecords` (r:0 w:1)
 	/// Proof: `Connector::TaggedRecords` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Connector::Records` (r:0 w:1)
-	/// Proof: `Connector::Records` (`max_values`: None, `max_size`: Some(1079), added: 3554, mode: `MaxEncodedLen`)
+	/// Proof: `Connector::Records` (`max_values`: None, `max_size`: Some(566), added: 3041, mode: `MaxEncodedLen`)
 	/// The range of component `b` is `[0, 4096]`.
-	/// The range of component `r` is `[1, 1024]`.
-	fn join(_b: u32, ) -> Weight {
+	fn join(b: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `43`
 		//  Estimated: `7631`
-		// Minimum execution time: 36_945_000 picoseconds.
-		Weight::from_parts(66_266_556, 7631)
+		// Minimum execution time: 36_484_000 picoseconds.
+		Weight::from_parts(39_655_104, 7631)
+			// Standard Error: 17
+			.saturating_add(Weight::from_parts(615, 0).saturating_mul(b.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -131,10 +131,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `4234`
 		//  Estimated: `7631`
-		// Minimum execution time: 12_709_000 picoseconds.
-		Weight::from_parts(14_052_919, 7631)
-			// Standard Error: 2
-			.saturating_add(Weight::from_parts(367, 0).saturating_mul(b.into()))
+		// Minimum execution time: 15_933_000 picoseconds.
+		Weight::from_parts(17_408_080, 7631)
+			// Standard Error: 1
+			.saturating_add(Weight::from_parts(434, 0).saturating_mul(b.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -147,10 +147,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `4234`
 		//  Estimated: `7631`
-		// Minimum execution time: 16_264_000 picoseconds.
-		Weight::from_parts(17_882_061, 7631)
-			// Standard Error: 4
-			.saturating_add(Weight::from_parts(397, 0).saturating_mul(m.into()))
+		// Minimum execution time: 20_111_000 picoseconds.
+		Weight::from_parts(21_729_214, 7631)
+			// Standard Error: 1
+			.saturating_add(Weight::from_parts(449, 0).saturating_mul(m.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -162,8 +162,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `8459`
 		//  Estimated: `7631`
-		// Minimum execution time: 17_045_000 picoseconds.
-		Weight::from_parts(21_001_000, 7631)
+		// Minimum execution time: 23_940_000 picoseconds.
+		Weight::from_parts(25_675_000, 7631)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -178,10 +178,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `8376 + n * (47 ±0)`
 		//  Estimated: `7631 + n * (6637 ±0)`
-		// Minimum execution time: 15_453_000 picoseconds.
-		Weight::from_parts(13_334_500, 7631)
-			// Standard Error: 3_848
-			.saturating_add(Weight::from_parts(5_855_046, 0).saturating_mul(n.into()))
+		// Minimum execution time: 19_543_000 picoseconds.
+		Weight::from_parts(20_673_191, 7631)
+			// Standard Error: 2_335
+			.saturating_add(Weight::from_parts(6_684_059, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -198,8 +198,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `4265`
 		//  Estimated: `7631`
-		// Minimum execution time: 31_567_000 picoseconds.
-		Weight::from_parts(52_308_000, 7631)
+		// Minimum execution time: 33_939_000 picoseconds.
+		Weight::from_parts(37_471_000, 7631)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -211,8 +211,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `32`
 		//  Estimated: `3526`
-		// Minimum execution time: 5_338_000 picoseconds.
-		Weight::from_parts(5_989_000, 3526)
+		// Minimum execution time: 6_008_000 picoseconds.
+		Weight::from_parts(6_797_000, 3526)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -228,8 +228,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `151`
 		//  Estimated: `6062`
-		// Minimum execution time: 17_556_000 picoseconds.
-		Weight::from_parts(18_788_000, 6062)
+		// Minimum execution time: 20_695_000 picoseconds.
+		Weight::from_parts(22_211_000, 6062)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -246,10 +246,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `8449 + n * (47 ±0)`
 		//  Estimated: `7631 + n * (6637 ±0)`
-		// Minimum execution time: 24_647_000 picoseconds.
-		Weight::from_parts(22_558_460, 7631)
-			// Standard Error: 5_831
-			.saturating_add(Weight::from_parts(5_750_470, 0).saturating_mul(n.into()))
+		// Minimum execution time: 29_026_000 picoseconds.
+		Weight::from_parts(30_787_710, 7631)
+			// Standard Error: 2_304
+			.saturating_add(Weight::from_parts(6_343_330, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -261,40 +261,41 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn add_member() -> Weight {
-		Weight::from_parts(74_084_934, 3783)
+		Weight::from_parts(85_741_000, 3783)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn authorize_part_call(l: u32, ) -> Weight {
-		Weight::from_parts(51_680_298, 7631)
-			.saturating_add(Weight::from_parts(1_583, 0).saturating_mul(l.into()))
+		Weight::from_parts(58_058_794, 7631)
+			.saturating_add(Weight::from_parts(944, 0).saturating_mul(l.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 	}
-	fn join(_b: u32, ) -> Weight {
-		Weight::from_parts(66_266_556, 7631)
+	fn join(b: u32, ) -> Weight {
+		Weight::from_parts(39_655_104, 7631)
+			.saturating_add(Weight::from_parts(615, 0).saturating_mul(b.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn set_part_blob(b: u32, ) -> Weight {
-		Weight::from_parts(14_052_919, 7631)
-			.saturating_add(Weight::from_parts(367, 0).saturating_mul(b.into()))
+		Weight::from_parts(17_408_080, 7631)
+			.saturating_add(Weight::from_parts(434, 0).saturating_mul(b.into()))
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn post_message(m: u32, ) -> Weight {
-		Weight::from_parts(17_882_061, 7631)
-			.saturating_add(Weight::from_parts(397, 0).saturating_mul(m.into()))
+		Weight::from_parts(21_729_214, 7631)
+			.saturating_add(Weight::from_parts(449, 0).saturating_mul(m.into()))
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn delete_message() -> Weight {
-		Weight::from_parts(21_001_000, 7631)
+		Weight::from_parts(25_675_000, 7631)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn close_part(n: u32, ) -> Weight {
-		Weight::from_parts(13_334_500, 7631)
-			.saturating_add(Weight::from_parts(5_855_046, 0).saturating_mul(n.into()))
+		Weight::from_parts(20_673_191, 7631)
+			.saturating_add(Weight::from_parts(6_684_059, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
@@ -302,23 +303,23 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 6637).saturating_mul(n.into()))
 	}
 	fn renew() -> Weight {
-		Weight::from_parts(52_308_000, 7631)
+		Weight::from_parts(37_471_000, 7631)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn expire_step() -> Weight {
-		Weight::from_parts(5_989_000, 3526)
+		Weight::from_parts(6_797_000, 3526)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn expire_chat() -> Weight {
-		Weight::from_parts(18_788_000, 6062)
+		Weight::from_parts(22_211_000, 6062)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn expire_part(n: u32, ) -> Weight {
-		Weight::from_parts(22_558_460, 7631)
-			.saturating_add(Weight::from_parts(5_750_470, 0).saturating_mul(n.into()))
+		Weight::from_parts(30_787_710, 7631)
+			.saturating_add(Weight::from_parts(6_343_330, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
