@@ -127,7 +127,7 @@ pub const RING_DOMAIN: verifiable::ring::RingDomainSize = verifiable::ring::Ring
 /// ring key.
 pub struct Identity {
 	account: sr25519::Pair,
-	encryption: crypto_box::KeyPair,
+	encryption: SealedBoxKey,
 	ring: <RingVrf as verifiable::GenerateVerifiable>::Secret,
 	database: Zeroizing<[u8; 32]>,
 	/// The root of the part keys: BLAKE2b-256(domain ‖ secret64).
@@ -148,7 +148,7 @@ impl Identity {
 		// - ring key: `verifiable`'s new_secret of BLAKE2b-256(domain ‖ secret).
 		let secret = Zeroizing::new(account.to_raw_vec());
 		let mut seed = blake2b_256(None, &[ENCRYPTION_KEY_CONTEXT, &secret]);
-		let encryption = crypto_box::KeyPair::from_seed(&seed).map_err(sodium)?;
+		let encryption = SealedBoxKey(std::sync::Arc::new(crypto_box::KeyPair::from_seed(&seed).map_err(sodium)?));
 		seed.zeroize();
 		let mut entropy = blake2b_256(None, &[RING_KEY_CONTEXT, &secret]);
 		let ring = RingVrf::new_secret(entropy);
@@ -165,7 +165,7 @@ impl Identity {
 
 	/// The X25519 public key to register in the connector.
 	pub fn encryption_key(&self) -> [u8; 32] {
-		*self.encryption.public_key.as_bytes()
+		*self.encryption.0.public_key.as_bytes()
 	}
 
 	/// The key of the local database (SQLCipher, raw key): only this identity opens it.
@@ -218,12 +218,24 @@ impl Identity {
 
 	/// Opens a sealed box addressed to this identity; `None` when it is not for us.
 	pub fn open_sealed(&self, sealed: &[u8]) -> Option<Vec<u8>> {
-		crypto_box::open_sealed_box(
-			sealed,
-			&self.encryption.public_key,
-			&self.encryption.secret_key,
-		)
-		.ok()
+		self.encryption.open(sealed)
+	}
+
+	/// A handle on the X25519 key pair alone, to open sealed boxes on other threads (the
+	/// scanner's) while the identity stays where it is.
+	pub fn sealed_box_key(&self) -> SealedBoxKey {
+		self.encryption.clone()
+	}
+}
+
+/// The X25519 key pair that sealed boxes to a user are opened with; cloning shares it.
+#[derive(Clone)]
+pub struct SealedBoxKey(std::sync::Arc<crypto_box::KeyPair>);
+
+impl SealedBoxKey {
+	/// Opens a sealed box to this key; `None` when it is not for us.
+	pub fn open(&self, sealed: &[u8]) -> Option<Vec<u8>> {
+		crypto_box::open_sealed_box(sealed, &self.0.public_key, &self.0.secret_key).ok()
 	}
 }
 

@@ -5,9 +5,11 @@
 //! costs one X25519 scalar multiplication (plus a hash and a Poly1305 check that fail
 //! fast), so the scanner's rate is bounded by the X25519 rate times the cores used.
 
+use std::future::Future;
+
 use rayon::prelude::*;
 
-use crate::crypto::Identity;
+use crate::crypto::{Identity, SealedBoxKey};
 
 /// A pool of threads that trial-open records.
 pub struct Scanner {
@@ -44,6 +46,31 @@ impl Scanner {
 	}
 }
 
+impl Scanner {
+	/// Starts trial-opening a page of `items` on the pool and returns at once, so that the
+	/// caller can fetch the next page meanwhile. `payload` picks what to try of each item
+	/// (`None`: skip it). The future yields the items back with one entry per item, as
+	/// [`Scanner::open_all`]; it needs no particular async runtime.
+	pub fn open_page<T: Send + Sync + 'static>(
+		&self,
+		key: SealedBoxKey,
+		items: Vec<T>,
+		payload: impl Fn(&T) -> Option<&[u8]> + Send + Sync + 'static,
+	) -> impl Future<Output = (Vec<T>, Vec<Option<Vec<u8>>>)> + Send + 'static {
+		let (done, result) = futures::channel::oneshot::channel();
+		self.pool.spawn(move || {
+			let opened = items.par_iter().with_min_len(64).map(|item| payload(item).and_then(|p| key.open(p))).collect();
+			// The receiver is gone only if the sync was dropped; then nobody needs this.
+			let _ = done.send((items, opened));
+		});
+		async move {
+			// A panic in the job aborts the process (rayon's default), so the job always
+			// sends its result before the sender is dropped.
+			result.await.expect("the scan job sends its result; qed")
+		}
+	}
+}
+
 impl Default for Scanner {
 	fn default() -> Self {
 		Self::new(0)
@@ -77,5 +104,27 @@ mod tests {
 				.collect();
 			assert_eq!(ids, [0, 97, 194, 291, 388, 485]);
 		}
+	}
+
+	#[test]
+	fn a_page_opened_in_the_background_gives_the_same_result() {
+		let bob = Identity::from_suri("//Bob").unwrap();
+		let charlie = Identity::from_suri("//Charlie").unwrap();
+		let items: Vec<(u32, Vec<u8>)> = (0..300u32)
+			.map(|i| {
+				let to = if i % 50 == 7 { &bob } else { &charlie };
+				(i, crate::crypto::seal(&i.to_le_bytes(), &to.encryption_key()).unwrap())
+			})
+			.collect();
+		let scanner = Scanner::new(2);
+		let expected = scanner.open_all(&bob, &items.iter().map(|(i, p)| (i % 3 != 0).then_some(&p[..])).collect::<Vec<_>>());
+		let (back, opened) = futures::executor::block_on(scanner.open_page(bob.sealed_box_key(), items.clone(), |(i, p)| {
+			(i % 3 != 0).then_some(&p[..])
+		}));
+		assert_eq!(back, items, "the items come back in order");
+		assert_eq!(opened, expected);
+		// 7, 57, 107, ... are Bob's; those divisible by 3 (57, 207) were skipped.
+		let found: Vec<u32> = opened.iter().flatten().map(|p| u32::from_le_bytes(p[..].try_into().unwrap())).collect();
+		assert_eq!(found, [7, 107, 157, 257]);
 	}
 }

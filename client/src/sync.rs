@@ -3,10 +3,15 @@
 //! members; then every part's owner, listing and new messages) and keeps the local
 //! database in step with it. Reading never writes: a sync submits nothing.
 
-use std::collections::{HashMap, HashSet};
+use std::{
+	collections::{HashMap, HashSet},
+	sync::Arc,
+};
+
+use futures::{future::RemoteHandle, FutureExt as _};
 
 use crate::{
-	chain::BlockRef,
+	chain::{BlockRef, RecordsPage},
 	crypto,
 	session::{Result, Session},
 	store::{ChatRow, InvitationRow, MessageRow, Store},
@@ -101,41 +106,51 @@ impl Session {
 		})?)
 	}
 
+	/// Scans the connector records from my cursor on, one page at a time: the next page
+	/// is fetched from the node while this one is trial-opened on the scanner's threads,
+	/// so at most two pages are held at once.
 	async fn scan_records(
 		&mut self,
 		at: &BlockRef,
 		report: &mut SyncReport,
 		progress: &mut impl FnMut(u64, u64),
 	) -> Result<()> {
-		let tags = self.expected_tags(at).await?;
+		let tags = Arc::new(self.expected_tags(at).await?);
 		let mut cursor = self.store.cursor()?;
 		let start = cursor;
-		loop {
-			let page = self.chain.records(cursor, self.record_page, at).await?;
+		let mut fetching = Some(self.fetch_records(cursor, at));
+		while let Some(fetch) = fetching.take() {
+			let page = fetch.await?;
 			if page.oldest_id > cursor {
 				report.records_expired += page.oldest_id - cursor;
 				cursor = page.oldest_id;
 			}
 			progress(cursor.saturating_sub(start), page.next_id.saturating_sub(start));
-			if page.records.is_empty() {
-				self.store.set_cursor(cursor.max(page.next_id.min(cursor)))?;
+			let Some(next) = page.records.last().map(|(id, _)| id + 1) else {
+				self.store.set_cursor(cursor)?;
 				break;
+			};
+			let end = page.next_id;
+			if next < end {
+				fetching = Some(self.fetch_records(next, at));
 			}
+
 			// A record under a tag I expect is a response of one of my chats; every other
 			// one may be an invitation to me: one trial decryption each.
-			let payloads: Vec<Option<&[u8]>> = page
-				.records
-				.iter()
-				.map(|(_, r)| (!tags.contains_key(&r.tag)).then_some(r.payload.0.as_slice()))
-				.collect();
-			report.records_trial_opened += payloads.iter().filter(|p| p.is_some()).count() as u64;
-			let opened = self.scanner.open_all(&self.identity, &payloads);
-			let next = page.records.last().map(|(id, _)| id + 1).unwrap_or(cursor);
+			let (records, opened) = {
+				let tags = tags.clone();
+				self.scanner
+					.open_page(self.identity.sealed_box_key(), page.records, move |(_, r)| {
+						(!tags.contains_key(&r.tag)).then_some(r.payload.0.as_slice())
+					})
+					.await
+			};
+			report.records_trial_opened += records.iter().filter(|(_, r)| !tags.contains_key(&r.tag)).count() as u64;
 
 			// Invitations are checked here, outside the transaction, and kept for the user's
 			// answer: nothing is joined, nothing is sent.
 			let mut accepted = Vec::new();
-			for ((_, record), plain) in page.records.iter().zip(&opened) {
+			for ((_, record), plain) in records.iter().zip(&opened) {
 				let Some(plain) = plain else { continue };
 				match Invitation::decode_checked(&self.identity, plain) {
 					Ok(inv) if self.chat_matches_invitation(&inv, at).await? =>
@@ -144,7 +159,6 @@ impl Session {
 				}
 			}
 
-			let records = &page.records;
 			let outcome = self.store.atomically(|s| {
 				let (mut invitations, mut rejected, mut members) = (Vec::new(), 0u64, 0u64);
 				for (record_hash, inv, block) in &accepted {
@@ -163,7 +177,7 @@ impl Session {
 						invitations.extend(s.invitation(id)?);
 					}
 				}
-				for (_, record) in records {
+				for (_, record) in &records {
 					let Some(&(chat, slot)) = tags.get(&record.tag) else { continue };
 					let Some(row) = s.chat(chat)? else { continue };
 					if let Ok(response) = Response::open(&row.key, &record.tag, &record.payload.0) {
@@ -176,14 +190,20 @@ impl Session {
 			report.invitations.extend(outcome.0);
 			report.invitations_rejected += outcome.1;
 			report.new_members += outcome.2;
-			report.records_scanned += page.records.len() as u64;
+			report.records_scanned += records.len() as u64;
 			cursor = next;
-			progress(cursor.saturating_sub(start), page.next_id.saturating_sub(start));
-			if cursor >= page.next_id {
-				break;
-			}
+			progress(cursor.saturating_sub(start), end.saturating_sub(start));
 		}
 		Ok(())
+	}
+
+	/// Starts reading the page of records from `from` at `at` on the async runtime, to be
+	/// awaited later; dropping the handle cancels the read.
+	fn fetch_records(&self, from: u64, at: &BlockRef) -> RemoteHandle<std::result::Result<RecordsPage, crate::chain::ChainError>> {
+		let (chain, at, max) = (self.chain.clone(), *at, self.record_page);
+		let (read, handle) = async move { chain.records(from, max, &at).await }.remote_handle();
+		tokio::spawn(read);
+		handle
 	}
 
 	/// Whether the chat an invitation names exists at `at` with the membership key of the
