@@ -36,17 +36,10 @@ impl Scanner {
 	/// payload, `Some(plaintext)` for those that opened. `None` payloads (tagged records,
 	/// which are never invitations) are skipped.
 	pub fn open_all(&self, me: &Identity, payloads: &[Option<&[u8]>]) -> Vec<Option<Vec<u8>>> {
-		self.pool.install(|| {
-			payloads
-				.par_iter()
-				.with_min_len(64)
-				.map(|p| p.and_then(|p| me.open_sealed(p)))
-				.collect()
-		})
+		let key = me.sealed_box_key();
+		self.pool.install(|| open_each(&key, payloads, |p| *p))
 	}
-}
 
-impl Scanner {
 	/// Starts trial-opening a page of `items` on the pool and returns at once, so that the
 	/// caller can fetch the next page meanwhile. `payload` picks what to try of each item
 	/// (`None`: skip it). The future yields the items back with one entry per item, as
@@ -59,7 +52,7 @@ impl Scanner {
 	) -> impl Future<Output = (Vec<T>, Vec<Option<Vec<u8>>>)> + Send + 'static {
 		let (done, result) = futures::channel::oneshot::channel();
 		self.pool.spawn(move || {
-			let opened = items.par_iter().with_min_len(64).map(|item| payload(item).and_then(|p| key.open(p))).collect();
+			let opened = open_each(&key, &items, payload);
 			// The receiver is gone only if the sync was dropped; then nobody needs this.
 			let _ = done.send((items, opened));
 		});
@@ -69,6 +62,12 @@ impl Scanner {
 			result.await.expect("the scan job sends its result; qed")
 		}
 	}
+}
+
+/// Trial-opens `payload(item)` of every item with `key`, in parallel on the current
+/// rayon pool.
+fn open_each<T: Sync>(key: &SealedBoxKey, items: &[T], payload: impl Fn(&T) -> Option<&[u8]> + Sync) -> Vec<Option<Vec<u8>>> {
+	items.par_iter().with_min_len(64).map(|item| payload(item).and_then(|p| key.open(p))).collect()
 }
 
 impl Default for Scanner {

@@ -11,7 +11,7 @@ use std::{
 use futures::{future::RemoteHandle, FutureExt as _};
 
 use crate::{
-	chain::{BlockRef, RecordsPage},
+	chain::{BlockRef, ChainError, RecordsPage},
 	crypto,
 	session::{Result, Session},
 	store::{ChatRow, InvitationRow, MessageRow, Store},
@@ -199,7 +199,7 @@ impl Session {
 
 	/// Starts reading the page of records from `from` at `at` on the async runtime, to be
 	/// awaited later; dropping the handle cancels the read.
-	fn fetch_records(&self, from: u64, at: &BlockRef) -> RemoteHandle<std::result::Result<RecordsPage, crate::chain::ChainError>> {
+	fn fetch_records(&self, from: u64, at: &BlockRef) -> RemoteHandle<std::result::Result<RecordsPage, ChainError>> {
 		let (chain, at, max) = (self.chain.clone(), *at, self.record_page);
 		let (read, handle) = async move { chain.records(from, max, &at).await }.remote_handle();
 		tokio::spawn(read);
