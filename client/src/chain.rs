@@ -554,6 +554,25 @@ impl Chain {
 			Ok(BlockRef { number: b.number() as u32, hash: b.hash().0 })
 		}))
 	}
+
+	/// Follows the head of the best chain: each block that becomes the best one, also
+	/// when another fork takes over (the blocks it replaces are abandoned unless they
+	/// come back).
+	pub async fn best_blocks(&self) -> Result<impl futures::Stream<Item = Result<BlockRef>>> {
+		use futures::StreamExt;
+		let blocks = self.api.stream_best_blocks().await.map_err(rpc_error)?;
+		Ok(blocks.map(|b| {
+			let b = b.map_err(rpc_error)?;
+			Ok(BlockRef { number: b.number() as u32, hash: b.hash().0 })
+		}))
+	}
+
+	/// The hash of the block at height `number` on the node's best chain (for a height
+	/// at or below the finalized block: the block that is final there), if it has one.
+	pub async fn block_hash(&self, number: u32) -> Result<Option<[u8; 32]>> {
+		let hash: Option<subxt::utils::H256> = self.request("chain_getBlockHash", rpc_params![number]).await?;
+		Ok(hash.map(|h| h.0))
+	}
 }
 
 /// A block the client reads at.
@@ -675,12 +694,88 @@ impl Batch<'_> {
 		}
 		results
 	}
+
+	/// Waits until every submitted transaction is in a block of the best chain (not
+	/// final yet); one result each, in order, each with what it did in that block and its
+	/// [`Finality`] to wait for.
+	pub async fn finish_included(self) -> Vec<Result<InBlock>> {
+		let mut results = Vec::with_capacity(self.pending.len());
+		for progress in self.pending {
+			results.push(include(progress).await);
+		}
+		results
+	}
 }
 
-async fn finalize(progress: subxt::transactions::TransactionProgress<PolkadotConfig, AtBlock>) -> Result<Included> {
+type Progress = subxt::transactions::TransactionProgress<PolkadotConfig, AtBlock>;
+
+/// A transaction in a block of the best chain that is not final yet: where it is, what
+/// it did there, and its finality to wait for.
+pub struct InBlock {
+	/// The block it is in, and its events there.
+	pub included: Included,
+	/// The block's hash.
+	pub hash: [u8; 32],
+	pub finality: Finality,
+}
+
+/// The rest of a transaction's way to finality; see [`Finality::wait`].
+pub struct Finality(FinalityState);
+
+enum FinalityState {
+	Waiting(Progress),
+	Final(TxInBlock),
+}
+
+type TxInBlock = subxt::transactions::TransactionInBlock<PolkadotConfig, AtBlock>;
+
+impl Finality {
+	/// Waits until the transaction is finalized: where it landed for good (a block
+	/// abandoned meanwhile puts it into another one) and what it did there. A
+	/// transaction dropped on the way, say because its block was abandoned and another
+	/// one took its place, is [`ChainError::Refused`].
+	pub async fn wait(self) -> Result<Included> {
+		match self.0 {
+			FinalityState::Waiting(progress) => finalize(progress).await,
+			FinalityState::Final(in_block) => outcome(&in_block).await,
+		}
+	}
+}
+
+/// Waits for `progress` to reach a block of the best chain (or a final one).
+async fn include(mut progress: Progress) -> Result<InBlock> {
+	use subxt::transactions::TransactionStatus;
+	let dropped = |message: String| ChainError::Refused(message);
+	while let Some(status) = progress.next().await {
+		match status.map_err(|e| ChainError::Refused(e.to_string()))? {
+			TransactionStatus::InBestBlock(in_block) => {
+				let hash = in_block.block_hash().0;
+				let included = outcome(&in_block).await?;
+				return Ok(InBlock { included, hash, finality: Finality(FinalityState::Waiting(progress)) });
+			},
+			TransactionStatus::InFinalizedBlock(in_block) => {
+				let hash = in_block.block_hash().0;
+				let included = outcome(&in_block).await?;
+				return Ok(InBlock { included, hash, finality: Finality(FinalityState::Final(in_block)) });
+			},
+			TransactionStatus::Error { message }
+			| TransactionStatus::Invalid { message }
+			| TransactionStatus::Dropped { message } => return Err(dropped(message)),
+			_ => continue,
+		}
+	}
+	Err(dropped("the node stopped reporting on the transaction".into()))
+}
+
+async fn finalize(progress: Progress) -> Result<Included> {
 	// Dropped or found invalid after it was accepted (say, its nonce was used by another
 	// transaction of the same account meanwhile).
 	let in_block = progress.wait_for_finalized().await.map_err(|e| ChainError::Refused(e.to_string()))?;
+	outcome(&in_block).await
+}
+
+/// What a transaction did in the block it is in: its events, or its dispatch error typed.
+async fn outcome(in_block: &TxInBlock) -> Result<Included> {
 	let block = in_block.at().await.map_err(rpc_error)?.block_number() as u32;
 	match in_block.wait_for_success().await {
 		Ok(events) => Ok(Included { block, events }),

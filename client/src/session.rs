@@ -83,6 +83,8 @@ pub enum ClientError {
 	UnknownInvitation(u64),
 	#[error("invitation {0} was accepted already: its chat is joined")]
 	AlreadyAccepted(u64),
+	#[error("your message to chat {chat} was not delivered: {reason} (its block was abandoned for another fork?); send it again")]
+	NotDelivered { chat: ChatId, reason: String },
 	#[error("unexpected chain answer: {0}")]
 	Unexpected(String),
 }
@@ -116,6 +118,7 @@ impl ClientError {
 			ClientError::InvitationLimit(_) => "invitation_limit",
 			ClientError::UnknownInvitation(_) => "unknown_invitation",
 			ClientError::AlreadyAccepted(_) => "already_accepted",
+			ClientError::NotDelivered { .. } => "not_delivered",
 			ClientError::Unexpected(_) => "unexpected",
 		}
 	}
@@ -134,6 +137,14 @@ pub struct Created {
 	/// Invitees that were invited, and those whose invitation failed, with the reason.
 	pub invited: Vec<String>,
 	pub failed: Vec<(String, String)>,
+}
+
+/// A message that is in a block of the best chain, not final yet (`Session::send`);
+/// [`Session::confirm`] waits for its finality.
+pub struct Sent {
+	/// The message as sent, in its block (`confirmed` is false).
+	pub message: MessageRow,
+	finality: crate::chain::Finality,
 }
 
 /// A summary of one chat.
@@ -165,6 +176,18 @@ fn now_ms() -> u64 {
 		.duration_since(std::time::UNIX_EPOCH)
 		.map(|d| d.as_millis() as u64)
 		.unwrap_or(0)
+}
+
+/// Checks that a message landed at the sequence number it was sealed for.
+fn check_posted(included: &crate::chain::Included, seq: u32) -> Result<()> {
+	let posted = event::<api::chat::events::MessagePosted>(included)?;
+	if posted.seq != seq {
+		return Err(ClientError::Unexpected(format!(
+			"message landed at position {} instead of {seq} (sent from two places at once?); resend it",
+			posted.seq
+		)));
+	}
+	Ok(())
 }
 
 fn event<E: subxt::events::DecodeAsEvent>(included: &crate::chain::Included) -> Result<E> {
@@ -628,8 +651,10 @@ impl Session {
 	}
 
 	/// Sends `text` to `chat`: encrypted under the chat key into my own part, signed by
-	/// my part key for the part's next sequence number.
-	pub async fn send(&mut self, chat: ChatId, text: &str) -> Result<MessageRow> {
+	/// my part key for the part's next sequence number. Returns once the message is in a
+	/// block of the best chain, kept as unconfirmed; [`Session::confirm`] waits for it to
+	/// be final (or the next sync finds it so).
+	pub async fn send(&mut self, chat: ChatId, text: &str) -> Result<Sent> {
 		if text.is_empty() {
 			return Err(ClientError::EmptyMessage);
 		}
@@ -691,31 +716,51 @@ impl Session {
 				return Err(ClientError::PartFull { chat, quota: limits.part_quota }),
 			other => other?,
 		}
-		let mut results = batch.finish().await;
-		let included = results.remove(posted_with)?;
+		let mut results = batch.finish_included().await;
+		let in_block = results.remove(posted_with)?;
 		// A blob that could not be rewritten is tried again at the next send; the message
-		// went through either way.
+		// went through either way. (A blob whose block is abandoned is not written again
+		// until the next member: the members it lists still learn each other from their
+		// responses.)
 		if relist && matches!(results.first(), Some(Ok(_))) {
 			self.store.set_listed(chat, others.len() as u32)?;
 		}
-		let posted = event::<api::chat::events::MessagePosted>(&included)?;
-		if posted.seq != part.next_seq {
-			return Err(ClientError::Unexpected(format!(
-				"message landed at position {} instead of {} (sent from two places at once?); resend it",
-				posted.seq, part.next_seq
-			)));
-		}
-		let stored = MessageRow {
+		check_posted(&in_block.included, part.next_seq)?;
+		let sent = MessageRow {
 			part: row.my_part,
-			seq: posted.seq,
+			seq: part.next_seq,
 			chat,
-			block: included.block,
+			block: in_block.included.block,
 			sender: self.me(),
 			sent_at: message.sent_at,
 			text: message.text,
+			confirmed: false,
 		};
-		self.store.add_message(&stored)?;
-		Ok(stored)
+		self.store.add_unconfirmed(&sent, &in_block.hash)?;
+		Ok(Sent { message: sent, finality: in_block.finality })
+	}
+
+	/// Waits until a sent message is final and stores it so. A message whose block was
+	/// abandoned and that did not make it into another one is [`ClientError::NotDelivered`]
+	/// and forgotten. Not waiting is fine too: the next sync settles it either way.
+	pub async fn confirm(&mut self, sent: Sent) -> Result<MessageRow> {
+		let Sent { mut message, finality } = sent;
+		let included = match finality.wait().await {
+			Ok(included) => included,
+			Err(ChainError::Refused(reason)) => {
+				self.store.remove_unconfirmed(&message.part, message.seq)?;
+				return Err(ClientError::NotDelivered { chat: message.chat, reason });
+			},
+			Err(e) => return Err(e.into()),
+		};
+		check_posted(&included, message.seq)?;
+		message.block = included.block;
+		message.confirmed = true;
+		self.store.atomically(|s| {
+			s.add_message(&message)?;
+			s.remove_unconfirmed(&message.part, message.seq)
+		})?;
+		Ok(message)
 	}
 
 	/// Rebuilds my chats from the chain: my parts, found by trying my part keys in order
@@ -789,7 +834,7 @@ impl Session {
 					members.push(name);
 				}
 			}
-			let messages = self.store.messages(row.id)?;
+			let messages = self.messages(row.id)?;
 			out.push(ChatSummary {
 				chat: row.id,
 				kind: match row.kind {
@@ -805,9 +850,13 @@ impl Session {
 		Ok(out)
 	}
 
-	/// A chat's messages in chain order.
+	/// A chat's messages in chain order, mine that are not final yet among them
+	/// (`confirmed` false).
 	pub fn messages(&self, chat: ChatId) -> Result<Vec<MessageRow>> {
 		self.store.chat(chat)?.ok_or(ClientError::UnknownChat(chat))?;
-		Ok(self.store.messages(chat)?)
+		let mut messages = self.store.messages(chat)?;
+		messages.extend(self.store.unconfirmed(Some(chat))?.into_iter().map(|(m, _)| m));
+		messages.sort_by(|a, b| (a.block, a.sent_at, a.part, a.seq).cmp(&(b.block, b.sent_at, b.part, b.seq)));
+		Ok(messages)
 	}
 }

@@ -71,6 +71,19 @@ CREATE TABLE IF NOT EXISTS messages (
 	PRIMARY KEY (part, seq)
 );
 CREATE INDEX IF NOT EXISTS messages_by_chat ON messages(chat, block);
+-- Messages of mine in a block that was not final yet when `send` returned: listed as
+-- unconfirmed until a sync finds them final, or finds their block abandoned.
+CREATE TABLE IF NOT EXISTS unconfirmed (
+	part BLOB NOT NULL,
+	seq INTEGER NOT NULL,
+	chat INTEGER NOT NULL,
+	block INTEGER NOT NULL,
+	block_hash BLOB NOT NULL,
+	sender BLOB NOT NULL,
+	sent_at INTEGER NOT NULL,
+	text TEXT NOT NULL,
+	PRIMARY KEY (part, seq)
+);
 CREATE TABLE IF NOT EXISTS seen_invitations (
 	id BLOB PRIMARY KEY
 );
@@ -188,6 +201,18 @@ pub struct MessageRow {
 	pub sender: AccountBytes,
 	pub sent_at: u64,
 	pub text: String,
+	/// Whether its block is final. A message in a block that is not final yet is shown
+	/// marked; it may still be withdrawn if another fork takes over.
+	pub confirmed: bool,
+}
+
+impl MessageRow {
+	/// Whether `other` is the same message (the same position, sender, clock and text),
+	/// wherever and however final its block.
+	pub fn same_as(&self, other: &MessageRow) -> bool {
+		(self.part, self.seq, self.chat, self.sender, self.sent_at, &self.text)
+			== (other.part, other.seq, other.chat, other.sender, other.sent_at, &other.text)
+	}
 }
 
 /// The local database of one profile.
@@ -552,9 +577,51 @@ impl Store {
 				sender: blob32(r.get(4)?)?,
 				sent_at: r.get::<_, i64>(5)? as u64,
 				text: r.get(6)?,
+				confirmed: true,
 			})
 		})?;
 		Ok(rows.collect::<rusqlite::Result<_>>()?)
+	}
+
+	/// Keeps a message of mine that is in block `block_hash`, not final yet.
+	pub fn add_unconfirmed(&self, m: &MessageRow, block_hash: &[u8; 32]) -> Result<()> {
+		self.conn.execute(
+			"INSERT OR REPLACE INTO unconfirmed (part, seq, chat, block, block_hash, sender, sent_at, text)
+			 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+			params![&m.part[..], m.seq, m.chat as i64, m.block, &block_hash[..], &m.sender[..], m.sent_at as i64, m.text],
+		)?;
+		Ok(())
+	}
+
+	/// My messages not final yet, with the hash of the block each is in: of `chat`, or
+	/// of every chat.
+	pub fn unconfirmed(&self, chat: Option<ChatId>) -> Result<Vec<(MessageRow, [u8; 32])>> {
+		let mut stmt = self.conn.prepare(
+			"SELECT part, seq, chat, block, block_hash, sender, sent_at, text FROM unconfirmed
+			 WHERE ?1 IS NULL OR chat = ?1 ORDER BY block, sent_at, part, seq",
+		)?;
+		let rows = stmt.query_map([chat.map(|c| c as i64)], |r| {
+			Ok((
+				MessageRow {
+					part: blob32(r.get(0)?)?,
+					seq: r.get(1)?,
+					chat: r.get::<_, i64>(2)? as u64,
+					block: r.get(3)?,
+					sender: blob32(r.get(5)?)?,
+					sent_at: r.get::<_, i64>(6)? as u64,
+					text: r.get(7)?,
+					confirmed: false,
+				},
+				blob32(r.get(4)?)?,
+			))
+		})?;
+		Ok(rows.collect::<rusqlite::Result<_>>()?)
+	}
+
+	/// Forgets the unconfirmed message at `part`'s `seq` (now final, or gone).
+	pub fn remove_unconfirmed(&self, part: &PartId, seq: u32) -> Result<()> {
+		self.conn.execute("DELETE FROM unconfirmed WHERE part = ?1 AND seq = ?2", params![&part[..], seq])?;
+		Ok(())
 	}
 
 	/// Stores a checked invitation, pending, unless its record was stored before; its
@@ -730,7 +797,16 @@ mod tests {
 	}
 
 	fn message(part: u8, seq: u32, block: u32) -> MessageRow {
-		MessageRow { part: [part; 32], seq, chat: 1, block, sender: [part; 32], sent_at: 0, text: format!("{part}/{seq}") }
+		MessageRow {
+			part: [part; 32],
+			seq,
+			chat: 1,
+			block,
+			sender: [part; 32],
+			sent_at: 0,
+			text: format!("{part}/{seq}"),
+			confirmed: true,
+		}
 	}
 
 	const KEY: [u8; 32] = [0x4b; 32];
@@ -884,6 +960,23 @@ mod tests {
 		drop(store);
 		// Opened again, it is of this layout: nothing is dropped.
 		assert_eq!(Store::open(&path, &KEY).unwrap().chats().unwrap().len(), 1);
+	}
+
+	#[test]
+	fn unconfirmed_messages_are_kept_apart_until_settled() {
+		let store = Store::in_memory().unwrap();
+		let mut sent = message(1, 3, 9);
+		sent.confirmed = false;
+		store.add_unconfirmed(&sent, &[5; 32]).unwrap();
+		assert_eq!(store.unconfirmed(Some(1)).unwrap(), [(sent.clone(), [5; 32])]);
+		assert!(store.unconfirmed(Some(2)).unwrap().is_empty());
+		assert!(store.messages(1).unwrap().is_empty(), "not final: not among the messages");
+		// Its transaction went into another block of the best chain.
+		sent.block = 10;
+		store.add_unconfirmed(&sent, &[6; 32]).unwrap();
+		assert_eq!(store.unconfirmed(None).unwrap(), [(sent.clone(), [6; 32])]);
+		store.remove_unconfirmed(&sent.part, sent.seq).unwrap();
+		assert!(store.unconfirmed(None).unwrap().is_empty());
 	}
 
 	#[test]

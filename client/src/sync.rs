@@ -39,6 +39,9 @@ pub struct SyncReport {
 	pub messages: Vec<MessageRow>,
 	/// Messages that did not decrypt (not from this chat, or tampered).
 	pub unreadable_messages: u64,
+	/// Messages of mine that were not final when sent and never will be: their block was
+	/// abandoned for another fork, which does not hold them. They are forgotten.
+	pub undelivered: Vec<MessageRow>,
 }
 
 impl Session {
@@ -51,6 +54,7 @@ impl Session {
 		let mut report = SyncReport { block: at.number, ..Default::default() };
 		self.scan_records(&at, &mut report, &mut progress).await?;
 		self.read_parts(&at, &mut report).await?;
+		self.settle_unconfirmed(&at, &mut report).await?;
 		report.messages.sort_by(|a, b| (a.block, a.sent_at, a.part, a.seq).cmp(&(b.block, b.sent_at, b.part, b.seq)));
 		Ok(report)
 	}
@@ -221,6 +225,8 @@ impl Session {
 	/// of every part whose owner is known.
 	async fn read_parts(&mut self, at: &BlockRef, report: &mut SyncReport) -> Result<()> {
 		let genesis = self.chain.genesis_hash();
+		let mut mine: HashMap<(PartId, u32), MessageRow> =
+			self.store.unconfirmed(None)?.into_iter().map(|(m, _)| ((m.part, m.seq), m)).collect();
 		for row in self.store.chats()?.into_iter().filter(|r| r.joined) {
 			let mut seen: HashSet<PartId> = HashSet::new();
 			loop {
@@ -250,27 +256,19 @@ impl Session {
 					let Some(sender) = owner else { continue };
 					let mut from = part.next_seq;
 					while from < state.next_seq {
-						let page_len = self.chain.limits().message_page;
-						let page = self.chain.messages(&part.part, from, page_len, at).await?;
-						let end = (from + page_len).min(page.next_seq);
-						let mut new = Vec::new();
-						for (seq, m) in &page.messages {
-							match Message::open(&row.key, &part.part, *seq, &m.ciphertext.0) {
-								Ok(msg) => new.push(MessageRow {
-									part: part.part,
-									seq: *seq,
-									chat: row.id,
-									block: m.block,
-									sender,
-									sent_at: msg.sent_at,
-									text: msg.text,
-								}),
-								Err(_) => report.unreadable_messages += 1,
-							}
-						}
+						let (page, end, unreadable) = self.read_messages(&row, &part.part, sender, from, (at, true)).await?;
+						report.unreadable_messages += unreadable;
 						let added = self.store.atomically(|s| {
 							let mut added = Vec::new();
-							for m in new {
+							for m in page {
+								// A message of mine sent before its block was final is final now;
+								// if another one took its place, mine was not delivered.
+								if let Some(mine) = mine.remove(&(m.part, m.seq)) {
+									s.remove_unconfirmed(&m.part, m.seq)?;
+									if !mine.same_as(&m) {
+										report.undelivered.push(mine);
+									}
+								}
 								if s.add_message(&m)? {
 									added.push(m);
 								}
@@ -289,6 +287,193 @@ impl Session {
 		}
 		Ok(())
 	}
+
+	/// Reads the page of `part`'s messages from `from` at `at` (a final block if
+	/// `at_final`) and opens them with `row`'s chat key: the messages, the sequence number
+	/// the page ends before, and how many did not decrypt.
+	async fn read_messages(
+		&self,
+		row: &ChatRow,
+		part: &PartId,
+		sender: crate::crypto::AccountBytes,
+		from: u32,
+		(at, at_final): (&BlockRef, bool),
+	) -> Result<(Vec<MessageRow>, u32, u64)> {
+		let page_len = self.chain.limits().message_page;
+		let page = self.chain.messages(part, from, page_len, at).await?;
+		let end = (from + page_len).min(page.next_seq);
+		let (mut messages, mut unreadable) = (Vec::new(), 0);
+		for (seq, m) in &page.messages {
+			match Message::open(&row.key, part, *seq, &m.ciphertext.0) {
+				Ok(msg) => messages.push(MessageRow {
+					part: *part,
+					seq: *seq,
+					chat: row.id,
+					block: m.block,
+					sender,
+					sent_at: msg.sent_at,
+					text: msg.text,
+					confirmed: at_final,
+				}),
+				Err(_) => unreadable += 1,
+			}
+		}
+		Ok((messages, end, unreadable))
+	}
+
+	/// Settles my messages that were not final when sent and that this sync did not find
+	/// final: one whose block is final now but holds another chain's block at its height
+	/// was abandoned; unless the best chain holds it again, it is undelivered.
+	async fn settle_unconfirmed(&mut self, at: &BlockRef, report: &mut SyncReport) -> Result<()> {
+		let pending = self.store.unconfirmed(None)?;
+		if pending.is_empty() {
+			return Ok(());
+		}
+		let best = self.chain.best().await?;
+		for (mine, hash) in pending {
+			if mine.block > at.number || self.chain.block_hash(mine.block).await? == Some(hash) {
+				continue;
+			}
+			// Its transaction may have gone into a block of the new best chain.
+			let again = match self.store.chat(mine.chat)? {
+				Some(row) => match self.chain.part(&mine.part, Some(&best)).await? {
+					Some(state) if state.next_seq > mine.seq => {
+						let (page, _, _) = self.read_messages(&row, &mine.part, mine.sender, mine.seq, (&best, false)).await?;
+						page.into_iter().find(|m| m.seq == mine.seq && m.same_as(&mine))
+					},
+					_ => None,
+				},
+				None => None,
+			};
+			match again {
+				Some(m) => match self.chain.block_hash(m.block).await? {
+					Some(hash) => self.store.add_unconfirmed(&m, &hash)?,
+					None => {},
+				},
+				None => {
+					self.store.remove_unconfirmed(&mine.part, mine.seq)?;
+					report.undelivered.push(mine);
+				},
+			}
+		}
+		Ok(())
+	}
+}
+
+/// A live view of my chats: messages shown as soon as their block is imported, marked
+/// unconfirmed, then confirmed when final or retracted when their block is abandoned.
+/// Only messages are read ahead of finality, and nothing read ahead is stored:
+/// invitations, joins and members are learned from final blocks only, by the sync
+/// [`Session::follow`] runs whenever finality moves.
+#[derive(Debug, Default)]
+pub struct Live {
+	/// The final block last synced.
+	synced: Option<u32>,
+	/// Messages shown unconfirmed, by part and sequence number.
+	shown: HashMap<(PartId, u32), MessageRow>,
+}
+
+/// What changed in a [`Live`] view.
+#[derive(Debug, Default)]
+pub struct LiveUpdate {
+	/// The sync run because finality moved: its invitations and counts (its messages are
+	/// in `new` or `confirmed`).
+	pub sync: Option<SyncReport>,
+	/// Messages not shown before, in chain order: final ones first, then those in blocks
+	/// that are not final yet (`confirmed` false).
+	pub new: Vec<MessageRow>,
+	/// Messages shown unconfirmed before, now final.
+	pub confirmed: Vec<MessageRow>,
+	/// Messages shown unconfirmed before whose block was abandoned: they are not in the
+	/// chat (a message that takes the same place is in `new`).
+	pub retracted: Vec<MessageRow>,
+}
+
+impl Live {
+	/// Moves the view on: `finalized` are the messages a sync just stored, `at_best` the
+	/// messages of the best chain's blocks that are not final, in chain order.
+	fn update(&mut self, finalized: &[MessageRow], at_best: Vec<MessageRow>) -> LiveUpdate {
+		let mut update = LiveUpdate::default();
+		for m in finalized {
+			match self.shown.remove(&(m.part, m.seq)) {
+				Some(shown) if shown.same_as(m) => update.confirmed.push(m.clone()),
+				Some(shown) => {
+					update.retracted.push(shown);
+					update.new.push(m.clone());
+				},
+				None => update.new.push(m.clone()),
+			}
+		}
+		let best: HashMap<(PartId, u32), &MessageRow> = at_best.iter().map(|m| ((m.part, m.seq), m)).collect();
+		let mut gone: Vec<(PartId, u32)> = self
+			.shown
+			.iter()
+			.filter(|(key, shown)| !best.get(key).is_some_and(|m| m.same_as(shown)))
+			.map(|(key, _)| *key)
+			.collect();
+		gone.sort();
+		update.retracted.extend(gone.iter().filter_map(|key| self.shown.remove(key)));
+		for m in at_best {
+			if let std::collections::hash_map::Entry::Vacant(slot) = self.shown.entry((m.part, m.seq)) {
+				slot.insert(m.clone());
+				update.new.push(m);
+			}
+		}
+		update
+	}
+}
+
+impl Session {
+	/// Moves `live` on to the node's current best and final blocks: syncs if finality
+	/// moved, then reads the messages of others in the best chain's blocks that are not
+	/// final yet. Reading never writes, and nothing read ahead of finality is stored.
+	pub async fn follow(&mut self, live: &mut Live) -> Result<LiveUpdate> {
+		let finalized = self.chain.finalized().await?;
+		let sync = match live.synced {
+			Some(number) if number == finalized.number => None,
+			_ => Some(self.sync(|_, _| {}).await?),
+		};
+		if let Some(report) = &sync {
+			live.synced = Some(report.block);
+		}
+		let best = self.chain.best().await?;
+		let at_best = self.unconfirmed_messages(&best).await?;
+		let mut update = live.update(sync.as_ref().map(|r| r.messages.as_slice()).unwrap_or_default(), at_best);
+		update.sync = sync;
+		Ok(update)
+	}
+
+	/// Others' messages at `best` beyond what is stored (those of blocks that are not
+	/// final yet), in chain order, unconfirmed.
+	async fn unconfirmed_messages(&self, best: &BlockRef) -> Result<Vec<MessageRow>> {
+		let mut out = Vec::new();
+		for row in self.store.chats()?.into_iter().filter(|r| r.joined) {
+			let parts: Vec<_> = self
+				.store
+				.parts(row.id)?
+				.into_iter()
+				.filter(|p| p.part != row.my_part && p.owner.is_some())
+				.collect();
+			if parts.is_empty() {
+				continue;
+			}
+			let ids: Vec<PartId> = parts.iter().map(|p| p.part).collect();
+			for (part, state) in parts.iter().zip(self.chain.parts(&ids, best).await?) {
+				let (Some(state), Some(sender)) = (state, part.owner) else { continue };
+				let mut from = part.next_seq;
+				while from < state.next_seq {
+					let (page, end, _) = self.read_messages(&row, &part.part, sender, from, (best, false)).await?;
+					out.extend(page);
+					if end <= from {
+						break;
+					}
+					from = end;
+				}
+			}
+		}
+		out.sort_by(|a, b| (a.block, a.sent_at, a.part, a.seq).cmp(&(b.block, b.sent_at, b.part, b.seq)));
+		Ok(out)
+	}
 }
 
 /// Records the response of `row`'s slot `slot`, naming `part`: the slot is answered, and
@@ -296,4 +481,71 @@ impl Session {
 fn learn_response(s: &Store, row: &ChatRow, slot: u64, part: &PartId) -> std::result::Result<bool, crate::store::StoreError> {
 	s.mark_answered(row.id, slot)?;
 	Ok(*part != row.my_part && s.add_part(part, row.id, None)?)
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	fn message(part: u8, seq: u32, block: u32, text: &str, confirmed: bool) -> MessageRow {
+		MessageRow { part: [part; 32], seq, chat: 1, block, sender: [part; 32], sent_at: 7, text: text.into(), confirmed }
+	}
+
+	fn texts(messages: &[MessageRow]) -> Vec<&str> {
+		messages.iter().map(|m| m.text.as_str()).collect()
+	}
+
+	#[test]
+	fn a_message_is_shown_unconfirmed_once_then_confirmed() {
+		let mut live = Live::default();
+		let update = live.update(&[], vec![message(1, 0, 5, "hi", false)]);
+		assert_eq!(texts(&update.new), ["hi"]);
+		assert!(!update.new[0].confirmed);
+		// The next block: still there, not shown again.
+		let update = live.update(&[], vec![message(1, 0, 5, "hi", false)]);
+		assert!(update.new.is_empty() && update.confirmed.is_empty() && update.retracted.is_empty());
+		// Final: confirmed, not new.
+		let update = live.update(&[message(1, 0, 5, "hi", true)], vec![]);
+		assert_eq!(texts(&update.confirmed), ["hi"]);
+		assert!(update.new.is_empty() && update.retracted.is_empty());
+		assert!(live.shown.is_empty());
+	}
+
+	#[test]
+	fn a_message_of_an_abandoned_block_is_retracted() {
+		let mut live = Live::default();
+		live.update(&[], vec![message(1, 0, 5, "fork a", false), message(2, 0, 5, "stays", false)]);
+		// Another fork takes over: it holds the second message, not the first.
+		let update = live.update(&[], vec![message(2, 0, 6, "stays", false)]);
+		assert_eq!(texts(&update.retracted), ["fork a"]);
+		assert!(update.new.is_empty(), "{:?}", update.new);
+		// Nothing of it comes back when the other fork is final.
+		let update = live.update(&[message(2, 0, 6, "stays", true)], vec![]);
+		assert_eq!(texts(&update.confirmed), ["stays"]);
+		assert!(update.retracted.is_empty() && update.new.is_empty());
+	}
+
+	#[test]
+	fn a_message_replaced_in_its_place_is_retracted_and_the_other_shown() {
+		let mut live = Live::default();
+		live.update(&[], vec![message(1, 0, 5, "fork a", false)]);
+		// The new best chain has another message at the same place.
+		let update = live.update(&[], vec![message(1, 0, 5, "fork b", false)]);
+		assert_eq!(texts(&update.retracted), ["fork a"]);
+		assert_eq!(texts(&update.new), ["fork b"]);
+		// Or finality jumps straight to a third one.
+		let update = live.update(&[message(1, 0, 5, "final", true)], vec![]);
+		assert_eq!(texts(&update.retracted), ["fork b"]);
+		assert_eq!(texts(&update.new), ["final"]);
+		assert!(update.new[0].confirmed && update.confirmed.is_empty());
+	}
+
+	#[test]
+	fn final_messages_never_shown_are_new_before_unconfirmed_ones() {
+		let mut live = Live::default();
+		let update = live.update(&[message(1, 0, 4, "final", true)], vec![message(1, 1, 5, "later", false)]);
+		assert_eq!(texts(&update.new), ["final", "later"]);
+		assert!(update.new[0].confirmed && !update.new[1].confirmed);
+		assert!(update.confirmed.is_empty() && update.retracted.is_empty());
+	}
 }

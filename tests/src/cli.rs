@@ -266,9 +266,17 @@ impl User {
 		self.ok(&["group", "add", &chat.to_string(), &other.address]);
 	}
 
-	/// Sends `text` to `chat`.
+	/// Sends `text` to `chat` and waits until it is final (`--wait-finalized`), so that
+	/// every later step reads it.
 	pub fn send(&self, chat: u64, text: &str) {
-		self.ok(&["send", &chat.to_string(), text]);
+		let out = &self.ok(&["send", "--wait-finalized", &chat.to_string(), text])[0];
+		assert_eq!(out["final"], true, "{}: {out}", self.name);
+	}
+
+	/// Sends `text` to `chat` as users do: `send` returns once the message is in a block,
+	/// not final yet. What it printed.
+	pub fn send_in_block(&self, chat: u64, text: &str) -> Value {
+		self.ok(&["send", &chat.to_string(), text]).remove(0)
 	}
 
 	/// The chat's messages as (sender address, text), in the order `show` lists them.

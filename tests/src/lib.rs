@@ -102,6 +102,8 @@ pub enum Role {
 	Dev,
 	/// `--chain local --<name> --validator`: one of the four local testnet validators.
 	LocalValidator { authority: &'static str, node_key: [u8; 32] },
+	/// `--chain local` without authoring: a user's own node on the local testnet.
+	LocalFull,
 }
 
 /// A running `sealchat-node` process.
@@ -161,6 +163,9 @@ impl Node {
 			Role::LocalValidator { authority, node_key } => {
 				cmd.args(["--chain", "local", "--validator", &format!("--{authority}")])
 					.args(["--node-key", &::hex::encode(node_key)]);
+			},
+			Role::LocalFull => {
+				cmd.args(["--chain", "local"]);
 			},
 		}
 		cmd.arg("--base-path")
@@ -281,17 +286,26 @@ pub const LOCAL_AUTHORITIES: [&str; 4] = ["alice", "bob", "charlie", "dave"];
 /// booting from her) and connects to each; nodes and clients come back in
 /// [`LOCAL_AUTHORITIES`] order.
 pub async fn start_local_network(dir: &TestDir, startup: std::time::Duration) -> (Vec<Node>, Vec<Rpc>) {
+	start_local_network_with(dir, startup, &[]).await
+}
+
+/// [`start_local_network`] with extra options for every validator.
+pub async fn start_local_network_with(
+	dir: &TestDir,
+	startup: std::time::Duration,
+	args: &[&str],
+) -> (Vec<Node>, Vec<Rpc>) {
 	let node_key = |i: usize| {
 		let mut key = [0u8; 32];
 		key[31] = i as u8 + 1;
 		key
 	};
 	let role = |i: usize| Role::LocalValidator { authority: LOCAL_AUTHORITIES[i], node_key: node_key(i) };
-	let mut nodes = vec![Node::start(dir, LOCAL_AUTHORITIES[0], role(0), vec![])];
+	let mut nodes = vec![Node::start_with_args(dir, LOCAL_AUTHORITIES[0], role(0), vec![], args)];
 	let first = nodes[0].rpc(startup).await;
 	let bootnode = first.bootnode_address(nodes[0].p2p_port).await;
 	for (i, name) in LOCAL_AUTHORITIES.iter().enumerate().skip(1) {
-		nodes.push(Node::start(dir, name, role(i), vec![bootnode.clone()]));
+		nodes.push(Node::start_with_args(dir, name, role(i), vec![bootnode.clone()], args));
 	}
 	let mut rpcs = vec![first];
 	for node in nodes.iter_mut().skip(1) {
@@ -412,6 +426,23 @@ impl Rpc {
 		tokio::time::timeout(timeout, wait)
 			.await
 			.unwrap_or_else(|_| panic!("{}: block #{number} not imported within {timeout:?}", self.name))
+	}
+
+	/// Makes the node at `address` (as [`Rpc::bootnode_address`] gives it) a reserved
+	/// peer: with `--reserved-only`, the nodes this node talks to.
+	pub async fn add_reserved_peer(&self, address: &str) {
+		self.call("system_addReservedPeer", rpc_params![address]).await;
+	}
+
+	/// Drops the reserved peer at `address`; with `--reserved-only` it is disconnected.
+	pub async fn remove_reserved_peer(&self, address: &str) {
+		let peer_id = address.rsplit('/').next().expect("an address ending in /p2p/<peer id>");
+		self.call("system_removeReservedPeer", rpc_params![peer_id]).await;
+	}
+
+	/// The number of peers the node is connected to.
+	pub async fn peers(&self) -> u64 {
+		self.call("system_health", rpc_params![]).await["peers"].as_u64().expect("a peer count")
 	}
 
 	/// The node's libp2p address for others to use as a bootnode.

@@ -9,7 +9,9 @@
 //! 5. an observer reads every block, every event and all state after 1-3, and finds no
 //!    account on any chat operation and no fee paid for one;
 //! 6. bad input of every kind;
-//! 7. faults: node killed mid-conversation, client killed mid-sync, a validator down.
+//! 7. faults: node killed mid-conversation, client killed mid-sync, a validator down;
+//! 8. messages shown before they are final: confirmed when final, withdrawn when their
+//!    block is abandoned (a validator cut off from the others builds a fork of its own).
 
 use std::{collections::HashSet, time::Duration};
 
@@ -22,7 +24,9 @@ use sealchat::{
 	wire::{self, ChatKind, Invitation, PartAction},
 };
 use sealchat_runtime::{RuntimeCall, RuntimeEvent};
-use sealchat_tests::{cli::User, hex, read, start_local_network, unhex, Node, Role, Rpc, TestDir};
+use sealchat_tests::{
+	cli::User, hex, read, start_local_network, start_local_network_with, unhex, Node, Role, Rpc, TestDir,
+};
 use serde_json::Value;
 use sp_core::{crypto::Pair as _, sr25519};
 
@@ -729,8 +733,8 @@ async fn bad_input_is_refused_or_ignored_and_nothing_is_lost() {
 	assert_eq!(bob.show(pair_chat).len(), 3);
 
 	// Two sends from one profile at the same time: one waits for the other, and both land.
-	let first = bob.spawn(&["send", &pair_chat.to_string(), "at once 1"]);
-	let second = bob.spawn(&["send", &pair_chat.to_string(), "at once 2"]);
+	let first = bob.spawn(&["send", "--wait-finalized", &pair_chat.to_string(), "at once 1"]);
+	let second = bob.spawn(&["send", "--wait-finalized", &pair_chat.to_string(), "at once 2"]);
 	for child in [first, second] {
 		let out = child.wait_with_output().expect("wait for send");
 		assert!(out.status.success(), "concurrent send failed: {}", String::from_utf8_lossy(&out.stderr));
@@ -848,4 +852,163 @@ async fn chatting_goes_on_with_a_validator_down() {
 	assert_eq!(ferdie.show(chat), history);
 	eve.sync();
 	assert_eq!(eve.show(chat), history);
+}
+
+/// Waits until `watch` prints an event `pred` accepts, keeping every event in `seen`.
+fn wait_event(events: &std::sync::mpsc::Receiver<Value>, seen: &mut Vec<Value>, what: &str, pred: impl Fn(&Value) -> bool) {
+	let deadline = std::time::Instant::now() + PROGRESS;
+	loop {
+		if seen.iter().any(&pred) {
+			return;
+		}
+		let left = deadline.saturating_duration_since(std::time::Instant::now());
+		match events.recv_timeout(left) {
+			Ok(event) => seen.push(event),
+			Err(_) => panic!("watch did not print {what} within {PROGRESS:?}; it printed {seen:#?}"),
+		}
+	}
+}
+
+/// The events `watch` printed about the message `text`, as (event, final).
+fn about(seen: &[Value], text: &str) -> Vec<(String, bool)> {
+	seen.iter()
+		.filter(|e| e["message"]["text"] == text)
+		.map(|e| (e["event"].as_str().unwrap_or_default().to_string(), e["message"]["final"] == true))
+		.collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn messages_show_at_import_and_an_abandoned_block_takes_its_messages_back() {
+	let dir = TestDir::new("e2e-fork");
+	// Nodes talk only to the peers they are told about, so some can be cut off. Eve,
+	// Dave and Ferdie's laptop use their own node, a full node of the testnet.
+	let only_told = ["--reserved-only", "--network-backend", "libp2p"];
+	let (mut nodes, mut rpcs) = start_local_network_with(&dir, STARTUP, &only_told).await;
+	nodes.push(Node::start_with_args(&dir, "own", Role::LocalFull, vec![], &only_told));
+	rpcs.push(nodes[4].rpc(STARTUP).await);
+	let mut addresses = Vec::new();
+	for (node, rpc) in nodes.iter().zip(&rpcs) {
+		addresses.push(rpc.bootnode_address(node.p2p_port).await);
+	}
+	let link = |on: bool, a: usize, b: usize| {
+		let (rpcs, addresses) = (&rpcs, &addresses);
+		async move {
+			for (from, to) in [(a, b), (b, a)] {
+				if on {
+					rpcs[from].add_reserved_peer(&addresses[to]).await;
+				} else {
+					rpcs[from].remove_reserved_peer(&addresses[to]).await;
+				}
+			}
+		}
+	};
+	for a in 0..rpcs.len() {
+		for b in a + 1..rpcs.len() {
+			link(true, a, b).await;
+		}
+	}
+	rpcs[4].wait_finalized(3, PROGRESS).await;
+
+	let own = nodes[4].ws_url();
+	let eve = User::new(&dir, "eve", "//Eve", &own);
+	let ferdie = User::new(&dir, "ferdie", "//Ferdie", &own);
+	let dave = User::new(&dir, "dave", "//Dave", &own);
+	for user in [&eve, &ferdie, &dave] {
+		user.register();
+	}
+	for user in [&eve, &ferdie, &dave] {
+		user.wait_in_ring();
+	}
+	let chat = ferdie.group_chat(&[&eve, &dave]);
+	eve.join(chat);
+	dave.join(chat);
+	ferdie.send(chat, "hello");
+	dave.send(chat, "hi all");
+	// Ferdie's phone uses Bob's validator.
+	let phone = User::new(&dir, "ferdie-phone", "//Ferdie", &nodes[1].ws_url());
+	phone.login();
+	eve.sync();
+	let (mut watch, events) = eve.watch();
+	let mut seen = Vec::new();
+	// Its first sync finds nothing new; then it follows the chain.
+	std::thread::sleep(Duration::from_secs(3));
+
+	// The own node and Alice's validator are cut off from the other three. Alice builds
+	// a fork in her slots (one in four), which cannot be finalized; the other three
+	// build and finalize theirs.
+	let cut_off = [0, 4];
+	for a in cut_off {
+		for b in 1..4 {
+			link(false, a, b).await;
+		}
+	}
+	let cut_at = rpcs[4].finalized_number().await;
+
+	// On Alice's fork: Dave writes, and Ferdie writes from his laptop. Eve sees both at
+	// once, marked unconfirmed: nothing on this fork can be final.
+	let sent = dave.send_in_block(chat, "on the fork, kept");
+	assert_eq!(sent["final"], false, "{sent}");
+	assert_eq!(ferdie.send_in_block(chat, "on the fork, lost")["final"], false);
+	wait_event(&events, &mut seen, "the fork's messages", |e| e["message"]["text"] == "on the fork, lost");
+	wait_event(&events, &mut seen, "the fork's messages", |e| e["message"]["text"] == "on the fork, kept");
+	assert_eq!(about(&seen, "on the fork, lost"), [("message".into(), false)]);
+	assert_eq!(about(&seen, "on the fork, kept"), [("message".into(), false)]);
+	let mine = ferdie.show(chat);
+	assert_eq!(mine.last().map(|(_, text)| text.as_str()), Some("on the fork, lost"), "the sender lists it too");
+
+	// Meanwhile Ferdie's phone, on the others' chain, writes in the same place of his
+	// part, and that is final there.
+	phone.send(chat, "from the phone");
+	assert_eq!(rpcs[4].finalized_number().await, cut_at, "the cut-off nodes finalized nothing");
+
+	// The nodes meet again: the cut-off ones take the others' final chain and abandon
+	// Alice's fork. Eve sees Ferdie's laptop message withdrawn, his phone's
+	// message instead, and Dave's message confirmed (the pool put it into the chain
+	// that won).
+	for a in cut_off {
+		for b in 1..4 {
+			link(true, a, b).await;
+		}
+	}
+	wait_event(&events, &mut seen, "the withdrawal", |e| e["event"] == "retracted");
+	wait_event(&events, &mut seen, "the phone's message", |e| e["message"]["text"] == "from the phone");
+	// (It may be withdrawn with its block and shown again from its new one first.)
+	wait_event(&events, &mut seen, "the confirmation", |e| {
+		e["message"]["text"] == "on the fork, kept" && e["message"]["final"] == true
+	});
+	let _ = watch.kill();
+	let _ = watch.wait();
+	assert_eq!(about(&seen, "on the fork, lost"), [("message".into(), false), ("retracted".into(), false)]);
+	let kept = about(&seen, "on the fork, kept");
+	assert_eq!(kept.first(), Some(&("message".to_string(), false)), "{kept:?}");
+	assert!(kept.last().is_some_and(|(_, fin)| *fin), "{kept:?}");
+	assert!(seen.iter().all(|e| e["event"] != "invitation"), "{seen:#?}");
+
+	// Nothing of the abandoned block was kept: Eve's history holds what is final, each
+	// message once.
+	eve.sync();
+	let history = expected(&[
+		(&ferdie, "hello"),
+		(&dave, "hi all"),
+		(&dave, "on the fork, kept"),
+		(&ferdie, "from the phone"),
+	]);
+	let mut shown = eve.show(chat);
+	shown[2..].sort();
+	let mut want = history.clone();
+	want[2..].sort();
+	assert_eq!(shown, want);
+
+	// Ferdie's laptop learns that its message was not delivered, and lists the phone's.
+	let summary = ferdie.ok(&["sync"]);
+	let undelivered: Vec<_> = summary.iter().filter(|e| e["event"] == "undelivered").collect();
+	assert_eq!(undelivered.len(), 1, "{summary:?}");
+	assert_eq!(undelivered[0]["message"]["text"], "on the fork, lost");
+	let mut laptop = ferdie.show(chat);
+	laptop[2..].sort();
+	assert_eq!(laptop, want);
+	dave.sync();
+	let mut daves = dave.show(chat);
+	daves[2..].sort();
+	assert_eq!(daves, want);
 }

@@ -527,7 +527,7 @@ fn latency(dir: &TestDir, url: &str, messages: usize) {
 					for i in 0..per_sender {
 						let text = format!("latency {} {i}", s.name);
 						let start = Instant::now();
-						s.send(chat, &text);
+						s.send_in_block(chat, &text);
 						sent.push((text, start));
 					}
 					sent

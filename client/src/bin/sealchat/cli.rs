@@ -116,6 +116,11 @@ pub enum Command {
 		/// while the command runs and stay in your shell history.
 		#[arg(num_args = 0..)]
 		text: Vec<String>,
+		/// Return only once the message is final (GRANDPA), not as soon as it is in a
+		/// block; until then `show` lists it as not final yet, and the next sync
+		/// confirms it.
+		#[arg(long)]
+		wait_finalized: bool,
 	},
 	/// Show a chat's messages, all members merged in chain order.
 	Show {
@@ -144,8 +149,9 @@ pub enum Command {
 	},
 	/// Scan new connector records and fetch new messages; nothing is sent.
 	Sync,
-	/// Follow finalized blocks and print incoming messages and invitations as they arrive
-	/// (Ctrl-C stops); nothing is sent.
+	/// Follow the chain and print incoming messages as their blocks arrive (marked until
+	/// final, withdrawn if their block is abandoned) and invitations once final (Ctrl-C
+	/// stops); nothing is sent.
 	Watch,
 	/// Your address book: local nicknames for addresses.
 	#[command(subcommand)]

@@ -12,7 +12,7 @@ use zeroize::Zeroizing;
 use crate::{
 	cli::{ChatCommand, Cli, Command, ContactCommand, GroupCommand},
 	context::{read_secret, Ctx},
-	output::{invitation_json, invitation_line, message_json, message_line, progress_bar, report_sync},
+	output::{invitation_json, invitation_line, message_json, message_line, progress_bar, report_live, report_sync},
 	usage,
 };
 
@@ -29,7 +29,7 @@ pub(crate) async fn run(cli: Cli) -> Result<()> {
 		Command::Chat(ChatCommand::New { with }) => create(&ctx, ChatKind::Pair, &[with]).await,
 		Command::Group(GroupCommand::New { members }) => create(&ctx, ChatKind::Group, &members).await,
 		Command::Group(GroupCommand::Add { chat, who }) => add_member(&ctx, chat, &who).await,
-		Command::Send { chat, text } => send(&ctx, chat, text).await,
+		Command::Send { chat, text, wait_finalized } => send(&ctx, chat, text, wait_finalized).await,
 		Command::Show { chat, last, sync } => show(&ctx, chat, last, sync).await,
 		Command::Chats => chats(&ctx).await,
 		Command::Invites => invites(&ctx).await,
@@ -90,8 +90,9 @@ async fn add_member(ctx: &Ctx, chat: u64, who: &str) -> Result<()> {
 	Ok(())
 }
 
-/// Sends `text` (or, without it, what stdin gives) to `chat`.
-async fn send(ctx: &Ctx, chat: u64, text: Vec<String>) -> Result<()> {
+/// Sends `text` (or, without it, what stdin gives) to `chat`; returns once it is in a
+/// block, or with `wait_finalized` once that block is final.
+async fn send(ctx: &Ctx, chat: u64, text: Vec<String>, wait_finalized: bool) -> Result<()> {
 	let text = if text.is_empty() || (text.len() == 1 && text[0] == "-") {
 		if std::io::stdin().is_terminal() {
 			eprintln!("Type the message; end it with Ctrl-D on a line of its own.");
@@ -104,9 +105,11 @@ async fn send(ctx: &Ctx, chat: u64, text: Vec<String>) -> Result<()> {
 	};
 	let mut session = ctx.session().await?;
 	let sent = session.send(chat, &text).await?;
+	let sent = if wait_finalized { session.confirm(sent).await? } else { sent.message };
+	let state = if sent.confirmed { "final" } else { "not final yet; the next sync confirms it" };
 	ctx.print(
-		format!("sent to chat {chat} (block #{})", sent.block),
-		json!({ "chat": chat, "block": sent.block, "seq": sent.seq }),
+		format!("sent to chat {chat} (block #{}, {state})", sent.block),
+		json!({ "chat": chat, "block": sent.block, "seq": sent.seq, "final": sent.confirmed }),
 	);
 	Ok(())
 }
@@ -389,23 +392,23 @@ async fn create(ctx: &Ctx, kind: ChatKind, who: &[String]) -> Result<()> {
 
 async fn watch(ctx: &Ctx) -> Result<()> {
 	let mut session = ctx.session().await?;
-	let report = session.sync(|_, _| {}).await?;
-	report_sync(ctx, &session, &report, false);
-	let mut blocks = Box::pin(session.chain.finalized_blocks().await?);
+	let mut live = sealchat::sync::Live::default();
+	// Subscribed before the first look, so no block is missed in between.
+	let mut best = Box::pin(session.chain.best_blocks().await?);
+	let mut finalized = Box::pin(session.chain.finalized_blocks().await?);
+	let update = session.follow(&mut live).await?;
+	report_live(ctx, &session, &update);
 	if !ctx.cli.json {
-		eprintln!("watching finalized blocks (Ctrl-C stops)");
+		eprintln!("watching the chain (Ctrl-C stops)");
 	}
+	let closed = || usage("node_request_failed", "the node closed the block subscription");
 	loop {
 		tokio::select! {
 			_ = tokio::signal::ctrl_c() => return Ok(()),
-			block = blocks.next() => {
-				match block {
-					Some(block) => { block?; },
-					None => return Err(usage("node_request_failed", "the node closed the block subscription")),
-				}
-				let report = session.sync(|_, _| {}).await?;
-				report_sync(ctx, &session, &report, false);
-			}
+			block = best.next() => { block.ok_or_else(closed)??; },
+			block = finalized.next() => { block.ok_or_else(closed)??; },
 		}
+		let update = session.follow(&mut live).await?;
+		report_live(ctx, &session, &update);
 	}
 }

@@ -6,7 +6,7 @@ use std::io::IsTerminal;
 use sealchat::{
 	session::Session,
 	store::{InvitationRow, MessageRow},
-	sync::SyncReport,
+	sync::{LiveUpdate, SyncReport},
 	wire::ChatKind,
 };
 use serde_json::json;
@@ -26,47 +26,86 @@ pub(crate) fn progress_bar(ctx: &Ctx) -> Option<indicatif::ProgressBar> {
 	Some(bar)
 }
 
-/// Prints what a sync found: new messages from others, and with `summary` the counts.
+/// Prints what a sync found: invitations, new messages from others, my messages that
+/// were not delivered, and with `summary` the counts.
 pub(crate) fn report_sync(ctx: &Ctx, session: &Session, report: &SyncReport, summary: bool) {
-	let me = session.me();
-	if ctx.cli.json {
-		for i in &report.invitations {
-			println!("{}", json!({ "event": "invitation", "invitation": invitation_json(session, i) }));
-		}
-		for m in report.messages.iter().filter(|m| m.sender != me) {
-			println!("{}", json!({ "event": "message", "message": message_json(session, m) }));
-		}
-		if summary {
-			let invitations: Vec<_> = report.invitations.iter().map(|i| i.id).collect();
-			println!(
-				"{}",
-				json!({ "event": "synced", "block": report.block, "recordsScanned": report.records_scanned,
-					"recordsTrialOpened": report.records_trial_opened, "recordsExpired": report.records_expired,
-					"invitations": invitations, "invitationsRejected": report.invitations_rejected,
-					"newMembers": report.new_members, "newMessages": report.messages.len(),
-					"unreadableMessages": report.unreadable_messages })
-			);
-		}
+	report_found(ctx, session, report);
+	report_messages(ctx, session, "message", &report.messages);
+	if !summary {
 		return;
 	}
-	for i in &report.invitations {
-		println!("new {} (`sealchat accept {}` joins, `sealchat decline {}` declines)", invitation_line(session, i), i.id, i.id);
-	}
-	for m in report.messages.iter().filter(|m| m.sender != me) {
-		println!("[chat {}] {}", m.chat, message_line(session, m));
-	}
-	if summary {
+	if ctx.cli.json {
+		let invitations: Vec<_> = report.invitations.iter().map(|i| i.id).collect();
 		println!(
-			"synced to block #{}: {} records scanned, {} new messages{}",
-			report.block,
-			report.records_scanned,
-			report.messages.len(),
-			if report.records_expired > 0 {
-				format!("; {} records expired before they could be scanned", report.records_expired)
-			} else {
-				"; none expired before they could be scanned".into()
-			}
+			"{}",
+			json!({ "event": "synced", "block": report.block, "recordsScanned": report.records_scanned,
+				"recordsTrialOpened": report.records_trial_opened, "recordsExpired": report.records_expired,
+				"invitations": invitations, "invitationsRejected": report.invitations_rejected,
+				"newMembers": report.new_members, "newMessages": report.messages.len(),
+				"unreadableMessages": report.unreadable_messages, "undelivered": report.undelivered.len() })
 		);
+		return;
+	}
+	println!(
+		"synced to block #{}: {} records scanned, {} new messages{}",
+		report.block,
+		report.records_scanned,
+		report.messages.len(),
+		if report.records_expired > 0 {
+			format!("; {} records expired before they could be scanned", report.records_expired)
+		} else {
+			"; none expired before they could be scanned".into()
+		}
+	);
+}
+
+/// Prints what moved in a live view: a sync's invitations and undelivered messages,
+/// then others' new messages (marked until final), confirmations and withdrawals.
+pub(crate) fn report_live(ctx: &Ctx, session: &Session, update: &LiveUpdate) {
+	if let Some(report) = &update.sync {
+		report_found(ctx, session, report);
+	}
+	report_messages(ctx, session, "message", &update.new);
+	report_messages(ctx, session, "confirmed", &update.confirmed);
+	report_messages(ctx, session, "retracted", &update.retracted);
+}
+
+/// A sync's invitations and my undelivered messages.
+fn report_found(ctx: &Ctx, session: &Session, report: &SyncReport) {
+	for i in &report.invitations {
+		if ctx.cli.json {
+			println!("{}", json!({ "event": "invitation", "invitation": invitation_json(session, i) }));
+		} else {
+			println!("new {} (`sealchat accept {}` joins, `sealchat decline {}` declines)", invitation_line(session, i), i.id, i.id);
+		}
+	}
+	for m in &report.undelivered {
+		if ctx.cli.json {
+			println!("{}", json!({ "event": "undelivered", "message": message_json(session, m) }));
+		} else {
+			println!(
+				"[chat {}] NOT DELIVERED (its block was abandoned for another fork), send it again: {}",
+				m.chat,
+				message_line(session, m)
+			);
+		}
+	}
+}
+
+/// Others' messages, as `event`: "message" (new), "confirmed" (now final) or
+/// "retracted" (its block abandoned).
+fn report_messages(ctx: &Ctx, session: &Session, event: &str, messages: &[MessageRow]) {
+	let me = session.me();
+	for m in messages.iter().filter(|m| m.sender != me) {
+		if ctx.cli.json {
+			println!("{}", json!({ "event": event, "message": message_json(session, m) }));
+			continue;
+		}
+		match event {
+			"confirmed" => println!("[chat {}] final: {}", m.chat, message_line(session, m)),
+			"retracted" => println!("[chat {}] WITHDRAWN (its block was abandoned): {}", m.chat, message_line(session, m)),
+			_ => println!("[chat {}] {}", m.chat, message_line(session, m)),
+		}
 	}
 }
 
@@ -96,11 +135,12 @@ fn kind_name(kind: ChatKind) -> &'static str {
 
 pub(crate) fn message_json(session: &Session, m: &MessageRow) -> serde_json::Value {
 	json!({ "chat": m.chat, "block": m.block, "sentAt": m.sent_at, "sender": sealchat::address(&m.sender),
-		"name": session.name(&m.sender), "text": m.text, "seq": m.seq })
+		"name": session.name(&m.sender), "text": m.text, "seq": m.seq, "final": m.confirmed })
 }
 
 pub(crate) fn message_line(session: &Session, m: &MessageRow) -> String {
-	format!("#{:<6} {}  {}: {}", m.block, utc(m.sent_at), session.name(&m.sender), m.text)
+	let mark = if m.confirmed { "" } else { "  (not final yet)" };
+	format!("#{:<6} {}  {}: {}{mark}", m.block, utc(m.sent_at), session.name(&m.sender), m.text)
 }
 
 /// `YYYY-MM-DD HH:MM` (UTC) of a Unix time in milliseconds.
