@@ -315,6 +315,7 @@ pub async fn start_local_network_with(
 }
 
 pub mod cli;
+pub mod load;
 pub mod read;
 pub mod tx;
 

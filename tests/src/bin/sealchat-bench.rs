@@ -2,8 +2,9 @@
 //! docs/BENCHMARKS.md: bytes on chain per message, blocks filled with `post_message` vs
 //! balance transfers, anonymous creations (ring-proof tickets) per block and the pool's
 //! rate of refusing junk tickets, send-to-`watch` latency through the real CLI, and the
-//! client's full resync of a chain holding a million records plus an incremental sync.
-//! With the criterion results of `cargo bench -p sealchat-client` present, their figures
+//! client's full resync of a chain holding a million records plus an incremental sync;
+//! then, on the four-validator network, many users chatting at once (`load`). With the
+//! criterion results of `cargo bench -p sealchat-client` present, their figures
 //! (scan rate vs the X25519 limit, tag lookups) head the table.
 //!
 //! Where a benchmark needs state that is not what it measures (parts to post messages
@@ -56,7 +57,16 @@ fn option(args: &[String], name: &str, default: u32) -> u32 {
 #[tokio::main(flavor = "multi_thread")]
 async fn main() {
 	let args: Vec<String> = std::env::args().skip(1).collect();
-	const OPTIONS: [&str; 6] = ["--fill", "--tickets", "--junk", "--latency-messages", "--resync", "--incremental"];
+	const OPTIONS: [&str; 8] = [
+		"--fill",
+		"--tickets",
+		"--junk",
+		"--latency-messages",
+		"--resync",
+		"--incremental",
+		"--load",
+		"--load-seconds",
+	];
 	for pair in args.chunks(2) {
 		assert!(
 			OPTIONS.contains(&pair[0].as_str()) && pair.len() == 2,
@@ -71,6 +81,8 @@ async fn main() {
 	let junk = option(&args, "--junk", 500);
 	let resync_records = option(&args, "--resync", 1_000_000);
 	let incremental_records = option(&args, "--incremental", 1_000);
+	let load_users = option(&args, "--load", 50) as usize;
+	let load_seconds = option(&args, "--load-seconds", 300);
 
 	println!("| benchmark | figure | notes |");
 	println!("|---|---|---|");
@@ -99,6 +111,59 @@ async fn main() {
 	}
 	drop(rpc);
 	node.stop();
+	if load_users > 0 {
+		load(&dir, load_users, load_seconds).await;
+	}
+}
+
+/// Many users at once on the four-validator network, one validator killed for a minute
+/// halfway (`sealchat_tests::load`).
+async fn load(dir: &TestDir, users: usize, seconds: u32) {
+	let interval = Duration::from_secs(10);
+	let started = Instant::now();
+	let r = sealchat_tests::load::run(dir, users, seconds as u64, interval).await;
+	let setup = started.elapsed().as_secs_f64() - r.seconds;
+	let who = format!("{} users in {} chats, {} s", r.users, r.chats, r.seconds);
+	row(
+		&format!("load: messages sent, {who}"),
+		format!("{} ({:.2}/s), {} failed", r.sent, r.sent as f64 / r.seconds, r.send_failures),
+		&format!(
+			"each user writes every {} s on average; 4 validators, users on 3 of them; setup {setup:.0} s{}",
+			interval.as_secs(),
+			if r.failure_reasons.is_empty() { String::new() } else { format!("; failures: {:?}", r.failure_reasons) }
+		),
+	);
+	for (phase, name) in ["before the outage", "validator down (60 s)", "after it is back"].iter().enumerate() {
+		row(
+			&format!("load: send -> shown at each other member, {name}"),
+			format!("{} ({} deliveries)", percentiles(&mut r.shown[phase].clone()), r.shown[phase].len()),
+			"at import, not final yet",
+		);
+		row(
+			&format!("load: send -> final at each other member, {name}"),
+			format!("{} ({} deliveries)", percentiles(&mut r.finals[phase].clone()), r.finals[phase].len()),
+			"GRANDPA",
+		);
+	}
+	let mut lag = r.finality_lag.clone();
+	lag.sort();
+	let mean = lag.iter().map(|l| *l as f64).sum::<f64>() / lag.len().max(1) as f64;
+	row(
+		"load: finality lag (best - finalized)",
+		format!("mean {mean:.1} blocks, max {}", lag.last().copied().unwrap_or(0)),
+		"sampled every second on Alice's validator",
+	);
+	row(
+		"load: delivered exactly once",
+		format!(
+			"{} of {} (missing {}, duplicated {}, unexpected {})",
+			r.delivered_once, r.expected_deliveries, r.missing, r.duplicated, r.unexpected
+		),
+		&format!(
+			"every message at every other member of its chat, final; {} shown then withdrawn; {} failed live-view steps",
+			r.retracted, r.follow_errors
+		),
+	);
 }
 
 /// Figures of the criterion benchmarks, from their saved estimates.
