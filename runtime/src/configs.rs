@@ -214,6 +214,9 @@ impl pallet_connector::Config for Runtime {
 	/// 2048 records of 512 bytes: a page is about 1.2 MiB of SCALE, under the RPC server's
 	/// 10 MiB response limit, and a million records sync in under 500 calls.
 	type MaxPageLen = ConstU32<2048>;
+	/// 64 records of 512 bytes, about 35 KiB a page: a page of the view above reads 32
+	/// storage items instead of 2048, and an append rewrites one such item.
+	type RecordsPerPage = ConstU32<64>;
 	type WeightInfo = pallet_connector::weights::SubstrateWeight<Runtime>;
 }
 

@@ -103,32 +103,79 @@ pub fn general(call: RuntimeCall) -> Vec<u8> {
 	UncheckedExtrinsic::new_transaction(call, extension(0)).encode()
 }
 
-/// The storage items that append `payloads` (each padded to the record length, with a
-/// random tag, as invitations are) to the connector's record log after record `next`,
-/// posted in block `block` (see [`Rpc::fill_records`]). Records are indexed by tag too.
-pub fn record_items(next: u64, block: u32, payloads: Vec<Vec<u8>>) -> Vec<(Vec<u8>, Vec<u8>)> {
-	let count = payloads.len() as u64;
-	let mut items: Vec<(Vec<u8>, Vec<u8>)> = payloads
-		.into_iter()
-		.enumerate()
-		.flat_map(|(i, payload)| {
-			let id = next + i as u64;
-			let mut payload = payload;
+type Record = pallet_connector::Record<Runtime>;
+type Connector = pallet_connector::Pallet<Runtime>;
+
+/// Writes records straight into the connector's log with `system.set_storage` (see
+/// [`Rpc::fill_records`]): it knows the log's end and its last page, which an append
+/// rewrites whole, so it can build many batches ahead of the chain.
+pub struct LogWriter {
+	next: u64,
+	oldest: u64,
+	/// The records of the page `next` lands in, from its first id to `next`.
+	last_page: Vec<Record>,
+}
+
+impl LogWriter {
+	/// The writer of the log as it is in the node's best state.
+	pub async fn at_best(rpc: &Rpc) -> Self {
+		let next: u64 = rpc.storage(&pallet_connector::NextRecordId::<Runtime>::hashed_key()).await.unwrap_or(0);
+		let oldest: u64 = rpc.storage(&pallet_connector::OldestRecordId::<Runtime>::hashed_key()).await.unwrap_or(0);
+		let page = Connector::page_of(next);
+		let last_page: Vec<Record> = rpc
+			.storage(&pallet_connector::RecordPages::<Runtime>::hashed_key_for(page))
+			.await
+			.unwrap_or_default();
+		assert_eq!(
+			Connector::first_id(page, oldest) + last_page.len() as u64,
+			next,
+			"the log's last page ends at its next id"
+		);
+		Self { next, oldest, last_page }
+	}
+
+	/// The id the next record gets.
+	pub fn next_id(&self) -> u64 {
+		self.next
+	}
+
+	/// The storage items that append `payloads` (each padded to the record length, with
+	/// a random tag, as invitations are), posted in block `block`: the pages they land
+	/// in, their tag index entries and the next id.
+	pub fn append(&mut self, block: u32, payloads: Vec<Vec<u8>>) -> Vec<(Vec<u8>, Vec<u8>)> {
+		let mut items = Vec::new();
+		let mut page = Connector::page_of(self.next);
+		for mut payload in payloads {
+			if Connector::page_of(self.next) != page {
+				items.push(self.page_item(page));
+				self.last_page.clear();
+				page = Connector::page_of(self.next);
+			}
 			payload.resize(sealchat_runtime::configs::RECORD_LEN as usize, 0);
 			let tag = sealchat::crypto::random_32();
-			let record = pallet_connector::Record::<Runtime> {
+			self.last_page.push(Record {
 				payload: payload.try_into().expect("a payload within the record length"),
 				block,
 				tag,
-			};
-			[
-				(pallet_connector::Records::<Runtime>::hashed_key_for(id), record.encode()),
-				(pallet_connector::TaggedRecords::<Runtime>::hashed_key_for(tag, id), ().encode()),
-			]
-		})
-		.collect();
-	items.push((pallet_connector::NextRecordId::<Runtime>::hashed_key().to_vec(), (next + count).encode()));
-	items
+			});
+			items.push((pallet_connector::TaggedRecords::<Runtime>::hashed_key_for(tag, self.next), ().encode()));
+			self.next += 1;
+		}
+		if !self.last_page.is_empty() {
+			items.push(self.page_item(page));
+		}
+		if Connector::page_of(self.next) != page {
+			// The last page is full: the next record starts a new one.
+			self.last_page.clear();
+		}
+		items.push((pallet_connector::NextRecordId::<Runtime>::hashed_key().to_vec(), self.next.encode()));
+		items
+	}
+
+	fn page_item(&self, page: u64) -> (Vec<u8>, Vec<u8>) {
+		debug_assert_eq!(Connector::first_id(page, self.oldest) + self.last_page.len() as u64, self.next);
+		(pallet_connector::RecordPages::<Runtime>::hashed_key_for(page), self.last_page.encode())
+	}
 }
 
 impl Rpc {
@@ -137,17 +184,20 @@ impl Rpc {
 	/// before a reader, for tests and benchmarks that measure reading. Nothing else may
 	/// append records meanwhile (their ids would be written over).
 	pub async fn fill_records(&self, payloads: Vec<Vec<u8>>) -> Outcome {
-		let key = pallet_connector::NextRecordId::<Runtime>::hashed_key();
-		let raw = self.call("state_getStorage", rpc_params![hex(&key)]).await;
-		let next = raw.as_str().map(|v| u64::decode(&mut &unhex(v)[..]).expect("a record id")).unwrap_or(0);
 		let block = self.best_number().await as u32;
-		let items = record_items(next, block, payloads);
+		let items = LogWriter::at_best(self).await.append(block, payloads);
 		let call = RuntimeCall::Sudo(pallet_sudo::Call::sudo {
 			call: Box::new(RuntimeCall::System(frame_system::Call::set_storage { items })),
 		});
 		let outcome = self.submit(&sp_keyring::Sr25519Keyring::Alice.pair(), call).await;
 		assert!(outcome.result.is_ok(), "filling the record log: {:?}", outcome.result);
 		outcome
+	}
+
+	/// The value stored at `key` in the best state, if any.
+	pub async fn storage<V: Decode>(&self, key: &[u8]) -> Option<V> {
+		let raw = self.call("state_getStorage", rpc_params![hex(key)]).await;
+		raw.as_str().map(|v| V::decode(&mut &unhex(v)[..]).expect("a stored value of its type"))
 	}
 
 	/// Signs `call` as `signer` (next nonce, immortal era) and returns the encoded

@@ -325,12 +325,14 @@ async fn observer_audit(rpc: &Rpc, plaintexts: &[String], keys: &[[u8; 32]], mem
 	}
 	assert!(messages >= 5, "{messages} messages in state");
 	// Every record has one length and a tag, invitation or response, pair or group.
-	let records_prefix = storage_prefix(b"Connector", b"Records");
+	let pages_prefix = storage_prefix(b"Connector", b"RecordPages");
 	let mut records = 0;
-	for (key, value) in state.iter().filter(|(k, _)| k.starts_with(&records_prefix)) {
-		let record = pallet_connector::Record::<sealchat_runtime::Runtime>::decode(&mut &value[..]).expect("a record");
-		assert_eq!(record.payload.len(), sealchat_runtime::configs::RECORD_LEN as usize, "record {}", hex(key));
-		records += 1;
+	for (key, value) in state.iter().filter(|(k, _)| k.starts_with(&pages_prefix)) {
+		let page = pallet_connector::PageOf::<sealchat_runtime::Runtime>::decode(&mut &value[..]).expect("a page of records");
+		for record in page {
+			assert_eq!(record.payload.len(), sealchat_runtime::configs::RECORD_LEN as usize, "a record in page {}", hex(key));
+			records += 1;
+		}
 	}
 	assert!(records >= 10, "{records} records in state");
 	// Every part blob has one length whatever its chat's size (pairs and a group of four).

@@ -71,6 +71,7 @@ impl pallet_connector::Config for Test {
 	type Ring = NoRing;
 	type Tickets = pallet_ring::testing::HashTickets;
 	type MaxPageLen = ConstU32<16>;
+	type RecordsPerPage = ConstU32<4>;
 	type WeightInfo = ();
 }
 

@@ -205,7 +205,7 @@ mod chats {
 			System::assert_has_event(pallet_connector::Event::RecordPosted { id: 0, tag }.into());
 
 			assert_eq!(Chats::<Test>::get(chat).unwrap().nonce, 1);
-			let record = pallet_connector::Records::<Test>::get(0).unwrap();
+			let record = pallet_connector::Pallet::<Test>::records(0, 1).records.remove(0).1;
 			assert_eq!(record.payload.to_vec(), invitation);
 			assert_eq!(Balances::free_balance(alice()), INITIAL_BALANCE);
 		});
@@ -366,7 +366,7 @@ mod parts {
 			assert_eq!((info.next_seq, info.nonce, info.messages, info.used), (0, 0, 0, 0));
 			assert_eq!(info.blob.to_vec(), vec![7; 100]);
 			assert_eq!(info.expires, 1 + LIFETIME);
-			let record = pallet_connector::Records::<Test>::get(0).unwrap();
+			let record = pallet_connector::Pallet::<Test>::records(0, 1).records.remove(0).1;
 			assert_eq!((record.payload.to_vec(), record.tag), (rec(8), [3; 32]));
 			// Nobody paid for it.
 			assert_eq!(Balances::free_balance(alice()), INITIAL_BALANCE);

@@ -114,20 +114,28 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// `on_idle` pruning `n` expired records.
+	/// `on_idle` pruning `n` expired pages, full of records.
 	#[benchmark]
-	fn prune_records(n: Linear<0, 1_000>) {
+	fn prune_pages(n: Linear<0, 16>) {
 		let payload = vec![0xef; T::RecordLen::get() as usize];
+		let per_page = T::RecordsPerPage::get();
 		let start = frame_system::Pallet::<T>::block_number();
-		for i in 0..n {
+		let mut posted = 0u32;
+		let mut post = |payload: &[u8]| {
 			let mut tag = [0u8; 32];
-			tag[..4].copy_from_slice(&i.to_le_bytes());
-			Connector::<T>::post_response(payload.clone(), tag).expect("a record of the record length");
+			tag[..4].copy_from_slice(&posted.to_le_bytes());
+			Connector::<T>::post_response(payload.to_vec(), tag).expect("a record of the record length");
+			posted += 1;
+		};
+		for _ in 0..n * per_page {
+			post(&payload);
 		}
-		// One record a block younger that has not expired yet, so the loop also pays for
+		// A full page a block younger that has not expired yet, so the loop also pays for
 		// the read that stops it.
 		frame_system::Pallet::<T>::set_block_number(start.saturating_add(1u32.into()));
-		Connector::<T>::post_response(payload, [0xff; 32]).expect("a record of the record length");
+		for _ in 0..per_page {
+			post(&payload);
+		}
 		let now: BlockNumberFor<T> = start.saturating_add(T::RecordLifetime::get());
 
 		#[block]
@@ -135,7 +143,7 @@ mod benchmarks {
 			Connector::<T>::prune_expired(now, Weight::MAX);
 		}
 
-		assert_eq!(OldestRecordId::<T>::get(), n as u64);
+		assert_eq!(OldestRecordId::<T>::get(), u64::from(n * per_page));
 	}
 
 	impl_benchmark_test_suite!(Connector, crate::mock::new_test_ext(), crate::mock::Test);

@@ -23,8 +23,11 @@
 //!   exactly [`Config::RecordLen`] bytes and carries a 32-byte *rendezvous tag*: a client
 //!   that already shares a key with the poster finds a response with one lookup instead
 //!   of trial decryption, and an invitation's tag is random, so nothing tells the two
-//!   kinds apart. Records expire after [`Config::RecordLifetime`] blocks and are pruned in
-//!   `on_idle`, oldest first.
+//!   kinds apart. The log is stored in pages of [`Config::RecordsPerPage`] records, so a
+//!   client reading it pays one storage lookup per page rather than per record. Records
+//!   expire after [`Config::RecordLifetime`] blocks and are pruned in `on_idle`, oldest
+//!   first, a page at a time: a page goes once its newest record has expired, and the
+//!   last page, still filling, stays until it is full.
 //! - **The register of chats it created.** Chats are spawned through the connector,
 //!   which asks the chat pallet (through [`ChatSpawner`]) to create the actor and
 //!   remembers its id. Creating one takes a ticket of the ring of users
@@ -73,6 +76,7 @@ pub use pallet::*;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
@@ -194,7 +198,10 @@ pub mod pallet {
 	use sp_runtime::traits::Saturating;
 
 	/// The in-code storage version.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	///
+	/// - 0: one storage item per record (`Records`).
+	/// - 1: records in pages ([`RecordPages`]); [`crate::migrations::MigrateV0ToV1`].
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	/// Balance of the currency that deposits are held in.
 	pub type BalanceOf<T> =
@@ -267,6 +274,10 @@ pub mod pallet {
 		pub tag: RendezvousTag,
 	}
 
+	/// A stored page of the log: the records with ids from the page's first id on, in id
+	/// order (see [`RecordPages`]).
+	pub type PageOf<T> = BoundedVec<Record<T>, <T as Config>::RecordsPerPage>;
+
 	/// A page of the record log, as [`Pallet::records`] returns it.
 	#[derive(Encode, Decode, TypeInfo, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound)]
 	#[scale_info(skip_type_params(T))]
@@ -336,6 +347,12 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxPageLen: Get<u32>;
 
+		/// How many records one storage item of the log holds ([`RecordPages`]). Reading
+		/// the log costs a lookup per stored page; appending writes the page it lands in;
+		/// pruning removes a whole page at once.
+		#[pallet::constant]
+		type RecordsPerPage: Get<u32>;
+
 		/// Weights of this pallet's calls and hooks.
 		type WeightInfo: WeightInfo;
 	}
@@ -357,10 +374,14 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Registrations<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, Registration<T>>;
 
-	/// The record log, by id. Ids from [`OldestRecordId`] to [`NextRecordId`] (exclusive)
-	/// are present; everything older has been pruned.
+	/// The record log in pages: page `p` holds the records with ids from
+	/// `max(p * RecordsPerPage, OldestRecordId)` up to the next page's first id or
+	/// [`NextRecordId`], in id order. The ids from [`OldestRecordId`] to [`NextRecordId`]
+	/// (exclusive) are present; everything older has been pruned. Only the last page is
+	/// ever short at its end, and only the oldest at its start (after
+	/// [`crate::migrations::MigrateV0ToV1`], until that page is pruned).
 	#[pallet::storage]
-	pub type Records<T: Config> = StorageMap<_, Twox64Concat, RecordId, Record<T>>;
+	pub type RecordPages<T: Config> = StorageMap<_, Twox64Concat, u64, PageOf<T>>;
 
 	/// Records by tag: a client that can compute a tag finds its records here.
 	#[pallet::storage]
@@ -419,7 +440,8 @@ pub mod pallet {
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
-		/// Prunes expired records, oldest first, within the weight left in the block.
+		/// Prunes expired pages of records, oldest first, within the weight left in the
+		/// block.
 		fn on_idle(now: BlockNumberFor<T>, remaining: Weight) -> Weight {
 			Self::prune_expired(now, remaining)
 		}
@@ -588,23 +610,63 @@ pub mod pallet {
 		/// A page of the log: up to `max_count` (at most [`Config::MaxPageLen`]) records
 		/// with ids from `from_id` on, in id order. Ids below the oldest kept record start
 		/// at the oldest.
+		///
+		/// ## Complexity
+		/// O(n / [`Config::RecordsPerPage`] + 1) storage reads for `n` records.
 		pub fn records(from_id: RecordId, max_count: u32) -> RecordsPage<T> {
 			let oldest_id = OldestRecordId::<T>::get();
 			let next_id = NextRecordId::<T>::get();
 			let count = max_count.min(T::MaxPageLen::get()) as u64;
 			let start = from_id.max(oldest_id);
 			let end = start.saturating_add(count).min(next_id);
-			let records = (start..end).filter_map(|id| Records::<T>::get(id).map(|r| (id, r))).collect();
+			let mut records = Vec::with_capacity(end.saturating_sub(start) as usize);
+			let mut id = start;
+			while id < end {
+				let page = Self::page_of(id);
+				let first = Self::first_id(page, oldest_id);
+				let stored = RecordPages::<T>::get(page).unwrap_or_default();
+				for record in stored.into_iter().skip((id - first) as usize) {
+					if id == end {
+						break;
+					}
+					records.push((id, record));
+					id += 1;
+				}
+				if id < end && Self::page_of(id) == page {
+					// A page shorter than the invariants say (see `do_try_state`): return
+					// what is there rather than skip ids.
+					break;
+				}
+			}
 			RecordsPage { records, next_id, oldest_id }
 		}
 
 		/// The records carrying `tag`, with their ids, in id order, at most
 		/// [`Config::MaxPageLen`].
+		///
+		/// ## Complexity
+		/// O(n) index reads and one page read per distinct page, for `n` records found.
 		pub fn records_by_tag(tag: RendezvousTag) -> Vec<(RecordId, Record<T>)> {
 			let mut ids: Vec<RecordId> =
 				TaggedRecords::<T>::iter_key_prefix(tag).take(T::MaxPageLen::get() as usize).collect();
 			ids.sort_unstable();
-			ids.into_iter().filter_map(|id| Records::<T>::get(id).map(|r| (id, r))).collect()
+			let oldest = OldestRecordId::<T>::get();
+			let mut found = Vec::with_capacity(ids.len());
+			let mut page: Option<(u64, PageOf<T>)> = None;
+			for id in ids {
+				let number = Self::page_of(id);
+				if page.as_ref().map_or(true, |(n, _)| *n != number) {
+					page = RecordPages::<T>::get(number).map(|records| (number, records));
+				}
+				let record = page.as_ref().and_then(|(number, records)| {
+					let index = id.checked_sub(Self::first_id(*number, oldest))?;
+					records.get(index as usize)
+				});
+				if let Some(record) = record {
+					found.push((id, record.clone()));
+				}
+			}
+			found
 		}
 
 		/// `who`'s encryption keys, oldest first; the last entry is the current key.
@@ -652,55 +714,77 @@ pub mod pallet {
 			let payload: BoundedVec<u8, T::RecordLen> =
 				payload.try_into().map_err(|_| Error::<T>::WrongRecordLength)?;
 
-			let id = NextRecordId::<T>::mutate(|next| {
-				let id = *next;
-				*next = next.saturating_add(1);
-				id
-			});
+			let id = NextRecordId::<T>::get();
 			let block = frame_system::Pallet::<T>::block_number();
-			Records::<T>::insert(id, Record { payload, block, tag });
+			// The page holds the ids from its first to `id` exclusive, fewer than a page's
+			// worth: there is room (appending reads only the page's length).
+			RecordPages::<T>::try_append(Self::page_of(id), Record { payload, block, tag }).map_err(|_| {
+				frame_support::defensive!("the page a new record lands in is full");
+				DispatchError::Corruption
+			})?;
+			NextRecordId::<T>::put(id.saturating_add(1));
 			TaggedRecords::<T>::insert(tag, id, ());
 			Self::deposit_event(Event::RecordPosted { id, tag });
 			Ok(id)
 		}
 
-		/// Prunes records older than the lifetime, oldest first, using at most `limit`.
+		/// Prunes the pages whose newest record is older than the lifetime, oldest first,
+		/// using at most `limit`. The last page is kept until it is full, so records may
+		/// outlive the lifetime until [`Config::RecordsPerPage`] more have been posted.
 		/// Returns the weight used.
 		pub(crate) fn prune_expired(now: BlockNumberFor<T>, limit: Weight) -> Weight {
-			let mut used = T::WeightInfo::prune_records(0);
+			let mut used = T::WeightInfo::prune_pages(0);
 			if !limit.all_gte(used) {
 				return Weight::zero();
 			}
 			let lifetime = T::RecordLifetime::get();
 			let next = NextRecordId::<T>::get();
-			let mut oldest = OldestRecordId::<T>::get();
-			let mut count = 0u32;
-			while oldest < next {
-				let with_one_more = T::WeightInfo::prune_records(count.saturating_add(1));
+			let oldest_before = OldestRecordId::<T>::get();
+			let mut oldest = oldest_before;
+			let mut pages = 0u32;
+			loop {
+				let page = Self::page_of(oldest);
+				let end = Self::first_id(page.saturating_add(1), oldest);
+				if end > next {
+					// The last page, still filling.
+					break;
+				}
+				let with_one_more = T::WeightInfo::prune_pages(pages.saturating_add(1));
 				if !limit.all_gte(with_one_more) {
 					break;
 				}
-				match Records::<T>::get(oldest) {
-					Some(record) if record.block.saturating_add(lifetime) > now => break,
-					Some(record) => Self::remove_record(oldest, record),
-					// Unreachable while the invariants hold (see `do_try_state`); skipping
-					// keeps pruning from stalling on a hole.
-					None => {},
+				let records = RecordPages::<T>::get(page).unwrap_or_default();
+				match records.last() {
+					Some(newest) if newest.block.saturating_add(lifetime) > now => break,
+					// An empty page is unreachable while the invariants hold (see
+					// `do_try_state`); removing it keeps pruning from stalling on it.
+					_ => {},
 				}
-				oldest = oldest.saturating_add(1);
-				count = count.saturating_add(1);
+				RecordPages::<T>::remove(page);
+				for (id, record) in (oldest..).zip(records.iter()) {
+					TaggedRecords::<T>::remove(record.tag, id);
+				}
+				oldest = end;
+				pages = pages.saturating_add(1);
 				used = with_one_more;
 			}
-			if count > 0 {
+			if pages > 0 {
 				OldestRecordId::<T>::put(oldest);
+				let count = u32::try_from(oldest - oldest_before).unwrap_or(u32::MAX);
 				Self::deposit_event(Event::RecordsPruned { count, oldest });
 			}
 			used
 		}
 
-		fn remove_record(id: RecordId, record: Record<T>) {
-			Records::<T>::remove(id);
-			TaggedRecords::<T>::remove(record.tag, id);
+		/// The page record `id` is stored in.
+		pub fn page_of(id: RecordId) -> u64 {
+			id / u64::from(T::RecordsPerPage::get().max(1))
+		}
+
+		/// The id of the first record page `page` holds while `oldest` is the oldest id
+		/// kept (a page is only ever short at its start when it is the oldest).
+		pub fn first_id(page: u64, oldest: RecordId) -> RecordId {
+			page.saturating_mul(u64::from(T::RecordsPerPage::get().max(1))).max(oldest)
 		}
 
 		fn hold(reason: &HoldReason, who: &T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
@@ -719,7 +803,7 @@ pub mod pallet {
 
 		/// Checks the pallet's invariants:
 		/// - records exist exactly for the ids in `OldestRecordId..NextRecordId`, each
-		///   `RecordLen` bytes long;
+		///   `RecordLen` bytes long, every page holding the ids from its first to its end;
 		/// - every tag index entry points to a record with that tag, and every record is
 		///   indexed;
 		/// - every key history is non-empty and its deposit is one `KeyDeposit` per key;
@@ -737,17 +821,28 @@ pub mod pallet {
 			let next = NextRecordId::<T>::get();
 			ensure!(oldest <= next, "oldest record id is past the next id");
 
+			let per_page = u64::from(T::RecordsPerPage::get());
+			ensure!(per_page > 0, "pages hold no record");
 			let mut stored = 0u64;
-			for (id, record) in Records::<T>::iter() {
-				ensure!(id >= oldest && id < next, "a record id lies outside oldest..next");
-				ensure!(record.payload.len() == T::RecordLen::get() as usize, "a record of another length is stored");
-				ensure!(TaggedRecords::<T>::contains_key(record.tag, id), "a record is not indexed by its tag");
-				stored += 1;
+			for (page, records) in RecordPages::<T>::iter() {
+				let first = Self::first_id(page, oldest);
+				let end = Self::first_id(page.saturating_add(1), oldest).min(next);
+				ensure!(first < end, "a page lies outside oldest..next");
+				ensure!(records.len() as u64 == end - first, "a page does not hold every id from its first to its end");
+				for (id, record) in (first..).zip(records.iter()) {
+					ensure!(record.payload.len() == T::RecordLen::get() as usize, "a record of another length is stored");
+					ensure!(TaggedRecords::<T>::contains_key(record.tag, id), "a record is not indexed by its tag");
+				}
+				stored += records.len() as u64;
 			}
 			ensure!(stored == next - oldest, "the log has holes between oldest and next");
 
 			for (tag, id, ()) in TaggedRecords::<T>::iter() {
-				let record = Records::<T>::get(id).ok_or("the tag index points to no record")?;
+				ensure!(id >= oldest && id < next, "the tag index points outside oldest..next");
+				let page = RecordPages::<T>::get(Self::page_of(id)).ok_or("the tag index points to no page")?;
+				let record = page
+					.get((id - Self::first_id(Self::page_of(id), oldest)) as usize)
+					.ok_or("the tag index points to no record")?;
 				ensure!(record.tag == tag, "the tag index points to a record with another tag");
 			}
 

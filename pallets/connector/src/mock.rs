@@ -136,6 +136,7 @@ pub const MAX_KEY_HISTORY: u32 = 3;
 pub const KEY_DEPOSIT: Balance = 50;
 pub const REGISTRATION_DEPOSIT: Balance = 200;
 pub const MAX_PAGE_LEN: u32 = 4;
+pub const RECORDS_PER_PAGE: u32 = 3;
 
 impl pallet_connector::Config for Test {
 	type Currency = Balances;
@@ -150,6 +151,7 @@ impl pallet_connector::Config for Test {
 	type Ring = Ring;
 	type Tickets = pallet_ring::testing::HashTickets;
 	type MaxPageLen = ConstU32<MAX_PAGE_LEN>;
+	type RecordsPerPage = ConstU32<RECORDS_PER_PAGE>;
 	type WeightInfo = ();
 }
 

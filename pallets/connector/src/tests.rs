@@ -36,6 +36,20 @@ fn chat_origin(chat: u64) -> RuntimeOrigin {
 	mock_chat::Origin::Chat(chat).into()
 }
 
+/// Record `id` as stored in its page, if it is there.
+fn stored(id: RecordId) -> Option<Record<Test>> {
+	let page = Connector::page_of(id);
+	let first = Connector::first_id(page, OldestRecordId::<Test>::get());
+	RecordPages::<Test>::get(page)?.get(id.checked_sub(first)? as usize).cloned()
+}
+
+/// How many records each stored page holds, by page.
+fn page_lengths() -> Vec<(u64, usize)> {
+	let mut pages: Vec<_> = RecordPages::<Test>::iter().map(|(page, records)| (page, records.len())).collect();
+	pages.sort();
+	pages
+}
+
 fn run_to(block: u64) {
 	System::set_block_number(block);
 	Connector::on_idle(block, Weight::MAX);
@@ -223,9 +237,9 @@ mod records {
 
 			assert_eq!(NextRecordId::<Test>::get(), 2);
 			assert_eq!(OldestRecordId::<Test>::get(), 0);
-			let first = Records::<Test>::get(0).unwrap();
+			let first = stored(0).unwrap();
 			assert_eq!((first.payload.to_vec(), first.block, first.tag), (record(1), 1, [8; 32]));
-			let second = Records::<Test>::get(1).unwrap();
+			let second = stored(1).unwrap();
 			assert_eq!((second.block, second.tag), (2, [9; 32]));
 			assert!(TaggedRecords::<Test>::contains_key([8; 32], 0) && TaggedRecords::<Test>::contains_key([9; 32], 1));
 			// Nobody paid for them.
@@ -261,6 +275,9 @@ mod records {
 			assert_eq!(page.records[2].1.payload.to_vec(), record(2));
 			assert_eq!(page.records[2].1.block, 1);
 
+			// Two pages of three records; a page of the view crosses them.
+			assert_eq!(page_lengths(), vec![(0, 3), (1, 3)]);
+			assert_eq!(ids(&Connector::records(2, 3)), vec![2, 3, 4]);
 			assert_eq!(ids(&Connector::records(4, 100)), vec![4, 5]);
 			assert_eq!(ids(&Connector::records(1, 2)), vec![1, 2]);
 			assert!(Connector::records(6, 10).records.is_empty());
@@ -276,10 +293,14 @@ mod records {
 			assert_ok!(post(record(2), [6; 32], true));
 			// A tag may be reused; clients tell genuine records apart cryptographically.
 			assert_ok!(post(record(3), tag, true));
+			// And in another page.
+			assert_ok!(post(record(4), [6; 32], false));
+			assert_ok!(post(record(5), tag, false));
 			let found = Connector::records_by_tag(tag);
 			assert_eq!(found.iter().map(|(id, r)| (*id, r.payload.to_vec())).collect::<Vec<_>>(), vec![
 				(0, record(1)),
-				(2, record(3))
+				(2, record(3)),
+				(4, record(5))
 			]);
 			assert!(Connector::records_by_tag([7; 32]).is_empty());
 		});
@@ -290,39 +311,57 @@ mod pruning {
 	use super::*;
 
 	#[test]
-	fn expired_records_are_pruned_oldest_first() {
+	fn expired_pages_are_pruned_oldest_first() {
 		build_and_execute(|| {
-			// Records at blocks 1, 2, 3; lifetime 100.
-			for block in 1..=3u64 {
+			// Records at blocks 1 to 7, lifetime 100: pages [1, 2, 3], [4, 5, 6] and [7],
+			// the last still filling.
+			for block in 1..=7u64 {
 				System::set_block_number(block);
 				assert_ok!(Connector::post_response(record(block as u8), [block as u8; 32]));
 			}
 
-			run_to(100);
-			assert_eq!(OldestRecordId::<Test>::get(), 0, "nothing expired before block 101");
+			run_to(102);
+			assert_eq!(OldestRecordId::<Test>::get(), 0, "the first page's newest record expires at block 103");
 
-			run_to(101);
-			assert_eq!(OldestRecordId::<Test>::get(), 1);
-			assert!(Records::<Test>::get(0).is_none());
-			assert!(!TaggedRecords::<Test>::contains_key([1; 32], 0));
-			assert!(Records::<Test>::get(1).is_some());
-			System::assert_last_event(Event::RecordsPruned { count: 1, oldest: 1 }.into());
-
-			run_to(500);
+			run_to(103);
 			assert_eq!(OldestRecordId::<Test>::get(), 3);
-			assert_eq!(NextRecordId::<Test>::get(), 3);
+			assert!(stored(0).is_none() && stored(2).is_none());
+			assert!(!TaggedRecords::<Test>::contains_key([1; 32], 0));
+			assert!(stored(3).is_some());
+			System::assert_last_event(Event::RecordsPruned { count: 3, oldest: 3 }.into());
 
-			// Pages start at the oldest kept record and say where it is.
+			// The last page stays until it is full, however old its records are.
+			run_to(500);
+			assert_eq!(OldestRecordId::<Test>::get(), 6);
+			assert_eq!(page_lengths(), vec![(2, 1)]);
+			let page = Connector::records(0, 10);
+			assert_eq!(page.records.iter().map(|(id, r)| (*id, r.block)).collect::<Vec<_>>(), vec![(6, 7)]);
+			assert_eq!((page.oldest_id, page.next_id), (6, 7));
+
+			// Filled at block 500, it expires at block 600.
+			assert_ok!(Connector::post_response(record(8), [8; 32]));
+			assert_ok!(Connector::post_response(record(9), [9; 32]));
+			run_to(599);
+			assert_eq!(OldestRecordId::<Test>::get(), 6);
+			run_to(600);
+			assert_eq!(OldestRecordId::<Test>::get(), 9);
+			assert!(page_lengths().is_empty());
 			let page = Connector::records(0, 10);
 			assert!(page.records.is_empty());
-			assert_eq!((page.oldest_id, page.next_id), (3, 3));
+			assert_eq!((page.oldest_id, page.next_id), (9, 9));
+
+			// The log goes on in the next page.
+			assert_ok!(Connector::post_response(record(10), [10; 32]));
+			assert_eq!(page_lengths(), vec![(3, 1)]);
+			assert_eq!(stored(9).unwrap().tag, [10; 32]);
 		});
 	}
 
 	#[test]
 	fn pruning_stays_within_the_weight_given() {
 		build_and_execute(|| {
-			for i in 0..5u8 {
+			// Five full pages.
+			for i in 0..15u8 {
 				assert_ok!(Connector::post_response(record(1), [i; 32]));
 			}
 			System::set_block_number(200);
@@ -331,30 +370,30 @@ mod pruning {
 			assert_eq!(Connector::prune_expired(200, Weight::zero()), Weight::zero());
 			assert_eq!(OldestRecordId::<Test>::get(), 0);
 
-			// Room for exactly two records.
-			let two = <() as WeightInfo>::prune_records(2);
+			// Room for exactly two pages.
+			let two = <() as WeightInfo>::prune_pages(2);
 			assert_eq!(Connector::prune_expired(200, two), two);
-			assert_eq!(OldestRecordId::<Test>::get(), 2);
-			System::assert_last_event(Event::RecordsPruned { count: 2, oldest: 2 }.into());
+			assert_eq!(OldestRecordId::<Test>::get(), 6);
+			System::assert_last_event(Event::RecordsPruned { count: 6, oldest: 6 }.into());
 
 			// The rest with plenty of weight.
 			let used = Connector::prune_expired(200, Weight::MAX);
-			assert_eq!(used, <() as WeightInfo>::prune_records(3));
-			assert_eq!(OldestRecordId::<Test>::get(), 5);
+			assert_eq!(used, <() as WeightInfo>::prune_pages(3));
+			assert_eq!(OldestRecordId::<Test>::get(), 15);
 
 			// An empty log costs only the base.
-			assert_eq!(Connector::prune_expired(201, Weight::MAX), <() as WeightInfo>::prune_records(0));
+			assert_eq!(Connector::prune_expired(201, Weight::MAX), <() as WeightInfo>::prune_pages(0));
 		});
 	}
 
 	#[test]
 	fn an_on_idle_pass_never_uses_more_than_it_was_given() {
 		build_and_execute(|| {
-			let count = 12u32;
-			for i in 0..count {
+			let pages = 4u32;
+			for i in 0..pages * RECORDS_PER_PAGE {
 				assert_ok!(Connector::post_response(record(9), [i as u8; 32]));
 			}
-			let full = <() as WeightInfo>::prune_records(count);
+			let full = <() as WeightInfo>::prune_pages(pages);
 			// Every limit from nothing to more than the whole log needs, in small steps.
 			let steps = 97u64;
 			for step in 0..=steps {
@@ -364,20 +403,104 @@ mod pruning {
 				);
 				let used = frame_support::storage::with_transaction(|| {
 					let used = Connector::on_idle(200, limit);
-					let pruned = OldestRecordId::<Test>::get() as u32;
+					let pruned = OldestRecordId::<Test>::get() as u32 / RECORDS_PER_PAGE;
 					sp_runtime::TransactionOutcome::Rollback(Ok::<_, DispatchError>((used, pruned)))
 				})
 				.unwrap();
 				let (used, pruned) = used;
 				assert!(limit.all_gte(used), "step {step}: used {used:?} of {limit:?}");
-				// It prunes as many records as the limit pays for, not fewer.
-				let affordable = (0..=count)
-					.take_while(|k| limit.all_gte(<() as WeightInfo>::prune_records(*k)))
+				// It prunes as many pages as the limit pays for, not fewer.
+				let affordable = (0..=pages)
+					.take_while(|k| limit.all_gte(<() as WeightInfo>::prune_pages(*k)))
 					.last();
 				assert_eq!(affordable.unwrap_or(0), pruned, "step {step}");
 			}
 			run_to(200);
-			assert_eq!(OldestRecordId::<Test>::get(), count as u64);
+			assert_eq!(OldestRecordId::<Test>::get(), u64::from(pages * RECORDS_PER_PAGE));
+		});
+	}
+}
+
+mod migration {
+	use super::*;
+	use crate::migrations::{v0, MigrateV0ToV1};
+	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+
+	/// A version 0 log of the ids `oldest..next`, record `id` at block `id` with tag `[id; 32]`.
+	fn old_log(oldest: u64, next: u64) {
+		StorageVersion::new(0).put::<Connector>();
+		for id in oldest..next {
+			let record = Record::<Test> {
+				payload: record(id as u8).try_into().unwrap(),
+				block: id,
+				tag: [id as u8; 32],
+			};
+			v0::Records::<Test>::insert(id, record);
+			TaggedRecords::<Test>::insert([id as u8; 32], id, ());
+		}
+		OldestRecordId::<Test>::put(oldest);
+		NextRecordId::<Test>::put(next);
+	}
+
+	#[test]
+	fn the_log_moves_into_pages_with_its_ids() {
+		build_and_execute(|| {
+			old_log(5, 12);
+			MigrateV0ToV1::<Test>::on_runtime_upgrade();
+			assert_eq!(Connector::on_chain_storage_version(), 1);
+			assert_eq!(v0::Records::<Test>::iter().count(), 0);
+
+			// The oldest page starts at the oldest record kept.
+			assert_eq!(page_lengths(), vec![(1, 1), (2, 3), (3, 3)]);
+			let page = Connector::records(0, 4);
+			assert_eq!(page.records.iter().map(|(id, r)| (*id, r.block)).collect::<Vec<_>>(), vec![
+				(5, 5),
+				(6, 6),
+				(7, 7),
+				(8, 8)
+			]);
+			assert_eq!((page.oldest_id, page.next_id), (5, 12));
+			assert_eq!(Connector::records_by_tag([9; 32]).iter().map(|(id, _)| *id).collect::<Vec<_>>(), vec![9]);
+			Connector::do_try_state().unwrap();
+
+			// It ran once: a second upgrade changes nothing.
+			MigrateV0ToV1::<Test>::on_runtime_upgrade();
+			assert_eq!(page_lengths(), vec![(1, 1), (2, 3), (3, 3)]);
+
+			// Pruning goes on from there, then appending.
+			run_to(106);
+			assert_eq!(OldestRecordId::<Test>::get(), 6, "the oldest page's one record has expired");
+			System::assert_last_event(Event::RecordsPruned { count: 1, oldest: 6 }.into());
+			assert_ok!(Connector::post_response(record(12), [12; 32]));
+			assert_eq!(page_lengths(), vec![(2, 3), (3, 3), (4, 1)]);
+			assert_eq!(stored(12).unwrap().tag, [12; 32]);
+		});
+	}
+
+	#[cfg(feature = "try-runtime")]
+	#[test]
+	fn the_migration_checks_itself() {
+		build_and_execute(|| {
+			old_log(5, 12);
+			MigrateV0ToV1::<Test>::try_on_runtime_upgrade(true).expect("pre- and post-upgrade checks pass");
+			assert_eq!(page_lengths(), vec![(1, 1), (2, 3), (3, 3)]);
+		});
+	}
+
+	#[test]
+	fn an_empty_log_moves_too() {
+		build_and_execute(|| {
+			old_log(7, 7);
+			MigrateV0ToV1::<Test>::on_runtime_upgrade();
+			assert_eq!(Connector::on_chain_storage_version(), 1);
+			assert!(page_lengths().is_empty());
+			// The next record starts its page at its own id.
+			assert_ok!(Connector::post_response(record(7), [7; 32]));
+			assert_eq!(page_lengths(), vec![(2, 1)]);
+			assert_eq!(Connector::records(0, 4).records.iter().map(|(id, _)| *id).collect::<Vec<_>>(), vec![7]);
+			assert_ok!(Connector::post_response(record(8), [8; 32]));
+			assert_ok!(Connector::post_response(record(9), [9; 32]));
+			assert_eq!(page_lengths(), vec![(2, 2), (3, 1)]);
 		});
 	}
 }
@@ -479,7 +602,7 @@ mod chats {
 			assert_ok!(Connector::add_member(chat_origin(0), record(3), [4; 32]));
 			System::assert_last_event(Event::RecordPosted { id: 0, tag: [4; 32] }.into());
 
-			let record = Records::<Test>::get(0).unwrap();
+			let record = stored(0).unwrap();
 			assert_eq!(record.payload.to_vec(), super::record(3));
 			assert_eq!(Balances::free_balance(ALICE), INITIAL_BALANCE);
 		});
@@ -528,11 +651,13 @@ mod chats {
 	fn invitations_are_pruned_like_any_record() {
 		build_and_execute(|| {
 			assert_ok!(create(1, 7));
-			assert_ok!(Connector::add_member(chat_origin(0), record(1), [1; 32]));
+			for i in 0..RECORDS_PER_PAGE {
+				assert_ok!(Connector::add_member(chat_origin(0), record(1), [i as u8; 32]));
+			}
 			let later = 1 + RecordLifetime::get();
 			Connector::on_idle(later, Weight::MAX);
-			assert_eq!(Records::<Test>::get(0), None);
-			assert_eq!(OldestRecordId::<Test>::get(), 1);
+			assert_eq!(stored(0), None);
+			assert_eq!(OldestRecordId::<Test>::get(), u64::from(RECORDS_PER_PAGE));
 		});
 	}
 }

@@ -5,7 +5,7 @@
 //! Weights for `pallet_connector`, generated from its benchmarks.
 //!
 //! THIS FILE WAS AUTO-GENERATED USING THE SUBSTRATE BENCHMARK CLI VERSION 64.0.0
-//! DATE: 2026-12-02, STEPS: `20`, REPEAT: `10`, LOW RANGE: `[]`, HIGH RANGE: `[]`
+//! DATE: 2026-12-03, STEPS: `20`, REPEAT: `10`, LOW RANGE: `[]`, HIGH RANGE: `[]`
 //! WORST CASE MAP SIZE: `1000000`
 //! HOSTNAME: `vm`, CPU: `Intel(R) Xeon(R) Processor`
 //! WASM-EXECUTION: `Compiled`, CHAIN: `Some("dev")`, DB CACHE: 1024
@@ -52,7 +52,7 @@ pub trait WeightInfo {
 	fn clear_keys() -> Weight;
 	fn create_chat() -> Weight;
 	fn add_member() -> Weight;
-	fn prune_records(n: u32, ) -> Weight;
+	fn prune_pages(n: u32, ) -> Weight;
 }
 
 /// Weights for `pallet_connector` measured on the reference machine, with the runtime's
@@ -77,8 +77,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `32925`
 		//  Estimated: `34255`
-		// Minimum execution time: 538_621_000 picoseconds.
-		Weight::from_parts(554_810_000, 34255)
+		// Minimum execution time: 473_729_000 picoseconds.
+		Weight::from_parts(542_930_000, 34255)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -94,8 +94,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `935`
 		//  Estimated: `4106`
-		// Minimum execution time: 62_488_000 picoseconds.
-		Weight::from_parts(66_059_000, 4106)
+		// Minimum execution time: 56_074_000 picoseconds.
+		Weight::from_parts(64_686_000, 4106)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -109,8 +109,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `885`
 		//  Estimated: `4106`
-		// Minimum execution time: 49_753_000 picoseconds.
-		Weight::from_parts(54_137_000, 4106)
+		// Minimum execution time: 44_588_000 picoseconds.
+		Weight::from_parts(50_817_000, 4106)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -128,8 +128,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `43`
 		//  Estimated: `3509`
-		// Minimum execution time: 31_900_000 picoseconds.
-		Weight::from_parts(34_769_000, 3509)
+		// Minimum execution time: 26_589_000 picoseconds.
+		Weight::from_parts(33_743_000, 3509)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -137,78 +137,78 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Connector::CreatedChats` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
 	/// Storage: `Connector::NextRecordId` (r:1 w:1)
 	/// Proof: `Connector::NextRecordId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Connector::RecordPages` (r:1 w:1)
+	/// Proof: `Connector::RecordPages` (`max_values`: None, `max_size`: Some(35218), added: 37693, mode: `MaxEncodedLen`)
 	/// Storage: `Connector::TaggedRecords` (r:0 w:1)
 	/// Proof: `Connector::TaggedRecords` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
-	/// Storage: `Connector::Records` (r:0 w:1)
-	/// Proof: `Connector::Records` (`max_values`: None, `max_size`: Some(566), added: 3041, mode: `MaxEncodedLen`)
 	fn add_member() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `54`
-		//  Estimated: `3489`
-		// Minimum execution time: 16_071_000 picoseconds.
-		Weight::from_parts(17_558_000, 3489)
-			.saturating_add(T::DbWeight::get().reads(2_u64))
+		//  Estimated: `38683`
+		// Minimum execution time: 16_292_000 picoseconds.
+		Weight::from_parts(18_882_000, 38683)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Connector::NextRecordId` (r:1 w:0)
 	/// Proof: `Connector::NextRecordId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Connector::OldestRecordId` (r:1 w:1)
 	/// Proof: `Connector::OldestRecordId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `Connector::Records` (r:1001 w:1000)
-	/// Proof: `Connector::Records` (`max_values`: None, `max_size`: Some(566), added: 3041, mode: `MaxEncodedLen`)
-	/// Storage: `Connector::TaggedRecords` (r:0 w:1000)
+	/// Storage: `Connector::RecordPages` (r:17 w:16)
+	/// Proof: `Connector::RecordPages` (`max_values`: None, `max_size`: Some(35218), added: 37693, mode: `MaxEncodedLen`)
+	/// Storage: `Connector::TaggedRecords` (r:0 w:1024)
 	/// Proof: `Connector::TaggedRecords` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
-	/// The range of component `n` is `[0, 1000]`.
-	fn prune_records(n: u32, ) -> Weight {
+	/// The range of component `n` is `[0, 16]`.
+	fn prune_pages(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `684 + n * (573 ±0)`
-		//  Estimated: `4031 + n * (3041 ±0)`
-		// Minimum execution time: 7_597_000 picoseconds.
-		Weight::from_parts(7_978_000, 4031)
-			// Standard Error: 31_721
-			.saturating_add(Weight::from_parts(8_701_405, 0).saturating_mul(n.into()))
+		//  Measured:  `35317 + n * (35227 ±0)`
+		//  Estimated: `38683 + n * (37693 ±0)`
+		// Minimum execution time: 27_734_000 picoseconds.
+		Weight::from_parts(22_956_945, 38683)
+			// Standard Error: 285_838
+			.saturating_add(Weight::from_parts(138_465_111, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
-			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 3041).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().writes((65_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 37693).saturating_mul(n.into()))
 	}
 }
 
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_key() -> Weight {
-		Weight::from_parts(554_810_000, 34255)
+		Weight::from_parts(542_930_000, 34255)
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn rotate_key() -> Weight {
-		Weight::from_parts(66_059_000, 4106)
+		Weight::from_parts(64_686_000, 4106)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn clear_keys() -> Weight {
-		Weight::from_parts(54_137_000, 4106)
+		Weight::from_parts(50_817_000, 4106)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn create_chat() -> Weight {
-		Weight::from_parts(34_769_000, 3509)
+		Weight::from_parts(33_743_000, 3509)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn add_member() -> Weight {
-		Weight::from_parts(17_558_000, 3489)
-			.saturating_add(ParityDbWeight::get().reads(2_u64))
+		Weight::from_parts(18_882_000, 38683)
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
-	fn prune_records(n: u32, ) -> Weight {
-		Weight::from_parts(7_978_000, 4031)
-			.saturating_add(Weight::from_parts(8_701_405, 0).saturating_mul(n.into()))
+	fn prune_pages(n: u32, ) -> Weight {
+		Weight::from_parts(22_956_945, 38683)
+			.saturating_add(Weight::from_parts(138_465_111, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
-			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 3041).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().writes((65_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 37693).saturating_mul(n.into()))
 	}
 }

@@ -735,29 +735,27 @@ async fn fill(rpc: &Rpc, chain: &sealchat::chain::Chain, count: u32, plaintext: 
 	let alice = pair("//Alice");
 	let context = rpc.signing_context().await;
 	let mut nonce = rpc.next_nonce(&alice).await;
-	let at = chain.finalized().await.expect("finalized");
-	let mut next = chain.records(0, 1, &at).await.expect("the log").next_id;
+	let mut writer = sealchat_tests::tx::LogWriter::at_best(rpc).await;
 	let block = rpc.best_number().await as u32;
-	let target = next + u64::from(count);
+	let target = writer.next_id() + u64::from(count);
 	let mut submitted = 0;
 	let started = Instant::now();
 	while submitted < count {
 		let n = CHUNK.min(count - submitted);
 		let payloads: Vec<Vec<u8>> = (0..n).map(|_| crypto::seal(plaintext, &crypto::random_32()).expect("seal")).collect();
-		let items = sealchat_tests::tx::record_items(next, block, payloads);
+		let items = writer.append(block, payloads);
 		let call = RuntimeCall::Sudo(pallet_sudo::Call::sudo {
 			call: Box::new(RuntimeCall::System(frame_system::Call::set_storage { items })),
 		});
 		let xt = context.sign(&alice, call, nonce);
 		let _: Value = rpc.call("author_submitExtrinsic", rpc_params![hex(&xt)]).await;
 		nonce += 1;
-		next += u64::from(n);
 		submitted += n;
 		// Keep a few chunks ahead of the chain, not the whole log in the pool.
 		loop {
 			let at = chain.finalized().await.expect("finalized");
 			let kept = chain.records(0, 1, &at).await.expect("the log").next_id;
-			if next - kept <= u64::from(CHUNK) * 4 {
+			if writer.next_id() - kept <= u64::from(CHUNK) * 4 {
 				break;
 			}
 			tokio::time::sleep(Duration::from_millis(500)).await;
