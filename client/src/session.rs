@@ -15,7 +15,7 @@ use crate::{
 	profile::{ProfileError, SubmitGuard, SubmitLock},
 	scan::Scanner,
 	store::{ChatRow, InvitationRow, InvitationState, MessageRow, Store, StoreError},
-	sync::SyncReport,
+	sync::{Live, SyncReport},
 	wire::{self, ChatId, ChatKind, Invitation, Lease, Message, PartAction, PartBlob, PartId, Response, WireError},
 };
 
@@ -155,6 +155,8 @@ pub struct ChatSummary {
 	pub joined: bool,
 	pub members: Vec<String>,
 	pub messages: usize,
+	/// Messages of others after the chat's read mark (see [`Session::mark_read`]).
+	pub unread: usize,
 	pub last: Option<String>,
 }
 
@@ -823,8 +825,15 @@ impl Session {
 		Ok((chats, report))
 	}
 
-	/// My chats with their members and last message.
+	/// My chats with their members, unread count and last message.
 	pub fn chats(&self) -> Result<Vec<ChatSummary>> {
+		self.chats_with(None)
+	}
+
+	/// [`Session::chats`], counting in the messages of others a live view shows before
+	/// they are final.
+	pub fn chats_with(&self, live: Option<&Live>) -> Result<Vec<ChatSummary>> {
+		let me = self.me();
 		let mut out = Vec::new();
 		for row in self.store.chats()? {
 			let mut members: Vec<String> = Vec::new();
@@ -834,7 +843,8 @@ impl Session {
 					members.push(name);
 				}
 			}
-			let messages = self.messages(row.id)?;
+			let messages = self.messages_with(row.id, live)?;
+			let read = self.store.read_mark(row.id)?;
 			out.push(ChatSummary {
 				chat: row.id,
 				kind: match row.kind {
@@ -844,18 +854,38 @@ impl Session {
 				joined: row.joined,
 				members,
 				messages: messages.len(),
+				unread: messages.iter().filter(|m| m.sender != me && read.is_none_or(|r| m.block > r)).count(),
 				last: messages.last().map(|m| format!("{}: {}", self.name(&m.sender), m.text)),
 			});
 		}
 		Ok(out)
 	}
 
+	/// Marks `chat` read up to block `block` (the block of the last message the user
+	/// saw): its messages there and before no longer count as unread. Only the local
+	/// database changes.
+	pub fn mark_read(&self, chat: ChatId, block: u32) -> Result<()> {
+		self.store.chat(chat)?.ok_or(ClientError::UnknownChat(chat))?;
+		Ok(self.store.mark_read(chat, block)?)
+	}
+
 	/// A chat's messages in chain order, mine that are not final yet among them
 	/// (`confirmed` false).
 	pub fn messages(&self, chat: ChatId) -> Result<Vec<MessageRow>> {
+		self.messages_with(chat, None)
+	}
+
+	/// [`Session::messages`] with the messages of others that `live` shows before they
+	/// are final (`confirmed` false).
+	pub fn messages_with(&self, chat: ChatId, live: Option<&Live>) -> Result<Vec<MessageRow>> {
 		self.store.chat(chat)?.ok_or(ClientError::UnknownChat(chat))?;
 		let mut messages = self.store.messages(chat)?;
 		messages.extend(self.store.unconfirmed(Some(chat))?.into_iter().map(|(m, _)| m));
+		if let Some(live) = live {
+			// A message the view shows unconfirmed may be final and stored by now.
+			let stored: std::collections::HashSet<(PartId, u32)> = messages.iter().map(|m| (m.part, m.seq)).collect();
+			messages.extend(live.unconfirmed(chat).filter(|m| !stored.contains(&(m.part, m.seq))).cloned());
+		}
 		messages.sort_by(|a, b| (a.block, a.sent_at, a.part, a.seq).cmp(&(b.block, b.sent_at, b.part, b.seq)));
 		Ok(messages)
 	}

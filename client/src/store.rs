@@ -116,6 +116,11 @@ CREATE TABLE IF NOT EXISTS used_tickets (
 	slot INTEGER NOT NULL,
 	PRIMARY KEY (epoch, slot)
 );
+-- How far the user has read each chat: the messages in blocks up to `block` are read.
+CREATE TABLE IF NOT EXISTS read_marks (
+	chat INTEGER PRIMARY KEY,
+	block INTEGER NOT NULL
+);
 ";
 
 /// The layout [`SCHEMA`] creates. A database of an earlier layout holds state of an
@@ -131,6 +136,7 @@ DROP TABLE IF EXISTS messages;
 DROP TABLE IF EXISTS seen_invitations;
 DROP TABLE IF EXISTS answered;
 DROP TABLE IF EXISTS invitations;
+DROP TABLE IF EXISTS read_marks;
 DELETE FROM meta WHERE key = 'record_cursor';
 ";
 
@@ -736,6 +742,24 @@ impl Store {
 		Ok(())
 	}
 
+	/// Marks `chat` read up to block `block` (a mark never moves back).
+	pub fn mark_read(&self, chat: ChatId, block: u32) -> Result<()> {
+		self.conn.execute(
+			"INSERT INTO read_marks (chat, block) VALUES (?1, ?2)
+			 ON CONFLICT(chat) DO UPDATE SET block = max(block, excluded.block)",
+			params![chat as i64, block],
+		)?;
+		Ok(())
+	}
+
+	/// The block up to which `chat` is read (`None`: never opened).
+	pub fn read_mark(&self, chat: ChatId) -> Result<Option<u32>> {
+		self.conn
+			.query_row("SELECT block FROM read_marks WHERE chat = ?1", [chat as i64], |r| r.get(0))
+			.optional()
+			.map_err(Into::into)
+	}
+
 	/// Adds or renames a contact.
 	pub fn set_contact(&self, name: &str, account: &AccountBytes) -> Result<()> {
 		self.conn.execute(
@@ -1004,5 +1028,22 @@ mod tests {
 		store.bind_account(&[1; 32], |_| "a".into()).unwrap();
 		store.bind_account(&[1; 32], |_| "a".into()).unwrap();
 		assert!(matches!(store.bind_account(&[2; 32], |_| "a".into()), Err(StoreError::OtherAccount { .. })));
+	}
+
+	#[test]
+	fn a_read_mark_persists_and_never_moves_back() {
+		let dir = tempfile::tempdir().unwrap();
+		let path = dir.path().join("state.sqlite");
+		let store = Store::open(&path, &KEY).unwrap();
+		assert_eq!(store.read_mark(1).unwrap(), None);
+		store.mark_read(1, 10).unwrap();
+		store.mark_read(1, 7).unwrap();
+		assert_eq!(store.read_mark(1).unwrap(), Some(10));
+		assert_eq!(store.read_mark(2).unwrap(), None);
+		drop(store);
+		let store = Store::open(&path, &KEY).unwrap();
+		assert_eq!(store.read_mark(1).unwrap(), Some(10));
+		store.mark_read(1, 12).unwrap();
+		assert_eq!(store.read_mark(1).unwrap(), Some(12));
 	}
 }

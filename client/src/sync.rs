@@ -390,6 +390,12 @@ pub struct LiveUpdate {
 }
 
 impl Live {
+	/// The messages of others in `chat` it shows unconfirmed (in blocks of the best chain
+	/// that are not final yet), in no particular order.
+	pub fn unconfirmed(&self, chat: ChatId) -> impl Iterator<Item = &MessageRow> {
+		self.shown.values().filter(move |m| m.chat == chat)
+	}
+
 	/// Moves the view on: `finalized` are the messages a sync just stored, `at_best` the
 	/// messages of the best chain's blocks that are not final, in chain order.
 	fn update(&mut self, finalized: &[MessageRow], at_best: Vec<MessageRow>) -> LiveUpdate {

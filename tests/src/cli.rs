@@ -115,6 +115,22 @@ impl User {
 			.expect("start the sealchat binary")
 	}
 
+	/// Opens the interactive client (`sealchat tui`) in a terminal of its own.
+	pub fn tui(&self) -> crate::tui::Tui {
+		let args: Vec<String> = vec![
+			"--data-dir".into(),
+			self.dir.to_string_lossy().into_owned(),
+			"--node".into(),
+			self.node.clone(),
+			"tui".into(),
+		];
+		crate::tui::Tui::start(
+			&cli_binary(),
+			&args,
+			&[("SEALCHAT_PASSPHRASE", &self.passphrase), ("SEALCHAT_DELAY_WINDOW", "0")],
+		)
+	}
+
 	/// Starts `sealchat --json watch`: each line it prints arrives, parsed, on the
 	/// receiver. Kill the child to stop it.
 	pub fn watch(&self) -> (Child, std::sync::mpsc::Receiver<Value>) {

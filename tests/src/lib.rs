@@ -318,6 +318,7 @@ pub mod cli;
 pub mod load;
 pub mod read;
 pub mod tx;
+pub mod tui;
 
 /// `0x`-prefixed lowercase hex, as JSON-RPC carries byte strings.
 pub fn hex(bytes: &[u8]) -> String {

@@ -11,7 +11,9 @@
 //! 6. bad input of every kind;
 //! 7. faults: node killed mid-conversation, client killed mid-sync, a validator down;
 //! 8. messages shown before they are final: confirmed when final, withdrawn when their
-//!    block is abandoned (a validator cut off from the others builds a fork of its own).
+//!    block is abandoned (a validator cut off from the others builds a fork of its own);
+//! 9. two users in the interactive client, each in a terminal of its own: a chat started,
+//!    accepted and written to from the keyboard, and the terminal given back on quit.
 
 use std::{collections::HashSet, time::Duration};
 
@@ -1013,4 +1015,84 @@ async fn messages_show_at_import_and_an_abandoned_block_takes_its_messages_back(
 	let mut daves = dave.show(chat);
 	daves[2..].sort();
 	assert_eq!(daves, want);
+}
+
+/// Whether a terminal's settings (as `stty -a` prints them) are those of a shell's
+/// terminal: lines edited by the terminal, typed keys echoed.
+fn cooked(settings: &str) -> bool {
+	let flags: Vec<&str> = settings.split(|c: char| c.is_whitespace() || c == ';').collect();
+	flags.contains(&"icanon") && flags.contains(&"echo") && flags.contains(&"isig")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_users_chat_in_the_interactive_client() {
+	let dir = TestDir::new("e2e-tui");
+	let (node, _rpc) = dev_node(&dir).await;
+	let [bob, charlie] = registered(&dir, &node.ws_url(), ["bob", "charlie"]);
+	bob.ok(&["contact", "add", "charlie", &charlie.address]);
+	charlie.ok(&["contact", "add", "bob", &bob.address]);
+	let mut bob_screen = bob.tui();
+	let mut charlie_screen = charlie.tui();
+	for screen in [&bob_screen, &charlie_screen] {
+		screen.wait_for("best #", PROGRESS);
+		assert!(screen.full_screen());
+	}
+	charlie_screen.wait_for("No chats yet.", PROGRESS);
+
+	// Bob starts a pair chat with the contact, from the keyboard.
+	bob_screen.keys("n");
+	bob_screen.wait_for("Start a pair chat with", PROGRESS);
+	bob_screen.type_text("charlie");
+	bob_screen.keys("\r");
+	bob_screen.wait_for("created chat", 3 * PROGRESS);
+
+	// Charlie's client finds the invitation as the chain moves, and Charlie accepts it.
+	charlie_screen.wait_for("1 invitation (i)", PROGRESS);
+	charlie_screen.keys("i");
+	charlie_screen.wait_for("from bob", PROGRESS);
+	charlie_screen.keys("\r");
+	charlie_screen.wait_for("joined chat", 3 * PROGRESS);
+	charlie_screen.wait_for("pair: bob", PROGRESS);
+
+	// Bob writes; Charlie's screen shows it, then shows it final.
+	bob_screen.keys("\r");
+	bob_screen.type_text("hello from the terminal");
+	bob_screen.keys("\r");
+	charlie_screen.wait_until("Bob's message, final", 2 * PROGRESS, |s| {
+		s.contains("bob: hello from the terminal") && !s.contains("not final yet")
+	});
+	bob_screen.wait_until("Bob's own message, final", 2 * PROGRESS, |s| {
+		s.contains("you: hello from the terminal") && !s.contains("not final yet") && !s.contains("sending")
+	});
+
+	// Charlie answers, and Bob reads it.
+	charlie_screen.keys("\r");
+	charlie_screen.type_text("hi bob, got it");
+	charlie_screen.keys("\r");
+	bob_screen.wait_for("charlie: hi bob, got it", 2 * PROGRESS);
+	if std::env::var_os("SEALCHAT_PRINT_SCREENS").is_some() {
+		eprintln!("{}\n{}", bob_screen.screen(), charlie_screen.screen());
+	}
+	// Both histories hold both messages, the same way the one-shot commands show them.
+	let chat = chat_ids(&bob)[0];
+	assert_eq!(
+		charlie.show(chat),
+		expected(&[(&bob, "hello from the terminal"), (&charlie, "hi bob, got it")])
+	);
+
+	// Quitting gives the terminal back as it was: the normal screen, the cursor shown,
+	// lines edited and echoed again.
+	for screen in [&mut bob_screen, &mut charlie_screen] {
+		screen.keys("\t");
+		std::thread::sleep(Duration::from_millis(300));
+		screen.keys("q");
+		let after = screen.wait_for("exited with", PROGRESS);
+		assert!(after.contains("exited with 0"), "{after}");
+		screen.wait_until("the terminal's settings", PROGRESS, cooked);
+		assert!(!screen.full_screen(), "{after}");
+		let output = screen.output();
+		let (hide, show) = (b"\x1b[?25l", b"\x1b[?25h");
+		let last = |needle: &[u8]| output.windows(needle.len()).rposition(|w| w == needle);
+		assert!(last(show) > last(hide), "the cursor is left hidden");
+	}
 }

@@ -13,14 +13,19 @@ use clap::{Args, Parser, Subcommand};
 /// sync` or `sealchat watch` picks up invitations and messages; `sealchat invites` lists
 /// the invitations waiting for your answer, `sealchat accept N` joins. Your recovery
 /// phrase alone restores everything on a new machine (`sealchat login`).
+///
+/// Without a command, on a terminal, `sealchat` opens the interactive client (`sealchat
+/// tui`): your chats, their messages live, a composer, invitations; `?` there lists the
+/// keys.
 #[derive(Debug, Parser)]
 #[command(name = "sealchat", version, about, long_about, max_term_width = 100)]
 pub struct Cli {
 	#[command(flatten)]
 	pub global: Global,
 
+	/// Without one: the interactive client.
 	#[command(subcommand)]
-	pub command: Command,
+	pub command: Option<Command>,
 }
 
 #[derive(Debug, Args)]
@@ -65,6 +70,9 @@ pub struct Global {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+	/// The interactive client, full screen: chats, live messages, a composer,
+	/// invitations and contacts (what `sealchat` with no command opens).
+	Tui,
 	/// Publish your keys so others can invite you. On a new profile this first creates
 	/// your account: a new recovery phrase, shown once, or one read from stdin; the key
 	/// file is encrypted under a passphrase you choose.

@@ -20,7 +20,9 @@ use crate::{
 pub(crate) async fn run(cli: Cli) -> Result<()> {
 	let profile = Profile::locate(cli.global.data_dir.clone(), &cli.global.profile)?;
 	let ctx = Ctx { cli: cli.global, profile, passphrase: std::sync::OnceLock::new() };
-	match cli.command {
+	let Some(command) = cli.command else { return crate::tui::run(&ctx).await };
+	match command {
+		Command::Tui => crate::tui::run(&ctx).await,
 		Command::Register { phrase_stdin, no_passphrase, wait } => register(&ctx, phrase_stdin, no_passphrase, wait).await,
 		Command::Login { no_passphrase } => login(&ctx, no_passphrase).await,
 		Command::Whoami => whoami(&ctx).await,
@@ -125,6 +127,9 @@ async fn show(ctx: &Ctx, chat: u64, last: Option<usize>, sync: bool) -> Result<(
 	if let Some(n) = last {
 		messages.drain(..messages.len().saturating_sub(n));
 	}
+	if let Some(last) = messages.last() {
+		session.mark_read(chat, last.block)?;
+	}
 	ctx.print_list(
 		&messages,
 		|| json!({ "chat": chat, "messages": messages.iter().map(|m| message_json(&session, m)).collect::<Vec<_>>() }),
@@ -145,7 +150,8 @@ async fn chats(ctx: &Ctx) -> Result<()> {
 	} else {
 		for c in chats {
 			let state = if c.joined { "" } else { " (setting up)" };
-			println!("{:>5}  {:<5}  {}{}", c.chat, c.kind, c.members.join(", "), state);
+			let unread = if c.unread > 0 { format!(" ({} unread)", c.unread) } else { String::new() };
+			println!("{:>5}  {:<5}  {}{}{}", c.chat, c.kind, c.members.join(", "), state, unread);
 			if let Some(last) = c.last {
 				println!("       {} messages, last: {}", c.messages, last);
 			}

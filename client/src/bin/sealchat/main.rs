@@ -1,6 +1,7 @@
 //! `sealchat`: the command-line client. The library does all the work; this binary
 //! parses the command line ([`cli`]), sets up the profile and the session
-//! ([`context`]), runs the command ([`commands`]) and prints what it did ([`output`]).
+//! ([`context`]), runs the command ([`commands`]) and prints what it did ([`output`]),
+//! or opens the interactive client ([`tui`]).
 
 #![forbid(unsafe_code)]
 
@@ -8,6 +9,7 @@ mod cli;
 mod commands;
 mod context;
 mod output;
+mod tui;
 
 use anyhow::Context;
 use clap::Parser;

@@ -144,7 +144,7 @@ pub(crate) fn message_line(session: &Session, m: &MessageRow) -> String {
 }
 
 /// `YYYY-MM-DD HH:MM` (UTC) of a Unix time in milliseconds.
-fn utc(ms: u64) -> String {
+pub(crate) fn utc(ms: u64) -> String {
 	let secs = ms / 1000;
 	let (days, rem) = ((secs / 86_400) as i64, secs % 86_400);
 	// Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
