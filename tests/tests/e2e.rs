@@ -1070,9 +1070,6 @@ async fn two_users_chat_in_the_interactive_client() {
 	charlie_screen.type_text("hi bob, got it");
 	charlie_screen.keys("\r");
 	bob_screen.wait_for("charlie: hi bob, got it", 2 * PROGRESS);
-	if std::env::var_os("SEALCHAT_PRINT_SCREENS").is_some() {
-		eprintln!("{}\n{}", bob_screen.screen(), charlie_screen.screen());
-	}
 	// Both histories hold both messages, the same way the one-shot commands show them.
 	let chat = chat_ids(&bob)[0];
 	assert_eq!(

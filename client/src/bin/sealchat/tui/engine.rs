@@ -115,10 +115,21 @@ pub(crate) enum Event {
 	Error(String),
 }
 
+/// A name for the screen: a nickname or "you" as it is, an address shortened to its
+/// first six and last four characters (the help window shows the whole of mine; `c`
+/// gives others a nickname).
+pub(crate) fn short_name(name: String) -> String {
+	if sealchat::parse_address(&name).is_err() {
+		return name;
+	}
+	let chars: Vec<char> = name.chars().collect();
+	format!("{}…{}", chars[..6].iter().collect::<String>(), chars[chars.len() - 4..].iter().collect::<String>())
+}
+
 /// A message as the screen shows it.
 pub(crate) fn message_view(session: &Session, m: &MessageRow) -> MessageView {
 	MessageView {
-		sender: session.name(&m.sender),
+		sender: short_name(session.name(&m.sender)),
 		mine: m.sender == session.me(),
 		sent_at: output::utc(m.sent_at),
 		text: m.text.clone(),
@@ -136,7 +147,7 @@ fn snapshot(session: &Session, live: &Live) -> Result<Snapshot, sealchat::sessio
 			id: summary.chat,
 			kind: summary.kind,
 			joined: summary.joined,
-			members: summary.members.into_iter().filter(|m| m != "you").collect(),
+			members: summary.members.into_iter().filter(|m| m != "you").map(short_name).collect(),
 			unread: summary.unread,
 			messages,
 		});
@@ -324,4 +335,17 @@ async fn run(session: &mut Session, job: Job) -> anyhow::Result<Outcome> {
 			Outcome::Done(format!("joined chat {chat}"))
 		},
 	})
+}
+
+#[cfg(test)]
+mod tests {
+	use super::short_name;
+
+	#[test]
+	fn addresses_are_shortened_and_nicknames_kept() {
+		assert_eq!(short_name("5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty".into()), "5FHneW…94ty");
+		assert_eq!(short_name("bob".into()), "bob");
+		assert_eq!(short_name("you".into()), "you");
+		assert_eq!(short_name("(joining)".into()), "(joining)");
+	}
 }

@@ -114,14 +114,17 @@ fn draw_chats(frame: &mut Frame, app: &App, area: Rect) {
 		.chats
 		.iter()
 		.map(|chat| {
-			let mut head = vec![Span::raw(format!("#{} ", chat.id))];
-			if chat.kind == "group" {
-				head.push(Span::raw("group: ").dim());
-			}
-			head.push(Span::raw(chat_name(&chat.members)).bold());
-			if chat.unread > 0 {
-				head.push(Span::raw(format!(" ({})", chat.unread)).fg(ACCENT).bold());
-			}
+			let number = format!("#{} ", chat.id);
+			let kind = if chat.kind == "group" { "group: " } else { "" };
+			let unread = if chat.unread > 0 { format!(" ({})", chat.unread) } else { String::new() };
+			// The unread count stays in sight: the name is cut first.
+			let room = width.saturating_sub(number.len() + kind.len() + unread.len());
+			let head = vec![
+				Span::raw(number),
+				Span::raw(kind).dim(),
+				Span::raw(truncate(&chat_name(&chat.members), room)).bold(),
+				Span::raw(unread).fg(ACCENT).bold(),
+			];
 			let last = match chat.messages.last() {
 				_ if !chat.joined => "setting up...".to_string(),
 				Some(m) => format!("{}: {}", m.sender, m.text.replace('\n', " ")),
@@ -513,6 +516,16 @@ mod tests {
 		let text = screen(&render(&app, 100, 30));
 		assert!(text.contains("Start a pair chat with"), "{text}");
 		assert!(text.contains("dave"), "{text}");
+	}
+
+	#[test]
+	fn a_long_chat_name_is_cut_before_its_unread_count() {
+		let mut app = app_with_chats();
+		let mut snapshot = chats();
+		snapshot.chats[1].members = (0..8).map(|i| format!("member{i}")).collect();
+		app.on_event(Event::Snapshot(snapshot), Instant::now());
+		let text = screen(&render(&app, 90, 16));
+		assert!(text.contains("#2 group: member0, memb… (2)"), "{text}");
 	}
 
 	#[test]
