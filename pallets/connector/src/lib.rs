@@ -622,10 +622,9 @@ pub mod pallet {
 			let mut records = Vec::with_capacity(end.saturating_sub(start) as usize);
 			let mut id = start;
 			while id < end {
-				let page = Self::page_of(id);
-				let first = Self::first_id(page, oldest_id);
+				let Some((page, index)) = Self::locate(id, oldest_id) else { break };
 				let stored = RecordPages::<T>::get(page).unwrap_or_default();
-				for record in stored.into_iter().skip((id - first) as usize) {
+				for record in stored.into_iter().skip(index) {
 					if id == end {
 						break;
 					}
@@ -654,14 +653,11 @@ pub mod pallet {
 			let mut found = Vec::with_capacity(ids.len());
 			let mut page: Option<(u64, PageOf<T>)> = None;
 			for id in ids {
-				let number = Self::page_of(id);
-				if page.as_ref().map_or(true, |(n, _)| *n != number) {
+				let Some((number, index)) = Self::locate(id, oldest) else { continue };
+				if page.as_ref().is_none_or(|(n, _)| *n != number) {
 					page = RecordPages::<T>::get(number).map(|records| (number, records));
 				}
-				let record = page.as_ref().and_then(|(number, records)| {
-					let index = id.checked_sub(Self::first_id(*number, oldest))?;
-					records.get(index as usize)
-				});
+				let record = page.as_ref().and_then(|(_, records)| records.get(index));
 				if let Some(record) = record {
 					found.push((id, record.clone()));
 				}
@@ -787,6 +783,14 @@ pub mod pallet {
 			page.saturating_mul(u64::from(T::RecordsPerPage::get().max(1))).max(oldest)
 		}
 
+		/// Where record `id` is stored while `oldest` is the oldest id kept: its page and
+		/// its index in the page; `None` for an id older than `oldest` (pruned).
+		pub fn locate(id: RecordId, oldest: RecordId) -> Option<(u64, usize)> {
+			let page = Self::page_of(id);
+			let index = id.checked_sub(Self::first_id(page, oldest))?;
+			Some((page, index as usize))
+		}
+
 		fn hold(reason: &HoldReason, who: &T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
 			T::Currency::hold(&(*reason).into(), who, amount)
 				.map_err(|_| Error::<T>::InsufficientBalance.into())
@@ -839,10 +843,9 @@ pub mod pallet {
 
 			for (tag, id, ()) in TaggedRecords::<T>::iter() {
 				ensure!(id >= oldest && id < next, "the tag index points outside oldest..next");
-				let page = RecordPages::<T>::get(Self::page_of(id)).ok_or("the tag index points to no page")?;
-				let record = page
-					.get((id - Self::first_id(Self::page_of(id), oldest)) as usize)
-					.ok_or("the tag index points to no record")?;
+				let (number, index) = Self::locate(id, oldest).ok_or("the tag index points before oldest")?;
+				let page = RecordPages::<T>::get(number).ok_or("the tag index points to no page")?;
+				let record = page.get(index).ok_or("the tag index points to no record")?;
 				ensure!(record.tag == tag, "the tag index points to a record with another tag");
 			}
 

@@ -38,9 +38,8 @@ fn chat_origin(chat: u64) -> RuntimeOrigin {
 
 /// Record `id` as stored in its page, if it is there.
 fn stored(id: RecordId) -> Option<Record<Test>> {
-	let page = Connector::page_of(id);
-	let first = Connector::first_id(page, OldestRecordId::<Test>::get());
-	RecordPages::<Test>::get(page)?.get(id.checked_sub(first)? as usize).cloned()
+	let (page, index) = Connector::locate(id, OldestRecordId::<Test>::get())?;
+	RecordPages::<Test>::get(page)?.get(index).cloned()
 }
 
 /// How many records each stored page holds, by page.
@@ -53,6 +52,21 @@ fn page_lengths() -> Vec<(u64, usize)> {
 fn run_to(block: u64) {
 	System::set_block_number(block);
 	Connector::on_idle(block, Weight::MAX);
+}
+
+/// Pages of three records (the mock's `RecordsPerPage`): where an id is, given the
+/// oldest kept.
+#[test]
+fn locate_finds_a_record_by_page_and_index() {
+	assert_eq!(crate::mock::RECORDS_PER_PAGE, 3);
+	assert_eq!(Connector::locate(0, 0), Some((0, 0)));
+	assert_eq!(Connector::locate(7, 0), Some((2, 1)));
+	// The oldest page is short at its start.
+	assert_eq!(Connector::locate(7, 7), Some((2, 0)));
+	assert_eq!(Connector::locate(8, 7), Some((2, 1)));
+	assert_eq!(Connector::locate(9, 7), Some((3, 0)));
+	// Pruned.
+	assert_eq!(Connector::locate(6, 7), None);
 }
 
 mod keys {
