@@ -269,40 +269,55 @@ fn draw_help(frame: &mut Frame, app: &App) {
 }
 
 fn draw_invitations(frame: &mut Frame, app: &App, selected: usize) {
-	let area = centered(frame.area(), 90, 12);
-	frame.render_widget(Clear, area);
-	let block = pane(" Invitations ", true).title_bottom(" Enter: accept  d: decline  Esc: close ");
-	if app.snapshot.invitations.is_empty() {
-		let text = "No invitations waiting. New ones appear here as the chain is followed.";
-		frame.render_widget(Paragraph::new(text).block(block).wrap(Wrap { trim: false }), area);
-		return;
-	}
-	let items: Vec<ListItem> = app.snapshot.invitations.iter().map(|i| ListItem::new(i.line.clone())).collect();
-	let mut state = ListState::default().with_selected(Some(selected));
-	frame.render_stateful_widget(
-		List::new(items).block(block).highlight_style(Style::new().add_modifier(Modifier::REVERSED)),
-		area,
-		&mut state,
-	);
+	let lines = app.snapshot.invitations.iter().map(|i| i.line.clone()).collect();
+	let window = ListWindow {
+		title: " Invitations ",
+		keys: " Enter: accept  d: decline  Esc: close ",
+		empty: "No invitations waiting. New ones appear here as the chain is followed.",
+		width: 90,
+	};
+	window.draw(frame, lines, selected);
 }
 
 fn draw_contacts(frame: &mut Frame, app: &App, selected: usize) {
-	let area = centered(frame.area(), 80, 12);
-	frame.render_widget(Clear, area);
-	let block = pane(" Contacts ", true).title_bottom(" Enter: chat  a: add  d: remove  Esc: close ");
-	if app.snapshot.contacts.is_empty() {
-		let text = "No contacts yet: a gives an address a nickname.";
-		frame.render_widget(Paragraph::new(text).block(block).wrap(Wrap { trim: false }), area);
-		return;
+	let lines = app.snapshot.contacts.iter().map(|(name, address)| format!("{name:<16} {address}")).collect();
+	let window = ListWindow {
+		title: " Contacts ",
+		keys: " Enter: chat  a: add  d: remove  Esc: close ",
+		empty: "No contacts yet: a gives an address a nickname.",
+		width: 80,
+	};
+	window.draw(frame, lines, selected);
+}
+
+/// A window over the panes that lists lines to choose from.
+struct ListWindow {
+	title: &'static str,
+	/// What the keys do, at its bottom.
+	keys: &'static str,
+	/// What it says when there is nothing to list.
+	empty: &'static str,
+	width: u16,
+}
+
+impl ListWindow {
+	fn draw(&self, frame: &mut Frame, lines: Vec<String>, selected: usize) {
+		let area = centered(frame.area(), self.width, 12);
+		frame.render_widget(Clear, area);
+		let block = pane(self.title, true).title_bottom(self.keys);
+		if lines.is_empty() {
+			frame.render_widget(Paragraph::new(self.empty).block(block).wrap(Wrap { trim: false }), area);
+			return;
+		}
+		let mut state = ListState::default().with_selected(Some(selected));
+		frame.render_stateful_widget(
+			List::new(lines.into_iter().map(ListItem::new))
+				.block(block)
+				.highlight_style(Style::new().add_modifier(Modifier::REVERSED)),
+			area,
+			&mut state,
+		);
 	}
-	let items: Vec<ListItem> =
-		app.snapshot.contacts.iter().map(|(name, address)| ListItem::new(format!("{name:<16} {address}"))).collect();
-	let mut state = ListState::default().with_selected(Some(selected));
-	frame.render_stateful_widget(
-		List::new(items).block(block).highlight_style(Style::new().add_modifier(Modifier::REVERSED)),
-		area,
-		&mut state,
-	);
 }
 
 /// The cursor at `input`'s position in a one-line `area`.
@@ -483,6 +498,20 @@ mod tests {
 		assert!(text.contains("Invitations"), "{text}");
 		assert!(text.contains("invitation 3: pair chat 9 from dave"), "{text}");
 		assert!(text.contains("Enter: accept  d: decline"), "{text}");
+	}
+
+	#[test]
+	fn contacts_window_lists_nicknames_or_says_how_to_add_one() {
+		let mut app = app_with_chats();
+		app.on_key(key(KeyCode::Char('c')));
+		let text = screen(&render(&app, 100, 20));
+		assert!(text.contains("bob              5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty"), "{text}");
+		assert!(text.contains("Enter: chat  a: add  d: remove"), "{text}");
+		let mut snapshot = chats();
+		snapshot.contacts.clear();
+		app.on_event(Event::Snapshot(snapshot), Instant::now());
+		let text = screen(&render(&app, 100, 20));
+		assert!(text.contains("No contacts yet"), "{text}");
 	}
 
 	#[test]
