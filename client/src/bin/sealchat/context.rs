@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use sealchat::{
 	chain::Chain,
 	crypto::Identity,
-	profile::{Profile, Protection},
+	profile::{Profile, Protection, SubmitLock},
 	session::Session,
 	store::Store,
 };
@@ -120,10 +120,16 @@ impl Ctx {
 	}
 
 	pub(crate) fn session_with(&self, identity: Identity, chain: Chain) -> Result<Session> {
-		let store = self.store(&identity)?;
 		let lock = self.profile.submit_lock().with_notice(|| {
 			eprintln!("another sealchat command is sending from this profile; waiting for it to finish")
 		});
+		self.session_locked(identity, chain, lock)
+	}
+
+	/// A session that waits for the profile's submission lock with `lock`'s notice (the
+	/// interactive client gives none: its status line says what waits).
+	pub(crate) fn session_locked(&self, identity: Identity, chain: Chain, lock: SubmitLock) -> Result<Session> {
+		let store = self.store(&identity)?;
 		let mut session = Session::new(identity, store, chain, lock, self.cli.threads)?;
 		session.set_delay_window(std::time::Duration::from_secs(self.cli.delay_window));
 		if let Some(records) = self.cli.record_page {

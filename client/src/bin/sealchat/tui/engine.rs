@@ -173,6 +173,14 @@ fn send_snapshot(session: &Session, live: &Live, events: &UnboundedSender<Event>
 	});
 }
 
+/// Makes a local change and shows the profile after it (or why it failed).
+fn apply(session: &Session, live: &Live, change: Local, events: &UnboundedSender<Event>) {
+	if let Err(e) = local(session, change) {
+		let _ = events.send(Event::Error(format!("{e:#}")));
+	}
+	send_snapshot(session, live, events);
+}
+
 /// Makes a local change.
 fn local(session: &Session, change: Local) -> anyhow::Result<()> {
 	match change {
@@ -242,10 +250,7 @@ pub(crate) async fn reader(
 						},
 						change = changes.recv() => {
 							let Some(change) = change else { return };
-							if let Err(e) = local(&session, change) {
-								let _ = events.send(Event::Error(format!("{e:#}")));
-							}
-							send_snapshot(&session, &live, &events);
+							apply(&session, &live, change, &events);
 							false
 						},
 					};
@@ -263,10 +268,7 @@ pub(crate) async fn reader(
 				_ = tokio::time::sleep(RECONNECT) => {},
 				change = changes.recv() => {
 					let Some(change) = change else { return };
-					if let Err(e) = local(&session, change) {
-						let _ = events.send(Event::Error(format!("{e:#}")));
-					}
-					send_snapshot(&session, &live, &events);
+					apply(&session, &live, change, &events);
 					continue;
 				},
 			}

@@ -47,13 +47,7 @@ pub(crate) async fn run(ctx: &Ctx) -> Result<()> {
 /// under way).
 async fn session(ctx: &Ctx, identity: Identity) -> Result<Session> {
 	let chain = Chain::connect(&ctx.cli.node).await?;
-	let store = ctx.store(&identity)?;
-	let mut session = Session::new(identity, store, chain, ctx.profile.submit_lock(), ctx.cli.threads)?;
-	session.set_delay_window(std::time::Duration::from_secs(ctx.cli.delay_window));
-	if let Some(records) = ctx.cli.record_page {
-		session.set_record_page(records);
-	}
-	Ok(session)
+	ctx.session_locked(identity, chain, ctx.profile.submit_lock())
 }
 
 /// The screen's loop, with the workers beside it; ends when the user quits.
