@@ -191,6 +191,11 @@ impl Node {
 		&self.name
 	}
 
+	/// The node's process id, while it runs.
+	pub fn pid(&self) -> Option<u32> {
+		self.child.as_ref().map(Child::id)
+	}
+
 	/// The WebSocket JSON-RPC endpoint.
 	pub fn ws_url(&self) -> String {
 		format!("ws://127.0.0.1:{}", self.rpc_port)

@@ -107,7 +107,8 @@ async fn main() {
 		latency(&dir, &node.ws_url(), latency_messages);
 	}
 	if resync_records > 0 {
-		resync(&dir, &rpc, &node.ws_url(), resync_records, incremental_records).await;
+		let node_pid = node.pid().expect("the dev node runs");
+		resync(&dir, &rpc, &node.ws_url(), node_pid, resync_records, incremental_records).await;
 	}
 	drop(rpc);
 	node.stop();
@@ -650,12 +651,13 @@ fn percentiles(figures: &mut [f64]) -> String {
 
 /// A full resync of a chain holding `records` records (besides one invitation to the
 /// reader), then an incremental sync of `more` new ones, through the real CLI: wall time
-/// and peak resident memory of the client.
+/// and peak resident memory of the client, and the processor time the node (`node_pid`)
+/// and the client spent on it.
 ///
 /// The filler records are sealed boxes of the record length, each to a fresh random
 /// key: the worst case for the reader, who has to trial-open every one of them. They are
 /// written straight into the record log (the benchmark measures reading, not posting).
-async fn resync(dir: &TestDir, rpc: &Rpc, url: &str, records: u32, more: u32) {
+async fn resync(dir: &TestDir, rpc: &Rpc, url: &str, node_pid: u32, records: u32, more: u32) {
 	let reader = User::new(dir, "reader", "//Alice//stash", url);
 	let inviter = User::new(dir, "inviter", "//Bob//stash", url);
 	reader.register();
@@ -675,6 +677,7 @@ async fn resync(dir: &TestDir, rpc: &Rpc, url: &str, records: u32, more: u32) {
 	// The node's share of a resync: every page read and decoded, nothing scanned.
 	let at = chain.finalized().await.expect("finalized");
 	let (page_len, started) = (chain.limits().record_page, Instant::now());
+	let cpu = Cpu::start(node_pid);
 	let (mut cursor, mut read) = (0, 0u64);
 	loop {
 		let page = chain.records(cursor, page_len, &at).await.expect("a page of records");
@@ -683,10 +686,13 @@ async fn resync(dir: &TestDir, rpc: &Rpc, url: &str, records: u32, more: u32) {
 		cursor = last + 1;
 	}
 	let seconds = started.elapsed().as_secs_f64();
+	let (node_cpu, reader_cpu) = (cpu.node(), cpu.this_process());
 	row(
 		&format!("reading the record log alone, {read} records"),
 		format!("{seconds:.2} s ({:.0} records/s)", read as f64 / seconds),
-		&format!("pages of {page_len} through the connector's `records` view function, one after the other; no trial decryption"),
+		&format!(
+			"pages of {page_len} through the connector's `records` view function, one after the other; no trial decryption; processor time: node {node_cpu:.1} s, reader {reader_cpu:.1} s"
+		),
 	);
 
 	// Every user would need this whole log on a new device; the reader has never synced.
@@ -701,11 +707,17 @@ async fn resync(dir: &TestDir, rpc: &Rpc, url: &str, records: u32, more: u32) {
 		),
 	] {
 		reader.wipe();
+		let cpu = Cpu::start(node_pid);
 		let login = measure(&reader, &["login"], &format!("{}\n", reader.suri));
+		let (node_cpu, client_cpu) = (cpu.node(), cpu.children());
 		let summary = login.lines.last().expect("login prints a summary");
 		assert_eq!(summary[expected.0], expected.1, "{what}: {summary}");
 		let scanned = summary["recordsScanned"].as_u64().unwrap_or(0);
-		row(&format!("full resync: {what}, {scanned} records"), login.figure(scanned), note);
+		row(
+			&format!("full resync: {what}, {scanned} records"),
+			login.figure(scanned),
+			&format!("{note}; processor time: node {node_cpu:.1} s, client {client_cpu:.1} s"),
+		);
 		if expected.0 == "invitations" {
 			reader.join(chat);
 		}
@@ -771,6 +783,63 @@ async fn fill(rpc: &Rpc, chain: &sealchat::chain::Chain, count: u32, plaintext: 
 		}
 		tokio::time::sleep(Duration::from_millis(500)).await;
 	}
+}
+
+/// Processor time (user and system, all threads) spent from [`Cpu::start`] on.
+struct Cpu {
+	node_pid: u32,
+	node: f64,
+	this_process: f64,
+	children: f64,
+}
+
+impl Cpu {
+	fn start(node_pid: u32) -> Self {
+		let this = proc_times("self");
+		Self { node_pid, node: proc_times(&node_pid.to_string()).0, this_process: this.0, children: this.1 }
+	}
+
+	/// By the node.
+	fn node(&self) -> f64 {
+		proc_times(&self.node_pid.to_string()).0 - self.node
+	}
+
+	/// By this process.
+	fn this_process(&self) -> f64 {
+		proc_times("self").0 - self.this_process
+	}
+
+	/// By the child processes of this one that have exited and been waited for since (the
+	/// CLI runs).
+	fn children(&self) -> f64 {
+		proc_times("self").1 - self.children
+	}
+}
+
+/// Seconds of processor time of process `pid` ("self": this one) and of its waited-for
+/// children, from `/proc/<pid>/stat`.
+fn proc_times(pid: &str) -> (f64, f64) {
+	let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_else(|e| panic!("/proc/{pid}/stat: {e}"));
+	// The fields after the command name, which is in parentheses and may hold spaces:
+	// state is field 3, utime 14, stime 15, cutime 16, cstime 17.
+	let rest = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+	let fields: Vec<f64> = rest.split_whitespace().skip(11).take(4).map(|f| f.parse().unwrap_or(0.0)).collect();
+	assert_eq!(fields.len(), 4, "/proc/{pid}/stat: {stat}");
+	let ticks = clock_ticks();
+	((fields[0] + fields[1]) / ticks, (fields[2] + fields[3]) / ticks)
+}
+
+/// The kernel's clock ticks per second (`getconf CLK_TCK`; 100 on Linux).
+fn clock_ticks() -> f64 {
+	static TICKS: std::sync::OnceLock<f64> = std::sync::OnceLock::new();
+	*TICKS.get_or_init(|| {
+		std::process::Command::new("getconf")
+			.arg("CLK_TCK")
+			.output()
+			.ok()
+			.and_then(|o| String::from_utf8(o.stdout).ok()?.trim().parse().ok())
+			.unwrap_or(100.0)
+	})
 }
 
 /// What one CLI run took.
