@@ -372,19 +372,19 @@ impl Chain {
 
 	/// Connector records from `from` on, at `at`.
 	pub async fn records(&self, from: u64, max: u32, at: &BlockRef) -> Result<RecordsPage> {
-		view_page(&self.read_at(Some(at)).await?, api::view_functions().connector().records(from, max)).await
+		self.view_page(&self.read_at(Some(at)).await?, api::view_functions().connector().records(from, max)).await
 	}
 
 	/// Connector records carrying `tag`, with their ids, at `at`.
 	pub async fn records_by_tag(&self, tag: &[u8; 32], at: &BlockRef) -> Result<Vec<(u64, Record)>> {
-		view_page(&self.read_at(Some(at)).await?, api::view_functions().connector().records_by_tag(*tag)).await
+		self.view_page(&self.read_at(Some(at)).await?, api::view_functions().connector().records_by_tag(*tag)).await
 	}
 
 	/// An account's registered encryption keys, oldest first (at the best block: used
 	/// before sending to someone, where a key registered a moment ago should count).
 	pub async fn encryption_keys(&self, account: &[u8; 32]) -> Result<Vec<KeyEntry>> {
 		let who = subxt::utils::AccountId32(*account);
-		view(&self.read_at(None).await?, api::view_functions().connector().encryption_keys(who)).await
+		self.view(&self.read_at(None).await?, api::view_functions().connector().encryption_keys(who)).await
 	}
 
 	/// Where `ring_key` stands in the ring of users, at the latest finalized block:
@@ -392,12 +392,12 @@ impl Chain {
 	pub async fn ring_placement(&self, ring_key: &[u8; 32]) -> Result<Option<RingPlacement>> {
 		use api::runtime_types::pallet_ring::Placement;
 		let at = self.api.at_current_block().await.map_err(rpc_error)?;
-		let placement = view(&at, api::view_functions().user_ring().placement(*ring_key)).await?;
+		let placement = self.view(&at, api::view_functions().user_ring().placement(*ring_key)).await?;
 		let Some(placement) = placement else { return Ok(None) };
 		Ok(Some(match placement {
 			Placement::Queued => RingPlacement::Queued,
 			Placement::InRing { ring, position } => {
-				let view = view(&at, api::view_functions().user_ring().ring(ring))
+				let view = self.view(&at, api::view_functions().user_ring().ring(ring))
 					.await?
 					.ok_or_else(|| ChainError::Rpc(format!("ring {ring} has no root")))?;
 				RingPlacement::InRing { ring, position, size: view.size }
@@ -413,13 +413,13 @@ impl Chain {
 	/// The current root revision and the keys of `ring`, in ring order, at the best block.
 	pub async fn ring_members(&self, ring: u32) -> Result<(u32, Vec<[u8; 32]>)> {
 		let at = self.api.at_current_block().await.map_err(rpc_error)?;
-		let current = view(&at, api::view_functions().user_ring().ring(ring))
+		let current = self.view(&at, api::view_functions().user_ring().ring(ring))
 			.await?
 			.ok_or_else(|| ChainError::Rpc(format!("ring {ring} has no root")))?;
 		let mut keys = Vec::with_capacity(current.size as usize);
 		while (keys.len() as u32) < current.size {
 			// As many as the view gives in one call (it caps the page itself).
-			let page = view(&at, api::view_functions().user_ring().ring_keys(ring, keys.len() as u32, u32::MAX)).await?;
+			let page = self.view(&at, api::view_functions().user_ring().ring_keys(ring, keys.len() as u32, u32::MAX)).await?;
 			if page.is_empty() {
 				break;
 			}
@@ -432,7 +432,7 @@ impl Chain {
 	/// each user has per epoch, at the best block.
 	pub async fn ticket_epoch(&self) -> Result<(u32, u32, u32)> {
 		let at = self.api.at_current_block().await.map_err(rpc_error)?;
-		let (epoch, next) = view(&at, api::view_functions().user_ring().epoch()).await?;
+		let (epoch, next) = self.view(&at, api::view_functions().user_ring().epoch()).await?;
 		let per_epoch = at
 			.constants()
 			.entry(api::constants().user_ring().tickets_per_epoch())
@@ -443,7 +443,7 @@ impl Chain {
 	/// Whether the ticket with `alias` of `epoch` was spent, at the best block.
 	pub async fn ticket_spent(&self, epoch: u32, alias: [u8; 32]) -> Result<bool> {
 		let at = self.api.at_current_block().await.map_err(rpc_error)?;
-		view(&at, api::view_functions().user_ring().is_spent(epoch, alias)).await
+		self.view(&at, api::view_functions().user_ring().is_spent(epoch, alias)).await
 	}
 
 	/// Submits `call` as a general transaction, with no signer and no fee (the call
@@ -498,12 +498,12 @@ impl Chain {
 
 	/// A chat's public state; `at` `None` reads the best block.
 	pub async fn chat(&self, chat: u64, at: Option<&BlockRef>) -> Result<Option<ChatInfo>> {
-		view(&self.read_at(at).await?, api::view_functions().chat().chat(chat)).await
+		self.view(&self.read_at(at).await?, api::view_functions().chat().chat(chat)).await
 	}
 
 	/// A part's public state; `at` `None` reads the best block.
 	pub async fn part(&self, part: &PartId, at: Option<&BlockRef>) -> Result<Option<PartInfo>> {
-		view(&self.read_at(at).await?, api::view_functions().chat().part(*part)).await
+		self.view(&self.read_at(at).await?, api::view_functions().chat().part(*part)).await
 	}
 
 	/// The state of each of `parts`, in their order, at `at` (any number: asked for a page
@@ -512,14 +512,14 @@ impl Chain {
 		let read = self.read_at(Some(at)).await?;
 		let mut out = Vec::with_capacity(parts.len());
 		for page in parts.chunks(self.limits.message_page.max(1) as usize) {
-			out.extend(view(&read, api::view_functions().chat().parts(page.to_vec())).await?);
+			out.extend(self.view(&read, api::view_functions().chat().parts(page.to_vec())).await?);
 		}
 		Ok(out)
 	}
 
 	/// Messages of `part` from `from` on, at `at`.
 	pub async fn messages(&self, part: &PartId, from: u32, max: u32, at: &BlockRef) -> Result<MessagesPage> {
-		view_page(&self.read_at(Some(at)).await?, api::view_functions().chat().messages(*part, from, max)).await
+		self.view_page(&self.read_at(Some(at)).await?, api::view_functions().chat().messages(*part, from, max)).await
 	}
 
 	/// The next nonce of `account`, counting its transactions in the pool.
@@ -578,62 +578,106 @@ impl Chain {
 /// A block the client reads at.
 type ReadAt = subxt::client::ClientAtBlock<PolkadotConfig, subxt::client::OnlineClientAtBlockImpl<PolkadotConfig>>;
 
-/// Calls a `#[pallet::view_functions]` function at `at` and decodes its answer with the
-/// metadata.
-async fn view<P: subxt::view_functions::Payload>(at: &ReadAt, payload: P) -> Result<P::ReturnType> {
-	use subxt::ext::scale_decode::IntoVisitor;
-	let value = view_answer(at, &payload).await?;
-	let metadata = at.metadata_ref();
-	subxt::ext::frame_decode::view_functions::decode_view_function_response(
-		payload.pallet_name(),
-		payload.function_name(),
-		&mut &value[..],
-		metadata,
-		metadata.types(),
-		P::ReturnType::into_visitor(),
-	)
-	.map_err(rpc_error)
-}
-
-/// [`view`] for the bulk reads (pages of records and of messages): the answer is decoded
-/// by the generated type's own SCALE decoder, about 25 times faster for a page of
-/// records. `view_answer` has checked that the node's view function has the shape the
-/// type was generated from.
-async fn view_page<P>(at: &ReadAt, payload: P) -> Result<P::ReturnType>
-where
-	P: subxt::view_functions::Payload,
-	P::ReturnType: codec::Decode,
-{
-	use codec::DecodeAll;
-	let value = view_answer(at, &payload).await?;
-	P::ReturnType::decode_all(&mut &value[..]).map_err(|e| {
-		ChainError::Incompatible(format!("{}::{} answered {e}", payload.pallet_name(), payload.function_name()))
-	})
-}
-
-/// Calls the view function of `payload` at `at`: the SCALE encoding of its answer.
-///
-/// subxt 0.50's `ViewFunctionsClient::call` sends the runtime API `query id ‖ arguments`
-/// and decodes the answer as the bare return value, while the runtime API of this SDK
-/// release takes `(query id, arguments: Vec<u8>)` and answers `Result<Vec<u8>,
-/// ViewFunctionDispatchError>`; so the call is assembled here, with subxt's encoder for
-/// the arguments.
-async fn view_answer<P: subxt::view_functions::Payload>(at: &ReadAt, payload: &P) -> Result<Vec<u8>> {
-	use codec::{Decode, Encode};
-	let views = at.view_functions();
-	views.validate(payload).map_err(|e| ChainError::Incompatible(e.to_string()))?;
-	let encoded = views.encode_args(payload).map_err(rpc_error)?;
-	let (query_id, arguments) = encoded.split_at(32.min(encoded.len()));
-	let query_id: [u8; 32] = query_id.try_into().map_err(|_| ChainError::Rpc("short view function id".into()))?;
-	let answer = views.call_raw(Some(&(query_id, arguments.to_vec()).encode())).await.map_err(rpc_error)?;
-	match answer.split_first() {
-		Some((0, rest)) => Vec::<u8>::decode(&mut &rest[..]).map_err(rpc_error),
-		_ => Err(ChainError::Incompatible(format!(
-			"the runtime has no view function {}::{} for these arguments",
+impl Chain {
+	/// Calls a `#[pallet::view_functions]` function at `at` and decodes its answer with the
+	/// metadata.
+	async fn view<P: subxt::view_functions::Payload>(&self, at: &ReadAt, payload: P) -> Result<P::ReturnType> {
+		use subxt::ext::scale_decode::IntoVisitor;
+		let value = self.view_answer(at, &payload).await?;
+		let metadata = at.metadata_ref();
+		subxt::ext::frame_decode::view_functions::decode_view_function_response(
 			payload.pallet_name(),
-			payload.function_name()
-		))),
+			payload.function_name(),
+			&mut &value[..],
+			metadata,
+			metadata.types(),
+			P::ReturnType::into_visitor(),
+		)
+		.map_err(rpc_error)
 	}
+
+	/// [`Chain::view`] for the bulk reads (pages of records and of messages): the answer is
+	/// decoded by the generated type's own SCALE decoder, about 25 times faster for a page
+	/// of records. `view_answer` has checked that the node's view function has the shape
+	/// the type was generated from.
+	async fn view_page<P>(&self, at: &ReadAt, payload: P) -> Result<P::ReturnType>
+	where
+		P: subxt::view_functions::Payload,
+		P::ReturnType: codec::Decode,
+	{
+		use codec::DecodeAll;
+		let value = self.view_answer(at, &payload).await?;
+		P::ReturnType::decode_all(&mut &value[..]).map_err(|e| {
+			ChainError::Incompatible(format!("{}::{} answered {e}", payload.pallet_name(), payload.function_name()))
+		})
+	}
+
+	/// Calls the view function of `payload` at `at`: the SCALE encoding of its answer.
+	///
+	/// subxt 0.50's `ViewFunctionsClient::call` sends the runtime API `query id ‖ arguments`
+	/// and decodes the answer as the bare return value, while the runtime API of this SDK
+	/// release takes `(query id, arguments: Vec<u8>)` and answers `Result<Vec<u8>,
+	/// ViewFunctionDispatchError>`; so the call is assembled here, with subxt's encoder for
+	/// the arguments, and sent as a `state_call`, whose hex answer [`bytes_from_hex`]
+	/// decodes (a page of records is 2.2 MB of hex: subxt's own decoding of it cost the
+	/// client as much processor time as the node spent answering).
+	async fn view_answer<P: subxt::view_functions::Payload>(&self, at: &ReadAt, payload: &P) -> Result<Vec<u8>> {
+		use codec::{Decode, Encode};
+		let views = at.view_functions();
+		views.validate(payload).map_err(|e| ChainError::Incompatible(e.to_string()))?;
+		let encoded = views.encode_args(payload).map_err(rpc_error)?;
+		let (query_id, arguments) = encoded.split_at(32.min(encoded.len()));
+		let query_id: [u8; 32] = query_id.try_into().map_err(|_| ChainError::Rpc("short view function id".into()))?;
+		let call = format!("0x{}", hex::encode((query_id, arguments.to_vec()).encode()));
+		let answer: String = self
+			.request("state_call", rpc_params!["RuntimeViewFunction_execute_view_function", call, at.block_ref().hash()])
+			.await?;
+		let answer = bytes_from_hex(&answer)?;
+		match answer.split_first() {
+			Some((0, rest)) => Vec::<u8>::decode(&mut &rest[..]).map_err(rpc_error),
+			_ => Err(ChainError::Incompatible(format!(
+				"the runtime has no view function {}::{} for these arguments",
+				payload.pallet_name(),
+				payload.function_name()
+			))),
+		}
+	}
+}
+
+/// The bytes of a `0x`-prefixed hex string, as the node's JSON-RPC sends them: two table
+/// lookups a byte, one check at the end.
+fn bytes_from_hex(hex: &str) -> Result<Vec<u8>> {
+	const INVALID: u8 = 0xff;
+	const NIBBLES: [u8; 256] = {
+		let mut table = [INVALID; 256];
+		let mut i = 0;
+		while i < 16 {
+			let lower = b"0123456789abcdef"[i];
+			table[lower as usize] = i as u8;
+			table[lower.to_ascii_uppercase() as usize] = i as u8;
+			i += 1;
+		}
+		table
+	};
+	let bad = || ChainError::Rpc(format!("the node answered {:?}, not hex bytes", hex.chars().take(80).collect::<String>()));
+	let digits = hex.strip_prefix("0x").ok_or_else(bad)?.as_bytes();
+	if digits.len() % 2 != 0 {
+		return Err(bad());
+	}
+	let mut seen = 0u8;
+	let bytes = digits
+		.chunks_exact(2)
+		.map(|pair| {
+			let (high, low) = (NIBBLES[pair[0] as usize], NIBBLES[pair[1] as usize]);
+			seen |= high | low;
+			high << 4 | low
+		})
+		.collect();
+	// Only an invalid digit sets a bit above the low four.
+	if seen & 0xf0 != 0 {
+		return Err(bad());
+	}
+	Ok(bytes)
 }
 
 /// Refuses what cannot be a node's WebSocket address before any connection attempt.
@@ -832,6 +876,18 @@ mod tests {
 		}
 		for bad in ["not-a-url", "http://127.0.0.1:9944", "ws://", "ws://:9944", "ws://host:port", "ws://host:99999", "ws://a b"] {
 			assert!(matches!(super::check_url(bad), Err(super::ChainError::BadUrl(_))), "{bad}");
+		}
+	}
+
+	#[test]
+	fn hex_answers_decode_as_hex_does_and_bad_ones_are_refused() {
+		let bytes: Vec<u8> = (0..=255u8).chain([0, 0x0f, 0xf0, 0xff]).collect();
+		for case in [hex::encode(&bytes), hex::encode_upper(&bytes), String::new()] {
+			let expected = hex::decode(&case).unwrap();
+			assert_eq!(super::bytes_from_hex(&format!("0x{case}")).unwrap(), expected, "{case}");
+		}
+		for bad in ["", "00", "0x0", "0x0g", "0xg0", "0x 0", "0x00ff\"", "0x00é0"] {
+			assert!(matches!(super::bytes_from_hex(bad), Err(super::ChainError::Rpc(_))), "{bad:?}");
 		}
 	}
 }
