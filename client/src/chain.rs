@@ -287,6 +287,10 @@ pub struct Chain {
 	rpc: RpcClient,
 	api: OnlineClient<PolkadotConfig>,
 	limits: Limits,
+	/// The last block read at by number and hash: a scan reads hundreds of pages at one
+	/// block, and subxt asks the node for the runtime's version each time it is handed a
+	/// block.
+	last_read: Arc<std::sync::Mutex<Option<(BlockRef, ReadAt)>>>,
 }
 
 impl Chain {
@@ -320,7 +324,7 @@ impl Chain {
 			record_page: constants.entry(api::constants().connector().max_page_len()).map_err(incompatible)?,
 			message_page: constants.entry(api::constants().chat().max_page_len()).map_err(incompatible)?,
 		};
-		Ok(Self { url: url.to_string(), rpc, api: client, limits })
+		Ok(Self { url: url.to_string(), rpc, api: client, limits, last_read: Default::default() })
 	}
 
 	/// The pallets' limits.
@@ -336,7 +340,17 @@ impl Chain {
 	/// The state at `at`, or at the best block.
 	async fn read_at(&self, at: Option<&BlockRef>) -> Result<ReadAt> {
 		let read = match at {
-			Some(block) => self.api.at_block_hash_and_number(subxt::utils::H256(block.hash), block.number.into()).await,
+			Some(block) => {
+				let last = self.last_read.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
+				if let Some((_, read)) = last.filter(|(last, _)| last == block) {
+					return Ok(read);
+				}
+				let read = self.api.at_block_hash_and_number(subxt::utils::H256(block.hash), block.number.into()).await;
+				if let Ok(read) = &read {
+					*self.last_read.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some((*block, read.clone()));
+				}
+				read
+			},
 			None => {
 				let best: subxt::utils::H256 = self.request("chain_getBlockHash", rpc_params![]).await?;
 				self.api.at_block(best).await
