@@ -628,70 +628,57 @@ impl Chain {
 
 	/// Calls the view function of `payload` at `at`: the SCALE encoding of its answer.
 	///
-	/// subxt 0.50's `ViewFunctionsClient::call` sends the runtime API `query id ‖ arguments`
-	/// and decodes the answer as the bare return value, while the runtime API of this SDK
-	/// release takes `(query id, arguments: Vec<u8>)` and answers `Result<Vec<u8>,
-	/// ViewFunctionDispatchError>`; so the call is assembled here, with subxt's encoder for
-	/// the arguments, and sent as a `state_call`, whose hex answer [`bytes_from_hex`]
-	/// decodes (a page of records is 2.2 MB of hex: subxt's own decoding of it cost the
-	/// client as much processor time as the node spent answering).
+	/// The call goes to the node's `sealchat_viewFunction` (the view function's id and its
+	/// arguments, encoded by subxt from the metadata), which answers in base64: a page of
+	/// records is a megabyte of SCALE, and `state_call`'s hex costs both sides more to
+	/// write and to read (subxt 0.50's own `ViewFunctionsClient::call` also does not match
+	/// this SDK release's runtime API, which answers a `Result`).
 	async fn view_answer<P: subxt::view_functions::Payload>(&self, at: &ReadAt, payload: &P) -> Result<Vec<u8>> {
-		use codec::{Decode, Encode};
 		let views = at.view_functions();
 		views.validate(payload).map_err(|e| ChainError::Incompatible(e.to_string()))?;
 		let encoded = views.encode_args(payload).map_err(rpc_error)?;
-		let (query_id, arguments) = encoded.split_at(32.min(encoded.len()));
-		let query_id: [u8; 32] = query_id.try_into().map_err(|_| ChainError::Rpc("short view function id".into()))?;
-		let call = format!("0x{}", hex::encode((query_id, arguments.to_vec()).encode()));
-		let answer: String = self
-			.request("state_call", rpc_params!["RuntimeViewFunction_execute_view_function", call, at.block_ref().hash()])
-			.await?;
-		let answer = bytes_from_hex(&answer)?;
-		match answer.split_first() {
-			Some((0, rest)) => Vec::<u8>::decode(&mut &rest[..]).map_err(rpc_error),
-			_ => Err(ChainError::Incompatible(format!(
-				"the runtime has no view function {}::{} for these arguments",
-				payload.pallet_name(),
-				payload.function_name()
-			))),
+		if encoded.len() < 32 {
+			return Err(ChainError::Rpc("short view function id".into()));
 		}
+		let (query_id, arguments) = encoded.split_at(32);
+		let params = rpc_params![
+			format!("0x{}", hex::encode(query_id)),
+			format!("0x{}", hex::encode(arguments)),
+			at.block_ref().hash()
+		];
+		let answer: Box<serde_json::value::RawValue> = match self.rpc.request(VIEW_FUNCTION, params).await {
+			Ok(answer) => answer,
+			Err(subxt::rpcs::Error::User(e)) if e.code == VIEW_FUNCTION_REFUSED =>
+				return Err(ChainError::Incompatible(format!(
+					"the runtime refused the view function {}::{}: {}",
+					payload.pallet_name(),
+					payload.function_name(),
+					e.message
+				))),
+			Err(subxt::rpcs::Error::User(e)) if e.code == METHOD_NOT_FOUND =>
+				return Err(ChainError::Incompatible(format!("the node at {} has no `{VIEW_FUNCTION}`: not a SealChat node", self.url))),
+			Err(subxt::rpcs::Error::Client(e)) =>
+				return Err(ChainError::Unreachable { url: self.url.clone(), reason: e.to_string() }),
+			Err(e) => return Err(rpc_error(e)),
+		};
+		bytes_from_base64(answer.get())
 	}
 }
 
-/// The bytes of a `0x`-prefixed hex string, as the node's JSON-RPC sends them: two table
-/// lookups a byte, one check at the end.
-fn bytes_from_hex(hex: &str) -> Result<Vec<u8>> {
-	const INVALID: u8 = 0xff;
-	const NIBBLES: [u8; 256] = {
-		let mut table = [INVALID; 256];
-		let mut i = 0;
-		while i < 16 {
-			let lower = b"0123456789abcdef"[i];
-			table[lower as usize] = i as u8;
-			table[lower.to_ascii_uppercase() as usize] = i as u8;
-			i += 1;
-		}
-		table
-	};
-	let bad = || ChainError::Rpc(format!("the node answered {:?}, not hex bytes", hex.chars().take(80).collect::<String>()));
-	let digits = hex.strip_prefix("0x").ok_or_else(bad)?.as_bytes();
-	if digits.len() % 2 != 0 {
-		return Err(bad());
-	}
-	let mut seen = 0u8;
-	let bytes = digits
-		.chunks_exact(2)
-		.map(|pair| {
-			let (high, low) = (NIBBLES[pair[0] as usize], NIBBLES[pair[1] as usize]);
-			seen |= high | low;
-			high << 4 | low
-		})
-		.collect();
-	// Only an invalid digit sets a bit above the low four.
-	if seen & 0xf0 != 0 {
-		return Err(bad());
-	}
-	Ok(bytes)
+/// The node's method for view functions, which answers in base64.
+const VIEW_FUNCTION: &str = "sealchat_viewFunction";
+/// Its error code for a call the runtime refused (no such function, undecodable arguments).
+const VIEW_FUNCTION_REFUSED: i32 = 1;
+/// JSON-RPC's "method not found".
+const METHOD_NOT_FOUND: i32 = -32601;
+
+/// The bytes of a JSON string of base64 (standard alphabet, padded), quotes included, as
+/// the node's `sealchat_viewFunction` answers.
+fn bytes_from_base64(json: &str) -> Result<Vec<u8>> {
+	use base64::Engine;
+	let bad = || ChainError::Rpc(format!("the node answered {:?}, not base64 bytes", json.chars().take(80).collect::<String>()));
+	let text = json.strip_prefix('"').and_then(|t| t.strip_suffix('"')).ok_or_else(bad)?;
+	base64::engine::general_purpose::STANDARD.decode(text).map_err(|_| bad())
 }
 
 /// Refuses what cannot be a node's WebSocket address before any connection attempt.
@@ -894,14 +881,16 @@ mod tests {
 	}
 
 	#[test]
-	fn hex_answers_decode_as_hex_does_and_bad_ones_are_refused() {
+	fn base64_answers_decode_and_bad_ones_are_refused() {
+		use base64::Engine;
 		let bytes: Vec<u8> = (0..=255u8).chain([0, 0x0f, 0xf0, 0xff]).collect();
-		for case in [hex::encode(&bytes), hex::encode_upper(&bytes), String::new()] {
-			let expected = hex::decode(&case).unwrap();
-			assert_eq!(super::bytes_from_hex(&format!("0x{case}")).unwrap(), expected, "{case}");
+		for len in [0, 1, 2, 3, 4, bytes.len()] {
+			let json = format!("\"{}\"", base64::engine::general_purpose::STANDARD.encode(&bytes[..len]));
+			assert_eq!(super::bytes_from_base64(&json).unwrap(), &bytes[..len], "{json}");
 		}
-		for bad in ["", "00", "0x0", "0x0g", "0xg0", "0x 0", "0x00ff\"", "0x00é0"] {
-			assert!(matches!(super::bytes_from_hex(bad), Err(super::ChainError::Rpc(_))), "{bad:?}");
+		assert_eq!(super::bytes_from_base64("\"AAEC/w==\"").unwrap(), [0, 1, 2, 0xff]);
+		for bad in ["", "AA==", "\"AA==", "AA==\"", "\"A\"", "\"AA\"", "\"A*==\"", "\"AA==\\n\"", "\"AA=A\"", "null"] {
+			assert!(matches!(super::bytes_from_base64(bad), Err(super::ChainError::Rpc(_))), "{bad:?}");
 		}
 	}
 }

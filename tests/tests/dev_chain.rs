@@ -45,13 +45,49 @@ async fn dev_chain_produces_and_finalizes_blocks() {
 	let methods = rpc.call("rpc_methods", rpc_params![]).await;
 	let methods: Vec<&str> =
 		methods["methods"].as_array().expect("methods").iter().filter_map(|m| m.as_str()).collect();
-	for method in ["payment_queryInfo", "payment_queryFeeDetails", "system_accountNextIndex"] {
+	for method in ["payment_queryInfo", "payment_queryFeeDetails", "system_accountNextIndex", "sealchat_viewFunction"] {
 		assert!(methods.contains(&method), "RPC method {method} missing");
 	}
+
+	// `sealchat_viewFunction` answers in base64 what `state_call` answers in hex, and
+	// refuses what the runtime cannot run with a clear error.
+	view_functions_answer_in_base64(&rpc, &hash).await;
 
 	drop(rpc);
 	let status = node.stop();
 	assert!(status.success(), "node exited with {status} after SIGTERM");
+}
+
+/// `Connector::records(0, 16)` through both methods at `at`, and the refusals.
+async fn view_functions_answer_in_base64(rpc: &sealchat_tests::Rpc, at: &str) {
+	use base64::Engine;
+	use codec::{Decode, Encode};
+	const RECORDS: &str = "0xe723c20ad6a63ed10f0a4ed51db2b77286d4c3298bb6bc8b35f79637d4fcfb61";
+	let args = (0u64, 16u32).encode();
+	let answer = rpc.call("sealchat_viewFunction", rpc_params![RECORDS, format!("0x{}", hex::encode(&args)), at]).await;
+	let answer = base64::engine::general_purpose::STANDARD.decode(answer.as_str().expect("a string")).expect("base64");
+	let call = format!("0x{}{}", &RECORDS[2..], hex::encode(args.encode()));
+	let hex_answer = rpc.call("state_call", rpc_params!["RuntimeViewFunction_execute_view_function", call, at]).await;
+	let hex_answer = hex::decode(&hex_answer.as_str().expect("a string")[2..]).expect("hex");
+	let expected = Result::<Vec<u8>, ()>::decode(&mut &hex_answer[..]).ok().and_then(Result::ok).expect("Ok");
+	assert_eq!(answer, expected);
+	// At least the count of records and the two ids.
+	assert!(answer.len() >= 17, "{answer:?}");
+
+	let refused = |params: jsonrpsee::core::params::ArrayParams| async move {
+		match rpc.client().request::<serde_json::Value, _>("sealchat_viewFunction", params).await {
+			Err(jsonrpsee::core::ClientError::Call(e)) => (e.code(), e.message().to_string()),
+			other => panic!("refused call answered {other:?}"),
+		}
+	};
+	let unknown = format!("0x{}", "11".repeat(32));
+	let (code, message) = refused(rpc_params![unknown, "0x", at]).await;
+	assert_eq!(code, 1, "{message}");
+	assert!(message.contains("no view function"), "{message}");
+	let (code, message) = refused(rpc_params![RECORDS, "0x00", at]).await;
+	assert_eq!((code, message.contains("cannot decode the arguments")), (1, true), "{message}");
+	let (code, message) = refused(rpc_params!["0x1234", "0x", at]).await;
+	assert_eq!((code, message.contains("32 bytes")), (-32602, true), "{message}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
