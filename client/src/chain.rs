@@ -284,6 +284,10 @@ pub struct Limits {
 #[derive(Clone)]
 pub struct Chain {
 	url: String,
+	/// The connection itself, for the bulk reads: asked for a `String`, jsonrpsee hands
+	/// over the one it parsed, where subxt's `RpcClient` (on the same connection) writes
+	/// the answer out as JSON again and parses it once more.
+	ws: Arc<jsonrpsee::ws_client::WsClient>,
 	rpc: RpcClient,
 	api: OnlineClient<PolkadotConfig>,
 	limits: Limits,
@@ -308,7 +312,8 @@ impl Chain {
 			.build(url)
 			.await
 			.map_err(|e| unreachable(&e))?;
-		let rpc = RpcClient::new(ws);
+		let ws = Arc::new(ws);
+		let rpc = RpcClient::new(ws.clone());
 		let backend = LegacyBackend::builder().build(rpc.clone());
 		let client = OnlineClient::<PolkadotConfig>::from_backend(Arc::new(backend))
 			.await
@@ -324,7 +329,7 @@ impl Chain {
 			record_page: constants.entry(api::constants().connector().max_page_len()).map_err(incompatible)?,
 			message_page: constants.entry(api::constants().chat().max_page_len()).map_err(incompatible)?,
 		};
-		Ok(Self { url: url.to_string(), rpc, api: client, limits, last_read: Default::default() })
+		Ok(Self { url: url.to_string(), ws, rpc, api: client, limits, last_read: Default::default() })
 	}
 
 	/// The pallets' limits.
@@ -641,27 +646,28 @@ impl Chain {
 			return Err(ChainError::Rpc("short view function id".into()));
 		}
 		let (query_id, arguments) = encoded.split_at(32);
-		let params = rpc_params![
+		let params = jsonrpsee::rpc_params![
 			format!("0x{}", hex::encode(query_id)),
 			format!("0x{}", hex::encode(arguments)),
 			at.block_ref().hash()
 		];
-		let answer: Box<serde_json::value::RawValue> = match self.rpc.request(VIEW_FUNCTION, params).await {
+		use jsonrpsee::core::{client::ClientT, ClientError};
+		let answer: String = match self.ws.request(VIEW_FUNCTION, params).await {
 			Ok(answer) => answer,
-			Err(subxt::rpcs::Error::User(e)) if e.code == VIEW_FUNCTION_REFUSED =>
+			Err(ClientError::Call(e)) if e.code() == VIEW_FUNCTION_REFUSED =>
 				return Err(ChainError::Incompatible(format!(
 					"the runtime refused the view function {}::{}: {}",
 					payload.pallet_name(),
 					payload.function_name(),
-					e.message
+					e.message()
 				))),
-			Err(subxt::rpcs::Error::User(e)) if e.code == METHOD_NOT_FOUND =>
+			Err(ClientError::Call(e)) if e.code() == METHOD_NOT_FOUND =>
 				return Err(ChainError::Incompatible(format!("the node at {} has no `{VIEW_FUNCTION}`: not a SealChat node", self.url))),
-			Err(subxt::rpcs::Error::Client(e)) =>
-				return Err(ChainError::Unreachable { url: self.url.clone(), reason: e.to_string() }),
-			Err(e) => return Err(rpc_error(e)),
+			Err(e @ (ClientError::ParseError(_) | ClientError::Call(_) | ClientError::InvalidRequestId(_))) =>
+				return Err(rpc_error(e)),
+			Err(e) => return Err(ChainError::Unreachable { url: self.url.clone(), reason: e.to_string() }),
 		};
-		bytes_from_base64(answer.get())
+		bytes_from_base64(&answer)
 	}
 }
 
@@ -672,13 +678,13 @@ const VIEW_FUNCTION_REFUSED: i32 = 1;
 /// JSON-RPC's "method not found".
 const METHOD_NOT_FOUND: i32 = -32601;
 
-/// The bytes of a JSON string of base64 (standard alphabet, padded), quotes included, as
-/// the node's `sealchat_viewFunction` answers.
-fn bytes_from_base64(json: &str) -> Result<Vec<u8>> {
+/// The bytes of a string of base64 (standard alphabet, padded), as the node's
+/// `sealchat_viewFunction` answers.
+fn bytes_from_base64(text: &str) -> Result<Vec<u8>> {
 	use base64::Engine;
-	let bad = || ChainError::Rpc(format!("the node answered {:?}, not base64 bytes", json.chars().take(80).collect::<String>()));
-	let text = json.strip_prefix('"').and_then(|t| t.strip_suffix('"')).ok_or_else(bad)?;
-	base64::engine::general_purpose::STANDARD.decode(text).map_err(|_| bad())
+	base64::engine::general_purpose::STANDARD.decode(text).map_err(|_| {
+		ChainError::Rpc(format!("the node answered {:?}, not base64 bytes", text.chars().take(80).collect::<String>()))
+	})
 }
 
 /// Refuses what cannot be a node's WebSocket address before any connection attempt.
@@ -885,11 +891,11 @@ mod tests {
 		use base64::Engine;
 		let bytes: Vec<u8> = (0..=255u8).chain([0, 0x0f, 0xf0, 0xff]).collect();
 		for len in [0, 1, 2, 3, 4, bytes.len()] {
-			let json = format!("\"{}\"", base64::engine::general_purpose::STANDARD.encode(&bytes[..len]));
-			assert_eq!(super::bytes_from_base64(&json).unwrap(), &bytes[..len], "{json}");
+			let text = base64::engine::general_purpose::STANDARD.encode(&bytes[..len]);
+			assert_eq!(super::bytes_from_base64(&text).unwrap(), &bytes[..len], "{text}");
 		}
-		assert_eq!(super::bytes_from_base64("\"AAEC/w==\"").unwrap(), [0, 1, 2, 0xff]);
-		for bad in ["", "AA==", "\"AA==", "AA==\"", "\"A\"", "\"AA\"", "\"A*==\"", "\"AA==\\n\"", "\"AA=A\"", "null"] {
+		assert_eq!(super::bytes_from_base64("AAEC/w==").unwrap(), [0, 1, 2, 0xff]);
+		for bad in ["A", "AA", "A*==", "AA==\n", "AA=A", "\"AA==\"", "0x00ff", "AA== "] {
 			assert!(matches!(super::bytes_from_base64(bad), Err(super::ChainError::Rpc(_))), "{bad:?}");
 		}
 	}

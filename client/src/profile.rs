@@ -207,12 +207,20 @@ impl Profile {
 	/// [`PassphraseKdf::new`]) or, when it is `None` because the user chose so, not.
 	/// Refuses to overwrite an existing identity.
 	pub fn save_identity(&self, suri: &str, passphrase: Option<&str>) -> Result<Identity, ProfileError> {
+		let identity = self.prepare_identity(suri)?;
+		self.write_key_file(&identity, suri, passphrase)?;
+		Ok(identity)
+	}
+
+	/// The identity `suri` stands for, with the profile's directory made ready for its
+	/// database; refuses a profile that has an identity already. Nothing is written but
+	/// the directory: [`Profile::save_identity`] writes the key file.
+	pub fn prepare_identity(&self, suri: &str) -> Result<Identity, ProfileError> {
 		let identity = Identity::from_suri(suri)?;
 		if self.has_identity() {
 			return Err(ProfileError::IdentityExists(self.dir.clone()));
 		}
 		create_private_dir(&self.dir).map_err(|e| ProfileError::Io(self.dir.clone(), e))?;
-		self.write_key_file(&identity, suri, passphrase)?;
 		Ok(identity)
 	}
 

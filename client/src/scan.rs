@@ -5,15 +5,16 @@
 //! costs one X25519 scalar multiplication (plus a hash and a Poly1305 check that fail
 //! fast), so the scanner's rate is bounded by the X25519 rate times the cores used.
 
-use std::future::Future;
+use std::{future::Future, sync::Arc};
 
 use rayon::prelude::*;
 
 use crate::crypto::{Identity, SealedBoxKey};
 
-/// A pool of threads that trial-open records.
+/// A pool of threads that trial-open records; cloning shares it.
+#[derive(Clone)]
 pub struct Scanner {
-	pool: rayon::ThreadPool,
+	pool: Arc<rayon::ThreadPool>,
 }
 
 impl Scanner {
@@ -24,7 +25,7 @@ impl Scanner {
 			.thread_name(|i| format!("sealchat-scan-{i}"))
 			.build()
 			.expect("building a thread pool does not fail with a valid thread count; qed");
-		Self { pool }
+		Self { pool: Arc::new(pool) }
 	}
 
 	/// How many threads it uses.
@@ -44,25 +45,56 @@ impl Scanner {
 	/// caller can fetch the next page meanwhile. `payload` picks what to try of each item
 	/// (`None`: skip it). The future yields the items back with one entry per item, as
 	/// [`Scanner::open_all`]; it needs no particular async runtime.
-	pub fn open_page<T: Send + Sync + 'static>(
+	///
+	/// The page is queued as chunks of [`CHUNK`] items behind the chunks of the pages
+	/// queued before it, so the threads go from one page to the next without waiting for
+	/// anyone to collect the first.
+	pub fn open_page<T, F>(
 		&self,
 		key: SealedBoxKey,
 		items: Vec<T>,
-		payload: impl Fn(&T) -> Option<&[u8]> + Send + Sync + 'static,
-	) -> impl Future<Output = (Vec<T>, Vec<Option<Vec<u8>>>)> + Send + 'static {
-		let (done, result) = futures::channel::oneshot::channel();
-		self.pool.spawn(move || {
-			let opened = open_each(&key, &items, payload);
-			// The receiver is gone only if the sync was dropped; then nobody needs this.
-			let _ = done.send((items, opened));
-		});
+		payload: F,
+	) -> impl Future<Output = (Vec<T>, Vec<Option<Vec<u8>>>)> + Send + 'static
+	where
+		T: Send + 'static,
+		F: Fn(&T) -> Option<&[u8]> + Send + Sync + 'static,
+	{
+		let payload = Arc::new(payload);
+		let (done, mut parts) = futures::channel::mpsc::unbounded();
+		let mut chunks = 0;
+		let mut items = items.into_iter().peekable();
+		while items.peek().is_some() {
+			let chunk: Vec<T> = items.by_ref().take(CHUNK).collect();
+			let (done, payload, key, index) = (done.clone(), payload.clone(), key.clone(), chunks);
+			self.pool.spawn_fifo(move || {
+				let opened = chunk.iter().map(|item| payload(item).and_then(|p| key.open(p))).collect::<Vec<_>>();
+				// The receiver is gone only if the sync was dropped; then nobody needs this.
+				let _ = done.unbounded_send((index, chunk, opened));
+			});
+			chunks += 1;
+		}
+		drop(done);
 		async move {
-			// A panic in the job aborts the process (rayon's default), so the job always
-			// sends its result before the sender is dropped.
-			result.await.expect("the scan job sends its result; qed")
+			use futures::StreamExt as _;
+			// A panic in a job aborts the process (rayon's default), so every chunk comes
+			// back before the last sender is dropped.
+			let mut back = Vec::with_capacity(chunks);
+			while let Some(part) = parts.next().await {
+				back.push(part);
+			}
+			back.sort_unstable_by_key(|(index, ..)| *index);
+			let (mut items, mut opened) = (Vec::new(), Vec::new());
+			for (_, chunk, results) in back {
+				items.extend(chunk);
+				opened.extend(results);
+			}
+			(items, opened)
 		}
 	}
 }
+
+/// How many items of a page one job trial-opens (about 2 ms of one core).
+pub const CHUNK: usize = 64;
 
 /// Trial-opens `payload(item)` of every item with `key`, in parallel on the current
 /// rayon pool.
@@ -125,5 +157,35 @@ mod tests {
 		// 7, 57, 107, ... are Bob's; those divisible by 3 (57, 207) were skipped.
 		let found: Vec<u32> = opened.iter().flatten().map(|p| u32::from_le_bytes(p[..].try_into().unwrap())).collect();
 		assert_eq!(found, [7, 107, 157, 257]);
+	}
+
+	#[test]
+	fn pages_queued_one_behind_the_other_each_come_back_whole() {
+		let bob = Identity::from_suri("//Bob").unwrap();
+		let charlie = Identity::from_suri("//Charlie").unwrap();
+		let page = |from: u32, len: u32| -> Vec<(u32, Vec<u8>)> {
+			(from..from + len)
+				.map(|i| {
+					let to = if i % 61 == 0 { &bob } else { &charlie };
+					(i, crate::crypto::seal(&i.to_le_bytes(), &to.encryption_key()).unwrap())
+				})
+				.collect()
+		};
+		let scanner = Scanner::new(2);
+		// A page of a whole number of chunks, one of a part of a chunk, an empty one and
+		// one of a chunk and a bit, all queued before any is collected.
+		let pages = [page(0, 2 * CHUNK as u32), page(1000, 5), page(2000, 0), page(3000, CHUNK as u32 + 1)];
+		let scans: Vec<_> =
+			pages.iter().map(|p| scanner.open_page(bob.sealed_box_key(), p.clone(), |(_, sealed)| Some(&sealed[..]))).collect();
+		for (scan, page) in scans.into_iter().rev().zip(pages.iter().rev()) {
+			let (back, opened) = futures::executor::block_on(scan);
+			assert_eq!(&back, page);
+			let found: Vec<u32> = back.iter().zip(&opened).filter(|(_, o)| o.is_some()).map(|((i, _), _)| *i).collect();
+			let expected: Vec<u32> = page.iter().map(|(i, _)| *i).filter(|i| i % 61 == 0).collect();
+			assert_eq!(found, expected);
+			for ((i, _), o) in back.iter().zip(&opened).filter(|(_, o)| o.is_some()) {
+				assert_eq!(o.as_deref(), Some(&i.to_le_bytes()[..]));
+			}
+		}
 	}
 }

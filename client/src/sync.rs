@@ -11,19 +11,21 @@ use std::{
 use futures::{future::RemoteHandle, FutureExt as _};
 
 use crate::{
-	chain::{BlockRef, ChainError, Record, RecordsPage},
+	chain::{BlockRef, ChainError, Record},
 	crypto,
 	session::{Result, Session},
 	store::{ChatRow, InvitationRow, MessageRow, Store},
 	wire::{self, ChatId, Invitation, Message, PartBlob, PartId, Response},
 };
 
-/// A page of connector records on the scanner's threads.
+/// A page of connector records read and queued on the scanner's threads.
 struct QueuedPage {
-	/// The id after its last record: the cursor once it is handled.
-	next: u64,
+	/// The oldest record still kept at the block read.
+	oldest_id: u64,
 	/// The end of the log at the block read.
 	end: u64,
+	/// The id after its last record, the cursor once it is handled; `None`: no records.
+	next: Option<u64>,
 	/// Its records back, with what opened of each (`Scanner::open_page`).
 	scan: futures::future::BoxFuture<'static, (Vec<(u64, Record)>, Vec<Option<Vec<u8>>>)>,
 }
@@ -122,9 +124,9 @@ impl Session {
 
 	/// Scans the connector records from my cursor on, one page at a time. The next page
 	/// is read from the node while this one is trial-opened on the scanner's threads, and
-	/// handed to them as soon as they are done with this one, before this one's results
-	/// are handled: the threads go from page to page without waiting. At most two pages
-	/// are held at once (the one being scanned, and the one handled or read meanwhile).
+	/// queued on them as soon as it arrives, behind this one: the threads go from page to
+	/// page without waiting for this one's results to be handled. At most two pages are
+	/// held at once (the one being scanned or handled, and the next).
 	async fn scan_records(
 		&mut self,
 		at: &BlockRef,
@@ -134,22 +136,22 @@ impl Session {
 		let tags = Arc::new(self.expected_tags(at).await?);
 		let mut cursor = self.store.cursor()?;
 		let start = cursor;
-		let first = self.fetch_records(cursor, at).await?;
-		// Every page is read at the same block, and the log only loses records at its old
-		// end: only the first page can start past the cursor.
-		if first.oldest_id > cursor {
-			report.records_expired += first.oldest_id - cursor;
-			cursor = first.oldest_id;
-			self.store.set_cursor(cursor)?;
-		}
-		progress(cursor.saturating_sub(start), first.next_id.saturating_sub(start));
-		let mut scanning = self.queue_scan(first, &tags);
-		let mut reading = scanning.as_ref().and_then(|next| self.read_after(next, at));
-		while let Some(page) = scanning.take() {
-			let (records, opened) = page.scan.await;
-			if let Some(read) = reading.take() {
-				scanning = self.queue_scan(read.await?, &tags);
+		let mut reading = Some(self.read_page(cursor, at, &tags));
+		while let Some(read) = reading.take() {
+			let page = read.await?;
+			if page.oldest_id > cursor {
+				report.records_expired += page.oldest_id - cursor;
+				cursor = page.oldest_id;
 			}
+			progress(cursor.saturating_sub(start), page.end.saturating_sub(start));
+			let Some(next) = page.next else {
+				self.store.set_cursor(cursor)?;
+				break;
+			};
+			if next < page.end {
+				reading = Some(self.read_page(next, at, &tags));
+			}
+			let (records, opened) = page.scan.await;
 			report.records_trial_opened += records.iter().filter(|(_, r)| !tags.contains_key(&r.tag)).count() as u64;
 
 			// Invitations are checked here, outside the transaction, and kept for the user's
@@ -189,46 +191,42 @@ impl Session {
 						members += u64::from(learn_response(s, &row, slot, &response.part)?);
 					}
 				}
-				s.set_cursor(page.next)?;
+				s.set_cursor(next)?;
 				Ok((invitations, rejected, members))
 			})?;
 			report.invitations.extend(outcome.0);
 			report.invitations_rejected += outcome.1;
 			report.new_members += outcome.2;
 			report.records_scanned += records.len() as u64;
-			cursor = page.next;
+			cursor = next;
 			progress(cursor.saturating_sub(start), page.end.saturating_sub(start));
-			// This page is let go before the one after the page being scanned is read.
-			drop((records, opened));
-			reading = scanning.as_ref().and_then(|next| self.read_after(next, at));
 		}
 		Ok(())
 	}
 
-	/// Starts reading the page of records from `from` at `at` on the async runtime, to be
-	/// awaited later; dropping the handle cancels the read.
-	fn fetch_records(&self, from: u64, at: &BlockRef) -> RemoteHandle<std::result::Result<RecordsPage, ChainError>> {
+	/// Starts reading the page of records from `from` at `at` on the async runtime, and
+	/// queues it on the scanner's threads as soon as it arrives: every record whose tag is
+	/// not one of `tags` (a response of one of my chats) is trial-opened. The handle is to
+	/// be awaited later; dropping it cancels the read.
+	fn read_page(
+		&self,
+		from: u64,
+		at: &BlockRef,
+		tags: &Arc<HashMap<[u8; 32], (ChatId, u64)>>,
+	) -> RemoteHandle<std::result::Result<QueuedPage, ChainError>> {
 		let (chain, at, max) = (self.chain.clone(), *at, self.record_page);
-		let (read, handle) = async move { chain.records(from, max, &at).await }.remote_handle();
+		let (scanner, key, tags) = (self.scanner.clone(), self.identity.sealed_box_key(), tags.clone());
+		let (read, handle) = async move {
+			let page = chain.records(from, max, &at).await?;
+			let next = page.records.last().map(|(id, _)| id + 1);
+			let scan = scanner.open_page(key, page.records, move |(_, r)| {
+				(!tags.contains_key(&r.tag)).then_some(r.payload.0.as_slice())
+			});
+			Ok(QueuedPage { oldest_id: page.oldest_id, end: page.next_id, next, scan: scan.boxed() })
+		}
+		.remote_handle();
 		tokio::spawn(read);
 		handle
-	}
-
-	/// Starts reading the page after `page`, unless `page` ends the log.
-	fn read_after(&self, page: &QueuedPage, at: &BlockRef) -> Option<RemoteHandle<std::result::Result<RecordsPage, ChainError>>> {
-		(page.next < page.end).then(|| self.fetch_records(page.next, at))
-	}
-
-	/// Hands the records of `page` to the scanner's threads, which trial-open every record
-	/// whose tag is not one of `tags` (a response of one of my chats); `None` for an empty
-	/// page.
-	fn queue_scan(&self, page: RecordsPage, tags: &Arc<HashMap<[u8; 32], (ChatId, u64)>>) -> Option<QueuedPage> {
-		let next = page.records.last()?.0 + 1;
-		let tags = tags.clone();
-		let scan = self.scanner.open_page(self.identity.sealed_box_key(), page.records, move |(_, r)| {
-			(!tags.contains_key(&r.tag)).then_some(r.payload.0.as_slice())
-		});
-		Some(QueuedPage { next, end: page.next_id, scan: scan.boxed() })
 	}
 
 	/// Whether the chat an invitation names exists at `at` with the membership key of the

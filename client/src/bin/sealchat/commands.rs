@@ -318,9 +318,22 @@ async fn login(ctx: &Ctx, no_passphrase: bool) -> Result<()> {
 	let pass = ctx.new_passphrase(no_passphrase)?;
 	// Check the node before writing anything, so a failed login leaves no half profile.
 	let chain = Chain::connect(&ctx.cli.node).await?;
-	let identity = ctx.profile.save_identity(&secret, pass.as_deref().map(|p| p.as_str()))?;
-	let mut session = ctx.session_with(identity, chain)?;
-	let (chats, report) = session.restore().await?;
+	let identity = ctx.profile.prepare_identity(&secret)?;
+	// The key file's Argon2id (half a second of one core) is computed while the resync
+	// keeps the other cores busy.
+	let saving = {
+		let (profile, secret, pass) = (ctx.profile.clone(), secret.clone(), pass.clone());
+		tokio::task::spawn_blocking(move || profile.save_identity(&secret, pass.as_deref().map(|p| p.as_str())))
+	};
+	let restored = async {
+		let mut session = ctx.session_with(identity, chain)?;
+		let restored = session.restore().await?;
+		anyhow::Ok((session, restored))
+	}
+	.await;
+	// The key file first, whatever the resync did: without it the profile has no identity.
+	saving.await.context("writing the key file")??;
+	let (session, (chats, report)) = restored?;
 	let address = sealchat::address(&session.me());
 	let total = session.chats()?.len();
 	let waiting = session.invitations()?.len();
