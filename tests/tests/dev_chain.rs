@@ -62,6 +62,7 @@ async fn dev_chain_produces_and_finalizes_blocks() {
 async fn view_functions_answer_in_base64(rpc: &sealchat_tests::Rpc, at: &str) {
 	use base64::Engine;
 	use codec::{Decode, Encode};
+	use jsonrpsee::core::client::ClientT;
 	const RECORDS: &str = "0xe723c20ad6a63ed10f0a4ed51db2b77286d4c3298bb6bc8b35f79637d4fcfb61";
 	let args = (0u64, 16u32).encode();
 	let answer = rpc.call("sealchat_viewFunction", rpc_params![RECORDS, format!("0x{}", hex::encode(&args)), at]).await;
