@@ -45,7 +45,13 @@ async fn dev_chain_produces_and_finalizes_blocks() {
 	let methods = rpc.call("rpc_methods", rpc_params![]).await;
 	let methods: Vec<&str> =
 		methods["methods"].as_array().expect("methods").iter().filter_map(|m| m.as_str()).collect();
-	for method in ["payment_queryInfo", "payment_queryFeeDetails", "system_accountNextIndex", "sealchat_viewFunction"] {
+	for method in [
+		"payment_queryInfo",
+		"payment_queryFeeDetails",
+		"system_accountNextIndex",
+		"sealchat_viewFunction",
+		"sealchat_storage",
+	] {
 		assert!(methods.contains(&method), "RPC method {method} missing");
 	}
 
@@ -89,6 +95,108 @@ async fn view_functions_answer_in_base64(rpc: &sealchat_tests::Rpc, at: &str) {
 	assert_eq!((code, message.contains("cannot decode the arguments")), (1, true), "{message}");
 	let (code, message) = refused(rpc_params!["0x1234", "0x", at]).await;
 	assert_eq!((code, message.contains("32 bytes")), (-32602, true), "{message}");
+}
+
+/// The client reads the record log from its stored pages (`sealchat_storage`); that must
+/// answer exactly what the connector's `records` view function answers, from every
+/// cursor, for every page length, on a log whose oldest page was pruned at its start.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_record_log_reads_the_same_from_its_stored_pages_as_through_the_view_function() {
+	use codec::Encode;
+	use frame_support::traits::Get;
+	use sealchat_runtime::{Runtime, RuntimeCall};
+	type Record = pallet_connector::Record<Runtime>;
+	// A page as plain values, to compare.
+	let flat = |page: sealchat::chain::RecordsPage| {
+		let records: Vec<_> = page.records.into_iter().map(|(id, r)| (id, r.payload.0, r.block, r.tag)).collect();
+		(records, page.next_id, page.oldest_id)
+	};
+	let dir = TestDir::new("record-pages");
+	let mut node = Node::start(&dir, "dev", Role::Dev, vec![]);
+	let rpc = node.rpc(STARTUP).await;
+	let chain = sealchat_tests::read::connect(&node.ws_url()).await;
+	let per_page = u64::from(<<Runtime as pallet_connector::Config>::RecordsPerPage as Get<u32>>::get());
+
+	let same_everywhere = |what: &'static str| {
+		let chain = chain.clone();
+		async move {
+			let at = chain.finalized().await.expect("finalized");
+			let next = chain.records_view(0, 0, &at).await.expect("the log").next_id;
+			let cursors =
+				[0, 1, per_page - 1, per_page, per_page + 5, per_page + 6, per_page + 7, 2 * per_page, next.saturating_sub(1), next, next + 9];
+			for from in cursors {
+				for max in [0, 1, 5, per_page as u32, per_page as u32 + 1, 130, 2048, 5000] {
+					let stored = chain.records(from, max, &at).await.expect("records from the stored pages");
+					let viewed = chain.records_view(from, max, &at).await.expect("records through the view function");
+					assert_eq!(flat(stored), flat(viewed), "{what}: {max} records from {from}");
+				}
+			}
+			next
+		}
+	};
+
+	// An empty log, then one of 200 records (pages of 64: three full, one filling).
+	assert_eq!(same_everywhere("empty").await, 0);
+	rpc.fill_records((0..200u32).map(|i| i.encode()).collect()).await;
+	assert_eq!(same_everywhere("200 records").await, 200);
+
+	// Pruned up to id `per_page + 6`, in the middle of page 1, as a log migrated from
+	// one record per item is until its oldest page is pruned: page 0 gone, page 1 short
+	// at its start.
+	let oldest = per_page + 6;
+	let page_key = |page: u64| pallet_connector::RecordPages::<Runtime>::hashed_key_for(page);
+	let page_one: Vec<Record> = rpc.storage(&page_key(1)).await.expect("page 1");
+	let call = |call| RuntimeCall::Sudo(pallet_sudo::Call::sudo { call: Box::new(RuntimeCall::System(call)) });
+	let alice = sp_keyring::Sr25519Keyring::Alice.pair();
+	let outcome = rpc
+		.submit(
+			&alice,
+			call(frame_system::Call::set_storage {
+				items: vec![
+					(page_key(1), page_one[6..].to_vec().encode()),
+					(pallet_connector::OldestRecordId::<Runtime>::hashed_key().to_vec(), oldest.encode()),
+				],
+			}),
+		)
+		.await;
+	assert!(outcome.result.is_ok(), "{:?}", outcome.result);
+	let outcome = rpc.submit(&alice, call(frame_system::Call::kill_storage { keys: vec![page_key(0)] })).await;
+	assert!(outcome.result.is_ok(), "{:?}", outcome.result);
+	let at = chain.finalized().await.expect("finalized");
+	let page = chain.records(0, 10, &at).await.expect("records");
+	assert_eq!((page.oldest_id, page.records.first().map(|(id, _)| *id)), (oldest, Some(oldest)));
+	assert_eq!(same_everywhere("pruned mid-page").await, 200);
+
+	// `sealchat_storage` itself: the values `state_getStorage` answers in hex, in base64,
+	// `null` where nothing is stored, and clear refusals.
+	use base64::Engine;
+	use jsonrpsee::core::client::ClientT;
+	let keys = [page_key(2), page_key(0), pallet_connector::NextRecordId::<Runtime>::hashed_key().to_vec()];
+	let hex_keys: Vec<String> = keys.iter().map(|k| format!("0x{}", hex::encode(k))).collect();
+	let answer = rpc.call("sealchat_storage", rpc_params![hex_keys.clone()]).await;
+	let answer = answer.as_array().expect("an array");
+	assert_eq!(answer.len(), 3);
+	for (key, value) in hex_keys.iter().zip(answer) {
+		let expected = rpc.call("state_getStorage", rpc_params![key]).await;
+		let expected = expected.as_str().map(|h| hex::decode(&h[2..]).expect("hex"));
+		let value = value.as_str().map(|b| base64::engine::general_purpose::STANDARD.decode(b).expect("base64"));
+		assert_eq!(value, expected, "{key}");
+	}
+	assert!(answer[1].is_null(), "page 0 was pruned");
+	let refused = |params: jsonrpsee::core::params::ArrayParams| async {
+		match rpc.client().request::<serde_json::Value, _>("sealchat_storage", params).await {
+			Err(jsonrpsee::core::ClientError::Call(e)) => (e.code(), e.message().to_string()),
+			other => panic!("refused call answered {other:?}"),
+		}
+	};
+	let (code, message) = refused(rpc_params![vec!["0x00"; 257]]).await;
+	assert_eq!((code, message.contains("at most 256")), (-32602, true), "{message}");
+	let unknown = format!("0x{}", "11".repeat(32));
+	let (code, message) = refused(rpc_params![hex_keys, unknown]).await;
+	assert_eq!((code, message.contains("no state of block")), (-32603, true), "{message}");
+
+	drop(rpc);
+	assert!(node.stop().success());
 }
 
 #[tokio::test(flavor = "multi_thread")]
