@@ -1,8 +1,8 @@
 //! The one connection to the user's own node, through subxt with the types generated
 //! from the runtime's metadata (`client/metadata/sealchat.scale`): transactions (general
 //! ones with no signer for every chat operation; signed only to register), reads through
-//! the pallets' view functions (SCALE, the pallets' own types), and a few standard
-//! JSON-RPC methods.
+//! the pallets' view functions (SCALE, the pallets' own types) and, for the record log,
+//! from its stored pages ([`Chain::records`]), and a few standard JSON-RPC methods.
 //!
 //! Reads are made at the latest finalized block unless said otherwise: the client acts
 //! only on what cannot be reverted.
@@ -804,8 +804,7 @@ const METHOD_NOT_FOUND: i32 = -32601;
 /// The bytes of a string of base64 (standard alphabet, padded), as the node's
 /// `sealchat_viewFunction` answers.
 fn bytes_from_base64(text: &str) -> Result<Vec<u8>> {
-	use base64::Engine;
-	base64::engine::general_purpose::STANDARD.decode(text).map_err(|_| {
+	base64_simd::STANDARD.decode_to_vec(text).map_err(|_| {
 		ChainError::Rpc(format!("the node answered {:?}, not base64 bytes", text.chars().take(80).collect::<String>()))
 	})
 }
