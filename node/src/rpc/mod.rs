@@ -12,10 +12,10 @@
 //!
 //! [`storage`] answers stored values by their keys, in base64, as `state_getStorage`
 //! answers one in hex: the client reads the connector's record log (the one read that
-//! moves a megabyte per call) from its stored pages, without a runtime call. A runtime
-//! call costs the node three times as much processor time per record as the values
-//! themselves: a fresh WebAssembly memory faulted in for every call, the records copied
-//! into it, decoded, encoded again and copied out.
+//! moves a megabyte per call) from its stored pages, without a runtime call, which would
+//! fault in a fresh WebAssembly memory, copy the records into it, decode them, encode
+//! them again and copy them out: reading a million records costs the node 1.5 s of
+//! processor time this way, 6.6 s through the view function (docs/BENCHMARKS.md).
 
 use std::sync::Arc;
 
@@ -171,7 +171,7 @@ fn base64_len(len: usize) -> usize {
 }
 
 /// Appends `bytes` to `json` as a quoted base64 string. Base64 needs no JSON escaping, so
-/// the answer is not scanned again on its way out.
+/// the answer goes out as it is, not escaped again.
 fn push_base64(json: &mut String, bytes: &[u8]) {
 	json.push('"');
 	base64_simd::STANDARD.encode_append(bytes, json);
