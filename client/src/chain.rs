@@ -411,20 +411,18 @@ impl Chain {
 	/// with the connector's storage version: `None` when that version is not
 	/// [`RECORD_LOG_LAYOUT`], whose layout this follows.
 	async fn stored_records(&self, read: &ReadAt, from: u64, max: u32) -> Result<Option<RecordsPage>> {
-		use codec::DecodeAll;
-		let incompatible = |e: &dyn std::fmt::Display| ChainError::Incompatible(e.to_string());
-		let per_page = read
-			.constants()
-			.entry(api::constants().connector().records_per_page())
-			.map_err(|e| incompatible(&e))?
-			.max(1) as u64;
+		fn incompatible(e: impl std::fmt::Display) -> ChainError {
+			ChainError::Incompatible(e.to_string())
+		}
+		let per_page =
+			read.constants().entry(api::constants().connector().records_per_page()).map_err(incompatible)?.max(1) as u64;
 		let count = u64::from(max.min(self.limits.record_page));
 		let storage = read.storage();
-		let pages = storage.entry(api::storage().connector().record_pages()).map_err(|e| incompatible(&e))?;
+		let pages = storage.entry(api::storage().connector().record_pages()).map_err(incompatible)?;
 		let ids = [api::storage().connector().oldest_record_id(), api::storage().connector().next_record_id()];
 		let mut keys = vec![subxt::ext::frame_decode::storage::encode_storage_key_prefix("Connector", ":__STORAGE_VERSION__:").to_vec()];
 		for id in ids {
-			keys.push(storage.entry(id).map_err(|e| incompatible(&e))?.fetch_key(()).map_err(|e| incompatible(&e))?);
+			keys.push(storage.entry(id).map_err(incompatible)?.fetch_key(()).map_err(incompatible)?);
 		}
 		let mut from = from;
 		loop {
@@ -433,19 +431,14 @@ impl Chain {
 			let last = from.saturating_add(count.max(1) - 1) / per_page;
 			keys.truncate(3);
 			for page in first..=last {
-				keys.push(pages.fetch_key((page,)).map_err(|e| incompatible(&e))?);
+				keys.push(pages.fetch_key((page,)).map_err(incompatible)?);
 			}
 			let values = self.storage_values(read, &keys).await?;
-			let decode = |value: &Option<Vec<u8>>, what: &str| -> Result<u64> {
-				value.as_deref().map_or(Ok(0), |mut bytes| {
-					u64::decode_all(&mut bytes).map_err(|e| ChainError::Incompatible(format!("Connector::{what}: {e}")))
-				})
-			};
-			let version = values[0].as_deref().map_or(Ok(0), |mut bytes| u16::decode_all(&mut bytes));
-			if version != Ok(RECORD_LOG_LAYOUT) {
+			if !matches!(decode_stored::<u16>(&values[0], "storage version"), Ok(Some(RECORD_LOG_LAYOUT))) {
 				return Ok(None);
 			}
-			let (oldest, next) = (decode(&values[1], "OldestRecordId")?, decode(&values[2], "NextRecordId")?);
+			let oldest = decode_stored::<u64>(&values[1], "OldestRecordId")?.unwrap_or(0);
+			let next = decode_stored::<u64>(&values[2], "NextRecordId")?.unwrap_or(0);
 			let start = from.max(oldest);
 			if start != from {
 				// Pruned past `from`: read the pages from the oldest record on.
@@ -459,12 +452,8 @@ impl Chain {
 				// Page `page` holds the ids from `max(page * per_page, oldest)` on.
 				let page = id / per_page;
 				let index = id - (page * per_page).max(oldest);
-				let stored = match &values[3 + (page - first) as usize] {
-					Some(bytes) => Vec::<Record>::decode_all(&mut &bytes[..])
-						.map_err(|e| ChainError::Incompatible(format!("Connector::RecordPages({page}): {e}")))?,
-					None => Vec::new(),
-				};
-				for record in stored.into_iter().skip(index as usize) {
+				let stored = decode_stored::<Vec<Record>>(&values[3 + (page - first) as usize], &format!("RecordPages({page})"))?;
+				for record in stored.unwrap_or_default().into_iter().skip(index as usize) {
 					if id == end {
 						break;
 					}
@@ -799,6 +788,15 @@ const STORAGE: &str = "sealchat_storage";
 pub const RECORD_LOG_LAYOUT: u16 = 1;
 /// JSON-RPC's "method not found".
 const METHOD_NOT_FOUND: i32 = -32601;
+
+/// A value of the connector's storage (`what`, in errors) as `sealchat_storage` answered
+/// it: `None` where nothing is stored.
+fn decode_stored<T: codec::DecodeAll>(value: &Option<Vec<u8>>, what: &str) -> Result<Option<T>> {
+	value
+		.as_deref()
+		.map(|mut bytes| T::decode_all(&mut bytes).map_err(|e| ChainError::Incompatible(format!("Connector::{what}: {e}"))))
+		.transpose()
+}
 
 /// The bytes of a string of base64 (standard alphabet, padded), as the node's
 /// `sealchat_viewFunction` and `sealchat_storage` answer.

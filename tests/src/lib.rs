@@ -361,6 +361,14 @@ impl Rpc {
 			.unwrap_or_else(|e| panic!("{}: {method} failed: {e}", self.name))
 	}
 
+	/// Calls `method`, which must refuse: the error's code and message.
+	pub async fn refusal(&self, method: &str, params: jsonrpsee::core::params::ArrayParams) -> (i32, String) {
+		match self.client.request::<Value, _>(method, params).await {
+			Err(jsonrpsee::core::ClientError::Call(e)) => (e.code(), e.message().to_string()),
+			other => panic!("{}: {method} should have refused, answered {other:?}", self.name),
+		}
+	}
+
 	/// Number of the best block.
 	pub async fn best_number(&self) -> u64 {
 		header_number(&self.call("chain_getHeader", rpc_params![]).await)

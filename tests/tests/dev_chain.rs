@@ -68,7 +68,6 @@ async fn dev_chain_produces_and_finalizes_blocks() {
 async fn view_functions_answer_in_base64(rpc: &sealchat_tests::Rpc, at: &str) {
 	use base64::Engine;
 	use codec::{Decode, Encode};
-	use jsonrpsee::core::client::ClientT;
 	const RECORDS: &str = "0xe723c20ad6a63ed10f0a4ed51db2b77286d4c3298bb6bc8b35f79637d4fcfb61";
 	let args = (0u64, 16u32).encode();
 	let answer = rpc.call("sealchat_viewFunction", rpc_params![RECORDS, format!("0x{}", hex::encode(&args)), at]).await;
@@ -81,12 +80,7 @@ async fn view_functions_answer_in_base64(rpc: &sealchat_tests::Rpc, at: &str) {
 	// At least the count of records and the two ids.
 	assert!(answer.len() >= 17, "{answer:?}");
 
-	let refused = |params: jsonrpsee::core::params::ArrayParams| async move {
-		match rpc.client().request::<serde_json::Value, _>("sealchat_viewFunction", params).await {
-			Err(jsonrpsee::core::ClientError::Call(e)) => (e.code(), e.message().to_string()),
-			other => panic!("refused call answered {other:?}"),
-		}
-	};
+	let refused = |params| rpc.refusal("sealchat_viewFunction", params);
 	let unknown = format!("0x{}", "11".repeat(32));
 	let (code, message) = refused(rpc_params![unknown, "0x", at]).await;
 	assert_eq!(code, 1, "{message}");
@@ -170,7 +164,6 @@ async fn the_record_log_reads_the_same_from_its_stored_pages_as_through_the_view
 	// `sealchat_storage` itself: the values `state_getStorage` answers in hex, in base64,
 	// `null` where nothing is stored, and clear refusals.
 	use base64::Engine;
-	use jsonrpsee::core::client::ClientT;
 	let keys = [page_key(2), page_key(0), pallet_connector::NextRecordId::<Runtime>::hashed_key().to_vec()];
 	let hex_keys: Vec<String> = keys.iter().map(|k| format!("0x{}", hex::encode(k))).collect();
 	let answer = rpc.call("sealchat_storage", rpc_params![hex_keys.clone()]).await;
@@ -183,12 +176,7 @@ async fn the_record_log_reads_the_same_from_its_stored_pages_as_through_the_view
 		assert_eq!(value, expected, "{key}");
 	}
 	assert!(answer[1].is_null(), "page 0 was pruned");
-	let refused = |params: jsonrpsee::core::params::ArrayParams| async {
-		match rpc.client().request::<serde_json::Value, _>("sealchat_storage", params).await {
-			Err(jsonrpsee::core::ClientError::Call(e)) => (e.code(), e.message().to_string()),
-			other => panic!("refused call answered {other:?}"),
-		}
-	};
+	let refused = |params| rpc.refusal("sealchat_storage", params);
 	let (code, message) = refused(rpc_params![vec!["0x00"; 257]]).await;
 	assert_eq!((code, message.contains("at most 256")), (-32602, true), "{message}");
 	let unknown = format!("0x{}", "11".repeat(32));

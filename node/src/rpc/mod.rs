@@ -101,11 +101,10 @@ where
 	}
 	let query = ViewFunctionId::decode(&mut &query[..]).map_err(|_| bad_query())?;
 	let at = at.unwrap_or_else(|| client.info().best_hash);
-	let failed = |e: String| ErrorObject::owned(jsonrpsee::types::error::INTERNAL_ERROR_CODE, e, None::<()>);
 	let answer = client
 		.runtime_api()
 		.execute_view_function(at, query, input)
-		.map_err(|e| failed(format!("the view function could not be called at {at:?}: {e}")))?
+		.map_err(|e| internal_error(format!("the view function could not be called at {at:?}: {e}")))?
 		.map_err(|e| {
 			let why = match e {
 				ViewFunctionDispatchError::NotImplemented => "the runtime has no view functions".to_string(),
@@ -141,11 +140,10 @@ where
 		));
 	}
 	let at = at.unwrap_or_else(|| client.info().best_hash);
-	let failed = |e: String| ErrorObject::owned(jsonrpsee::types::error::INTERNAL_ERROR_CODE, e, None::<()>);
-	let state = client.state_at(at).map_err(|e| failed(format!("no state of block {at:?}: {e}")))?;
+	let state = client.state_at(at).map_err(|e| internal_error(format!("no state of block {at:?}: {e}")))?;
 	let mut values = Vec::with_capacity(keys.len());
 	for key in keys {
-		values.push(state.storage(key).map_err(|e| failed(format!("reading the state of block {at:?}: {e}")))?);
+		values.push(state.storage(key).map_err(|e| internal_error(format!("reading the state of block {at:?}: {e}")))?);
 	}
 	// Exactly the answer's length: `RawValue` keeps the string as it is, without a copy.
 	let mut json = String::with_capacity(
@@ -180,7 +178,10 @@ fn push_base64(json: &mut String, bytes: &[u8]) {
 
 /// `json` as the method's answer.
 fn raw_json(json: String) -> Result<Box<RawValue>, ErrorObjectOwned> {
-	RawValue::from_string(json).map_err(|e| {
-		ErrorObject::owned(jsonrpsee::types::error::INTERNAL_ERROR_CODE, format!("the answer is not JSON: {e}"), None::<()>)
-	})
+	RawValue::from_string(json).map_err(|e| internal_error(format!("the answer is not JSON: {e}")))
+}
+
+/// JSON-RPC's internal error, saying `why`.
+fn internal_error(why: String) -> ErrorObjectOwned {
+	ErrorObject::owned(jsonrpsee::types::error::INTERNAL_ERROR_CODE, why, None::<()>)
 }
