@@ -219,8 +219,10 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as sp_runtime::trait
 	let rpc_builder = {
 		let client = client.clone();
 		let pool = transaction_pool.clone();
+		// The server's limit, less room for the JSON-RPC envelope around the answer.
+		let max_answer = (config.rpc.max_response_size as usize * 1024 * 1024).saturating_sub(1024);
 		Box::new(move |_| {
-			let deps = crate::rpc::FullDeps { client: client.clone(), pool: pool.clone() };
+			let deps = crate::rpc::FullDeps { client: client.clone(), pool: pool.clone(), max_answer };
 			crate::rpc::create_full(deps).map_err(Into::into)
 		})
 	};

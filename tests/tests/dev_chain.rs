@@ -106,7 +106,8 @@ async fn the_record_log_reads_the_same_from_its_stored_pages_as_through_the_view
 		(records, page.next_id, page.oldest_id)
 	};
 	let dir = TestDir::new("record-pages");
-	let mut node = Node::start(&dir, "dev", Role::Dev, vec![]);
+	// Answers of at most a MiB: what the log reads here fits, a flood of keys does not.
+	let mut node = Node::start_with_args(&dir, "dev", Role::Dev, vec![], &["--rpc-max-response-size", "1"]);
 	let rpc = node.rpc(STARTUP).await;
 	let chain = sealchat_tests::read::connect(&node.ws_url()).await;
 	let per_page = u64::from(<<Runtime as pallet_connector::Config>::RecordsPerPage as Get<u32>>::get());
@@ -180,8 +181,21 @@ async fn the_record_log_reads_the_same_from_its_stored_pages_as_through_the_view
 	let (code, message) = refused(rpc_params![vec!["0x00"; 257]]).await;
 	assert_eq!((code, message.contains("at most 256")), (-32602, true), "{message}");
 	let unknown = format!("0x{}", "11".repeat(32));
-	let (code, message) = refused(rpc_params![hex_keys, unknown]).await;
+	let (code, message) = refused(rpc_params![hex_keys.clone(), unknown]).await;
 	assert_eq!((code, message.contains("no state of block")), (-32603, true), "{message}");
+	// A key asked for twice is read once and answered twice.
+	let twice = vec![hex_keys[0].clone(), hex_keys[2].clone(), hex_keys[0].clone()];
+	let answer = rpc.call("sealchat_storage", rpc_params![twice]).await;
+	let answer = answer.as_array().expect("an array");
+	assert_eq!((answer.len(), &answer[0]), (3, &answer[2]));
+	assert!(answer[0].is_string());
+	// Only the connector's storage is answered.
+	let number = format!("0x{}", hex::encode(frame_support::storage::storage_prefix(b"System", b"Number")));
+	let (code, message) = refused(rpc_params![vec![hex_keys[0].clone(), number]]).await;
+	assert_eq!((code, message.contains("key 1 is not in the Connector")), (-32602, true), "{message}");
+	// An answer longer than the node sends is refused as it is built, with a clear error.
+	let (code, message) = refused(rpc_params![vec![hex_keys[0].clone(); 256]]).await;
+	assert_eq!((code, message.contains("ask for less")), (2, true), "{message}");
 
 	drop(rpc);
 	assert!(node.stop().success());

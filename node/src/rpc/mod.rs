@@ -40,6 +40,16 @@ pub struct FullDeps<C, P> {
 	pub client: Arc<C>,
 	/// The transaction pool.
 	pub pool: Arc<P>,
+	/// The longest answer the RPC server sends, in bytes (`--rpc-max-response-size`): the
+	/// node's own methods stop building an answer that would not fit, rather than hold it
+	/// all in memory only for the server to refuse it.
+	pub max_answer: usize,
+}
+
+/// What the node's own methods need: the client and the answer limit.
+struct Views<C> {
+	client: Arc<C>,
+	max_answer: usize,
 }
 
 /// Every RPC module of a full node, merged into one.
@@ -60,19 +70,19 @@ where
 	use substrate_frame_rpc_system::{System, SystemApiServer};
 
 	let mut module = RpcModule::new(());
-	let FullDeps { client, pool } = deps;
+	let FullDeps { client, pool, max_answer } = deps;
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
-	let mut views = RpcModule::new(client);
-	views.register_blocking_method(VIEW_FUNCTION, |params, client, _| {
+	let mut views = RpcModule::new(Views { client, max_answer });
+	views.register_blocking_method(VIEW_FUNCTION, |params, views, _| {
 		let (query, input, at): (Bytes, Bytes, Option<Hash>) = params.parse()?;
-		view_function(&**client, &query, input.0, at)
+		view_function(&*views.client, &query, input.0, at, views.max_answer)
 	})?;
-	views.register_blocking_method(STORAGE, |params, client, _| {
+	views.register_blocking_method(STORAGE, |params, views, _| {
 		let mut params = params.sequence();
 		let keys: Vec<Bytes> = params.next()?;
-		storage(&**client, &keys, params.optional_next()?)
+		storage(&*views.client, &keys, params.optional_next()?, views.max_answer)
 	})?;
 	module.merge(views)?;
 
@@ -90,7 +100,17 @@ pub const VIEW_FUNCTION_REFUSED: i32 = 1;
 /// id) with the SCALE-encoded `input` at block `at` (the best block when absent) and
 /// answers the SCALE encoding of its return value as a base64 string (standard alphabet,
 /// padded).
-pub fn view_function<C>(client: &C, query: &[u8], input: Vec<u8>, at: Option<Hash>) -> Result<Box<RawValue>, ErrorObjectOwned>
+///
+/// What one call costs is bounded by the runtime: every view function returns at most a
+/// page of its pallet's `MaxPageLen` items, computed in the runtime's bounded memory. An
+/// answer longer than `max_answer` is refused ([`TOO_LONG`]).
+pub fn view_function<C>(
+	client: &C,
+	query: &[u8],
+	input: Vec<u8>,
+	at: Option<Hash>,
+	max_answer: usize,
+) -> Result<Box<RawValue>, ErrorObjectOwned>
 where
 	C: ProvideRuntimeApi<Block> + HeaderBackend<Block>,
 	C::Api: RuntimeViewFunction<Block>,
@@ -113,6 +133,9 @@ where
 			};
 			ErrorObject::owned(VIEW_FUNCTION_REFUSED, why, None::<()>)
 		})?;
+	if base64_len(answer.len()) > max_answer {
+		return Err(too_long(max_answer));
+	}
 	let mut json = String::with_capacity(base64_len(answer.len()));
 	push_base64(&mut json, &answer);
 	raw_json(json)
@@ -124,43 +147,84 @@ pub const STORAGE: &str = "sealchat_storage";
 /// Most keys one `sealchat_storage` call reads.
 pub const MAX_STORAGE_KEYS: usize = 256;
 
-/// `sealchat_storage(keys, at)`: the values stored under `keys` (each a full storage key)
-/// in the state of block `at` (the best block when absent), in the order asked: each
-/// value as a base64 string (standard alphabet, padded), `null` where nothing is stored.
-/// At most [`MAX_STORAGE_KEYS`] keys; the state of one block answers them all.
-pub fn storage<C>(client: &C, keys: &[Bytes], at: Option<Hash>) -> Result<Box<RawValue>, ErrorObjectOwned>
+/// The error code of an answer longer than the node sends (`--rpc-max-response-size`):
+/// ask for less.
+pub const TOO_LONG: i32 = 2;
+
+/// The name of the pallet whose storage `sealchat_storage` answers.
+const ANSWERED_PALLET: &str = "Connector";
+
+/// `sealchat_storage(keys, at)`: the values stored under `keys` (each a full storage key
+/// of the connector pallet) in the state of block `at` (the best block when absent), in
+/// the order asked: each value as a base64 string (standard alphabet, padded), `null`
+/// where nothing is stored. The state of one block answers them all.
+///
+/// Bounded per call: at most [`MAX_STORAGE_KEYS`] keys, each read once however often it
+/// is asked for, only under the connector's prefix (the one bulk read, its record log;
+/// `state_getStorage` answers the rest one key at a time), and the answer is refused
+/// ([`TOO_LONG`]) as soon as what has been read would not fit in `max_answer` bytes.
+pub fn storage<C>(client: &C, keys: &[Bytes], at: Option<Hash>, max_answer: usize) -> Result<Box<RawValue>, ErrorObjectOwned>
 where
 	C: CallApiAt<Block> + HeaderBackend<Block>,
 {
+	let bad_params = |why: String| ErrorObject::owned(INVALID_PARAMS_CODE, why, None::<()>);
 	if keys.len() > MAX_STORAGE_KEYS {
-		return Err(ErrorObject::owned(
-			INVALID_PARAMS_CODE,
-			format!("{} keys asked for; at most {MAX_STORAGE_KEYS} in one call", keys.len()),
-			None::<()>,
-		));
+		return Err(bad_params(format!("{} keys asked for; at most {MAX_STORAGE_KEYS} in one call", keys.len())));
+	}
+	let prefix = sp_io::hashing::twox_128(ANSWERED_PALLET.as_bytes());
+	if let Some(i) = keys.iter().position(|key| !key.starts_with(&prefix)) {
+		return Err(bad_params(format!(
+			"key {i} is not in the {ANSWERED_PALLET} pallet's storage (prefix 0x{}); read other state with state_getStorage",
+			sp_core::hexdisplay::HexDisplay::from(&prefix)
+		)));
 	}
 	let at = at.unwrap_or_else(|| client.info().best_hash);
 	let state = client.state_at(at).map_err(|e| internal_error(format!("no state of block {at:?}: {e}")))?;
-	let mut values = Vec::with_capacity(keys.len());
+	// Each distinct key is read once; `answer` is the index of each key's value in `values`.
+	let mut first: std::collections::HashMap<&[u8], usize> = std::collections::HashMap::with_capacity(keys.len());
+	let mut values: Vec<Option<Vec<u8>>> = Vec::new();
+	let mut answer = Vec::with_capacity(keys.len());
+	// '[', ']' and a ',' per value.
+	let mut len = 1 + keys.len().max(1);
 	for key in keys {
-		values.push(state.storage(key).map_err(|e| internal_error(format!("reading the state of block {at:?}: {e}")))?);
+		let index = match first.get(&key[..]) {
+			Some(index) => *index,
+			None => {
+				let value = state.storage(key).map_err(|e| internal_error(format!("reading the state of block {at:?}: {e}")))?;
+				values.push(value);
+				first.insert(&key[..], values.len() - 1);
+				values.len() - 1
+			},
+		};
+		len += values[index].as_ref().map_or(4, |v| base64_len(v.len()));
+		if len > max_answer {
+			return Err(too_long(max_answer));
+		}
+		answer.push(index);
 	}
 	// Exactly the answer's length: `RawValue` keeps the string as it is, without a copy.
-	let mut json = String::with_capacity(
-		1 + values.iter().map(|v| v.as_ref().map_or(4, |v| base64_len(v.len())) + 1).sum::<usize>().max(1),
-	);
+	let mut json = String::with_capacity(len);
 	json.push('[');
-	for (i, value) in values.iter().enumerate() {
+	for (i, index) in answer.into_iter().enumerate() {
 		if i > 0 {
 			json.push(',');
 		}
-		match value {
+		match &values[index] {
 			Some(value) => push_base64(&mut json, value),
 			None => json.push_str("null"),
 		}
 	}
 	json.push(']');
 	raw_json(json)
+}
+
+/// The refusal of an answer longer than `max_answer` bytes.
+fn too_long(max_answer: usize) -> ErrorObjectOwned {
+	ErrorObject::owned(
+		TOO_LONG,
+		format!("the answer would be longer than the {max_answer} bytes this node sends in one answer: ask for less"),
+		None::<()>,
+	)
 }
 
 /// The length of `len` bytes as a quoted base64 string.

@@ -250,6 +250,10 @@ pub trait ConnectorApi<RuntimeOrigin> {
 	/// The length of every record the connector takes.
 	fn record_len() -> u32;
 
+	/// Whether the connector registered `chat` as one it created: only such a chat may
+	/// send it "add user".
+	fn is_created_chat(chat: ChatId) -> bool;
+
 	/// Removes a chat whose lease ended from the connector's register of chats.
 	fn forget_chat(chat: ChatId);
 }
@@ -285,6 +289,10 @@ where
 
 	fn record_len() -> u32 {
 		<<T as pallet_connector::Config>::RecordLen as frame_support::traits::Get<u32>>::get()
+	}
+
+	fn is_created_chat(chat: ChatId) -> bool {
+		pallet_connector::Pallet::<T>::is_created_chat(chat)
 	}
 
 	fn forget_chat(chat: ChatId) {
@@ -588,8 +596,8 @@ pub mod pallet {
 		/// O(1): authorizing hashes the invitation (of one length) and checks one
 		/// signature; the dispatch stores the record.
 		#[pallet::call_index(0)]
-		#[pallet::authorize(|_source, chat, nonce, invitation, tag, proof| {
-			Pallet::<T>::authorize_add_member(*chat, *nonce, invitation, tag, proof)
+		#[pallet::authorize(|source, chat, nonce, invitation, tag, proof| {
+			Pallet::<T>::authorize_add_member(source, *chat, *nonce, invitation, tag, proof)
 		})]
 		#[pallet::weight_of_authorize(T::WeightInfo::add_member())]
 		#[pallet::weight(T::WeightInfo::add_member())]
@@ -693,8 +701,8 @@ pub mod pallet {
 		/// ## Complexity
 		/// O(B), B = the larger of the old and new blob lengths.
 		#[pallet::call_index(2)]
-		#[pallet::authorize(|_source, part, nonce, blob, signature| {
-			Pallet::<T>::authorize_set_blob(part, *nonce, blob, signature)
+		#[pallet::authorize(|source, part, nonce, blob, signature| {
+			Pallet::<T>::authorize_set_blob(source, part, *nonce, blob, signature)
 		})]
 		#[pallet::weight_of_authorize(T::WeightInfo::authorize_part_call(blob.len().saturated_into()))]
 		#[pallet::weight(T::WeightInfo::set_part_blob(blob.len().saturated_into()))]
@@ -739,8 +747,8 @@ pub mod pallet {
 		/// ## Complexity
 		/// O(M), M = ciphertext length.
 		#[pallet::call_index(3)]
-		#[pallet::authorize(|_source, part, seq, ciphertext, signature| {
-			Pallet::<T>::authorize_post_message(part, *seq, ciphertext, signature)
+		#[pallet::authorize(|source, part, seq, ciphertext, signature| {
+			Pallet::<T>::authorize_post_message(source, part, *seq, ciphertext, signature)
 		})]
 		#[pallet::weight_of_authorize(T::WeightInfo::authorize_part_call(ciphertext.len().saturated_into()))]
 		#[pallet::weight(T::WeightInfo::post_message(ciphertext.len().saturated_into()))]
@@ -787,8 +795,8 @@ pub mod pallet {
 		/// ## Complexity
 		/// O(1).
 		#[pallet::call_index(4)]
-		#[pallet::authorize(|_source, part, nonce, seq, signature| {
-			Pallet::<T>::authorize_delete_message(part, *nonce, *seq, signature)
+		#[pallet::authorize(|source, part, nonce, seq, signature| {
+			Pallet::<T>::authorize_delete_message(source, part, *nonce, *seq, signature)
 		})]
 		#[pallet::weight_of_authorize(T::WeightInfo::authorize_part_call(0))]
 		#[pallet::weight(T::WeightInfo::delete_message())]
@@ -830,8 +838,8 @@ pub mod pallet {
 		/// ## Complexity
 		/// O(N), N = `max_messages`; the unused weight is refunded.
 		#[pallet::call_index(5)]
-		#[pallet::authorize(|_source, part, nonce, max_messages, signature| {
-			Pallet::<T>::authorize_close_part(part, *nonce, *max_messages, signature)
+		#[pallet::authorize(|source, part, nonce, max_messages, signature| {
+			Pallet::<T>::authorize_close_part(source, part, *nonce, *max_messages, signature)
 		})]
 		#[pallet::weight_of_authorize(T::WeightInfo::authorize_part_call(0))]
 		#[pallet::weight(T::WeightInfo::close_part(*max_messages))]
@@ -976,12 +984,17 @@ pub mod pallet {
 		}
 
 		/// Checks a counter against the current one: a used one is `Stale`, one more than
-		/// 16 ahead `Future` (the pool keeps up to 16 in order, as it does account nonces).
-		fn check_counter(counter: u64, current: u64) -> Result<(), TransactionValidityError> {
+		/// 16 ahead `Future` (the pool keeps up to 16 in order, as it does account nonces),
+		/// and one that would leave no next counter `ExhaustsResources`. In a block
+		/// (`InBlock`) only the current one passes, so a call whose predecessor did not make
+		/// it into the block is never included only to fail.
+		fn check_counter(source: TransactionSource, counter: u64, current: u64, last: u64) -> Result<(), TransactionValidityError> {
 			/// How far ahead of the current counter the pool keeps calls.
 			const AHEAD: u64 = 16;
 			ensure!(counter >= current, InvalidTransaction::Stale);
-			ensure!(counter < current.saturating_add(AHEAD), InvalidTransaction::Future);
+			let ahead = if source == TransactionSource::InBlock { 1 } else { AHEAD };
+			ensure!(counter < current.saturating_add(ahead), InvalidTransaction::Future);
+			ensure!(counter < last, InvalidTransaction::ExhaustsResources);
 			Ok(())
 		}
 
@@ -999,10 +1012,13 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Authorizes [`Pallet::add_member`]: the chat exists, the nonce is its current one
-		/// or one of the next (which wait in the pool for the ones before), the chat has
-		/// invitations left, and the membership proof verifies.
+		/// Authorizes [`Pallet::add_member`]: the chat exists (here and in the connector's
+		/// register), the invitation has the record length, the nonce is its current one
+		/// or one of the next (which wait in the pool for the ones before; in a block only
+		/// the current one), the chat has invitations left, and the membership proof
+		/// verifies: everything the dispatch checks, so an authorized call cannot fail.
 		fn authorize_add_member(
+			source: TransactionSource,
 			chat: ChatId,
 			nonce: u64,
 			invitation: &[u8],
@@ -1010,9 +1026,9 @@ pub mod pallet {
 			proof: &ed25519::Signature,
 		) -> TransactionValidityWithRefund {
 			let info = Self::live_chat(chat).ok_or(Refusal::UnknownChat)?;
+			ensure!(T::Connector::is_created_chat(chat), Refusal::UnknownChat);
 			ensure!(invitation.len() == T::Connector::record_len() as usize, Refusal::RecordLength);
-			Self::check_counter(nonce, info.nonce)?;
-			ensure!(nonce < T::MaxInvitations::get(), InvalidTransaction::ExhaustsResources);
+			Self::check_counter(source, nonce, info.nonce, T::MaxInvitations::get())?;
 			let message = add_member_message(&Self::genesis_hash(), chat, nonce, invitation, tag);
 			ensure!(
 				sp_io::crypto::ed25519_verify(proof, &message, &info.membership_key),
@@ -1048,47 +1064,52 @@ pub mod pallet {
 		}
 
 		/// Authorizes a part-key-signed call that carries the part's nonce: the part is live,
-		/// the nonce is its current one or one of the next, `check` passes, and the part key
-		/// signed `action`.
+		/// the nonce is its current one or one of the next (in a block: the current one),
+		/// `check` passes, and the part key signed the action `action` makes (called only
+		/// once the cheap checks passed, as it may hash the call's bytes).
 		fn authorize_with_part_nonce(
+			source: TransactionSource,
 			part: &PartId,
 			nonce: PartNonce,
-			action: PartAction,
 			check: impl FnOnce(&PartInfo<T>) -> Result<(), TransactionValidityError>,
+			action: impl FnOnce() -> PartAction,
 			signature: &ed25519::Signature,
 		) -> TransactionValidityWithRefund {
 			let info = Self::live_part(part).ok_or(Refusal::UnknownPart)?;
-			Self::check_counter(nonce.into(), info.nonce.into())?;
+			Self::check_counter(source, nonce.into(), info.nonce.into(), PartNonce::MAX.into())?;
 			check(&info)?;
-			Self::check_part_signature(part, &action, signature)?;
+			Self::check_part_signature(part, &action(), signature)?;
 			Ok((Self::counter_validity("sealchat/part-nonce", part, nonce.into(), info.nonce.into()), Weight::zero()))
 		}
 
 		/// Authorizes [`Pallet::set_part_blob`].
 		fn authorize_set_blob(
+			source: TransactionSource,
 			part: &PartId,
 			nonce: PartNonce,
 			blob: &[u8],
 			signature: &ed25519::Signature,
 		) -> TransactionValidityWithRefund {
-			let action = PartAction::SetBlob { nonce, blob: sp_io::hashing::blake2_256(blob) };
 			let fits = |_: &PartInfo<T>| {
 				ensure!(blob.len() <= T::MaxPartBlobLen::get() as usize, Refusal::TooLarge);
 				Ok(())
 			};
-			Self::authorize_with_part_nonce(part, nonce, action, fits, signature)
+			let action = || PartAction::SetBlob { nonce, blob: sp_io::hashing::blake2_256(blob) };
+			Self::authorize_with_part_nonce(source, part, nonce, fits, action, signature)
 		}
 
 		/// Authorizes [`Pallet::post_message`]: the quota is checked against the part as
-		/// it is now (messages ahead of it in the pool are checked when they land).
+		/// it is now (messages ahead of it in the pool are checked again in their block,
+		/// where only the part's next sequence number passes).
 		fn authorize_post_message(
+			source: TransactionSource,
 			part: &PartId,
 			seq: Seq,
 			ciphertext: &[u8],
 			signature: &ed25519::Signature,
 		) -> TransactionValidityWithRefund {
 			let info = Self::live_part(part).ok_or(Refusal::UnknownPart)?;
-			Self::check_counter(seq.into(), info.next_seq.into())?;
+			Self::check_counter(source, seq.into(), info.next_seq.into(), Seq::MAX.into())?;
 			ensure!(!ciphertext.is_empty(), Refusal::Empty);
 			ensure!(ciphertext.len() <= T::MaxMessageLen::get() as usize, Refusal::TooLarge);
 			ensure!(
@@ -1102,6 +1123,7 @@ pub mod pallet {
 
 		/// Authorizes [`Pallet::delete_message`].
 		fn authorize_delete_message(
+			source: TransactionSource,
 			part: &PartId,
 			nonce: PartNonce,
 			seq: Seq,
@@ -1111,18 +1133,20 @@ pub mod pallet {
 				ensure!(Messages::<T>::contains_key(part, seq), Refusal::UnknownMessage);
 				Ok(())
 			};
-			Self::authorize_with_part_nonce(part, nonce, PartAction::DeleteMessage { nonce, seq }, exists, signature)
+			let action = || PartAction::DeleteMessage { nonce, seq };
+			Self::authorize_with_part_nonce(source, part, nonce, exists, action, signature)
 		}
 
 		/// Authorizes [`Pallet::close_part`].
 		fn authorize_close_part(
+			source: TransactionSource,
 			part: &PartId,
 			nonce: PartNonce,
 			max_messages: u32,
 			signature: &ed25519::Signature,
 		) -> TransactionValidityWithRefund {
-			let action = PartAction::Close { nonce, max_messages };
-			Self::authorize_with_part_nonce(part, nonce, action, |_| Ok(()), signature)
+			let action = || PartAction::Close { nonce, max_messages };
+			Self::authorize_with_part_nonce(source, part, nonce, |_| Ok(()), action, signature)
 		}
 
 		/// Authorizes [`Pallet::renew`]: the lease is live, then the ticket.
@@ -1284,6 +1308,11 @@ pub mod pallet {
 	impl<T: Config> pallet_connector::ChatSpawner for Pallet<T> {
 		type ChatId = ChatId;
 		type Params = ChatParams;
+
+		fn check(params: &ChatParams) -> Result<(), TransactionValidityError> {
+			ensure!(params.sealed_key.len() <= T::MaxSealedKeyLen::get() as usize, Refusal::TooLarge);
+			Ok(())
+		}
 
 		fn spawn(params: ChatParams) -> Result<ChatId, DispatchError> {
 			Self::spawn(params)

@@ -185,6 +185,10 @@ mod chats {
 				sealed_key: vec![0; MAX_SEALED_KEY_LEN as usize + 1],
 			};
 			let ticket = HashTickets::ticket(0, [1; 32], &Connector::create_chat_message(&too_long));
+			// Refused at the pool, before its ticket is looked at ...
+			let call = pallet_connector::Call::<Test>::create_chat { ticket: ticket.clone(), params: too_long.clone() };
+			assert_eq!(call.authorize(TransactionSource::External).unwrap().map(|_| ()), Err(Refusal::TooLarge.into()));
+			// ... and the spawn refuses it too, should it ever be dispatched.
 			assert_noop!(Connector::create_chat(authorized(), ticket, too_long), Error::<Test>::SealedKeyTooLarge);
 		});
 	}
@@ -329,8 +333,12 @@ mod chats {
 			// `create_chat`) has a valid chat origin, but the connector does not know it.
 			let rogue = Chat::spawn(params(1)).unwrap();
 			assert!(!pallet_connector::CreatedChats::<Test>::contains_key(rogue));
-			assert_noop!(add(rogue, 1, 0, rec(1)), pallet_connector::Error::<Test>::UnknownChat);
-			// Everything was reverted, the nonce included.
+			// Refused at the pool ...
+			let p = proof(1, rogue, 0, &rec(1), &TAG);
+			assert_eq!(validity(add_member_call(rogue, 0, &rec(1), TAG, p)), refused(Refusal::UnknownChat));
+			// ... and by the connector itself, should it be dispatched: everything is
+			// reverted, the nonce included.
+			assert_noop!(Chat::add_member(authorized(), rogue, 0, rec(1), TAG, p), pallet_connector::Error::<Test>::UnknownChat);
 			assert_eq!(Chats::<Test>::get(rogue).unwrap().nonce, 0);
 		});
 	}
@@ -668,6 +676,174 @@ mod leases {
 			assert_ok!(submit(close_call(1, 0, 0)));
 			assert_eq!(Expiries::<Test>::iter().count(), 0);
 			run_to(LIFETIME + 2);
+		});
+	}
+}
+
+/// Nothing is authorized for free: a call that passes its authorization in a block
+/// succeeds and spends the ticket or counter that authorized it, and every argument past
+/// its limit is refused before that, with a named validity error.
+mod nothing_for_free {
+	use super::*;
+	use pallet_ring::TicketError;
+	use sp_runtime::traits::Dispatchable;
+
+	/// What a block does with a call: it applies `call` only if its authorization passes
+	/// in the block's state (source `InBlock`), and such a call must then succeed.
+	fn in_block(call: RuntimeCall) -> Validity {
+		let validity = match &call {
+			RuntimeCall::Chat(c) => c.authorize(TransactionSource::InBlock),
+			RuntimeCall::Connector(c) => c.authorize(TransactionSource::InBlock),
+			_ => None,
+		};
+		let (validity, _) = validity.expect("every anonymous call authorizes itself")?;
+		let result = call.clone().dispatch(authorized());
+		assert!(result.is_ok(), "{call:?} passed its authorization in a block, then failed: {result:?}");
+		Ok(validity)
+	}
+
+	fn chat_call(call: Call<Test>) -> Validity {
+		in_block(RuntimeCall::Chat(call))
+	}
+
+	fn create_call(params: ChatParams, alias: u8) -> RuntimeCall {
+		let ticket = HashTickets::ticket(0, [alias; 32], &Connector::create_chat_message(&params));
+		RuntimeCall::Connector(pallet_connector::Call::create_chat { ticket, params })
+	}
+
+	fn refusal<T>(result: Result<T, TransactionValidityError>) -> TransactionValidityError {
+		result.err().expect("refused")
+	}
+
+	#[test]
+	fn create_chat_at_and_past_its_limits() {
+		build_and_execute(|| {
+			let key = |len: u32| ChatParams { membership_key: membership_pair(1).public(), sealed_key: vec![1; len as usize] };
+			assert_eq!(refusal(in_block(create_call(key(MAX_SEALED_KEY_LEN + 1), 1))), Refusal::TooLarge.into());
+			assert_ok!(in_block(create_call(key(MAX_SEALED_KEY_LEN), 1)));
+			// The ticket is spent: the same one creates nothing more.
+			assert_eq!(refusal(in_block(create_call(key(MAX_SEALED_KEY_LEN), 1))), TicketError::Spent.into());
+			assert_eq!(NextChatId::<Test>::get(), 1);
+		});
+	}
+
+	#[test]
+	fn add_member_at_and_past_its_limits() {
+		build_and_execute(|| {
+			let chat = create_chat(1);
+			let call = |chat: ChatId, nonce: u64, invitation: Vec<u8>| {
+				add_member_call(chat, nonce, &invitation, TAG, proof(1, chat, nonce, &invitation, &TAG))
+			};
+			for len in [RECORD_LEN - 1, RECORD_LEN + 1] {
+				assert_eq!(refusal(chat_call(call(chat, 0, vec![9; len as usize]))), Refusal::RecordLength.into());
+			}
+			assert_eq!(refusal(chat_call(call(chat + 1, 0, rec(9)))), Refusal::UnknownChat.into());
+			// The pool keeps a proof for a later nonce; a block takes only the current one.
+			assert!(validity(call(chat, 1, rec(9))).is_ok());
+			assert_eq!(refusal(chat_call(call(chat, 1, rec(9)))), InvalidTransaction::Future.into());
+			for nonce in 0..MAX_INVITATIONS {
+				assert_ok!(chat_call(call(chat, nonce, rec(9))));
+				// The nonce is spent.
+				assert_eq!(refusal(chat_call(call(chat, nonce, rec(9)))), InvalidTransaction::Stale.into());
+			}
+			assert_eq!(
+				refusal(chat_call(call(chat, MAX_INVITATIONS, rec(9)))),
+				InvalidTransaction::ExhaustsResources.into()
+			);
+			// A chat the connector does not know (here: forgotten by it alone) sends nothing.
+			let other = create_chat(2);
+			pallet_connector::CreatedChats::<Test>::remove(other);
+			let invitation = rec(9);
+			let p = proof(2, other, 0, &invitation, &TAG);
+			assert_eq!(refusal(chat_call(add_member_call(other, 0, &invitation, TAG, p))), Refusal::UnknownChat.into());
+			pallet_connector::CreatedChats::<Test>::insert(other, ());
+		});
+	}
+
+	#[test]
+	fn join_at_and_past_its_limits() {
+		build_and_execute(|| {
+			let blob = |len: u32| vec![3; len as usize];
+			assert_eq!(
+				refusal(chat_call(join_call(3, 0x43, &blob(MAX_PART_BLOB_LEN + 1), &rec(3), [3; 32]))),
+				Refusal::TooLarge.into()
+			);
+			for len in [RECORD_LEN - 1, RECORD_LEN + 1] {
+				let response = vec![3; len as usize];
+				assert_eq!(
+					refusal(chat_call(join_call(3, 0x43, &blob(1), &response, [3; 32]))),
+					Refusal::RecordLength.into()
+				);
+			}
+			assert_ok!(chat_call(join_call(3, 0x43, &blob(MAX_PART_BLOB_LEN), &rec(3), [3; 32])));
+			// The part exists, and the ticket is spent for any other part.
+			assert_eq!(refusal(chat_call(join_call(3, 0x44, &blob(1), &rec(3), [3; 32]))), Refusal::PartExists.into());
+			assert_eq!(refusal(chat_call(join_call(4, 0x43, &blob(1), &rec(4), [4; 32]))), TicketError::Spent.into());
+		});
+	}
+
+	#[test]
+	fn blob_writes_at_and_past_their_limits() {
+		build_and_execute(|| {
+			let part = join(1);
+			assert_eq!(refusal(chat_call(blob_call(1, 0, &vec![1; MAX_PART_BLOB_LEN as usize + 1]))), Refusal::TooLarge.into());
+			assert!(validity(blob_call(1, 1, &[1])).is_ok());
+			assert_eq!(refusal(chat_call(blob_call(1, 1, &[1]))), InvalidTransaction::Future.into());
+			assert_ok!(chat_call(blob_call(1, 0, &vec![1; MAX_PART_BLOB_LEN as usize])));
+			assert_eq!(refusal(chat_call(blob_call(1, 0, &[2]))), InvalidTransaction::Stale.into());
+			// The last nonce would leave the part none for its next call.
+			Parts::<Test>::mutate(part, |p| p.as_mut().unwrap().nonce = PartNonce::MAX);
+			assert_eq!(refusal(chat_call(blob_call(1, PartNonce::MAX, &[2]))), InvalidTransaction::ExhaustsResources.into());
+			assert_eq!(refusal(chat_call(close_call(1, PartNonce::MAX, 10))), InvalidTransaction::ExhaustsResources.into());
+		});
+	}
+
+	#[test]
+	fn messages_at_and_past_their_limits() {
+		build_and_execute(|| {
+			let part = join(1);
+			let full = vec![7; MAX_MESSAGE_LEN as usize];
+			assert_eq!(refusal(chat_call(post_call(1, 0, &[]))), Refusal::Empty.into());
+			assert_eq!(refusal(chat_call(post_call(1, 0, &vec![7; MAX_MESSAGE_LEN as usize + 1]))), Refusal::TooLarge.into());
+			// Three messages of the largest size fill the mock's quota. The pool takes the
+			// fourth while the part is still empty; the block does not, nor what follows it.
+			for seq in 0..5 {
+				assert!(validity(post_call(1, seq, &full)).is_ok());
+			}
+			for seq in 0..3 {
+				assert_ok!(chat_call(post_call(1, seq, &full)));
+			}
+			assert_eq!(refusal(chat_call(post_call(1, 3, &full))), Refusal::QuotaExceeded.into());
+			assert_eq!(refusal(chat_call(post_call(1, 4, &full))), InvalidTransaction::Future.into());
+			assert_eq!(refusal(chat_call(post_call(1, 2, &[1]))), InvalidTransaction::Stale.into());
+			// Deletes: a message once, an unknown one never.
+			assert_ok!(chat_call(delete_call(1, 0, 1)));
+			assert_eq!(refusal(chat_call(delete_call(1, 1, 1))), Refusal::UnknownMessage.into());
+			assert_eq!(refusal(chat_call(delete_call(1, 1, 9))), Refusal::UnknownMessage.into());
+			assert_eq!(refusal(chat_call(delete_call(1, 0, 0))), InvalidTransaction::Stale.into());
+			// The last sequence number is never handed out.
+			Parts::<Test>::mutate(part, |p| p.as_mut().unwrap().next_seq = Seq::MAX);
+			assert_eq!(refusal(chat_call(post_call(1, Seq::MAX, &[1]))), InvalidTransaction::ExhaustsResources.into());
+			// A closed part takes nothing more.
+			assert_ok!(chat_call(close_call(1, 1, 10)));
+			assert_eq!(refusal(chat_call(close_call(1, 2, 10))), Refusal::UnknownPart.into());
+			assert_eq!(refusal(chat_call(post_call(1, Seq::MAX, &[1]))), Refusal::UnknownPart.into());
+		});
+	}
+
+	#[test]
+	fn renewals_at_and_past_their_limits() {
+		build_and_execute(|| {
+			let chat = create_chat(1);
+			let part = join(1);
+			assert_eq!(refusal(chat_call(renew_call(1, Lease::Chat(chat + 1)))), Refusal::UnknownChat.into());
+			assert_eq!(refusal(chat_call(renew_call(1, Lease::Part(part_id(2))))), Refusal::UnknownPart.into());
+			assert_ok!(chat_call(renew_call(1, Lease::Chat(chat))));
+			assert_eq!(refusal(chat_call(renew_call(1, Lease::Chat(chat)))), TicketError::Spent.into());
+			assert_ok!(chat_call(renew_call(2, Lease::Part(part))));
+			// A lease that ended is not renewed, not even before `on_idle` removed it.
+			System::set_block_number(Chat::part(part).unwrap().expires);
+			assert_eq!(refusal(chat_call(renew_call(3, Lease::Part(part)))), Refusal::UnknownPart.into());
 		});
 	}
 }

@@ -177,7 +177,12 @@ pub trait ChatSpawner {
 	/// What a user supplies to create a chat (opaque to the connector).
 	type Params: Parameter + Member;
 
-	/// Creates a chat actor and returns its id. Fails without side effects.
+	/// Checks `params` before a ticket is checked or spent: what it refuses never reaches
+	/// a block. [`Self::spawn`] succeeds for params that pass.
+	fn check(params: &Self::Params) -> Result<(), TransactionValidityError>;
+
+	/// Creates a chat actor and returns its id. Fails without side effects, and only for
+	/// params that [`Self::check`] refuses.
 	fn spawn(params: Self::Params) -> Result<Self::ChatId, DispatchError>;
 
 	/// Parameters with which [`Self::spawn`] succeeds for a well-funded creator, as
@@ -556,12 +561,13 @@ pub mod pallet {
 		/// - `ticket`: an unspent ticket of the current epoch.
 		/// - `params`: the chat pallet's creation parameters.
 		///
-		/// Refused before dispatch (transaction validity): a ticket that does not verify,
-		/// is spent, or is of another epoch (`InvalidTransaction::Custom` with the ring's
-		/// `TicketError` code).
+		/// Refused before dispatch (transaction validity): `params` the chat pallet refuses
+		/// ([`ChatSpawner::check`]), a ticket that does not verify, is spent, or is of another
+		/// epoch (`InvalidTransaction::Custom` with the ring's `TicketError` code). An
+		/// authorized call therefore succeeds and spends its ticket.
 		///
-		/// Errors: whatever the chat pallet refuses `params` with; [`Error::ChatExists`],
-		/// [`Error::TicketSpent`].
+		/// Errors (unreachable once authorized in the same state): whatever the chat pallet
+		/// refuses `params` with; [`Error::ChatExists`], [`Error::TicketSpent`].
 		///
 		/// Emits [`Event::ChatCreated`].
 		///
@@ -678,8 +684,10 @@ pub mod pallet {
 			create_chat_message(&frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero()), params)
 		}
 
-		/// Authorizes [`Pallet::create_chat`]: its ticket, over [`Self::create_chat_message`].
+		/// Authorizes [`Pallet::create_chat`]: the chat pallet's check of `params` first (it
+		/// costs no proof), then the ticket, over [`Self::create_chat_message`].
 		fn authorize_create_chat(ticket: &TicketOf<T>, params: &ChatParamsOf<T>) -> TransactionValidityWithRefund {
+			T::Chats::check(params)?;
 			let validity = <T::Tickets as pallet_ring::Tickets>::check(ticket, &Self::create_chat_message(params))?;
 			Ok((validity, Weight::zero()))
 		}

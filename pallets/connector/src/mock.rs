@@ -6,7 +6,10 @@ use frame_support::{
 	derive_impl, parameter_types,
 	traits::{ConstU32, ConstU64, EnsureOrigin, OriginTrait},
 };
-use sp_runtime::{BuildStorage, DispatchError};
+use sp_runtime::{
+	transaction_validity::{InvalidTransaction, TransactionValidityError},
+	BuildStorage, DispatchError,
+};
 
 type Block = frame_system::mocking::MockBlock<Test>;
 pub type AccountId = u64;
@@ -85,12 +88,22 @@ impl mock_chat::Config for Test {}
 /// Chat params in the mock: 0 is refused, anything else accepted.
 pub const BAD_CHAT_PARAMS: u32 = 0;
 
+/// The validity code the mock refuses [`BAD_CHAT_PARAMS`] with.
+pub const BAD_CHAT_PARAMS_CODE: u8 = 99;
+
 /// The chat spawner of the mock.
 pub struct MockChats;
 
 impl pallet_connector::ChatSpawner for MockChats {
 	type ChatId = u64;
 	type Params = u32;
+
+	fn check(params: &u32) -> Result<(), TransactionValidityError> {
+		if *params == BAD_CHAT_PARAMS {
+			return Err(InvalidTransaction::Custom(BAD_CHAT_PARAMS_CODE).into());
+		}
+		Ok(())
+	}
 
 	fn spawn(params: u32) -> Result<u64, DispatchError> {
 		if params == BAD_CHAT_PARAMS {

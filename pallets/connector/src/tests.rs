@@ -597,6 +597,12 @@ mod chats {
 	#[test]
 	fn create_chat_errors() {
 		build_and_execute(|| {
+			// Params the chat pallet refuses never reach a block: the refusal comes before
+			// the ticket is checked, so a ticket is never left unspent by a failed call.
+			assert_eq!(
+				authorize(ticket(1, BAD_CHAT_PARAMS), BAD_CHAT_PARAMS),
+				Err(InvalidTransaction::Custom(BAD_CHAT_PARAMS_CODE).into())
+			);
 			assert_noop!(
 				Connector::create_chat(frame_system::RawOrigin::Authorized.into(), ticket(1, BAD_CHAT_PARAMS), BAD_CHAT_PARAMS),
 				DispatchError::Other("mock chat pallet refuses these params")

@@ -603,9 +603,12 @@ pub mod pallet {
 		/// that the alias it proves is unspent. Returns the alias.
 		pub fn check_ticket(ticket: &TicketOf<T, I>, message: &[u8]) -> Result<Alias, TicketError> {
 			// The cheap checks first: a flood of bad tickets costs a storage read each,
-			// not a proof verification, unless it names the current epoch and a live root.
+			// not a proof verification, unless it names the current epoch, an unspent alias
+			// and a live root. The alias is the one the ticket claims; the proof must prove
+			// exactly that one below, so a replayed ticket never costs a verification.
 			ensure!(ticket.epoch == Self::current_epoch(), TicketError::WrongEpoch);
 			ensure!(ticket.slot < T::TicketsPerEpoch::get(), TicketError::NoSuchSlot);
+			ensure!(!Spent::<T, I>::contains_key(ticket.epoch, ticket.alias), TicketError::Spent);
 			let roots = Roots::<T, I>::get(ticket.ring).ok_or(TicketError::UnknownRing)?;
 			let now = frame_system::Pallet::<T>::block_number();
 			let root = if ticket.revision == roots.revision {
@@ -621,7 +624,6 @@ pub mod pallet {
 			let alias = T::Crypto::validate(T::CryptoConfig::get(), &ticket.proof, &root, &context, message)
 				.map_err(|_| TicketError::BadProof)?;
 			ensure!(alias == ticket.alias, TicketError::BadProof);
-			ensure!(!Spent::<T, I>::contains_key(ticket.epoch, alias), TicketError::Spent);
 			Ok(alias)
 		}
 

@@ -181,6 +181,11 @@ mod tickets {
 			assert!(Ring::is_spent(0, alias));
 			assert_eq!(Ring::check_ticket(&t, b"call"), Err(TicketError::Spent));
 			assert_noop!(Ring::spend_ticket(0, alias), Error::<Test>::TicketSpent);
+			// A spent alias is refused before its proof is looked at: junk under it costs
+			// no verification.
+			let mut junk = t.clone();
+			junk.proof = ticket(1, 0, 0, 0, b"other").0.proof;
+			assert_eq!(Ring::check_ticket(&junk, b"call"), Err(TicketError::Spent));
 			// Another slot of the same member is still good.
 			let (t1, a1) = ticket(2, 0, 0, 1, b"call");
 			assert_eq!(Ring::check_ticket(&t1, b"call"), Ok(a1));
