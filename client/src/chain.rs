@@ -166,6 +166,8 @@ pub enum ChatRefusal {
 	UnknownMessage,
 	#[error("a record of another length than the chain's")]
 	RecordLength,
+	#[error("today's allowance of writes (or invitations) is used up")]
+	AllowanceSpent,
 }
 
 impl ChatRefusal {
@@ -179,6 +181,7 @@ impl ChatRefusal {
 			215 => Self::Empty,
 			216 => Self::UnknownMessage,
 			217 => Self::RecordLength,
+			218 => Self::AllowanceSpent,
 			_ => return None,
 		})
 	}
@@ -278,6 +281,36 @@ pub struct Limits {
 	/// Most sequence numbers one request for messages covers (the chat pallet's
 	/// `MaxPageLen`).
 	pub message_page: u32,
+	/// What a part writes per epoch, and what each renewal adds: writes and bytes (the
+	/// chat pallet's `WritesPerEpoch`, `WriteBytesPerEpoch`, `TopUpWrites`, `TopUpBytes`).
+	pub part_writes: Allowance,
+	/// Invitations a chat sends per epoch, and each renewal adds (`InvitationsPerEpoch`).
+	pub invitations: u32,
+}
+
+/// What a part writes per epoch without a top-up, and what each renewal adds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Allowance {
+	pub writes: u32,
+	pub bytes: u32,
+	pub top_up_writes: u32,
+	pub top_up_bytes: u32,
+}
+
+/// What a part or a chat wrote in an epoch (the chat pallet's `Usage`).
+pub type Usage = api::runtime_types::pallet_chat::Usage;
+
+impl Limits {
+	/// Whether `writes` more writes of `bytes` bytes fit what a part with `usage` may
+	/// still write in `epoch` (the chat pallet's own check).
+	pub fn part_allows(&self, usage: &Usage, epoch: u32, writes: u32, bytes: usize) -> bool {
+		let a = self.part_writes;
+		let (used_writes, used_bytes, top_ups) =
+			if usage.epoch == epoch { (usage.writes, usage.bytes, usage.top_ups) } else { (0, 0, 0) };
+		let allowed = |base: u32, top_up: u32| u64::from(base) + u64::from(top_up) * u64::from(top_ups);
+		u64::from(used_writes) + u64::from(writes) <= allowed(a.writes, a.top_up_writes) &&
+			u64::from(used_bytes) + bytes as u64 <= allowed(a.bytes, a.top_up_bytes)
+	}
 }
 
 /// The connection to the node.
@@ -328,6 +361,13 @@ impl Chain {
 			record_len: constants.entry(api::constants().connector().record_len()).map_err(incompatible)?,
 			record_page: constants.entry(api::constants().connector().max_page_len()).map_err(incompatible)?,
 			message_page: constants.entry(api::constants().chat().max_page_len()).map_err(incompatible)?,
+			part_writes: Allowance {
+				writes: constants.entry(api::constants().chat().writes_per_epoch()).map_err(incompatible)?,
+				bytes: constants.entry(api::constants().chat().write_bytes_per_epoch()).map_err(incompatible)?,
+				top_up_writes: constants.entry(api::constants().chat().top_up_writes()).map_err(incompatible)?,
+				top_up_bytes: constants.entry(api::constants().chat().top_up_bytes()).map_err(incompatible)?,
+			},
+			invitations: constants.entry(api::constants().chat().invitations_per_epoch()).map_err(incompatible)?,
 		};
 		Ok(Self { url: url.to_string(), ws, rpc, api: client, limits, last_read: Default::default() })
 	}

@@ -79,10 +79,16 @@ pub enum ClientError {
 	NoTicketsLeft { per_epoch: u32, next_epoch: u32 },
 	#[error("chat {0} has sent all the invitations a chat may send")]
 	InvitationLimit(ChatId),
+	#[error("chat {chat} has used today's allowance of {what}, and no ticket is left to add more; more from block {next_epoch}")]
+	AllowanceSpent { chat: ChatId, what: &'static str, next_epoch: u32 },
+	#[error("a chat sends at most {max} invitations a day; invite the others tomorrow with `group add`")]
+	TooManyInvitees { max: u32 },
 	#[error("no invitation {0} here: `sealchat invites` lists the pending ones")]
 	UnknownInvitation(u64),
 	#[error("invitation {0} was accepted already: its chat is joined")]
 	AlreadyAccepted(u64),
+	#[error("invitation {0} was declined, and is gone; ask the inviter for another")]
+	DeclinedInvitation(u64),
 	#[error("your message to chat {chat} was not delivered: {reason} (its block was abandoned for another fork?); send it again")]
 	NotDelivered { chat: ChatId, reason: String },
 	#[error("unexpected chain answer: {0}")]
@@ -116,8 +122,11 @@ impl ClientError {
 			ClientError::NotInRingYet => "not_in_ring_yet",
 			ClientError::NoTicketsLeft { .. } => "no_tickets_left",
 			ClientError::InvitationLimit(_) => "invitation_limit",
+			ClientError::AllowanceSpent { .. } => "allowance_spent",
+			ClientError::TooManyInvitees { .. } => "too_many_invitees",
 			ClientError::UnknownInvitation(_) => "unknown_invitation",
 			ClientError::AlreadyAccepted(_) => "already_accepted",
+			ClientError::DeclinedInvitation(_) => "declined_invitation",
 			ClientError::NotDelivered { .. } => "not_delivered",
 			ClientError::Unexpected(_) => "unexpected",
 		}
@@ -409,6 +418,23 @@ impl Session {
 		Err(ClientError::Contended)
 	}
 
+	/// Renews `lease` of my chat `chat` and waits for the renewal to be in a block: it tops
+	/// up today's allowance of the part's writes (or the chat's invitations), which the
+	/// next write draws on. `what` names that allowance in the error when no ticket is
+	/// left.
+	async fn top_up(&self, chat: ChatId, lease: Lease, what: &'static str) -> Result<()> {
+		let mut batch = self.chain.batch().await?;
+		match self.push_renewal(&mut batch, lease).await {
+			Err(ClientError::NoTicketsLeft { next_epoch, .. }) =>
+				return Err(ClientError::AllowanceSpent { chat, what, next_epoch }),
+			other => other?,
+		}
+		for result in batch.finish_included().await {
+			result?;
+		}
+		Ok(())
+	}
+
 	/// Creates a chat with `invitees` (one for a pair chat) and invites them.
 	pub async fn create_chat(&mut self, kind: ChatKind, invitees: &[AccountBytes]) -> Result<Created> {
 		if invitees.is_empty() {
@@ -422,6 +448,10 @@ impl Session {
 			if !unique.contains(who) {
 				unique.push(*who);
 			}
+		}
+		let max = self.chain.limits().invitations;
+		if unique.len() > max as usize {
+			return Err(ClientError::TooManyInvitees { max });
 		}
 		let _lock = self.submitting().await?;
 		self.ensure_registered().await?;
@@ -548,6 +578,9 @@ impl Session {
 	/// invitation whose join did not finish is joined again.
 	pub async fn accept(&mut self, id: u64) -> Result<ChatId> {
 		let invitation = self.store.invitation(id)?.ok_or(ClientError::UnknownInvitation(id))?;
+		if invitation.state == InvitationState::Declined {
+			return Err(ClientError::DeclinedInvitation(id));
+		}
 		if let Some(row) = self.store.chat(invitation.chat)? {
 			if row.joined {
 				return Err(ClientError::AlreadyAccepted(id));
@@ -589,8 +622,10 @@ impl Session {
 	/// Declines invitation `id`: nothing is sent, and it is no longer listed.
 	pub fn decline(&self, id: u64) -> Result<()> {
 		let invitation = self.store.invitation(id)?.ok_or(ClientError::UnknownInvitation(id))?;
-		if invitation.state == InvitationState::Accepted {
-			return Err(ClientError::AlreadyAccepted(id));
+		match invitation.state {
+			InvitationState::Accepted => return Err(ClientError::AlreadyAccepted(id)),
+			InvitationState::Declined => return Err(ClientError::DeclinedInvitation(id)),
+			InvitationState::Pending => {},
 		}
 		Ok(self.store.set_invitation_state(id, InvitationState::Declined)?)
 	}
@@ -635,6 +670,9 @@ impl Session {
 				Err(ChainError::Invalid(Invalidity::Stale)) => continue,
 				Err(e) if matches!(e.module(), Some(api::Error::Chat(ChatError::StaleNonce))) => continue,
 				Err(ChainError::Invalid(Invalidity::ExhaustsResources)) => return Err(ClientError::InvitationLimit(chat)),
+				// The chat's invitations of today are sent: a renewal of the chat adds more.
+				Err(ChainError::Invalid(Invalidity::Chat(ChatRefusal::AllowanceSpent))) =>
+					self.top_up(chat, Lease::Chat(chat), "invitations").await?,
 				Err(e) => return Err(e.into()),
 			}
 		}
@@ -668,8 +706,8 @@ impl Session {
 		// Held from reading the sequence number to its inclusion, so a second send from
 		// this profile waits and encrypts for the next one.
 		let _lock = self.submitting().await?;
-		let best = self.chain.best().await?;
-		let part = self.chain.part(&row.my_part, Some(&best)).await?.ok_or(ClientError::PartMissing(chat))?;
+		let mut best = self.chain.best().await?;
+		let mut part = self.chain.part(&row.my_part, Some(&best)).await?.ok_or(ClientError::PartMissing(chat))?;
 		let message = Message { version: wire::VERSION, sent_at: now_ms(), text: text.to_string() };
 		let ciphertext = message.seal(&row.key, &row.my_part, part.next_seq)?;
 		let limits = self.chain.limits();
@@ -687,37 +725,79 @@ impl Session {
 		let others: Vec<PartId> =
 			self.store.parts(chat)?.into_iter().map(|p| p.part).filter(|p| *p != row.my_part).collect();
 		let relist = others.len() as u32 > row.listed;
-		let mut batch = self.chain.batch().await?;
-		if relist {
-			let blob = PartBlob::seal(&self.identity, &genesis, &row.my_part, row.kind, chat, &row.key, &others)?;
-			let signature = part_key.sign(&wire::part_message(&genesis, &row.my_part, &PartAction::set_blob(part.nonce, &blob)));
-			batch.push(&api::tx().chat().set_part_blob(row.my_part, part.nonce, blob, signature)).await?;
+		let blob = match relist {
+			true => Some(PartBlob::seal(&self.identity, &genesis, &row.my_part, row.kind, chat, &row.key, &others)?),
+			false => None,
+		};
+
+		// Today's writes of my part are counted: when they are used up, a renewal of the
+		// part (a ticket) adds more, and must be in a block before the writes it pays for
+		// are checked against it.
+		let (epoch, _, _) = self.chain.ticket_epoch().await?;
+		let writes = 1 + u32::from(blob.is_some());
+		let bytes = ciphertext.len() + blob.as_ref().map_or(0, Vec::len);
+		if !limits.part_allows(&part.usage, epoch, writes, bytes) {
+			self.top_up(chat, Lease::Part(row.my_part), "writes").await?;
+			best = self.chain.best().await?;
+			part = self.chain.part(&row.my_part, Some(&best)).await?.ok_or(ClientError::PartMissing(chat))?;
 		}
-		let renew_before = best.number.saturating_add(limits.lease / 2);
-		let mut renewals = Vec::new();
-		if part.expires < renew_before {
-			renewals.push(Lease::Part(row.my_part));
-		}
-		if let Some(state) = self.chain.chat(chat, Some(&best)).await? {
-			if state.expires < renew_before {
-				renewals.push(Lease::Chat(chat));
+
+		// Right after a top-up, the node's transaction pool may still check against the
+		// block before it for a moment: an allowance refusal then is tried again shortly.
+		let mut waited = 0;
+		let (batch, posted_with) = loop {
+			let lagging = |e: &ChainError| {
+				matches!(e, ChainError::Invalid(Invalidity::Chat(ChatRefusal::AllowanceSpent)))
+			};
+			let mut batch = self.chain.batch().await?;
+			if let Some(blob) = &blob {
+				let signature =
+					part_key.sign(&wire::part_message(&genesis, &row.my_part, &PartAction::set_blob(part.nonce, blob)));
+				let call = api::tx().chat().set_part_blob(row.my_part, part.nonce, blob.clone(), signature);
+				match batch.push(&call).await {
+					Err(e) if lagging(&e) && waited < RETRIES => {
+						waited += 1;
+						tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+						continue;
+					},
+					other => other?,
+				}
 			}
-		}
-		for lease in renewals {
-			// Best effort: a renewal that cannot be made now (no tickets left today) is
-			// tried again with the next message; the lease has half its course left.
-			match self.push_renewal(&mut batch, lease).await {
-				Ok(()) | Err(ClientError::NoTicketsLeft { .. } | ClientError::NotInRingYet | ClientError::Contended) => {},
-				Err(e) => return Err(e),
+			let renew_before = best.number.saturating_add(limits.lease / 2);
+			let mut renewals = Vec::new();
+			if part.expires < renew_before {
+				renewals.push(Lease::Part(row.my_part));
 			}
-		}
-		let signature = part_key.sign(&wire::part_message(&genesis, &row.my_part, &PartAction::post_message(part.next_seq, &ciphertext)));
-		let posted_with = batch.len();
-		match batch.push(&api::tx().chat().post_message(row.my_part, part.next_seq, ciphertext, signature)).await {
-			Err(ChainError::Invalid(Invalidity::Chat(ChatRefusal::QuotaExceeded))) =>
-				return Err(ClientError::PartFull { chat, quota: limits.part_quota }),
-			other => other?,
-		}
+			if let Some(state) = self.chain.chat(chat, Some(&best)).await? {
+				if state.expires < renew_before {
+					renewals.push(Lease::Chat(chat));
+				}
+			}
+			for lease in renewals {
+				// Best effort: a renewal that cannot be made now (no tickets left today) is
+				// tried again with the next message; the lease has half its course left.
+				match self.push_renewal(&mut batch, lease).await {
+					Ok(()) | Err(ClientError::NoTicketsLeft { .. } | ClientError::NotInRingYet | ClientError::Contended) => {},
+					Err(e) => return Err(e),
+				}
+			}
+			let action = PartAction::post_message(part.next_seq, &ciphertext);
+			let signature = part_key.sign(&wire::part_message(&genesis, &row.my_part, &action));
+			let posted_with = batch.len();
+			match batch.push(&api::tx().chat().post_message(row.my_part, part.next_seq, ciphertext.clone(), signature)).await {
+				Err(ChainError::Invalid(Invalidity::Chat(ChatRefusal::QuotaExceeded))) =>
+					return Err(ClientError::PartFull { chat, quota: limits.part_quota }),
+				Err(e) if lagging(&e) && batch.is_empty() && waited < RETRIES => {
+					waited += 1;
+					tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+					continue;
+				},
+				// Another device of mine wrote to the part since it was read.
+				Err(e) if lagging(&e) => return Err(ClientError::Contended),
+				other => other?,
+			}
+			break (batch, posted_with);
+		};
 		let mut results = batch.finish_included().await;
 		let in_block = results.remove(posted_with)?;
 		// A blob that could not be rewritten is tried again at the next send; the message

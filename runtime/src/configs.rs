@@ -162,6 +162,21 @@ pub const RECORD_LEN: u32 = 512;
 pub const MAX_INVITATIONS: u64 = 256;
 /// The largest blob of a part.
 pub const MAX_PART_BLOB_LEN: u32 = 4096;
+/// Writes a part makes a day without a top-up: the reference user's five messages a day
+/// in each chat (docs/SCALE.md) with room to spare. With the figures below, filling the
+/// chain's blocks for a day takes over a thousand registrations (docs/CHAIN.md, "What
+/// bounds a user", checked by tests/tests/bounds.rs).
+pub const WRITES_PER_EPOCH: u32 = 8;
+/// Bytes a part writes a day without a top-up: eight messages of a kilobyte.
+pub const WRITE_BYTES_PER_EPOCH: u32 = 8 * 1024;
+/// Writes each renewal of a part adds for its day: a heavy user's 1,000 messages a day
+/// in one chat take four renewals (of 32 tickets a day).
+pub const TOP_UP_WRITES: u32 = 256;
+/// Bytes each renewal of a part adds for its day: 256 messages of a kilobyte.
+pub const TOP_UP_BYTES: u32 = 256 * 1024;
+/// Invitations a chat sends a day, and each renewal of the chat adds for its day: a new
+/// group of nine.
+pub const INVITATIONS_PER_EPOCH: u32 = 8;
 /// Bytes of storage key, length prefixes and trie overhead counted for every item.
 const ITEM_OVERHEAD: u64 = 128;
 
@@ -238,6 +253,13 @@ impl pallet_chat::Config for Runtime {
 	type MaxMessageLen = ConstU32<4096>;
 	type PartQuota = ConstU32<PART_QUOTA>;
 	type Lifetime = Lease;
+	/// What one registration writes in a day is bounded by its leases and its tickets
+	/// (docs/CHAIN.md, "What bounds a user").
+	type WritesPerEpoch = ConstU32<WRITES_PER_EPOCH>;
+	type WriteBytesPerEpoch = ConstU32<WRITE_BYTES_PER_EPOCH>;
+	type TopUpWrites = ConstU32<TOP_UP_WRITES>;
+	type TopUpBytes = ConstU32<TOP_UP_BYTES>;
+	type InvitationsPerEpoch = ConstU32<INVITATIONS_PER_EPOCH>;
 	type MaxPageLen = ConstU32<1000>;
 	type WeightInfo = pallet_chat::weights::SubstrateWeight<Runtime>;
 }

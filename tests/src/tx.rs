@@ -100,7 +100,12 @@ fn extension(nonce: u32) -> TxExtension {
 /// `call` as a general transaction: no signer, the extensions with nonce 0 (the nonce and
 /// fee extensions skip it), and the call, which authorizes itself (`#[pallet::authorize]`).
 pub fn general(call: RuntimeCall) -> Vec<u8> {
-	UncheckedExtrinsic::new_transaction(call, extension(0)).encode()
+	general_extrinsic(call).encode()
+}
+
+/// [`general`], before it is encoded.
+pub fn general_extrinsic(call: RuntimeCall) -> UncheckedExtrinsic {
+	UncheckedExtrinsic::new_transaction(call, extension(0))
 }
 
 type Record = pallet_connector::Record<Runtime>;

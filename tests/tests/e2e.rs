@@ -10,6 +10,7 @@
 //!    account on any chat operation and no fee paid for one;
 //! 6. bad input of every kind;
 //! 7. faults: node killed mid-conversation, client killed mid-sync, a validator down;
+//!    a busy day that takes a part past its daily writes;
 //! 8. messages shown before they are final: confirmed when final, withdrawn when their
 //!    block is abandoned (a validator cut off from the others builds a fork of its own);
 //! 9. two users in the interactive client, each in a terminal of its own: a chat started,
@@ -657,6 +658,12 @@ async fn bad_input_is_refused_or_ignored_and_nothing_is_lost() {
 	assert!(dave.invites().is_empty());
 	assert!(!chat_ids(&dave).contains(&ferdie_chat));
 	assert_eq!(json_error(dave.fails(&["accept", "999"]))["kind"], "unknown_invitation");
+	// A declined invitation is gone: answering it again is refused by name, and writes
+	// nothing (checked with the rest below).
+	let id = invitation.to_string();
+	assert_eq!(json_error(dave.fails(&["decline", &id]))["kind"], "declined_invitation");
+	assert_eq!(json_error(dave.fails(&["accept", &id]))["kind"], "declined_invitation");
+	assert!(!chat_ids(&dave).contains(&ferdie_chat));
 	dave.sync();
 	assert!(dave.invites().is_empty(), "a declined invitation comes back");
 	let after = rpc.best_number().await;
@@ -747,6 +754,32 @@ async fn bad_input_is_refused_or_ignored_and_nothing_is_lost() {
 	let mut texts: Vec<String> = charlie.show(pair_chat).into_iter().map(|(_, t)| t).collect();
 	texts[3..].sort();
 	assert_eq!(texts[3..], ["at once 1".to_string(), "at once 2".to_string()]);
+}
+
+/// A part writes `WritesPerEpoch` times a day; the client tops its allowance up with a
+/// renewal of the part (a ticket) when a send needs more, and the conversation goes on.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_busy_day_in_one_chat_tops_up_the_part_and_goes_on() {
+	use sealchat_runtime::configs::WRITES_PER_EPOCH;
+	let dir = TestDir::new("e2e-allowance");
+	let (node, rpc) = dev_node(&dir).await;
+	let [bob, charlie] = registered(&dir, &node.ws_url(), ["bob", "charlie"]);
+	let chat = bob.pair_chat(&charlie);
+	charlie.join(chat);
+	// One message more than a day's writes (a rewrite of Bob's listing, once he has
+	// learned Charlie's part, counts too).
+	let texts: Vec<String> = (0..=WRITES_PER_EPOCH).map(|i| format!("message {i}")).collect();
+	for text in &texts {
+		bob.send(chat, text);
+	}
+	let part = my_parts(&bob)[0];
+	let state: pallet_chat::PartInfo<sealchat_runtime::Runtime> =
+		rpc.storage(&pallet_chat::Parts::<sealchat_runtime::Runtime>::hashed_key_for(part)).await.expect("Bob's part");
+	assert!(state.usage.top_ups == 1 && state.usage.writes > WRITES_PER_EPOCH, "{:?}", state.usage);
+	charlie.sync();
+	let shown = charlie.show(chat);
+	assert_eq!(shown.len(), texts.len());
+	assert!(shown.iter().zip(&texts).all(|((sender, text), sent)| *sender == bob.address && text == sent), "{shown:?}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -36,6 +36,7 @@ fn part_with_messages<T: Config>(part: PartId, messages: u32) -> PartId {
 		used: messages.saturating_mul(Chat::<T>::footprint(len as usize)),
 		blob: BoundedVec::truncate_from(vec![0x22; T::MaxPartBlobLen::get() as usize]),
 		expires,
+		usage: Usage::default(),
 	};
 	Parts::<T>::insert(part, info);
 	Expiries::<T>::insert(expires, Lease::Part(part), ());

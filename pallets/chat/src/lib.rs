@@ -50,6 +50,19 @@
 //! bounded size; docs/CHAIN.md gives the figures and the registration deposit that pays
 //! for them.
 //!
+//! ## What bounds a user's writes
+//!
+//! Every write draws on an allowance counted per epoch (the ring's: a day) in the part or
+//! chat written to ([`Usage`]): a part makes [`Config::WritesPerEpoch`] part-key-signed
+//! writes (messages, deletes, blobs, closes) of [`Config::WriteBytesPerEpoch`] bytes in
+//! all, a chat sends [`Config::InvitationsPerEpoch`] invitations; each renewal (a ticket)
+//! adds [`Config::TopUpWrites`] writes and [`Config::TopUpBytes`] bytes to a part's,
+//! [`Config::InvitationsPerEpoch`] invitations to a chat's, for the epoch it is made in.
+//! A user holds a bounded number of leases and spends a bounded number of tickets a day,
+//! so what one registration writes in a day is bounded, without any write naming its
+//! user or linking to another part's. The pool orders writes by what their part or chat
+//! wrote this epoch ([`Usage::priority`]): light writers first.
+//!
 //! Events carry chat ids, part ids, sequence numbers and leases only.
 //!
 //! ## Dispatchable functions
@@ -67,7 +80,7 @@
 //! standard `BadProof` (a signature that does not verify), `Stale` (a nonce or sequence
 //! number already used), `Future` (one too far ahead), `ExhaustsResources` (a chat out
 //! of invitations), the ring's ticket codes (200–205) and this pallet's [`Refusal`]
-//! codes (210–217).
+//! codes (210–218).
 //!
 //! ## Reading
 //!
@@ -82,6 +95,7 @@ pub use pallet::*;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
@@ -163,6 +177,60 @@ pub fn part_message(genesis: &impl Encode, part: &PartId, action: &PartAction) -
 	message
 }
 
+/// What a part (or a chat) has written in one epoch, and how many renewals topped its
+/// allowance up in that epoch. A part may make [`Config::WritesPerEpoch`] part-key-signed
+/// writes of [`Config::WriteBytesPerEpoch`] bytes in all an epoch, plus
+/// [`Config::TopUpWrites`] and [`Config::TopUpBytes`] for every renewal in the epoch; a
+/// chat sends [`Config::InvitationsPerEpoch`] invitations an epoch, and as many again for
+/// every renewal. So what one registration writes in a day is bounded by its live leases
+/// and its tickets (docs/CHAIN.md, "What bounds a user").
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, Copy, Default, PartialEq, Eq, Debug,
+)]
+pub struct Usage {
+	/// The epoch counted (the ring's, [`pallet_ring::Tickets::epoch`]); the counts of any
+	/// earlier epoch count as zero.
+	pub epoch: pallet_ring::Epoch,
+	/// Writes (or invitations) made in `epoch`.
+	pub writes: u32,
+	/// Bytes written in `epoch` (message ciphertexts and blobs).
+	pub bytes: u32,
+	/// Renewals in `epoch`, each a top-up.
+	pub top_ups: u32,
+}
+
+impl Usage {
+	/// This usage as of `epoch`: the same if it counts `epoch`, nothing used otherwise.
+	pub fn in_epoch(self, epoch: pallet_ring::Epoch) -> Self {
+		if self.epoch == epoch {
+			self
+		} else {
+			Self { epoch, ..Self::default() }
+		}
+	}
+
+	/// Whether `writes` more writes of `bytes` bytes in all fit in the allowance of a base
+	/// of `(writes, bytes)` plus `top_ups` times `top_up`.
+	pub fn fits(&self, writes: u32, bytes: u32, base: (u32, u32), top_up: (u32, u32)) -> bool {
+		let allowed = |base: u32, top_up: u32| u64::from(base) + u64::from(top_up) * u64::from(self.top_ups);
+		u64::from(self.writes) + u64::from(writes) <= allowed(base.0, top_up.0) &&
+			u64::from(self.bytes) + u64::from(bytes) <= allowed(base.1, top_up.1)
+	}
+
+	/// Counts `writes` more writes of `bytes` bytes.
+	pub fn record(&mut self, writes: u32, bytes: u32) {
+		self.writes = self.writes.saturating_add(writes);
+		self.bytes = self.bytes.saturating_add(bytes);
+	}
+
+	/// The pool priority of the next write: [`pallet_ring::FRESH_PRIORITY`] less what was
+	/// written this epoch (a write, and a KiB, count one each), so light writers go first
+	/// when blocks are full.
+	pub fn priority(&self) -> frame_support::pallet_prelude::TransactionPriority {
+		pallet_ring::FRESH_PRIORITY.saturating_sub(u64::from(self.writes) + u64::from(self.bytes / 1024))
+	}
+}
+
 /// A chat or a part: what a lease is held on.
 #[derive(
 	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, Copy, PartialEq, Eq, Debug,
@@ -206,6 +274,9 @@ pub enum Refusal {
 	UnknownMessage = 216,
 	/// An invitation or response is not the connector's `RecordLen` bytes long.
 	RecordLength = 217,
+	/// The part (or chat) has used its allowance of writes, bytes or invitations for this
+	/// epoch: a renewal (a ticket) tops it up, or the next epoch renews it.
+	AllowanceSpent = 218,
 }
 
 impl Refusal {
@@ -335,7 +406,12 @@ pub mod pallet {
 		SaturatedConversion,
 	};
 
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	/// The in-code storage version.
+	///
+	/// - 1: chats and parts with leases.
+	/// - 2: chats and parts count what they wrote per epoch ([`Usage`]);
+	///   [`crate::migrations::MigrateV1ToV2`].
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	/// A ticket of the ring of users.
 	pub type TicketOf<T> = <<T as Config>::Tickets as pallet_ring::Tickets>::Ticket;
@@ -355,6 +431,8 @@ pub mod pallet {
 		pub sealed_key: BoundedVec<u8, T::MaxSealedKeyLen>,
 		/// The block the chat's lease ends in: it is removed then, unless renewed.
 		pub expires: BlockNumberFor<T>,
+		/// Invitations sent this epoch, and its top-ups (`bytes` unused).
+		pub usage: Usage,
 	}
 
 	/// A chat part.
@@ -376,6 +454,8 @@ pub mod pallet {
 		/// The block the part's lease ends in: it is removed then, with its messages,
 		/// unless renewed.
 		pub expires: BlockNumberFor<T>,
+		/// What the part wrote this epoch, and its top-ups.
+		pub usage: Usage,
 	}
 
 	/// A message in a part.
@@ -446,6 +526,28 @@ pub mod pallet {
 		/// How long a chat or a part lives after its creation or its last renewal.
 		#[pallet::constant]
 		type Lifetime: Get<BlockNumberFor<Self>>;
+
+		/// Part-key-signed writes (messages, deletes, blobs, closes) a part makes per epoch
+		/// without a top-up.
+		#[pallet::constant]
+		type WritesPerEpoch: Get<u32>;
+
+		/// Bytes (message ciphertexts and blobs) a part writes per epoch without a top-up.
+		#[pallet::constant]
+		type WriteBytesPerEpoch: Get<u32>;
+
+		/// Writes each renewal of a part adds to its allowance for the epoch it is made in.
+		#[pallet::constant]
+		type TopUpWrites: Get<u32>;
+
+		/// Bytes each renewal of a part adds to its allowance for the epoch it is made in.
+		#[pallet::constant]
+		type TopUpBytes: Get<u32>;
+
+		/// Invitations a chat sends per epoch; each renewal of the chat adds as many for
+		/// the epoch it is made in.
+		#[pallet::constant]
+		type InvitationsPerEpoch: Get<u32>;
 
 		/// Most messages (or parts) one view function call returns.
 		#[pallet::constant]
@@ -583,8 +685,9 @@ pub mod pallet {
 		/// Refused before dispatch (transaction validity): an unknown chat
 		/// ([`Refusal::UnknownChat`]), an invitation of another length
 		/// ([`Refusal::RecordLength`]), a used nonce (`Stale`), a nonce beyond
-		/// [`Config::MaxInvitations`] (`ExhaustsResources`), a proof that does not verify
-		/// (`BadProof`).
+		/// [`Config::MaxInvitations`] (`ExhaustsResources`), a chat that sent its
+		/// [`Config::InvitationsPerEpoch`] (and its top-ups') this epoch
+		/// ([`Refusal::AllowanceSpent`]), a proof that does not verify (`BadProof`).
 		///
 		/// Errors: [`Error::UnknownChat`], [`Error::StaleNonce`],
 		/// [`Error::InvitationLimit`], and the connector's errors (`UnknownChat` for a
@@ -599,7 +702,9 @@ pub mod pallet {
 		#[pallet::authorize(|source, chat, nonce, invitation, tag, proof| {
 			Pallet::<T>::authorize_add_member(source, *chat, *nonce, invitation, tag, proof)
 		})]
-		#[pallet::weight_of_authorize(T::WeightInfo::add_member())]
+		// Authorizing is the work of a part key's: two reads, a hash of the record and one
+		// Ed25519 verification.
+		#[pallet::weight_of_authorize(T::WeightInfo::authorize_part_call(invitation.len().saturated_into()))]
 		#[pallet::weight(T::WeightInfo::add_member())]
 		pub fn add_member(
 			origin: OriginFor<T>,
@@ -616,6 +721,7 @@ pub mod pallet {
 			ensure!(nonce == info.nonce, Error::<T>::StaleNonce);
 			ensure!(nonce < T::MaxInvitations::get(), Error::<T>::InvitationLimit);
 			info.nonce = info.nonce.saturating_add(1);
+			Self::count_write(&mut info.usage, 0);
 			Chats::<T>::insert(chat, info);
 
 			T::Connector::add_member(RawOrigin::Chat(chat).into(), invitation, tag)?;
@@ -678,7 +784,8 @@ pub mod pallet {
 			T::Tickets::spend(&ticket).map_err(|_| Error::<T>::TicketSpent)?;
 			T::Connector::post_response(response, tag)?;
 			let expires = Self::lease_end();
-			Parts::<T>::insert(part, PartInfo { next_seq: 0, nonce: 0, messages: 0, used: 0, blob, expires });
+			let usage = Usage { epoch: Self::epoch(), ..Usage::default() };
+			Parts::<T>::insert(part, PartInfo { next_seq: 0, nonce: 0, messages: 0, used: 0, blob, expires, usage });
 			Expiries::<T>::insert(expires, Lease::Part(part), ());
 			Self::deposit_event(Event::PartCreated { part });
 			Ok(())
@@ -691,7 +798,8 @@ pub mod pallet {
 		///
 		/// - `nonce`: the part's current nonce (the pool keeps the next ones too, in order).
 		///
-		/// Refused before dispatch: [`Refusal::UnknownPart`], [`Refusal::TooLarge`], a used
+		/// Refused before dispatch: [`Refusal::UnknownPart`], [`Refusal::TooLarge`],
+		/// [`Refusal::AllowanceSpent`] (the blob counts a write and its bytes), a used
 		/// nonce (`Stale`), one too far ahead (`Future`), a bad signature (`BadProof`).
 		///
 		/// Errors: [`Error::UnknownPart`], [`Error::WrongCounter`], [`Error::BlobTooLarge`].
@@ -717,6 +825,7 @@ pub mod pallet {
 			let _ = signature;
 			let mut info = Self::live_part(&part).ok_or(Error::<T>::UnknownPart)?;
 			ensure!(nonce == info.nonce, Error::<T>::WrongCounter);
+			Self::count_write(&mut info.usage, blob.len());
 			info.blob = blob.try_into().map_err(|_| Error::<T>::BlobTooLarge)?;
 			info.nonce.saturating_inc();
 			Parts::<T>::insert(part, info);
@@ -736,8 +845,9 @@ pub mod pallet {
 		/// - `ciphertext`: 1 to [`Config::MaxMessageLen`] bytes, within the part's quota.
 		///
 		/// Refused before dispatch: [`Refusal::UnknownPart`], [`Refusal::Empty`],
-		/// [`Refusal::TooLarge`], [`Refusal::QuotaExceeded`], a used sequence number
-		/// (`Stale`), one too far ahead (`Future`), a bad signature (`BadProof`).
+		/// [`Refusal::TooLarge`], [`Refusal::QuotaExceeded`], [`Refusal::AllowanceSpent`],
+		/// a used sequence number (`Stale`), one too far ahead (`Future`), a bad signature
+		/// (`BadProof`).
 		///
 		/// Errors: [`Error::UnknownPart`], [`Error::WrongCounter`], [`Error::EmptyMessage`],
 		/// [`Error::MessageTooLarge`], [`Error::QuotaExceeded`], [`Error::PartFull`].
@@ -771,6 +881,7 @@ pub mod pallet {
 			info.next_seq = seq.checked_add(1).ok_or(Error::<T>::PartFull)?;
 			info.messages.saturating_inc();
 			info.used = used;
+			Self::count_write(&mut info.usage, ciphertext.len());
 			let block = frame_system::Pallet::<T>::block_number();
 			Messages::<T>::insert(part, seq, Message { ciphertext, block });
 			Parts::<T>::insert(part, info);
@@ -785,7 +896,8 @@ pub mod pallet {
 		/// Sequence numbers are never reused.
 		///
 		/// Refused before dispatch: [`Refusal::UnknownPart`], [`Refusal::UnknownMessage`],
-		/// a used nonce (`Stale`), one too far ahead (`Future`), a bad signature
+		/// [`Refusal::AllowanceSpent`] (a delete counts a write: freeing quota is not
+		/// free), a used nonce (`Stale`), one too far ahead (`Future`), a bad signature
 		/// (`BadProof`).
 		///
 		/// Errors: [`Error::UnknownPart`], [`Error::WrongCounter`], [`Error::UnknownMessage`].
@@ -815,6 +927,7 @@ pub mod pallet {
 			info.messages.saturating_dec();
 			info.used.saturating_reduce(Self::footprint(message.ciphertext.len()));
 			info.nonce.saturating_inc();
+			Self::count_write(&mut info.usage, 0);
 			Parts::<T>::insert(part, info);
 			Self::deposit_event(Event::MessageDeleted { part, seq });
 			Ok(())
@@ -828,8 +941,9 @@ pub mod pallet {
 		/// part with more messages than `max_messages` is closed by calling again with the
 		/// next nonce.
 		///
-		/// Refused before dispatch: [`Refusal::UnknownPart`], a used nonce (`Stale`), one
-		/// too far ahead (`Future`), a bad signature (`BadProof`).
+		/// Refused before dispatch: [`Refusal::UnknownPart`], [`Refusal::AllowanceSpent`],
+		/// a used nonce (`Stale`), one too far ahead (`Future`), a bad signature
+		/// (`BadProof`).
 		///
 		/// Errors: [`Error::UnknownPart`], [`Error::WrongCounter`].
 		///
@@ -861,6 +975,7 @@ pub mod pallet {
 				Self::deposit_event(Event::PartClosed { part });
 			} else {
 				info.nonce.saturating_inc();
+				Self::count_write(&mut info.usage, 0);
 				let remaining = info.messages;
 				Parts::<T>::insert(part, info);
 				Self::deposit_event(Event::PartClearing { part, count: deleted, remaining });
@@ -869,7 +984,9 @@ pub mod pallet {
 		}
 
 		/// Extends the lease of a chat or a part: it then ends [`Config::Lifetime`] blocks
-		/// from now.
+		/// from now. It also tops up the allowance of the epoch it is made in: a part may
+		/// write [`Config::TopUpWrites`] more times, [`Config::TopUpBytes`] more bytes, a
+		/// chat send [`Config::InvitationsPerEpoch`] more invitations.
 		///
 		/// The origin must be _Authorized_, by a ticket of the ring of users over
 		/// [`renew_message`]`(genesis, lease)`. Anyone may renew anything: it costs them a
@@ -896,12 +1013,14 @@ pub mod pallet {
 				Lease::Chat(chat) => {
 					let mut info = Self::live_chat(chat).ok_or(Error::<T>::UnknownChat)?;
 					let previous = core::mem::replace(&mut info.expires, expires);
+					Self::top_up(&mut info.usage);
 					Chats::<T>::insert(chat, info);
 					previous
 				},
 				Lease::Part(part) => {
 					let mut info = Self::live_part(&part).ok_or(Error::<T>::UnknownPart)?;
 					let previous = core::mem::replace(&mut info.expires, expires);
+					Self::top_up(&mut info.usage);
 					Parts::<T>::insert(part, info);
 					previous
 				},
@@ -971,9 +1090,17 @@ pub mod pallet {
 
 		/// The pool's view of a call authorized by a proof: it provides `(scope, counter)`
 		/// (so one proof enters a block once), requires the previous counter when it is
-		/// ahead of `current`, and lives [`Config::ProofLongevity`] blocks.
-		fn counter_validity(prefix: &'static str, scope: impl Encode, counter: u64, current: u64) -> ValidTransaction {
+		/// ahead of `current`, lives [`Config::ProofLongevity`] blocks, and has the
+		/// priority of what its part or chat has written this epoch (`usage`).
+		fn counter_validity(
+			prefix: &'static str,
+			scope: impl Encode,
+			counter: u64,
+			current: u64,
+			usage: &Usage,
+		) -> ValidTransaction {
 			let mut validity = ValidTransaction::with_tag_prefix(prefix)
+				.priority(usage.priority())
 				.and_provides((&scope, counter))
 				.longevity(T::ProofLongevity::get())
 				.propagate(true);
@@ -998,6 +1125,42 @@ pub mod pallet {
 			Ok(())
 		}
 
+		/// The current epoch, which allowances are counted in.
+		fn epoch() -> pallet_ring::Epoch {
+			T::Tickets::epoch()
+		}
+
+		/// Checks that a part can make one more write of `bytes` bytes this epoch; returns
+		/// its usage this epoch.
+		fn check_part_allowance(info: &PartInfo<T>, bytes: usize) -> Result<Usage, TransactionValidityError> {
+			let usage = info.usage.in_epoch(Self::epoch());
+			let base = (T::WritesPerEpoch::get(), T::WriteBytesPerEpoch::get());
+			let top_up = (T::TopUpWrites::get(), T::TopUpBytes::get());
+			ensure!(usage.fits(1, bytes.saturated_into(), base, top_up), Refusal::AllowanceSpent);
+			Ok(usage)
+		}
+
+		/// Checks that a chat can send one more invitation this epoch; returns its usage
+		/// this epoch.
+		fn check_chat_allowance(info: &ChatInfo<T>) -> Result<Usage, TransactionValidityError> {
+			let usage = info.usage.in_epoch(Self::epoch());
+			let per_epoch = T::InvitationsPerEpoch::get();
+			ensure!(usage.fits(1, 0, (per_epoch, u32::MAX), (per_epoch, 0)), Refusal::AllowanceSpent);
+			Ok(usage)
+		}
+
+		/// Counts one write of `bytes` bytes against `usage` in the current epoch.
+		fn count_write(usage: &mut Usage, bytes: usize) {
+			*usage = usage.in_epoch(Self::epoch());
+			usage.record(1, bytes.saturated_into());
+		}
+
+		/// Adds a renewal's top-up to `usage` in the current epoch.
+		fn top_up(usage: &mut Usage) {
+			*usage = usage.in_epoch(Self::epoch());
+			usage.top_ups.saturating_inc();
+		}
+
 		/// Checks the part key's signature over `action`.
 		fn check_part_signature(
 			part: &PartId,
@@ -1015,8 +1178,9 @@ pub mod pallet {
 		/// Authorizes [`Pallet::add_member`]: the chat exists (here and in the connector's
 		/// register), the invitation has the record length, the nonce is its current one
 		/// or one of the next (which wait in the pool for the ones before; in a block only
-		/// the current one), the chat has invitations left, and the membership proof
-		/// verifies: everything the dispatch checks, so an authorized call cannot fail.
+		/// the current one), the chat has invitations left in its life and in this epoch,
+		/// and the membership proof verifies: everything the dispatch checks, so an
+		/// authorized call cannot fail.
 		fn authorize_add_member(
 			source: TransactionSource,
 			chat: ChatId,
@@ -1029,12 +1193,13 @@ pub mod pallet {
 			ensure!(T::Connector::is_created_chat(chat), Refusal::UnknownChat);
 			ensure!(invitation.len() == T::Connector::record_len() as usize, Refusal::RecordLength);
 			Self::check_counter(source, nonce, info.nonce, T::MaxInvitations::get())?;
+			let usage = Self::check_chat_allowance(&info)?;
 			let message = add_member_message(&Self::genesis_hash(), chat, nonce, invitation, tag);
 			ensure!(
 				sp_io::crypto::ed25519_verify(proof, &message, &info.membership_key),
 				InvalidTransaction::BadProof
 			);
-			Ok((Self::counter_validity("sealchat/add-member", chat, nonce, info.nonce), Weight::zero()))
+			Ok((Self::counter_validity("sealchat/add-member", chat, nonce, info.nonce, &usage), Weight::zero()))
 		}
 
 		/// Authorizes [`Pallet::join`]: the cheap checks first (the part is new, the sizes
@@ -1065,12 +1230,14 @@ pub mod pallet {
 
 		/// Authorizes a part-key-signed call that carries the part's nonce: the part is live,
 		/// the nonce is its current one or one of the next (in a block: the current one),
-		/// `check` passes, and the part key signed the action `action` makes (called only
-		/// once the cheap checks passed, as it may hash the call's bytes).
+		/// `check` passes, a write of `bytes` bytes fits the part's allowance, and the part
+		/// key signed the action `action` makes (called only once the cheap checks passed,
+		/// as it may hash the call's bytes).
 		fn authorize_with_part_nonce(
 			source: TransactionSource,
 			part: &PartId,
 			nonce: PartNonce,
+			bytes: usize,
 			check: impl FnOnce(&PartInfo<T>) -> Result<(), TransactionValidityError>,
 			action: impl FnOnce() -> PartAction,
 			signature: &ed25519::Signature,
@@ -1078,8 +1245,10 @@ pub mod pallet {
 			let info = Self::live_part(part).ok_or(Refusal::UnknownPart)?;
 			Self::check_counter(source, nonce.into(), info.nonce.into(), PartNonce::MAX.into())?;
 			check(&info)?;
+			let usage = Self::check_part_allowance(&info, bytes)?;
 			Self::check_part_signature(part, &action(), signature)?;
-			Ok((Self::counter_validity("sealchat/part-nonce", part, nonce.into(), info.nonce.into()), Weight::zero()))
+			let validity = Self::counter_validity("sealchat/part-nonce", part, nonce.into(), info.nonce.into(), &usage);
+			Ok((validity, Weight::zero()))
 		}
 
 		/// Authorizes [`Pallet::set_part_blob`].
@@ -1095,7 +1264,7 @@ pub mod pallet {
 				Ok(())
 			};
 			let action = || PartAction::SetBlob { nonce, blob: sp_io::hashing::blake2_256(blob) };
-			Self::authorize_with_part_nonce(source, part, nonce, fits, action, signature)
+			Self::authorize_with_part_nonce(source, part, nonce, blob.len(), fits, action, signature)
 		}
 
 		/// Authorizes [`Pallet::post_message`]: the quota is checked against the part as
@@ -1116,9 +1285,11 @@ pub mod pallet {
 				info.used.saturating_add(Self::footprint(ciphertext.len())) <= T::PartQuota::get(),
 				Refusal::QuotaExceeded
 			);
+			let usage = Self::check_part_allowance(&info, ciphertext.len())?;
 			let action = PartAction::PostMessage { seq, ciphertext: sp_io::hashing::blake2_256(ciphertext) };
 			Self::check_part_signature(part, &action, signature)?;
-			Ok((Self::counter_validity("sealchat/part-seq", part, seq.into(), info.next_seq.into()), Weight::zero()))
+			let validity = Self::counter_validity("sealchat/part-seq", part, seq.into(), info.next_seq.into(), &usage);
+			Ok((validity, Weight::zero()))
 		}
 
 		/// Authorizes [`Pallet::delete_message`].
@@ -1134,7 +1305,7 @@ pub mod pallet {
 				Ok(())
 			};
 			let action = || PartAction::DeleteMessage { nonce, seq };
-			Self::authorize_with_part_nonce(source, part, nonce, exists, action, signature)
+			Self::authorize_with_part_nonce(source, part, nonce, 0, exists, action, signature)
 		}
 
 		/// Authorizes [`Pallet::close_part`].
@@ -1146,7 +1317,7 @@ pub mod pallet {
 			signature: &ed25519::Signature,
 		) -> TransactionValidityWithRefund {
 			let action = || PartAction::Close { nonce, max_messages };
-			Self::authorize_with_part_nonce(source, part, nonce, |_| Ok(()), action, signature)
+			Self::authorize_with_part_nonce(source, part, nonce, 0, |_| Ok(()), action, signature)
 		}
 
 		/// Authorizes [`Pallet::renew`]: the lease is live, then the ticket.
@@ -1250,7 +1421,13 @@ pub mod pallet {
 			let expires = Self::lease_end();
 			Chats::<T>::insert(
 				chat,
-				ChatInfo { membership_key: params.membership_key, nonce: 0, sealed_key, expires },
+				ChatInfo {
+					membership_key: params.membership_key,
+					nonce: 0,
+					sealed_key,
+					expires,
+					usage: Usage { epoch: Self::epoch(), ..Usage::default() },
+				},
 			);
 			Expiries::<T>::insert(expires, Lease::Chat(chat), ());
 			Self::deposit_event(Event::ChatSpawned { chat });
@@ -1264,19 +1441,37 @@ pub mod pallet {
 		///   `next_seq`, within the quota; its lease is indexed;
 		/// - every lease indexed belongs to a chat or part that ends in that block, and no
 		///   lease ended before the expiry cursor is left;
-		/// - every message belongs to a part.
+		/// - every message belongs to a part;
+		/// - no chat or part counts writes of an epoch after the current one, or more
+		///   writes, bytes or invitations in the current one than its allowance.
 		///
 		/// No account is named anywhere in this pallet's state: no stored type has an
 		/// account field (the runtime's metadata test checks it type by type).
 		#[cfg(any(feature = "try-runtime", feature = "std", test))]
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			let next_chat = NextChatId::<T>::get();
+			let epoch = Self::epoch();
+			let part_allowance = (
+				(T::WritesPerEpoch::get(), T::WriteBytesPerEpoch::get()),
+				(T::TopUpWrites::get(), T::TopUpBytes::get()),
+			);
+			let invitations = T::InvitationsPerEpoch::get();
 			for (chat, info) in Chats::<T>::iter() {
+				ensure!(info.usage.epoch <= epoch, "a chat counts a future epoch");
+				ensure!(
+					info.usage.in_epoch(epoch).fits(0, 0, (invitations, u32::MAX), (invitations, 0)),
+					"a chat sent more invitations this epoch than its allowance"
+				);
 				ensure!(chat < next_chat, "a chat id is not below NextChatId");
 				ensure!(info.nonce <= T::MaxInvitations::get(), "a chat sent more than MaxInvitations");
 				ensure!(Expiries::<T>::contains_key(info.expires, Lease::Chat(chat)), "a chat's lease is not indexed");
 			}
 			for (part, info) in Parts::<T>::iter() {
+				ensure!(info.usage.epoch <= epoch, "a part counts a future epoch");
+				ensure!(
+					info.usage.in_epoch(epoch).fits(0, 0, part_allowance.0, part_allowance.1),
+					"a part wrote more this epoch than its allowance"
+				);
 				let (mut count, mut used) = (0u32, 0u32);
 				for (seq, message) in Messages::<T>::iter_prefix(part) {
 					ensure!(seq < info.next_seq, "a message's sequence number is not below next_seq");

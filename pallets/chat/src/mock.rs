@@ -104,6 +104,14 @@ pub const PART_QUOTA: u32 = 3 * (MAX_MESSAGE_LEN + pallet_chat::MESSAGE_OVERHEAD
 pub const LIFETIME: u64 = 50;
 pub const MAX_PAGE_LEN: u32 = 4;
 pub const MAX_INVITATIONS: u64 = 5;
+/// A part's writes per epoch: more than the tests of a single part make, but for the
+/// allowance's own tests.
+pub const WRITES_PER_EPOCH: u32 = 12;
+/// A part's bytes per epoch: four messages of the largest size.
+pub const WRITE_BYTES_PER_EPOCH: u32 = 4 * MAX_MESSAGE_LEN;
+pub const TOP_UP_WRITES: u32 = 6;
+pub const TOP_UP_BYTES: u32 = 2 * MAX_MESSAGE_LEN;
+pub const INVITATIONS_PER_EPOCH: u32 = 3;
 
 parameter_types! {
 	pub const Lifetime: u64 = LIFETIME;
@@ -119,6 +127,11 @@ impl pallet_chat::Config for Test {
 	type MaxMessageLen = ConstU32<MAX_MESSAGE_LEN>;
 	type PartQuota = ConstU32<PART_QUOTA>;
 	type Lifetime = Lifetime;
+	type WritesPerEpoch = ConstU32<WRITES_PER_EPOCH>;
+	type WriteBytesPerEpoch = ConstU32<WRITE_BYTES_PER_EPOCH>;
+	type TopUpWrites = ConstU32<TOP_UP_WRITES>;
+	type TopUpBytes = ConstU32<TOP_UP_BYTES>;
+	type InvitationsPerEpoch = ConstU32<INVITATIONS_PER_EPOCH>;
 	type MaxPageLen = ConstU32<MAX_PAGE_LEN>;
 	type WeightInfo = ();
 }

@@ -278,9 +278,12 @@ mod chats {
 	fn a_chat_sends_at_most_max_invitations() {
 		build_and_execute(|| {
 			let chat = create_chat(1);
+			// Over as many days as the daily allowance needs: the limit is for life.
 			for nonce in 0..MAX_INVITATIONS {
+				HashTickets::set_epoch((nonce / u64::from(INVITATIONS_PER_EPOCH)) as u32);
 				assert_ok!(add(chat, 1, nonce, rec(1)));
 			}
+			HashTickets::set_epoch(9);
 			let p = proof(1, chat, MAX_INVITATIONS, &rec(1), &TAG);
 			assert_eq!(
 				validity(add_member_call(chat, MAX_INVITATIONS, &rec(1), TAG, p)),
@@ -742,6 +745,11 @@ mod nothing_for_free {
 			assert!(validity(call(chat, 1, rec(9))).is_ok());
 			assert_eq!(refusal(chat_call(call(chat, 1, rec(9)))), InvalidTransaction::Future.into());
 			for nonce in 0..MAX_INVITATIONS {
+				if nonce == INVITATIONS_PER_EPOCH as u64 {
+					// The chat's invitations for the epoch are spent; a renewal tops them up.
+					assert_eq!(refusal(chat_call(call(chat, nonce, rec(9)))), Refusal::AllowanceSpent.into());
+					assert_ok!(chat_call(renew_call(9, Lease::Chat(chat))));
+				}
 				assert_ok!(chat_call(call(chat, nonce, rec(9))));
 				// The nonce is spent.
 				assert_eq!(refusal(chat_call(call(chat, nonce, rec(9)))), InvalidTransaction::Stale.into());
@@ -844,6 +852,148 @@ mod nothing_for_free {
 			// A lease that ended is not renewed, not even before `on_idle` removed it.
 			System::set_block_number(Chat::part(part).unwrap().expires);
 			assert_eq!(refusal(chat_call(renew_call(3, Lease::Part(part)))), Refusal::UnknownPart.into());
+		});
+	}
+}
+
+/// Every write draws on its part's (or chat's) allowance for the epoch: a base per epoch,
+/// topped up by renewals, renewed by the next epoch; the pool serves light writers first.
+mod allowances {
+	use super::*;
+
+	fn usage(part: PartId) -> Usage {
+		Chat::part(part).unwrap().usage
+	}
+
+	fn priority(call: Call<Test>) -> u64 {
+		validity(call).expect("valid").priority
+	}
+
+	#[test]
+	fn a_part_writes_its_allowance_a_day_and_a_renewal_tops_it_up() {
+		build_and_execute(|| {
+			let part = join(1);
+			// Messages and deletes alike count: freeing quota is not free.
+			for seq in 0..WRITES_PER_EPOCH - 2 {
+				assert_ok!(post(1, seq, &[seq as u8]));
+			}
+			assert_ok!(submit(delete_call(1, 0, 0)));
+			assert_ok!(submit(blob_call(1, 1, &[1])));
+			assert_eq!(usage(part), Usage { epoch: 0, writes: WRITES_PER_EPOCH, bytes: WRITES_PER_EPOCH - 1, top_ups: 0 });
+			let seq = WRITES_PER_EPOCH - 2;
+			assert_eq!(validity(post_call(1, seq, &[1])), refused(Refusal::AllowanceSpent));
+			assert_eq!(validity(delete_call(1, 2, 1)), refused(Refusal::AllowanceSpent));
+			assert_eq!(validity(blob_call(1, 2, &[1])), refused(Refusal::AllowanceSpent));
+			assert_eq!(validity(close_call(1, 2, 100)), refused(Refusal::AllowanceSpent));
+
+			// A renewal (a ticket) adds a top-up for this epoch.
+			assert_ok!(submit(renew_call(1, Lease::Part(part))));
+			assert_eq!(usage(part).top_ups, 1);
+			for i in 0..TOP_UP_WRITES {
+				assert_ok!(post(1, seq + i, &[1]));
+			}
+			assert_eq!(validity(post_call(1, seq + TOP_UP_WRITES, &[1])), refused(Refusal::AllowanceSpent));
+
+			// The next epoch starts from nothing written, and no top-up.
+			HashTickets::set_epoch(1);
+			assert_ok!(post(1, seq + TOP_UP_WRITES, &[1]));
+			assert_eq!(usage(part), Usage { epoch: 1, writes: 1, bytes: 1, top_ups: 0 });
+		});
+	}
+
+	#[test]
+	fn bytes_count_too() {
+		build_and_execute(|| {
+			let part = join(1);
+			let full = vec![7; MAX_MESSAGE_LEN as usize];
+			for seq in 0..3 {
+				assert_ok!(post(1, seq, &full));
+			}
+			// 3 × 512 of 4 × 512 bytes: a blob of 256 fits twice, a byte more does not.
+			assert_ok!(submit(blob_call(1, 0, &[2; 256])));
+			assert_ok!(submit(blob_call(1, 1, &[3; 256])));
+			assert_eq!(usage(part).bytes, WRITE_BYTES_PER_EPOCH);
+			assert_eq!(validity(blob_call(1, 2, &[4])), refused(Refusal::AllowanceSpent));
+			// A delete writes no bytes, so it still fits.
+			assert_ok!(submit(delete_call(1, 2, 0)));
+			assert_ok!(submit(renew_call(1, Lease::Part(part))));
+			assert_ok!(submit(blob_call(1, 3, &[4])));
+		});
+	}
+
+	#[test]
+	fn the_pool_serves_light_writers_first() {
+		build_and_execute(|| {
+			join(1);
+			join(2);
+			for seq in 0..5 {
+				assert_ok!(post(1, seq, &[1]));
+			}
+			// Part 2 has written nothing today: its next message goes before part 1's.
+			assert_eq!(priority(post_call(2, 0, &[1])), pallet_ring::FRESH_PRIORITY);
+			assert_eq!(priority(post_call(1, 5, &[1])), pallet_ring::FRESH_PRIORITY - 5);
+			// Bytes weigh too: a KiB counts as a write.
+			assert_ok!(post(2, 0, &vec![1; MAX_MESSAGE_LEN as usize]));
+			assert_ok!(post(2, 1, &vec![1; MAX_MESSAGE_LEN as usize]));
+			assert_eq!(priority(post_call(2, 2, &[1])), pallet_ring::FRESH_PRIORITY - 3);
+			// A ticket is an allowance of its own.
+			assert_eq!(priority(renew_call(1, Lease::Part(part_id(1)))), pallet_ring::FRESH_PRIORITY);
+		});
+	}
+
+	#[test]
+	fn a_chat_sends_its_invitations_a_day() {
+		build_and_execute(|| {
+			let chat = create_chat(1);
+			for nonce in 0..INVITATIONS_PER_EPOCH as u64 {
+				assert_ok!(add(chat, 1, nonce, rec(9)));
+			}
+			let nonce = INVITATIONS_PER_EPOCH as u64;
+			let p = proof(1, chat, nonce, &rec(9), &TAG);
+			assert_eq!(validity(add_member_call(chat, nonce, &rec(9), TAG, p)), refused(Refusal::AllowanceSpent));
+			// The next day the chat invites again (up to its MaxInvitations in its life).
+			HashTickets::set_epoch(1);
+			assert_ok!(add(chat, 1, nonce, rec(9)));
+			assert_eq!(Chat::chat(chat).unwrap().usage, Usage { epoch: 1, writes: 1, bytes: 0, top_ups: 0 });
+		});
+	}
+
+	#[test]
+	fn the_upgrade_counts_from_the_current_epoch_with_nothing_written() {
+		use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+		build_and_execute(|| {
+			let chat = create_chat(1);
+			let part = join(1);
+			assert_ok!(post(1, 0, &[1]));
+			let (chat_info, part_info) = (Chat::chat(chat).unwrap(), Chat::part(part).unwrap());
+			// The same values as version 1 stored them, without a usage.
+			let v1_chat = crate::migrations::v1::ChatInfo::<Test> {
+				membership_key: chat_info.membership_key,
+				nonce: chat_info.nonce,
+				sealed_key: chat_info.sealed_key.clone(),
+				expires: chat_info.expires,
+			};
+			let v1_part = crate::migrations::v1::PartInfo::<Test> {
+				next_seq: part_info.next_seq,
+				nonce: part_info.nonce,
+				messages: part_info.messages,
+				used: part_info.used,
+				blob: part_info.blob.clone(),
+				expires: part_info.expires,
+			};
+			frame_support::storage::unhashed::put(&Chats::<Test>::hashed_key_for(chat), &v1_chat);
+			frame_support::storage::unhashed::put(&Parts::<Test>::hashed_key_for(part), &v1_part);
+			StorageVersion::new(1).put::<Chat>();
+			HashTickets::set_epoch(3);
+
+			crate::migrations::MigrateV1ToV2::<Test>::on_runtime_upgrade();
+			assert_eq!(Chat::on_chain_storage_version(), StorageVersion::new(2));
+			let fresh = Usage { epoch: 3, ..Usage::default() };
+			assert_eq!(Chat::chat(chat).unwrap(), ChatInfo { usage: fresh, ..chat_info });
+			assert_eq!(Chat::part(part).unwrap(), PartInfo { usage: fresh, ..part_info });
+			// Run again, it changes nothing.
+			crate::migrations::MigrateV1ToV2::<Test>::on_runtime_upgrade();
+			assert_eq!(Chat::part(part).unwrap().usage, fresh);
 		});
 	}
 }

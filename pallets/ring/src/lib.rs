@@ -144,6 +144,10 @@ pub trait Tickets {
 	/// Spends a ticket that [`Tickets::check`] accepted in this block's state.
 	fn spend(ticket: &Self::Ticket) -> frame_support::dispatch::DispatchResult;
 
+	/// The current epoch: the period whose tickets are accepted now, and over which
+	/// pallets that take tickets count their other allowances.
+	fn epoch() -> Epoch;
+
 	/// The most [`Tickets::check`] costs.
 	fn check_weight() -> Weight;
 
@@ -194,6 +198,12 @@ impl From<TicketError> for TransactionValidityError {
 		TransactionValidityError::Invalid(InvalidTransaction::Custom(e.code()))
 	}
 }
+
+/// The pool priority of an anonymous call by someone who has used none of an allowance:
+/// a ticket's, and a chat part's first write of an epoch. Calls that draw on an allowance
+/// get less the more of it has been used, so that light users go first when blocks are
+/// full.
+pub const FRESH_PRIORITY: frame_support::pallet_prelude::TransactionPriority = 1 << 20;
 
 /// The ring-proof context of ticket `slot` of `epoch`: `domain`, then the SCALE
 /// encoding of `(epoch, slot)` (both `u32`, little-endian).
@@ -545,6 +555,10 @@ pub mod pallet {
 			Self::spend_ticket(ticket.epoch, ticket.alias)
 		}
 
+		fn epoch() -> Epoch {
+			Self::current_epoch()
+		}
+
 		fn check_weight() -> Weight {
 			// The epoch (block number), the ring's roots and the spent alias, and a proof.
 			T::WeightInfo::validate_proof().saturating_add(T::DbWeight::get().reads(3))
@@ -628,13 +642,14 @@ pub mod pallet {
 		}
 
 		/// The pool's view of a valid ticket: it provides its alias, so two transactions
-		/// spending the same ticket never both enter a block, and lives until the end of
-		/// its epoch.
+		/// spending the same ticket never both enter a block, has [`FRESH_PRIORITY`] (each
+		/// ticket is a whole allowance of its own), and lives until the end of its epoch.
 		pub fn ticket_validity(ticket: &TicketOf<T, I>, alias: &Alias) -> ValidTransaction {
 			let now = frame_system::Pallet::<T>::block_number();
 			let epoch_end = T::EpochLength::get().saturating_mul(ticket.epoch.saturating_add(1).into());
 			let longevity: u64 = epoch_end.saturating_sub(now).saturated_into();
 			ValidTransaction::with_tag_prefix("sealchat/ticket")
+				.priority(FRESH_PRIORITY)
 				.and_provides((T::Domain::get(), ticket.epoch, alias))
 				.longevity(longevity.max(1))
 				.propagate(true)

@@ -2,7 +2,8 @@
 //! need tickets without ring keys or proofs.
 //!
 //! A [`HashTicket`]'s "proof" is the BLAKE2-256 hash of its ticket context and the call's
-//! message: anyone can make one, so this is never for a runtime.
+//! message: anyone can make one, so this is never for a runtime. The epoch is 0 until a
+//! test moves it ([`HashTickets::set_epoch`]).
 
 use crate::{ticket_context, Alias, Ticket, TicketError, Tickets};
 use frame_support::{dispatch::DispatchResult, pallet_prelude::ValidTransaction, weights::Weight};
@@ -20,13 +21,33 @@ impl HashTickets {
 
 	/// The ticket of `slot` spent as `alias` for a call with `message`.
 	pub fn ticket(slot: u32, alias: Alias, message: &[u8]) -> HashTicket {
-		let mut input = ticket_context(Self::DOMAIN, 0, slot);
-		input.extend_from_slice(message);
-		Ticket { ring: 0, revision: 0, epoch: 0, slot, alias, proof: sp_io::hashing::blake2_256(&input) }
+		Ticket { ring: 0, revision: 0, epoch: 0, slot, alias, proof: Self::proof(0, slot, message) }
 	}
 
 	fn spent_key(ticket: &HashTicket) -> alloc::vec::Vec<u8> {
 		codec::Encode::encode(&(Self::DOMAIN, ticket.epoch, ticket.alias))
+	}
+
+	const EPOCH_KEY: &'static [u8] = b"test-tickets/epoch";
+
+	/// Moves the tests' clock to `epoch` (it starts at 0): tickets of other epochs are
+	/// refused, and pallets count their allowances in the new one.
+	pub fn set_epoch(epoch: crate::Epoch) {
+		frame_support::storage::unhashed::put(Self::EPOCH_KEY, &epoch);
+	}
+
+	/// [`HashTickets::ticket`] for the current epoch.
+	pub fn ticket_now(slot: u32, alias: Alias, message: &[u8]) -> HashTicket {
+		let mut ticket = Self::ticket(slot, alias, message);
+		ticket.epoch = <Self as Tickets>::epoch();
+		ticket.proof = Self::proof(ticket.epoch, slot, message);
+		ticket
+	}
+
+	fn proof(epoch: crate::Epoch, slot: u32, message: &[u8]) -> [u8; 32] {
+		let mut input = ticket_context(Self::DOMAIN, epoch, slot);
+		input.extend_from_slice(message);
+		sp_io::hashing::blake2_256(&input)
 	}
 }
 
@@ -34,15 +55,21 @@ impl Tickets for HashTickets {
 	type Ticket = HashTicket;
 
 	fn check(ticket: &HashTicket, message: &[u8]) -> Result<ValidTransaction, TicketError> {
-		frame_support::ensure!(ticket.epoch == 0, TicketError::WrongEpoch);
+		frame_support::ensure!(ticket.epoch == <Self as Tickets>::epoch(), TicketError::WrongEpoch);
 		frame_support::ensure!(ticket.slot < Self::SLOTS, TicketError::NoSuchSlot);
-		let expected = Self::ticket(ticket.slot, ticket.alias, message);
-		frame_support::ensure!(expected.proof == ticket.proof, TicketError::BadProof);
+		frame_support::ensure!(Self::proof(ticket.epoch, ticket.slot, message) == ticket.proof, TicketError::BadProof);
 		frame_support::ensure!(
 			!frame_support::storage::unhashed::exists(&Self::spent_key(ticket)),
 			TicketError::Spent
 		);
-		Ok(ValidTransaction::with_tag_prefix("test-ticket").and_provides(ticket.alias).into())
+		Ok(ValidTransaction::with_tag_prefix("test-ticket")
+			.priority(crate::FRESH_PRIORITY)
+			.and_provides(ticket.alias)
+			.into())
+	}
+
+	fn epoch() -> crate::Epoch {
+		frame_support::storage::unhashed::get(Self::EPOCH_KEY).unwrap_or(0)
 	}
 
 	fn spend(ticket: &HashTicket) -> DispatchResult {

@@ -221,6 +221,7 @@ async fn parts_in_storage(rpc: &Rpc, identity: &Identity, first: u32, count: u32
 			used: 0,
 			blob: Default::default(),
 			expires,
+			usage: Default::default(),
 		};
 		items.push((pallet_chat::Parts::<Runtime>::hashed_key_for(part), info.encode()));
 		items.push((pallet_chat::Expiries::<Runtime>::hashed_key_for(expires, pallet_chat::Lease::Part(*part)), ().encode()));

@@ -1,0 +1,93 @@
+//! Storage migrations of the chat pallet.
+
+use super::*;
+use frame_support::{
+	migrations::VersionedMigration,
+	pallet_prelude::*,
+	traits::{Get, UncheckedOnRuntimeUpgrade},
+	weights::Weight,
+};
+use frame_system::pallet_prelude::BlockNumberFor;
+
+/// Version 1: chats and parts without a count of what they wrote per epoch.
+pub mod v1 {
+	use super::*;
+
+	/// A chat of version 1.
+	#[derive(Encode, Decode, MaxEncodedLen, TypeInfo)]
+	#[scale_info(skip_type_params(T))]
+	pub struct ChatInfo<T: Config> {
+		pub membership_key: ed25519::Public,
+		pub nonce: u64,
+		pub sealed_key: BoundedVec<u8, T::MaxSealedKeyLen>,
+		pub expires: BlockNumberFor<T>,
+	}
+
+	/// A part of version 1.
+	#[derive(Encode, Decode, MaxEncodedLen, TypeInfo)]
+	#[scale_info(skip_type_params(T))]
+	pub struct PartInfo<T: Config> {
+		pub next_seq: Seq,
+		pub nonce: PartNonce,
+		pub messages: u32,
+		pub used: u32,
+		pub blob: BoundedVec<u8, T::MaxPartBlobLen>,
+		pub expires: BlockNumberFor<T>,
+	}
+}
+
+/// Gives every chat and part a [`Usage`] (version 2), counting from the current epoch
+/// with nothing written: allowances start full on the day of the upgrade.
+///
+/// It runs in one block: a read and a write per chat and per part. That suits the chains
+/// that exist; a chain with more leases than one block's weight moves would have to move
+/// them in steps (a multi-block migration) instead.
+pub type MigrateV1ToV2<T> =
+	VersionedMigration<1, 2, InnerMigrateV1ToV2<T>, Pallet<T>, <T as frame_system::Config>::DbWeight>;
+
+/// The migration [`MigrateV1ToV2`] runs once the storage version is 1.
+pub struct InnerMigrateV1ToV2<T>(core::marker::PhantomData<T>);
+
+impl<T: Config> UncheckedOnRuntimeUpgrade for InnerMigrateV1ToV2<T> {
+	fn on_runtime_upgrade() -> Weight {
+		let usage = Usage { epoch: <T::Tickets as pallet_ring::Tickets>::epoch(), ..Usage::default() };
+		let mut moved = 0u64;
+		Chats::<T>::translate::<v1::ChatInfo<T>, _>(|_, old| {
+			moved += 1;
+			Some(ChatInfo {
+				membership_key: old.membership_key,
+				nonce: old.nonce,
+				sealed_key: old.sealed_key,
+				expires: old.expires,
+				usage,
+			})
+		});
+		Parts::<T>::translate::<v1::PartInfo<T>, _>(|_, old| {
+			moved += 1;
+			Some(PartInfo {
+				next_seq: old.next_seq,
+				nonce: old.nonce,
+				messages: old.messages,
+				used: old.used,
+				blob: old.blob,
+				expires: old.expires,
+				usage,
+			})
+		});
+		T::DbWeight::get().reads_writes(moved + 1, moved)
+	}
+
+	#[cfg(feature = "try-runtime")]
+	fn pre_upgrade() -> Result<alloc::vec::Vec<u8>, sp_runtime::TryRuntimeError> {
+		Ok((Chats::<T>::iter_keys().count() as u64, Parts::<T>::iter_keys().count() as u64).encode())
+	}
+
+	#[cfg(feature = "try-runtime")]
+	fn post_upgrade(state: alloc::vec::Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+		let (chats, parts) =
+			<(u64, u64)>::decode(&mut &state[..]).map_err(|_| "the state before the upgrade does not decode")?;
+		ensure!(Chats::<T>::iter_values().count() as u64 == chats, "chats were lost or added");
+		ensure!(Parts::<T>::iter_values().count() as u64 == parts, "parts were lost or added");
+		Pallet::<T>::do_try_state()
+	}
+}
