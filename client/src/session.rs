@@ -384,6 +384,11 @@ impl Session {
 			match batch.push(&call).await {
 				Err(e) if stale_ticket(&e) => continue,
 				Err(ChainError::Invalid(Invalidity::Chat(ChatRefusal::PartExists))) => {
+					// Anyone who saw this join on its way may relay it first, with a ticket
+					// of their own: the part is then mine, for this chat, and I am in.
+					if self.is_my_part_of(&row.my_part, row.id).await? {
+						return Ok(());
+					}
 					let (identity, me) = (&self.identity, self.me());
 					let previous = row.my_part;
 					self.store.atomically(|s| {
@@ -399,6 +404,15 @@ impl Session {
 			}
 		}
 		Err(ClientError::Contended)
+	}
+
+	/// Whether `part` is on chain (at the best block) with a blob only I could have
+	/// written, for chat `chat`.
+	async fn is_my_part_of(&self, part: &PartId, chat: ChatId) -> Result<bool> {
+		Ok(match self.chain.part(part, None).await? {
+			Some(state) => PartBlob::open_owner(&self.identity, &state.blob.0).is_ok_and(|s| s.chat == chat),
+			None => false,
+		})
 	}
 
 	/// Submits into `batch` a renewal of `lease` with a ticket.
@@ -548,11 +562,7 @@ impl Session {
 	pub(crate) async fn join_chat(&mut self, row: &mut ChatRow) -> Result<()> {
 		let parts: Vec<PartId> =
 			self.store.parts(row.id)?.into_iter().map(|p| p.part).filter(|p| *p != row.my_part).collect();
-		let joined_before = match self.chain.part(&row.my_part, None).await? {
-			Some(state) => PartBlob::open_owner(&self.identity, &state.blob.0).is_ok_and(|s| s.chat == row.id),
-			None => false,
-		};
-		if !joined_before {
+		if !self.is_my_part_of(&row.my_part, row.id).await? {
 			let mut batch = self.chain.batch().await?;
 			self.push_join(&mut batch, row, &parts).await?;
 			for result in batch.finish().await {

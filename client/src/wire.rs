@@ -17,7 +17,7 @@ pub type PartId = [u8; 32];
 
 /// Bytes a message counts against its part's quota besides its ciphertext (the chat
 /// pallet's `MESSAGE_OVERHEAD`; the quota itself is the metadata's `PartQuota`).
-pub const MESSAGE_OVERHEAD: u32 = 64;
+pub const MESSAGE_OVERHEAD: u32 = 160;
 
 /// The response slot of a chat's creator: the creator's part is announced like a
 /// joiner's, by a response under [`ChatKey::response_tag`]`(CREATOR_RESPONSE)`, so the

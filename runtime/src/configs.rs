@@ -152,8 +152,9 @@ pub const DEPOSIT_PER_BYTE: Balance = 100 * MICRO_UNIT;
 pub const TICKETS_PER_EPOCH: u32 = 32;
 /// How long a chat or a part lives after its creation or its last renewal.
 pub const LEASE: BlockNumber = 90 * DAYS;
-/// Bytes of messages one part holds at once (each message counts 64 bytes besides its
-/// ciphertext): about 1,200 messages of a line or two, or 60 of the largest size.
+/// State one part's messages take at once (each message counts its ciphertext and the
+/// 160 bytes of state it takes besides, `pallet_chat::MESSAGE_OVERHEAD`): about 840
+/// messages of a line or two, or 61 of the largest size.
 pub const PART_QUOTA: u32 = 256 * 1024;
 /// The length of every connector record, invitation or response: a sealed invitation
 /// listing up to eight parts (docs/CHAIN.md).

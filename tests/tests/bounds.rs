@@ -199,3 +199,20 @@ fn what_one_registration_writes_in_a_day_is_bounded_as_docs_chain_md_says() {
 	assert!(1_000 <= writes + 4 * top_writes && 1_000 * message <= bytes + 4 * top_bytes);
 }
 
+
+/// What a message counts against its part's quota besides its ciphertext is at least the
+/// state it takes: its real storage key and value framing, and the trie's share.
+#[test]
+fn a_message_counts_the_state_it_takes() {
+	let key = pallet_chat::Messages::<Runtime>::hashed_key_for([7u8; 32], 3);
+	assert_eq!(key.len() as u32, pallet_chat::MESSAGE_KEY_LEN);
+	for len in [1u32, 63, 64, <<Runtime as pallet_chat::Config>::MaxMessageLen as Get<u32>>::get()] {
+		let message =
+			pallet_chat::Message::<Runtime> { ciphertext: BoundedVec::truncate_from(vec![0; len as usize]), block: u32::MAX };
+		assert!(message.encoded_size() as u32 - len <= pallet_chat::MESSAGE_VALUE_OVERHEAD, "a message of {len} B");
+	}
+	assert_eq!(
+		pallet_chat::MESSAGE_OVERHEAD,
+		pallet_chat::MESSAGE_KEY_LEN + pallet_chat::MESSAGE_VALUE_OVERHEAD + pallet_chat::TRIE_ITEM_OVERHEAD
+	);
+}

@@ -9,9 +9,13 @@ use frame_support::{
 };
 use frame_system::pallet_prelude::BlockNumberFor;
 
-/// Version 1: chats and parts without a count of what they wrote per epoch.
+/// Version 1: chats and parts without a count of what they wrote per epoch, messages
+/// counting 64 bytes besides their ciphertext against their part's quota.
 pub mod v1 {
 	use super::*;
+
+	/// What a message counted against its part's quota besides its ciphertext.
+	pub const MESSAGE_OVERHEAD: u32 = 64;
 
 	/// A chat of version 1.
 	#[derive(Encode, Decode, MaxEncodedLen, TypeInfo)]
@@ -37,7 +41,10 @@ pub mod v1 {
 }
 
 /// Gives every chat and part a [`Usage`] (version 2), counting from the current epoch
-/// with nothing written: allowances start full on the day of the upgrade.
+/// with nothing written: allowances start full on the day of the upgrade. Every part's
+/// quota use counts its messages at [`MESSAGE_OVERHEAD`] (the state they take) instead of
+/// version 1's 64 bytes each; a part that is over its quota then takes no message until
+/// enough are deleted.
 ///
 /// It runs in one block: a read and a write per chat and per part. That suits the chains
 /// that exist; a chain with more leases than one block's weight moves would have to move
@@ -68,7 +75,7 @@ impl<T: Config> UncheckedOnRuntimeUpgrade for InnerMigrateV1ToV2<T> {
 				next_seq: old.next_seq,
 				nonce: old.nonce,
 				messages: old.messages,
-				used: old.used,
+				used: old.used.saturating_add(old.messages.saturating_mul(MESSAGE_OVERHEAD - v1::MESSAGE_OVERHEAD)),
 				blob: old.blob,
 				expires: old.expires,
 				usage,

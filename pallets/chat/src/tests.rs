@@ -886,17 +886,19 @@ mod allowances {
 			assert_eq!(validity(blob_call(1, 2, &[1])), refused(Refusal::AllowanceSpent));
 			assert_eq!(validity(close_call(1, 2, 100)), refused(Refusal::AllowanceSpent));
 
-			// A renewal (a ticket) adds a top-up for this epoch.
+			// A renewal (a ticket) adds a top-up for this epoch: deletes here, which count
+			// like any write.
 			assert_ok!(submit(renew_call(1, Lease::Part(part))));
 			assert_eq!(usage(part).top_ups, 1);
 			for i in 0..TOP_UP_WRITES {
-				assert_ok!(post(1, seq + i, &[1]));
+				assert_ok!(submit(delete_call(1, 2 + i, 1 + i)));
 			}
-			assert_eq!(validity(post_call(1, seq + TOP_UP_WRITES, &[1])), refused(Refusal::AllowanceSpent));
+			assert_eq!(validity(delete_call(1, 2 + TOP_UP_WRITES, 1 + TOP_UP_WRITES)), refused(Refusal::AllowanceSpent));
+			assert_eq!(validity(post_call(1, seq, &[1])), refused(Refusal::AllowanceSpent));
 
 			// The next epoch starts from nothing written, and no top-up.
 			HashTickets::set_epoch(1);
-			assert_ok!(post(1, seq + TOP_UP_WRITES, &[1]));
+			assert_ok!(post(1, seq, &[1]));
 			assert_eq!(usage(part), Usage { epoch: 1, writes: 1, bytes: 1, top_ups: 0 });
 		});
 	}
@@ -959,7 +961,7 @@ mod allowances {
 	}
 
 	#[test]
-	fn the_upgrade_counts_from_the_current_epoch_with_nothing_written() {
+	fn the_upgrade_counts_from_the_current_epoch_with_nothing_written_and_messages_at_their_state() {
 		use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
 		build_and_execute(|| {
 			let chat = create_chat(1);
@@ -977,7 +979,8 @@ mod allowances {
 				next_seq: part_info.next_seq,
 				nonce: part_info.nonce,
 				messages: part_info.messages,
-				used: part_info.used,
+				// Version 1 counted 64 bytes besides a message's ciphertext.
+				used: part_info.used - part_info.messages * (MESSAGE_OVERHEAD - crate::migrations::v1::MESSAGE_OVERHEAD),
 				blob: part_info.blob.clone(),
 				expires: part_info.expires,
 			};
