@@ -525,6 +525,13 @@ impl Store {
 		Ok(added == 1)
 	}
 
+	/// Takes `part`'s owner away (its listing no longer verifies): its messages are no
+	/// longer listed, and a listing that verifies again gives it an owner again.
+	pub fn disown_part(&self, part: &PartId) -> Result<()> {
+		self.conn.execute("UPDATE parts SET owner = NULL WHERE part = ?1", [&part[..]])?;
+		Ok(())
+	}
+
 	/// Forgets a part (and what was read of it).
 	pub fn remove_part(&self, part: &PartId) -> Result<()> {
 		self.conn.execute("DELETE FROM messages WHERE part = ?1", [&part[..]])?;
@@ -568,11 +575,13 @@ impl Store {
 	}
 
 	/// A chat's messages in chain order (block, then the sender's clock, then part and
-	/// sequence so the order is the same on every device).
+	/// sequence so the order is the same on every device), of the parts whose owner wrote
+	/// them ([`Store::disown_part`] hides a part's).
 	pub fn messages(&self, chat: ChatId) -> Result<Vec<MessageRow>> {
 		let mut stmt = self.conn.prepare(
-			"SELECT part, seq, chat, block, sender, sent_at, text FROM messages
-			 WHERE chat = ?1 ORDER BY block, sent_at, part, seq",
+			"SELECT m.part, m.seq, m.chat, m.block, m.sender, m.sent_at, m.text FROM messages m
+			 JOIN parts p ON p.part = m.part AND p.owner = m.sender
+			 WHERE m.chat = ?1 ORDER BY m.block, m.sent_at, m.part, m.seq",
 		)?;
 		let rows = stmt.query_map([chat as i64], |r| {
 			Ok(MessageRow {
@@ -845,7 +854,8 @@ mod tests {
 			assert!(!store.add_chat(&chat(1)).unwrap());
 			store.set_joined(1).unwrap();
 			assert!(store.add_part(&[1; 32], 1, None).unwrap());
-			assert!(!store.add_part(&[1; 32], 1, Some(&[7; 32])).unwrap());
+			assert!(!store.add_part(&[1; 32], 1, Some(&[1; 32])).unwrap());
+			assert!(store.add_part(&[2; 32], 1, Some(&[2; 32])).unwrap());
 			store.set_next_seq(&[1; 32], 3).unwrap();
 			assert!(store.add_message(&message(2, 0, 5)).unwrap());
 			assert!(store.add_message(&message(1, 0, 4)).unwrap());
@@ -865,11 +875,37 @@ mod tests {
 		assert_eq!(c.key.expose(), &[1; 32]);
 		assert_eq!(
 			store.parts(1).unwrap(),
-			vec![PartRow { part: [1; 32], chat: 1, owner: Some([7; 32]), next_seq: 3 }]
+			vec![
+				PartRow { part: [1; 32], chat: 1, owner: Some([1; 32]), next_seq: 3 },
+				PartRow { part: [2; 32], chat: 1, owner: Some([2; 32]), next_seq: 0 }
+			]
 		);
 		let texts: Vec<_> = store.messages(1).unwrap().into_iter().map(|m| m.text).collect();
 		assert_eq!(texts, ["1/0", "2/0"]);
 		assert_eq!(store.cursor().unwrap(), 42);
+	}
+
+	/// Only the messages of a part whose owner wrote them are listed: a part that lost its
+	/// owner hides its messages until a listing names the same owner again, and an owner
+	/// other than the one who wrote them never shows them.
+	#[test]
+	fn a_part_without_its_owner_shows_no_messages() {
+		let store = Store::in_memory().unwrap();
+		store.add_chat(&chat(1)).unwrap();
+		store.add_part(&[1; 32], 1, Some(&[1; 32])).unwrap();
+		store.add_part(&[2; 32], 1, Some(&[2; 32])).unwrap();
+		store.add_message(&message(1, 0, 4)).unwrap();
+		store.add_message(&message(2, 0, 5)).unwrap();
+		let texts = || store.messages(1).unwrap().into_iter().map(|m| m.text).collect::<Vec<_>>();
+		assert_eq!(texts(), ["1/0", "2/0"]);
+		store.disown_part(&[2; 32]).unwrap();
+		assert_eq!(texts(), ["1/0"]);
+		assert_eq!(store.parts(1).unwrap()[1].owner, None);
+		store.add_part(&[2; 32], 1, Some(&[2; 32])).unwrap();
+		assert_eq!(texts(), ["1/0", "2/0"]);
+		store.disown_part(&[2; 32]).unwrap();
+		store.add_part(&[2; 32], 1, Some(&[9; 32])).unwrap();
+		assert_eq!(texts(), ["1/0"]);
 	}
 
 	/// Every byte of the files is encrypted: no text, no key, no part id shows; another

@@ -258,17 +258,29 @@ impl Session {
 				for (part, state) in todo.into_iter().zip(states) {
 					seen.insert(part.part);
 					let Some(state) = state else { continue };
-					// Every blob names its owner and lists the parts its owner knows.
-					let mut owner = part.owner;
-					if let Ok(listing) = PartBlob::open_listing(&row.key, &genesis, row.id, &part.part, &state.blob.0) {
-						if owner.is_none() {
-							self.store.add_part(&part.part, row.id, Some(&listing.owner))?;
-							owner = Some(listing.owner);
-						}
-						for other in listing.parts.into_iter().filter(|p| *p != row.my_part) {
-							if self.store.add_part(&other, row.id, None)? {
-								report.new_members += 1;
+					// Every blob names its owner and lists the parts its owner knows. A part's
+					// owner is the one its listing names and signs now: a listing that does not
+					// verify, or names another owner than before, leaves the part with none,
+					// and its messages (those read before too) are not shown.
+					let listing = PartBlob::open_listing(&row.key, &genesis, row.id, &part.part, &state.blob.0).ok();
+					let owner = match (listing.as_ref().map(|l| l.owner), part.owner) {
+						(Some(named), None) => {
+							self.store.add_part(&part.part, row.id, Some(&named))?;
+							Some(named)
+						},
+						(Some(named), Some(known)) if named == known => Some(known),
+						// My own part is mine whatever its blob says.
+						(_, known) if part.part == row.my_part => known,
+						(_, known) => {
+							if known.is_some() {
+								self.store.disown_part(&part.part)?;
 							}
+							None
+						},
+					};
+					for other in listing.into_iter().flat_map(|l| l.parts).filter(|p| *p != row.my_part) {
+						if self.store.add_part(&other, row.id, None)? {
+							report.new_members += 1;
 						}
 					}
 					// Messages of a part whose owner is not known yet wait for its blob.
@@ -409,8 +421,9 @@ pub struct LiveUpdate {
 }
 
 impl Live {
-	/// The messages of others in `chat` it shows unconfirmed (in blocks of the best chain
-	/// that are not final yet), in no particular order.
+	/// The messages of others in `chat` it shows and that are not stored (in blocks of
+	/// the best chain that are not final yet, or, from [`Session::look_ahead`], not
+	/// synced yet), in no particular order.
 	pub fn unconfirmed(&self, chat: ChatId) -> impl Iterator<Item = &MessageRow> {
 		self.shown.values().filter(move |m| m.chat == chat)
 	}
@@ -468,9 +481,26 @@ impl Session {
 		Ok(update)
 	}
 
+	/// What the node has of my chats beyond the last sync, read without storing: others'
+	/// messages past those stored, up to the best block, those in final blocks marked
+	/// final (the next sync stores them), the others not. For one listing
+	/// ([`Session::messages_with`], [`Session::chats_with`]); [`Session::follow`] keeps a
+	/// view up to date instead.
+	pub async fn look_ahead(&self) -> Result<Live> {
+		let finalized = self.chain.finalized().await?;
+		let best = self.chain.best().await?;
+		let mut live = Live::default();
+		for mut m in self.unconfirmed_messages(&best).await? {
+			m.confirmed = m.block <= finalized.number;
+			live.shown.insert((m.part, m.seq), m);
+		}
+		Ok(live)
+	}
+
 	/// Others' messages at `best` beyond what is stored (those of blocks that are not
 	/// final yet), in chain order, unconfirmed.
 	async fn unconfirmed_messages(&self, best: &BlockRef) -> Result<Vec<MessageRow>> {
+		let genesis = self.chain.genesis_hash();
 		let mut out = Vec::new();
 		for row in self.store.chats()?.into_iter().filter(|r| r.joined) {
 			let parts: Vec<_> = self
@@ -485,6 +515,11 @@ impl Session {
 			let ids: Vec<PartId> = parts.iter().map(|p| p.part).collect();
 			for (part, state) in parts.iter().zip(self.chain.parts(&ids, best).await?) {
 				let (Some(state), Some(sender)) = (state, part.owner) else { continue };
+				// Read ahead only while the part's listing there still names its owner.
+				let listing = PartBlob::open_listing(&row.key, &genesis, row.id, &part.part, &state.blob.0);
+				if listing.map_or(true, |l| l.owner != sender) {
+					continue;
+				}
 				let mut from = part.next_seq;
 				while from < state.next_seq {
 					let (page, end, _) = self.read_messages(&row, &part.part, sender, from, (best, false)).await?;

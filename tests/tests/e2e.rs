@@ -754,6 +754,34 @@ async fn bad_input_is_refused_or_ignored_and_nothing_is_lost() {
 	let mut texts: Vec<String> = charlie.show(pair_chat).into_iter().map(|(_, t)| t).collect();
 	texts[3..].sort();
 	assert_eq!(texts[3..], ["at once 1".to_string(), "at once 2".to_string()]);
+
+	// A part whose listing stops verifying has no owner: its messages, those read before
+	// included, are no longer shown, and new ones are not read. (Charlie's part key
+	// rewrites his blob with a listing signed for another chain.)
+	charlie.send(group, "before the forgery");
+	bob.sync();
+	assert_eq!(bob.show(group), expected(&[(&charlie, "before the forgery")]));
+	let charlie_group = charlie.store().chat(group).unwrap().expect("Charlie's group");
+	let charlie_part = charlie_group.my_part;
+	let charlie_part_key = charlie_id.part_key(charlie_group.my_part_index);
+	let forged =
+		wire::PartBlob::seal(&charlie_id, &[0x66; 32], &charlie_part, ChatKind::Group, group, &charlie_group.key, &[bob_group.my_part])
+			.unwrap();
+	let nonce = chain.part(&charlie_part, None).await.unwrap().expect("Charlie's part").nonce;
+	let signature = charlie_part_key.sign(&wire::part_message(&genesis, &charlie_part, &PartAction::set_blob(nonce, &forged)));
+	let rewrite = chat_call(pallet_chat::Call::set_part_blob {
+		part: charlie_part,
+		nonce,
+		blob: forged,
+		signature: sp_core::ed25519::Signature::from_raw(signature),
+	});
+	let o = rpc.submit_general(rewrite).await.expect("the part key's rewrite");
+	assert!(o.result.is_ok(), "{:?}", o.result);
+	charlie.ok(&["send", "--wait-finalized", &group.to_string(), "after the forgery"]);
+	bob.sync();
+	assert_eq!(bob.show(group), [], "messages of a part whose listing does not verify");
+	let ahead = bob.ok(&["show", &group.to_string(), "--sync"]);
+	assert_eq!(ahead.last().unwrap()["messages"], serde_json::json!([]), "{ahead:?}");
 }
 
 /// A part writes `WritesPerEpoch` times a day; the client tops its allowance up with a
@@ -990,6 +1018,21 @@ async fn messages_show_at_import_and_an_abandoned_block_takes_its_messages_back(
 	wait_event(&events, &mut seen, "the fork's messages", |e| e["message"]["text"] == "on the fork, kept");
 	assert_eq!(about(&seen, "on the fork, lost"), [("message".into(), false)]);
 	assert_eq!(about(&seen, "on the fork, kept"), [("message".into(), false)]);
+	// `show --sync` lists what the node has, each message once and the fork's marked:
+	// the sync stores nothing of the fork, and prints none of this chat's messages
+	// before the listing.
+	let lines = eve.ok(&["show", &chat.to_string(), "--sync"]);
+	assert!(lines.iter().all(|l| l["event"] != "message"), "{lines:?}");
+	let listed: Vec<(String, bool)> = lines.last().expect("a listing")["messages"]
+		.as_array()
+		.expect("messages")
+		.iter()
+		.map(|m| (m["text"].as_str().unwrap().to_string(), m["final"].as_bool().unwrap()))
+		.collect();
+	for (text, is_final) in [("hello", true), ("hi all", true), ("on the fork, kept", false), ("on the fork, lost", false)] {
+		let found: Vec<_> = listed.iter().filter(|(t, _)| t == text).collect();
+		assert_eq!(found, [&(text.to_string(), is_final)], "{text} listed once: {listed:?}");
+	}
 	let mine = ferdie.show(chat);
 	assert_eq!(mine.last().map(|(_, text)| text.as_str()), Some("on the fork, lost"), "the sender lists it too");
 

@@ -121,9 +121,13 @@ async fn show(ctx: &Ctx, chat: u64, last: Option<usize>, sync: bool) -> Result<(
 	let mut session = ctx.session().await?;
 	if sync {
 		let report = session.sync(|_, _| {}).await?;
-		report_sync(ctx, &session, &report, false);
+		// This chat's new messages are in the listing below, once.
+		report_sync(ctx, &session, &report, Some(chat));
 	}
-	let mut messages = session.messages(chat)?;
+	// With the messages of others the node has and no sync stored yet, as `watch` shows
+	// them: marked until final.
+	let ahead = session.look_ahead().await?;
+	let mut messages = session.messages_with(chat, Some(&ahead))?;
 	if let Some(n) = last {
 		messages.drain(..messages.len().saturating_sub(n));
 	}
@@ -142,7 +146,8 @@ async fn show(ctx: &Ctx, chat: u64, last: Option<usize>, sync: bool) -> Result<(
 /// Lists the chats.
 async fn chats(ctx: &Ctx) -> Result<()> {
 	let session = ctx.session().await?;
-	let chats = session.chats()?;
+	let ahead = session.look_ahead().await?;
+	let chats = session.chats_with(Some(&ahead))?;
 	if ctx.cli.json {
 		println!("{}", json!({ "chats": chats }));
 	} else if chats.is_empty() {
@@ -213,7 +218,7 @@ async fn sync(ctx: &Ctx) -> Result<()> {
 	if let Some(bar) = bar {
 		bar.finish_and_clear();
 	}
-	report_sync(ctx, &session, &report, true);
+	report_sync(ctx, &session, &report, None);
 	Ok(())
 }
 

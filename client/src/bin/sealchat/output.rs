@@ -7,7 +7,7 @@ use sealchat::{
 	session::Session,
 	store::{InvitationRow, MessageRow},
 	sync::{LiveUpdate, SyncReport},
-	wire::ChatKind,
+	wire::{ChatId, ChatKind},
 };
 use serde_json::json;
 
@@ -27,11 +27,13 @@ pub(crate) fn progress_bar(ctx: &Ctx) -> Option<indicatif::ProgressBar> {
 }
 
 /// Prints what a sync found: invitations, new messages from others, my messages that
-/// were not delivered, and with `summary` the counts.
-pub(crate) fn report_sync(ctx: &Ctx, session: &Session, report: &SyncReport, summary: bool) {
+/// were not delivered, and the counts; before the listing of chat `listing`, neither
+/// that chat's messages (the listing has them) nor the counts.
+pub(crate) fn report_sync(ctx: &Ctx, session: &Session, report: &SyncReport, listing: Option<ChatId>) {
 	report_found(ctx, session, report);
-	report_messages(ctx, session, "message", &report.messages);
-	if !summary {
+	let others: Vec<MessageRow> = report.messages.iter().filter(|m| Some(m.chat) != listing).cloned().collect();
+	report_messages(ctx, session, "message", &others);
+	if listing.is_some() {
 		return;
 	}
 	if ctx.cli.json {
