@@ -545,7 +545,8 @@ impl Chain {
 		self.api.genesis_hash().0
 	}
 
-	/// The current root revision and the keys of `ring`, in ring order, at the best block.
+	/// The current root revision and the keys of `ring`, in ring order, at the latest
+	/// finalized block.
 	pub async fn ring_members(&self, ring: u32) -> Result<(u32, Vec<[u8; 32]>)> {
 		let at = self.api.at_current_block().await.map_err(rpc_error)?;
 		let current = self.view(&at, api::view_functions().user_ring().ring(ring))
@@ -564,7 +565,7 @@ impl Chain {
 	}
 
 	/// The current ticket epoch, the block the next one starts at, and how many tickets
-	/// each user has per epoch, at the best block.
+	/// each user has per epoch, at the latest finalized block.
 	pub async fn ticket_epoch(&self) -> Result<(u32, u32, u32)> {
 		let at = self.api.at_current_block().await.map_err(rpc_error)?;
 		let (epoch, next) = self.view(&at, api::view_functions().user_ring().epoch()).await?;
@@ -575,7 +576,7 @@ impl Chain {
 		Ok((epoch, next, per_epoch))
 	}
 
-	/// Whether the ticket with `alias` of `epoch` was spent, at the best block.
+	/// Whether the ticket with `alias` of `epoch` was spent, at the latest finalized block.
 	pub async fn ticket_spent(&self, epoch: u32, alias: [u8; 32]) -> Result<bool> {
 		let at = self.api.at_current_block().await.map_err(rpc_error)?;
 		self.view(&at, api::view_functions().user_ring().is_spent(epoch, alias)).await

@@ -1,7 +1,8 @@
 //! Trial decryption of connector records on all cores.
 //!
-//! An invitation is a sealed box to its invitee's X25519 key and carries no tag, so the
-//! only way to find one's invitations is to try to open every untagged record. Opening
+//! An invitation is a sealed box to its invitee's X25519 key under a random tag, so the
+//! only way to find one's invitations is to try to open every record whose tag is not one
+//! the client expects (its chats' response tags). Opening
 //! costs one X25519 scalar multiplication (plus a hash and a Poly1305 check that fail
 //! fast), so the scanner's rate is bounded by the X25519 rate times the cores used.
 

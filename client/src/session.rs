@@ -180,6 +180,39 @@ pub struct Session {
 	/// The window a random pause before a write that follows another event is drawn from
 	/// (see [`Session::set_delay_window`]).
 	delay_window: std::time::Duration,
+	/// Told what a flow waits for, and when the wait is over (see [`Session::on_waiting`]).
+	waiting: WaitingNotice,
+}
+
+/// What a flow waits for on purpose, for the user to see while it waits.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Waiting {
+	/// A random pause of `length` before `next` (see [`Session::set_delay_window`]), so
+	/// that the chain's timing does not link the write before it to the next one.
+	Pause { next: &'static str, length: std::time::Duration },
+	/// `what` was submitted: waiting for it to be in a block, and with `until_final` for
+	/// that block to be final.
+	Block { what: &'static str, until_final: bool },
+}
+
+/// How long a flow waits for its last write: until it is in a block of the best chain,
+/// or until that block is final.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Until {
+	InBlock,
+	Final,
+}
+
+/// Receives each [`Waiting`] as it begins, and `None` when it is over.
+pub type WaitingNotice = std::sync::Arc<dyn Fn(Option<&Waiting>) + Send + Sync>;
+
+/// A wait under way: the notice hears `None` when it is dropped.
+struct WaitingGuard(WaitingNotice);
+
+impl Drop for WaitingGuard {
+	fn drop(&mut self) {
+		(self.0)(None)
+	}
 }
 
 fn now_ms() -> u64 {
@@ -223,7 +256,20 @@ impl Session {
 			record_page,
 			submit_lock,
 			delay_window: DEFAULT_DELAY_WINDOW,
+			waiting: std::sync::Arc::new(|_| {}),
 		})
+	}
+
+	/// Has `notice` told of every wait a flow makes on purpose (its random pauses, its
+	/// writes on their way into a block), so a user can tell a pause from a hang.
+	pub fn on_waiting(&mut self, notice: impl Fn(Option<&Waiting>) + Send + Sync + 'static) {
+		self.waiting = std::sync::Arc::new(notice);
+	}
+
+	/// Tells of `what` until the returned guard is dropped.
+	fn waiting_for(&self, what: Waiting) -> WaitingGuard {
+		(self.waiting)(Some(&what));
+		WaitingGuard(self.waiting.clone())
 	}
 
 	/// Takes the profile's submission lock, waiting while another process holds it.
@@ -241,14 +287,16 @@ impl Session {
 		self.delay_window = window;
 	}
 
-	/// Waits a time drawn uniformly from the delay window.
-	async fn pause(&self) {
+	/// Waits a time drawn uniformly from the delay window before `next`.
+	async fn pause(&self, next: &'static str) {
 		let window = self.delay_window.as_millis() as u64;
 		if window == 0 {
 			return;
 		}
 		let draw = u64::from_le_bytes(crypto::random_32()[..8].try_into().expect("8 of 32 bytes; qed"));
-		tokio::time::sleep(std::time::Duration::from_millis(draw % (window + 1))).await;
+		let length = std::time::Duration::from_millis(draw % (window + 1));
+		let _waiting = self.waiting_for(Waiting::Pause { next, length });
+		tokio::time::sleep(length).await;
 	}
 
 	/// Sets how many records one request fetches (at most the connector's page, which is
@@ -449,8 +497,9 @@ impl Session {
 		Ok(())
 	}
 
-	/// Creates a chat with `invitees` (one for a pair chat) and invites them.
-	pub async fn create_chat(&mut self, kind: ChatKind, invitees: &[AccountBytes]) -> Result<Created> {
+	/// Creates a chat with `invitees` (one for a pair chat) and invites them; returns once
+	/// the invitations are in a block, or `until` that block is final.
+	pub async fn create_chat(&mut self, kind: ChatKind, invitees: &[AccountBytes], until: Until) -> Result<Created> {
 		if invitees.is_empty() {
 			return Err(ClientError::NoInvitees);
 		}
@@ -480,6 +529,7 @@ impl Session {
 		let membership_key = key.membership_key().public();
 		let sealed_key = crypto::seal(key.expose(), &self.identity.encryption_key())?;
 		let mut included = None;
+		let waiting = self.waiting_for(Waiting::Block { what: "the chat's creation", until_final: true });
 		for _ in 0..RETRIES {
 			let ticket = self.ticket(&wire::create_chat_message(&genesis, &membership_key, &sealed_key)).await?;
 			let params = api::runtime_types::pallet_chat::ChatParams { membership_key, sealed_key: sealed_key.clone() };
@@ -492,6 +542,7 @@ impl Session {
 				Err(e) => return Err(e.into()),
 			}
 		}
+		drop(waiting);
 		let included = included.ok_or(ClientError::Contended)?;
 		let chat = event::<api::connector::events::ChatCreated>(&included)?.chat;
 
@@ -517,10 +568,11 @@ impl Session {
 		})?;
 
 		// My part after a pause, and the invitations after another: not in the block that
-		// created the chat, nor in one block together.
-		self.pause().await;
-		self.join_chat(&mut row).await?;
-		self.pause().await;
+		// created the chat, nor in one block together. The command ends once the
+		// invitations, its last write, are in a block.
+		self.pause("your part of the chat").await;
+		self.join_chat(&mut row, Until::Final).await?;
+		self.pause("the invitations").await;
 		let record_len = self.chain.limits().record_len as usize;
 		let mut batch = self.chain.batch().await?;
 		// The invitations: general transactions authorized by the membership proof alone,
@@ -533,7 +585,13 @@ impl Session {
 			let proof = membership.sign(&wire::add_member_message(&genesis, chat, nonce as u64, &invitation, &tag));
 			batch.push(&api::tx().chat().add_member(chat, nonce as u64, invitation, tag, proof)).await?;
 		}
-		let results = batch.finish().await;
+		let results: Vec<Result<()>> = {
+			let _waiting = self.waiting_for(Waiting::Block { what: "the invitations", until_final: until == Until::Final });
+			match until {
+				Until::InBlock => batch.finish_included().await.into_iter().map(|r| r.map(drop).map_err(Into::into)).collect(),
+				Until::Final => batch.finish().await.into_iter().map(|r| r.map(drop).map_err(Into::into)).collect(),
+			}
+		};
 
 		let mut created = Created { chat, invited: Vec::new(), failed: Vec::new() };
 		for (who, result) in unique.iter().zip(results) {
@@ -550,23 +608,33 @@ impl Session {
 	async fn joined_chat(&mut self, chat: ChatId) -> Result<ChatRow> {
 		let mut row = self.store.chat(chat)?.ok_or(ClientError::UnknownChat(chat))?;
 		if !row.joined {
-			self.join_chat(&mut row).await?;
+			self.join_chat(&mut row, Until::Final).await?;
 		}
 		Ok(row)
 	}
 
 	/// Joins `row`'s chat: my part, listing the parts I know, and my response, in one
-	/// transaction; nothing when my part is on chain already (a join whose transaction was
-	/// still pending when its command ended). A part of my key for another chat is another
-	/// device's: the join takes the next key.
-	pub(crate) async fn join_chat(&mut self, row: &mut ChatRow) -> Result<()> {
+	/// transaction, waited for `until` it is in a block or final; nothing when my part is
+	/// on chain already (a join whose transaction was still pending when its command
+	/// ended). A part of my key for another chat is another device's: the join takes the
+	/// next key.
+	pub(crate) async fn join_chat(&mut self, row: &mut ChatRow, until: Until) -> Result<()> {
 		let parts: Vec<PartId> =
 			self.store.parts(row.id)?.into_iter().map(|p| p.part).filter(|p| *p != row.my_part).collect();
 		if !self.is_my_part_of(&row.my_part, row.id).await? {
 			let mut batch = self.chain.batch().await?;
 			self.push_join(&mut batch, row, &parts).await?;
-			for result in batch.finish().await {
-				result?;
+			let _waiting =
+				self.waiting_for(Waiting::Block { what: "your part of the chat", until_final: until == Until::Final });
+			match until {
+				Until::Final =>
+					for result in batch.finish().await {
+						result?;
+					},
+				Until::InBlock =>
+					for result in batch.finish_included().await {
+						result?;
+					},
 			}
 		}
 		self.store.atomically(|s| {
@@ -584,9 +652,10 @@ impl Session {
 	}
 
 	/// Accepts invitation `id`: after a random pause (so that the join does not follow the
-	/// invitation by a time an observer could match), joins its chat. An accepted
-	/// invitation whose join did not finish is joined again.
-	pub async fn accept(&mut self, id: u64) -> Result<ChatId> {
+	/// invitation by a time an observer could match), joins its chat; returns once the join
+	/// is in a block, or `until` that block is final. An accepted invitation whose join did
+	/// not finish is joined again.
+	pub async fn accept(&mut self, id: u64, until: Until) -> Result<ChatId> {
 		let invitation = self.store.invitation(id)?.ok_or(ClientError::UnknownInvitation(id))?;
 		if invitation.state == InvitationState::Declined {
 			return Err(ClientError::DeclinedInvitation(id));
@@ -624,8 +693,10 @@ impl Session {
 		})?;
 		// The members who joined since the invitation was sent: my blob lists them too.
 		self.read_responses(&row).await?;
-		self.pause().await;
-		self.join_chat(&mut row).await?;
+		self.pause("your part of the chat").await;
+		// A join whose block is abandoned goes back into the node's pool and lands in the
+		// new best chain.
+		self.join_chat(&mut row, until).await?;
 		Ok(row.id)
 	}
 

@@ -39,6 +39,7 @@ pub fn all() -> Vec<(&'static str, String)> {
 		("chat.response_tag(0)", hex(&key.response_tag(0))),
 		("chat.response_tag(1)", hex(&key.response_tag(1))),
 		("chat.response_tag(CREATOR_RESPONSE)", hex(&key.response_tag(wire::CREATOR_RESPONSE))),
+		("add_member_message([0x47; 32], 7, 0, \"inv\", [0x7a; 32])", hex(&add_member)),
 		("chat.membership_proof(add_member_message above)", hex(&key.membership_key().sign(&add_member))),
 		("alice.part_key(0)", hex(&part_key.public())),
 		("alice.part_key(1)", hex(&alice.part_key(1).public())),
@@ -59,7 +60,6 @@ pub fn all() -> Vec<(&'static str, String)> {
 			hex(&key.encrypt_with_nonce(&message.padded(), &Message::context(&part, 3), &[0x02; 24]).unwrap()),
 		),
 		("invitation.signing_payload", hex(&invitation.signing_payload())),
-		("add_member_message([0x47; 32], 7, 0, \"inv\", [0x7a; 32])", hex(&add_member)),
 		("create_chat_message([0x47; 32], [0x4b; 32], \"sealed\")", hex(&wire::create_chat_message(&[0x47; 32], &[0x4b; 32], b"sealed"))),
 		("ticket_context(3, 1)", hex(&wire::ticket_context(3, 1))),
 	]

@@ -115,6 +115,19 @@ impl User {
 			.expect("start the sealchat binary")
 	}
 
+	/// Runs `sealchat args` in a terminal of its own, with `env` on top of the user's.
+	pub fn in_terminal(&self, args: &[&str], env: &[(&str, &str)]) -> crate::tui::Tui {
+		let mut all: Vec<String> =
+			vec!["--data-dir".into(), self.dir.to_string_lossy().into_owned(), "--node".into(), self.node.clone()];
+		all.extend(args.iter().map(|a| a.to_string()));
+		let mut vars = vec![("SEALCHAT_PASSPHRASE", self.passphrase.as_str()), ("SEALCHAT_DELAY_WINDOW", "0")];
+		for (key, value) in env {
+			vars.retain(|(k, _)| k != key);
+			vars.push((key, value));
+		}
+		crate::tui::Tui::start(&cli_binary(), &all, &vars)
+	}
+
 	/// Opens the interactive client (`sealchat tui`) in a terminal of its own.
 	pub fn tui(&self) -> crate::tui::Tui {
 		let args: Vec<String> = vec![
@@ -253,24 +266,25 @@ impl User {
 	}
 
 	/// Syncs, then accepts the invitation to `chat` it found (the test fails if there is
-	/// none): the user joins the chat.
+	/// none): the user joins the chat, and the join is final.
 	pub fn join(&self, chat: u64) {
 		self.sync();
 		let id = self.invitation_to(chat).unwrap_or_else(|| panic!("{}: no invitation to chat {chat}", self.name));
-		let out = &self.ok(&["accept", &id.to_string()])[0];
+		let out = &self.ok(&["accept", "--wait-finalized", &id.to_string()])[0];
 		assert_eq!(out["joined"], chat, "{}: {out}", self.name);
 	}
 
-	/// Starts a pair chat with `other`; returns the chat id.
+	/// Starts a pair chat with `other`; returns the chat id once the invitation is final.
 	pub fn pair_chat(&self, other: &User) -> u64 {
-		let created = &self.ok(&["chat", "new", &other.address])[0];
+		let created = &self.ok(&["chat", "new", "--wait-finalized", &other.address])[0];
 		assert_eq!(created["invited"][0], other.address.as_str());
 		created["chat"].as_u64().expect("a chat id")
 	}
 
-	/// Starts a group chat with `others`; returns the chat id.
+	/// Starts a group chat with `others`; returns the chat id once the invitations are
+	/// final.
 	pub fn group_chat(&self, others: &[&User]) -> u64 {
-		let mut args = vec!["group", "new"];
+		let mut args = vec!["group", "new", "--wait-finalized"];
 		args.extend(others.iter().map(|u| u.address.as_str()));
 		let created = &self.ok(&args)[0];
 		assert_eq!(created["invited"].as_array().map(Vec::len), Some(others.len()));

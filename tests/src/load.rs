@@ -105,7 +105,7 @@ pub async fn run(dir: &TestDir, users: usize, seconds: u64, interval: Duration) 
 		let invitees: Vec<AccountBytes> = members[1..].iter().map(|m| accounts[*m]).collect();
 		let kind = if members.len() == 2 { ChatKind::Pair } else { ChatKind::Group };
 		async move {
-			let created = creator.create_chat(kind, &invitees).await.expect("create a chat");
+			let created = creator.create_chat(kind, &invitees, sealchat::session::Until::Final).await.expect("create a chat");
 			assert!(created.failed.is_empty(), "invitations failed: {:?}", created.failed);
 			(creator, created.chat)
 		}
@@ -131,7 +131,7 @@ pub async fn run(dir: &TestDir, users: usize, seconds: u64, interval: Duration) 
 			loop {
 				s.sync(|_, _| {}).await.expect("sync");
 				if let Some(inv) = s.invitations().expect("invitations").into_iter().find(|inv| inv.chat == chat) {
-					s.accept(inv.id).await.expect("accept");
+					s.accept(inv.id, sealchat::session::Until::Final).await.expect("accept");
 					break;
 				}
 				assert!(Instant::now() < deadline, "no invitation to chat {chat}");

@@ -470,8 +470,24 @@ async fn offline_user_finds_everything_on_next_sync() {
 	let dir = TestDir::new("e2e-offline");
 	let (node, _rpc) = dev_node(&dir).await;
 	let [bob, charlie, dave] = registered(&dir, &node.ws_url(), ["bob", "charlie", "dave"]);
-	// Charlie's client is not running while Bob invites it twice and writes.
-	let pair_chat = bob.pair_chat(&charlie);
+	// Charlie's client is not running while Bob invites it twice and writes. Bob starts
+	// the pair chat at a terminal, with pauses: each is announced as it begins, and the
+	// command ends once its last write, the invitation, is in a block.
+	let chain = read::connect(&node.ws_url()).await;
+	let mut terminal = bob.in_terminal(&["chat", "new", &charlie.address], &[("SEALCHAT_DELAY_WINDOW", "2")]);
+	let created = terminal.wait_for("exited with", 3 * PROGRESS);
+	assert!(created.contains("exited with 0"), "{created}");
+	let said = String::from_utf8_lossy(&terminal.output()).into_owned();
+	for line in ["waiting for the chat's creation to be final", "before your part of the chat: a random pause", "before the invitations", "waiting for the invitations to be in a block"] {
+		assert!(said.contains(line), "`chat new` did not say {line:?}: {said}");
+	}
+	let pair_chat: u64 = created
+		.split("created chat ")
+		.nth(1)
+		.and_then(|rest| rest.split_whitespace().next())
+		.and_then(|id| id.parse().ok())
+		.unwrap_or_else(|| panic!("no chat id: {created}"));
+	assert_eq!(chain.chat(pair_chat, None).await.unwrap().expect("the chat").nonce, 1, "the invitation is in a block");
 	bob.send(pair_chat, "are you there?");
 	bob.send(pair_chat, "write when you are back");
 	let group = bob.group_chat(&[&charlie, &dave]);
@@ -480,7 +496,18 @@ async fn offline_user_finds_everything_on_next_sync() {
 
 	let summary = charlie.sync();
 	assert_eq!(invitations(&summary).len(), 2, "{summary}");
-	charlie.join(pair_chat);
+	// Charlie accepts at a terminal too: the pause is announced, and the command ends
+	// once the join is in a block.
+	let invitation = charlie.invitation_to(pair_chat).expect("Bob's invitation").to_string();
+	let mut terminal = charlie.in_terminal(&["accept", &invitation], &[("SEALCHAT_DELAY_WINDOW", "2")]);
+	let accepted = terminal.wait_for("exited with", 3 * PROGRESS);
+	assert!(accepted.contains(&format!("joined chat {pair_chat}")) && accepted.contains("exited with 0"), "{accepted}");
+	let said = String::from_utf8_lossy(&terminal.output()).into_owned();
+	for line in ["before your part of the chat: a random pause", "waiting for your part of the chat to be in a block"] {
+		assert!(said.contains(line), "`accept` did not say {line:?}: {said}");
+	}
+	let part = charlie.store().chat(pair_chat).unwrap().expect("the chat").my_part;
+	assert!(chain.part(&part, None).await.unwrap().is_some(), "the join is in a block");
 	charlie.join(group);
 	charlie.sync();
 	assert_eq!(charlie.show(pair_chat), expected(&[(&bob, "are you there?"), (&bob, "write when you are back")]));

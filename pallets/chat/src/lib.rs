@@ -1124,8 +1124,9 @@ pub mod pallet {
 			validity.into()
 		}
 
-		/// Checks a counter against the current one: a used one is `Stale`, one more than
-		/// 16 ahead `Future` (the pool keeps up to 16 in order, as it does account nonces),
+		/// Checks a counter against the current one: a used one is `Stale`, one 16 or more
+		/// ahead `Future` (the pool keeps the current one and 15 after it in order, as it
+		/// does account nonces),
 		/// and one that would leave no next counter `ExhaustsResources`. In a block
 		/// (`InBlock`) only the current one passes, so a call whose predecessor did not make
 		/// it into the block is never included only to fail.

@@ -149,6 +149,10 @@ pub enum Command {
 	Accept {
 		/// The invitation's number, as `sealchat invites` lists it.
 		invitation: u64,
+		/// Return only once the last write is final (GRANDPA), not as soon as it is in a
+		/// block.
+		#[arg(long)]
+		wait_finalized: bool,
 	},
 	/// Decline an invitation: nothing is sent, and it is no longer listed.
 	Decline {
@@ -172,6 +176,10 @@ pub enum ChatCommand {
 	New {
 		/// The other user: an SS58 address or a nickname from `sealchat contact`.
 		with: String,
+		/// Return only once the last write is final (GRANDPA), not as soon as it is in a
+		/// block.
+		#[arg(long)]
+		wait_finalized: bool,
 	},
 }
 
@@ -182,6 +190,10 @@ pub enum GroupCommand {
 		/// The other members: SS58 addresses or nicknames from `sealchat contact`.
 		#[arg(required = true, num_args = 1..)]
 		members: Vec<String>,
+		/// Return only once the last write is final (GRANDPA), not as soon as it is in a
+		/// block.
+		#[arg(long)]
+		wait_finalized: bool,
 	},
 	/// Add a user to a group chat you are in.
 	Add {

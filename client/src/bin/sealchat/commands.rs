@@ -5,7 +5,13 @@ use std::io::{IsTerminal, Read};
 
 use anyhow::{Context, Result};
 use futures::StreamExt;
-use sealchat::{chain::{Chain, RingPlacement}, crypto, profile::Profile, wire::ChatKind};
+use sealchat::{
+	chain::{Chain, RingPlacement},
+	crypto,
+	profile::Profile,
+	session::Until,
+	wire::ChatKind,
+};
 use serde_json::json;
 use zeroize::Zeroizing;
 
@@ -28,14 +34,16 @@ pub(crate) async fn run(cli: Cli) -> Result<()> {
 		Command::Whoami => whoami(&ctx).await,
 		Command::ExportPhrase => export_phrase(&ctx),
 		Command::Passphrase { none } => change_passphrase(&ctx, none),
-		Command::Chat(ChatCommand::New { with }) => create(&ctx, ChatKind::Pair, &[with]).await,
-		Command::Group(GroupCommand::New { members }) => create(&ctx, ChatKind::Group, &members).await,
+		Command::Chat(ChatCommand::New { with, wait_finalized }) =>
+			create(&ctx, ChatKind::Pair, &[with], until(wait_finalized)).await,
+		Command::Group(GroupCommand::New { members, wait_finalized }) =>
+			create(&ctx, ChatKind::Group, &members, until(wait_finalized)).await,
 		Command::Group(GroupCommand::Add { chat, who }) => add_member(&ctx, chat, &who).await,
 		Command::Send { chat, text, wait_finalized } => send(&ctx, chat, text, wait_finalized).await,
 		Command::Show { chat, last, sync } => show(&ctx, chat, last, sync).await,
 		Command::Chats => chats(&ctx).await,
 		Command::Invites => invites(&ctx).await,
-		Command::Accept { invitation } => accept(&ctx, invitation).await,
+		Command::Accept { invitation, wait_finalized } => accept(&ctx, invitation, until(wait_finalized)).await,
 		Command::Decline { invitation } => decline(&ctx, invitation).await,
 		Command::Sync => sync(&ctx).await,
 		Command::Watch => watch(&ctx).await,
@@ -178,13 +186,15 @@ async fn invites(ctx: &Ctx) -> Result<()> {
 	Ok(())
 }
 
+/// How long a command with `--wait-finalized` waits for its last write.
+fn until(wait_finalized: bool) -> Until {
+	if wait_finalized { Until::Final } else { Until::InBlock }
+}
+
 /// Accepts an invitation: joins its chat.
-async fn accept(ctx: &Ctx, invitation: u64) -> Result<()> {
+async fn accept(ctx: &Ctx, invitation: u64, until: Until) -> Result<()> {
 	let mut session = ctx.session().await?;
-	if !ctx.cli.json && ctx.cli.delay_window > 0 {
-		eprintln!("joining within {} s (a random pause; --delay-window sets it)", ctx.cli.delay_window);
-	}
-	let chat = session.accept(invitation).await?;
+	let chat = session.accept(invitation, until).await?;
 	ctx.print(format!("joined chat {chat}"), json!({ "invitation": invitation, "joined": chat }));
 	Ok(())
 }
@@ -393,10 +403,10 @@ async fn whoami(ctx: &Ctx) -> Result<()> {
 	Ok(())
 }
 
-async fn create(ctx: &Ctx, kind: ChatKind, who: &[String]) -> Result<()> {
+async fn create(ctx: &Ctx, kind: ChatKind, who: &[String], until: Until) -> Result<()> {
 	let mut session = ctx.session().await?;
 	let accounts = who.iter().map(|w| session.resolve(w)).collect::<Result<Vec<_>, _>>()?;
-	let created = session.create_chat(kind, &accounts).await?;
+	let created = session.create_chat(kind, &accounts, until).await?;
 	if ctx.cli.json {
 		println!("{}", json!(created));
 	} else {

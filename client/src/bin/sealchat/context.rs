@@ -123,7 +123,11 @@ impl Ctx {
 		let lock = self.profile.submit_lock().with_notice(|| {
 			eprintln!("another sealchat command is sending from this profile; waiting for it to finish")
 		});
-		self.session_locked(identity, chain, lock)
+		let mut session = self.session_locked(identity, chain, lock)?;
+		if !self.cli.json {
+			crate::output::show_waiting(&mut session);
+		}
+		Ok(session)
 	}
 
 	/// A session that waits for the profile's submission lock with `lock`'s notice (the

@@ -4,7 +4,7 @@
 use std::io::IsTerminal;
 
 use sealchat::{
-	session::Session,
+	session::{Session, Waiting},
 	store::{InvitationRow, MessageRow},
 	sync::{LiveUpdate, SyncReport},
 	wire::{ChatId, ChatKind},
@@ -24,6 +24,54 @@ pub(crate) fn progress_bar(ctx: &Ctx) -> Option<indicatif::ProgressBar> {
 			.progress_chars("=> "),
 	);
 	Some(bar)
+}
+
+/// Has `session` tell the user, on stderr, what a command waits for on purpose: a spinner
+/// line on a terminal, cleared when the wait is over; a plain line otherwise.
+pub(crate) fn show_waiting(session: &mut Session) {
+	let terminal = std::io::stderr().is_terminal();
+	let shown: std::sync::Mutex<Option<indicatif::ProgressBar>> = std::sync::Mutex::new(None);
+	session.on_waiting(move |waiting| {
+		let mut shown = shown.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+		if let Some(spinner) = shown.take() {
+			spinner.finish_and_clear();
+		}
+		let Some(waiting) = waiting else { return };
+		if !terminal {
+			eprintln!("{}", waiting_line(waiting));
+			return;
+		}
+		let spinner = indicatif::ProgressBar::new_spinner();
+		spinner.set_style(
+			indicatif::ProgressStyle::with_template("{spinner} {msg} ({elapsed})").expect("valid template"),
+		);
+		spinner.set_message(waiting_line(waiting));
+		spinner.tick();
+		spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+		*shown = Some(spinner);
+	});
+}
+
+/// What a command waits for, and about how long.
+pub(crate) fn waiting_line(waiting: &Waiting) -> String {
+	match waiting {
+		Waiting::Pause { next, length } => format!(
+			"pausing {} s before {next}: a random pause, so that the chain's timing does not link your writes \
+			 (--delay-window sets its window)",
+			length.as_secs_f64().round()
+		),
+		Waiting::Block { what, until_final: false } => format!("waiting for {what} to be in a block (about 2 s)"),
+		Waiting::Block { what, until_final: true } => format!("waiting for {what} to be final (about 5 s)"),
+	}
+}
+
+/// [`waiting_line`] for a status line.
+pub(crate) fn waiting_short(waiting: &Waiting) -> String {
+	match waiting {
+		Waiting::Pause { next, length } => format!("random pause of {} s before {next}", length.as_secs_f64().round()),
+		Waiting::Block { what, until_final: false } => format!("{what}: waiting for a block"),
+		Waiting::Block { what, until_final: true } => format!("{what}: waiting for finality"),
+	}
 }
 
 /// Prints what a sync found: invitations, new messages from others, my messages that

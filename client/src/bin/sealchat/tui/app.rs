@@ -202,6 +202,8 @@ pub(crate) struct App {
 	pub notice: Option<String>,
 	/// Writes under way, with what the status line says of each.
 	pub jobs: Vec<(u64, String)>,
+	/// What the write under way waits for on purpose, by job.
+	pub waiting: Option<(u64, String)>,
 	pub outbox: Vec<Outgoing>,
 	/// Messages sent from this screen, oldest first, for Up/Down in the composer.
 	sent: Vec<String>,
@@ -230,6 +232,7 @@ impl App {
 			error: None,
 			notice: None,
 			jobs: Vec::new(),
+			waiting: None,
 			outbox: Vec::new(),
 			sent: Vec::new(),
 			recall: None,
@@ -305,8 +308,10 @@ impl App {
 			Event::Synced => self.sync = SyncState::Synced,
 			Event::Connection(state) => self.connection = state,
 			Event::Error(e) => self.error = Some(e),
+			Event::Waiting { job, what } => self.waiting = what.map(|what| (job, what)),
 			Event::Done { job, outcome } => {
 				self.jobs.retain(|(j, _)| *j != job);
+				self.waiting.take_if(|(j, _)| *j == job);
 				let outgoing = self.outbox.iter().position(|o| o.job == job).map(|i| self.outbox.remove(i));
 				match outcome {
 					Outcome::Sent(chat, message) => {

@@ -9,7 +9,7 @@ use std::time::Duration;
 use futures::StreamExt;
 use sealchat::{
 	chain::Chain,
-	session::Session,
+	session::{Session, Until},
 	store::MessageRow,
 	sync::Live,
 	wire::{ChatId, ChatKind},
@@ -109,6 +109,9 @@ pub(crate) enum Event {
 	Synced,
 	/// `None`: connected to the node; `Some`: the node is lost, and why.
 	Connection(Option<String>),
+	/// Job number `job` waits on purpose for `what` (a random pause, its write on the way
+	/// into a block); `None`: that wait is over.
+	Waiting { job: u64, what: Option<String> },
 	/// Job number `job` is over.
 	Done { job: u64, outcome: Outcome },
 	/// Something went wrong in the background; the workers go on.
@@ -292,7 +295,16 @@ pub(crate) async fn writer(
 	changes: UnboundedSender<Local>,
 	events: UnboundedSender<Event>,
 ) {
+	let current = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+	session.on_waiting({
+		let (current, events) = (current.clone(), events.clone());
+		move |waiting| {
+			let job = current.load(std::sync::atomic::Ordering::Relaxed);
+			let _ = events.send(Event::Waiting { job, what: waiting.map(output::waiting_short) });
+		}
+	});
 	while let Some((job, what)) = jobs.recv().await {
+		current.store(job, std::sync::atomic::Ordering::Relaxed);
 		// A connection the node dropped is made again before the write.
 		if session.chain.best().await.is_err() {
 			if let Ok(chain) = Chain::connect(&node).await {
@@ -316,7 +328,7 @@ async fn run(session: &mut Session, job: Job) -> anyhow::Result<Outcome> {
 		},
 		Job::Create { kind, with } => {
 			let accounts = with.iter().map(|w| session.resolve(w)).collect::<Result<Vec<_>, _>>()?;
-			let created = session.create_chat(kind, &accounts).await?;
+			let created = session.create_chat(kind, &accounts, Until::InBlock).await?;
 			let mut said = format!("created chat {}", created.chat);
 			if !created.invited.is_empty() {
 				said.push_str(&format!("; invited {}", created.invited.join(", ")));
@@ -333,7 +345,7 @@ async fn run(session: &mut Session, job: Job) -> anyhow::Result<Outcome> {
 			Outcome::Done(format!("invited {} to chat {chat}", session.name(&account)))
 		},
 		Job::Accept(id) => {
-			let chat = session.accept(id).await?;
+			let chat = session.accept(id, Until::InBlock).await?;
 			Outcome::Done(format!("joined chat {chat}"))
 		},
 	})

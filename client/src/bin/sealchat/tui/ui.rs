@@ -242,8 +242,11 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
 	if waiting > 0 {
 		spans.push(Span::raw(format!(" {waiting} invitation{} (i) ", if waiting == 1 { "" } else { "s" })).fg(Color::Yellow));
 	}
-	for (_, label) in &app.jobs {
-		spans.push(Span::raw(format!(" {label}... ")).dim());
+	for (job, label) in &app.jobs {
+		match &app.waiting {
+			Some((waiting, what)) if waiting == job => spans.push(Span::raw(format!(" {label}: {what}... ")).dim()),
+			_ => spans.push(Span::raw(format!(" {label}... ")).dim()),
+		}
 	}
 	if let Some(e) = &app.error {
 		spans.push(Span::raw(format!(" {e} ")).fg(Color::Red).bold());
@@ -398,7 +401,7 @@ mod tests {
 	use ratatui::{backend::TestBackend, Terminal};
 
 	use super::{super::app::tests::*, *};
-	use crate::tui::engine::{Event, InvitationView};
+	use crate::tui::engine::{Event, InvitationView, Outcome};
 
 	/// The screen as text, one string per row.
 	fn render(app: &App, width: u16, height: u16) -> Vec<String> {
@@ -433,6 +436,25 @@ mod tests {
 		assert!(text.contains("5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"), "{text}");
 		assert!(text.contains("connecting..."), "{text}");
 		assert!(text.contains("scanning 0/0 records"), "{text}");
+	}
+
+	/// A write that waits on purpose says for what in the status line, until the wait is
+	/// over.
+	#[test]
+	fn a_wait_on_purpose_is_shown_in_the_status_line() {
+		let mut app = app_with_chats();
+		app.jobs.push((1, "accepting invitation 2".into()));
+		let status = |app: &App| render(app, 120, 20).last().cloned().unwrap_or_default();
+		assert!(status(&app).contains("accepting invitation 2..."), "{}", status(&app));
+		let pause = "random pause of 3 s before your part of the chat";
+		app.on_event(Event::Waiting { job: 1, what: Some(pause.into()) }, Instant::now());
+		assert!(status(&app).contains(&format!("accepting invitation 2: {pause}...")), "{}", status(&app));
+		app.on_event(Event::Waiting { job: 1, what: None }, Instant::now());
+		assert!(!status(&app).contains(pause), "{}", status(&app));
+		app.on_event(Event::Waiting { job: 1, what: Some("your part of the chat: waiting for a block".into()) }, Instant::now());
+		app.on_event(Event::Done { job: 1, outcome: Outcome::Done("joined chat 3".into()) }, Instant::now());
+		assert!(app.waiting.is_none() && app.jobs.is_empty());
+		assert!(status(&app).contains("joined chat 3"), "{}", status(&app));
 	}
 
 	#[test]
