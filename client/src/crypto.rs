@@ -89,7 +89,7 @@ fn ensure_sodium() {
 }
 
 /// BLAKE2b-256 of `parts` concatenated, keyed with `key` when given.
-fn blake2b_256(key: Option<&[u8]>, parts: &[&[u8]]) -> [u8; 32] {
+pub(crate) fn blake2b_256(key: Option<&[u8]>, parts: &[&[u8]]) -> [u8; 32] {
 	let mut state = crypto_generichash::blake2b::State::new(key, 32)
 		.expect("32-byte output and a 32-byte key are valid BLAKE2b parameters; qed");
 	for part in parts {

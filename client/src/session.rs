@@ -193,6 +193,9 @@ pub enum Waiting {
 	/// `what` was submitted: waiting for it to be in a block, and with `until_final` for
 	/// that block to be final.
 	Block { what: &'static str, until_final: bool },
+	/// Another process of the profile is submitting: waiting for it to finish (see
+	/// [`SubmitLock`]).
+	Lock,
 }
 
 /// How long a flow waits for its last write: until it is in a block of the best chain,
@@ -272,12 +275,25 @@ impl Session {
 		WaitingGuard(self.waiting.clone())
 	}
 
-	/// Takes the profile's submission lock, waiting while another process holds it.
+	/// Takes the profile's submission lock, waiting while another process holds it (a
+	/// [`Waiting::Lock`] while it does).
 	pub(crate) async fn submitting(&self) -> Result<SubmitGuard> {
-		let lock = self.submit_lock.clone();
-		Ok(tokio::task::spawn_blocking(move || lock.acquire())
+		let blocked = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+		let lock = self.submit_lock.clone().with_notice({
+			let (waiting, blocked) = (self.waiting.clone(), blocked.clone());
+			move || {
+				if !blocked.swap(true, std::sync::atomic::Ordering::Relaxed) {
+					waiting(Some(&Waiting::Lock));
+				}
+			}
+		});
+		let guard = tokio::task::spawn_blocking(move || lock.acquire())
 			.await
-			.map_err(|e| ClientError::Unexpected(format!("waiting for the profile's lock: {e}")))??)
+			.map_err(|e| ClientError::Unexpected(format!("waiting for the profile's lock: {e}")));
+		if blocked.load(std::sync::atomic::Ordering::Relaxed) {
+			(self.waiting)(None);
+		}
+		Ok(guard??)
 	}
 
 	/// Sets the window of the random pauses before a join (after accepting an invitation)

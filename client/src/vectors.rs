@@ -2,8 +2,11 @@
 
 use codec::Encode;
 
+use sp_core::Pair as _;
+use verifiable::GenerateVerifiable;
+
 use crate::{
-	crypto::{ChatKey, Identity},
+	crypto::{self, ChatKey, Identity, RingVrf},
 	wire::{self, ChatKind, Invitation, Message},
 };
 
@@ -28,6 +31,10 @@ pub fn all() -> Vec<(&'static str, String)> {
 	let part_key = alice.part_key(0);
 	let post = wire::part_message(&genesis, &part_key.public(), &wire::PartAction::post_message(3, b"c"));
 	let add_member = wire::add_member_message(&genesis, 7, 0, b"inv", &[0x7a; 32]);
+	let alice_secret = sp_core::sr25519::Pair::from_string("//Alice", None).unwrap().to_raw_vec();
+	let alice_entropy = crypto::blake2b_256(None, &[crypto::RING_KEY_CONTEXT, &alice_secret]);
+	let one = RingVrf::new_secret([0x01; 32]);
+	let one_alias = RingVrf::alias_in_context(&one, &wire::ticket_context(3, 1)).unwrap();
 	vec![
 		("phrase.account", hex(&phrase.account())),
 		("phrase.encryption_key", hex(&phrase.encryption_key())),
@@ -62,6 +69,10 @@ pub fn all() -> Vec<(&'static str, String)> {
 		("invitation.signing_payload", hex(&invitation.signing_payload())),
 		("create_chat_message([0x47; 32], [0x4b; 32], \"sealed\")", hex(&wire::create_chat_message(&[0x47; 32], &[0x4b; 32], b"sealed"))),
 		("ticket_context(3, 1)", hex(&wire::ticket_context(3, 1))),
+		("alice.ring_entropy", hex(&alice_entropy)),
+		("ring_key(entropy [0x01; 32])", hex(&RingVrf::member_from_secret(&one))),
+		("ring_alias(entropy [0x01; 32], ticket_context(3, 1))", hex(&one_alias)),
+		("alice.ring_alias(ticket_context(3, 1))", hex(&alice.ring_alias(&wire::ticket_context(3, 1)).unwrap())),
 	]
 }
 

@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use sealchat::{
 	chain::Chain,
 	crypto::Identity,
-	profile::{Profile, Protection, SubmitLock},
+	profile::{Profile, Protection},
 	session::Session,
 	store::Store,
 };
@@ -120,21 +120,18 @@ impl Ctx {
 	}
 
 	pub(crate) fn session_with(&self, identity: Identity, chain: Chain) -> Result<Session> {
-		let lock = self.profile.submit_lock().with_notice(|| {
-			eprintln!("another sealchat command is sending from this profile; waiting for it to finish")
-		});
-		let mut session = self.session_locked(identity, chain, lock)?;
+		let mut session = self.quiet_session(identity, chain)?;
 		if !self.cli.json {
 			crate::output::show_waiting(&mut session);
 		}
 		Ok(session)
 	}
 
-	/// A session that waits for the profile's submission lock with `lock`'s notice (the
-	/// interactive client gives none: its status line says what waits).
-	pub(crate) fn session_locked(&self, identity: Identity, chain: Chain, lock: SubmitLock) -> Result<Session> {
+	/// A session that says nothing on the terminal of what it waits for (the interactive
+	/// client's status line does).
+	pub(crate) fn quiet_session(&self, identity: Identity, chain: Chain) -> Result<Session> {
 		let store = self.store(&identity)?;
-		let mut session = Session::new(identity, store, chain, lock, self.cli.threads)?;
+		let mut session = Session::new(identity, store, chain, self.profile.submit_lock(), self.cli.threads)?;
 		session.set_delay_window(std::time::Duration::from_secs(self.cli.delay_window));
 		if let Some(records) = self.cli.record_page {
 			session.set_record_page(records);

@@ -62,6 +62,7 @@ pub(crate) fn waiting_line(waiting: &Waiting) -> String {
 		),
 		Waiting::Block { what, until_final: false } => format!("waiting for {what} to be in a block (about 2 s)"),
 		Waiting::Block { what, until_final: true } => format!("waiting for {what} to be final (about 5 s)"),
+		Waiting::Lock => "another sealchat command is sending from this profile; waiting for it to finish".into(),
 	}
 }
 
@@ -71,6 +72,7 @@ pub(crate) fn waiting_short(waiting: &Waiting) -> String {
 		Waiting::Pause { next, length } => format!("random pause of {} s before {next}", length.as_secs_f64().round()),
 		Waiting::Block { what, until_final: false } => format!("{what}: waiting for a block"),
 		Waiting::Block { what, until_final: true } => format!("{what}: waiting for finality"),
+		Waiting::Lock => "waiting for another sealchat command of this profile".into(),
 	}
 }
 

@@ -155,6 +155,7 @@ fn snapshot(session: &Session, live: &Live) -> Result<Snapshot, sealchat::sessio
 			messages,
 		});
 	}
+	by_last_activity(&mut chats);
 	let invitations = session
 		.invitations()?
 		.iter()
@@ -167,6 +168,15 @@ fn snapshot(session: &Session, live: &Live) -> Result<Snapshot, sealchat::sessio
 		.map(|(name, account)| (name, sealchat::address(&account)))
 		.collect();
 	Ok(Snapshot { chats, invitations, contacts })
+}
+
+/// Orders chats as the list shows them: by last activity, the chat whose newest message is
+/// in the latest block first; chats with no message yet (just started, or being set up)
+/// above those, the newest first.
+fn by_last_activity(chats: &mut [ChatView]) {
+	chats.sort_by_key(|c| {
+		std::cmp::Reverse((c.messages.is_empty(), c.messages.iter().map(|m| m.block).max().unwrap_or(0), c.id))
+	});
 }
 
 fn send_snapshot(session: &Session, live: &Live, events: &UnboundedSender<Event>) {
@@ -353,7 +363,7 @@ async fn run(session: &mut Session, job: Job) -> anyhow::Result<Outcome> {
 
 #[cfg(test)]
 mod tests {
-	use super::short_name;
+	use super::*;
 
 	#[test]
 	fn addresses_are_shortened_and_nicknames_kept() {
@@ -361,5 +371,28 @@ mod tests {
 		assert_eq!(short_name("bob".into()), "bob");
 		assert_eq!(short_name("you".into()), "you");
 		assert_eq!(short_name("(joining)".into()), "(joining)");
+	}
+
+	fn chat(id: ChatId, blocks: &[u32]) -> ChatView {
+		let messages = blocks
+			.iter()
+			.map(|&block| MessageView {
+				sender: "bob".into(),
+				mine: false,
+				sent_at: "2026-12-06 10:00".into(),
+				text: format!("at {block}"),
+				block,
+				confirmed: true,
+			})
+			.collect();
+		ChatView { id, kind: "pair", joined: true, members: vec!["bob".into()], unread: 0, messages }
+	}
+
+	#[test]
+	fn chats_are_listed_by_last_activity() {
+		let mut chats = vec![chat(1, &[10, 50]), chat(2, &[20]), chat(3, &[]), chat(4, &[5, 70]), chat(5, &[])];
+		by_last_activity(&mut chats);
+		let order: Vec<ChatId> = chats.iter().map(|c| c.id).collect();
+		assert_eq!(order, [5, 3, 4, 1, 2]);
 	}
 }

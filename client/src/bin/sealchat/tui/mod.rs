@@ -47,7 +47,7 @@ pub(crate) async fn run(ctx: &Ctx) -> Result<()> {
 /// under way).
 async fn session(ctx: &Ctx, identity: Identity) -> Result<Session> {
 	let chain = Chain::connect(&ctx.cli.node).await?;
-	ctx.session_locked(identity, chain, ctx.profile.submit_lock())
+	ctx.quiet_session(identity, chain)
 }
 
 /// The screen's loop, with the workers beside it; ends when the user quits.

@@ -205,8 +205,12 @@ fn draw_history(frame: &mut Frame, app: &App, area: Rect) {
 	let height = inner.height as usize;
 	let back = app.scroll.min(lines.len().saturating_sub(height));
 	let start = lines.len().saturating_sub(height + back);
+	// Pinned to the bottom: a history shorter than the pane ends at its last row, as a
+	// longer one does.
 	let shown: Vec<Line> = lines.into_iter().skip(start).take(height).collect();
-	frame.render_widget(Paragraph::new(shown), inner);
+	let mut pinned = vec![Line::from(""); height.saturating_sub(shown.len())];
+	pinned.extend(shown);
+	frame.render_widget(Paragraph::new(pinned), inner);
 }
 
 fn draw_composer(frame: &mut Frame, app: &App, area: Rect) {
@@ -472,6 +476,20 @@ mod tests {
 		assert!(text.contains("14:05 bob: hello"), "{text}");
 		assert!(text.contains("best #42  final #40"), "{text}");
 		assert!(!text.contains("scanning"), "{text}");
+	}
+
+	/// A short history sits at the bottom of its pane, right above the border, with the
+	/// empty rows above it.
+	#[test]
+	fn a_short_history_is_pinned_to_the_bottom() {
+		let app = app_with_chats();
+		let rows = render(&app, 100, 30);
+		let text = screen(&rows);
+		let last = rows.iter().rposition(|r| r.contains("14:05 you: hi bob")).unwrap_or_else(|| panic!("{text}"));
+		let day = rows.iter().position(|r| r.contains("── 2026-12-03 ──")).unwrap_or_else(|| panic!("{text}"));
+		let title = rows.iter().position(|r| r.contains("#1 pair: bob")).unwrap_or_else(|| panic!("{text}"));
+		assert!(rows[last + 1].contains('╰'), "not at the bottom:\n{text}");
+		assert!(day > title + 5, "drawn from the top:\n{text}");
 	}
 
 	#[test]
