@@ -1,5 +1,6 @@
-//! The bytes of a general transaction, as docs/PROTOCOL.md gives them to client writers:
-//! `compact(length) ‖ 0x45 ‖ 0x00 ‖ 0x00 0x00 0x00 ‖ pallet index ‖ call index ‖ arguments`.
+//! The bytes docs/PROTOCOL.md gives client writers: a general transaction
+//! (`compact(length) ‖ 0x45 ‖ 0x00 ‖ 0x00 0x00 0x00 ‖ pallet index ‖ call index ‖
+//! arguments`), the signed `register_key`, validity answers, and where a new chat's id is.
 
 use codec::{Compact, Encode};
 use sealchat_runtime::{Runtime, RuntimeCall, TxExtension, UncheckedExtrinsic};
@@ -32,4 +33,121 @@ fn a_general_transaction_is_laid_out_as_the_protocol_document_says() {
 	let mut expected = Compact(body.len() as u32).encode();
 	expected.extend(body);
 	assert_eq!(encoded, expected);
+}
+
+/// The signed `register_key`: `compact(length) ‖ 0x84 ‖ 0x00 ‖ account ‖ 0x01 ‖ signature ‖
+/// explicit ‖ call`, the signature over `call ‖ explicit ‖ implicit`, the era mortal for 64
+/// blocks from its birth block, as docs/PROTOCOL.md gives them.
+#[test]
+fn a_signed_register_key_is_laid_out_as_the_protocol_document_says() {
+	use sp_core::Pair as _;
+	use sp_runtime::{generic::Era, traits::Verify};
+	let signer = sp_core::sr25519::Pair::from_string("//Alice", None).unwrap();
+	let account = signer.public().0;
+	let (nonce, birth) = (5u32, 100u64);
+	let era = Era::mortal(64, birth);
+	let extension: TxExtension = (
+		frame_system::AuthorizeCall::<Runtime>::new(),
+		frame_system::CheckNonZeroSender::<Runtime>::new(),
+		frame_system::CheckSpecVersion::<Runtime>::new(),
+		frame_system::CheckTxVersion::<Runtime>::new(),
+		frame_system::CheckGenesis::<Runtime>::new(),
+		frame_system::CheckEra::<Runtime>::from(era),
+		frame_system::CheckNonce::<Runtime>::from(nonce),
+		frame_system::CheckWeight::<Runtime>::new(),
+		pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
+		frame_system::WeightReclaim::<Runtime>::new(),
+	);
+	let call = RuntimeCall::Connector(pallet_connector::Call::register_key { key: [0x11; 32], ring_key: [0x22; 32] });
+	let (genesis, birth_hash) = (sp_core::H256([0x47; 32]), sp_core::H256([0xbb; 32]));
+	let version = sealchat_runtime::VERSION;
+	let implicit = ((), (), version.spec_version, version.transaction_version, genesis, birth_hash, (), (), (), ());
+
+	// The era: 5 | phase << 4, phase = birth mod 64.
+	let era_bytes = ((5 | ((birth % 64) << 4)) as u16).to_le_bytes();
+	assert_eq!(era.encode(), era_bytes);
+	let mut explicit = era_bytes.to_vec();
+	Compact(nonce).encode_to(&mut explicit);
+	explicit.push(0x00);
+	let call_bytes = [&[0x07, 0x00][..], &[0x11; 32], &[0x22; 32]].concat();
+	assert_eq!(call.encode(), call_bytes);
+
+	// The payload is the call, the explicit values, then the implicit ones, signed as it is
+	// (at most 256 bytes).
+	let mut payload = [call_bytes.clone(), explicit.clone()].concat();
+	payload.extend(version.spec_version.to_le_bytes());
+	payload.extend(version.transaction_version.to_le_bytes());
+	payload.extend(genesis.0);
+	payload.extend(birth_hash.0);
+	let signed = sealchat_runtime::SignedPayload::from_raw(call.clone(), extension.clone(), implicit);
+	assert_eq!(signed.encode(), payload);
+	assert!(payload.len() <= 147, "a register_key payload is signed as it is");
+
+	let signature = sp_runtime::MultiSignature::Sr25519(signer.sign(&payload));
+	assert!(signature.verify(&payload[..], &sp_runtime::AccountId32::from(account)));
+	let address = sp_runtime::MultiAddress::Id(sp_runtime::AccountId32::from(account));
+	let encoded = UncheckedExtrinsic::new_signed(call, address, signature.clone(), extension).encode();
+	let sp_runtime::MultiSignature::Sr25519(raw) = signature else { unreachable!() };
+	let body = [&[0x84, 0x00][..], &account, &[0x01], &raw.0, &explicit, &call_bytes].concat();
+	let mut expected = Compact(body.len() as u32).encode();
+	expected.extend(body);
+	assert_eq!(encoded, expected);
+}
+
+/// A validity answer, byte for byte, and the document's examples of it.
+#[test]
+fn validity_answers_are_encoded_as_the_protocol_document_says() {
+	use sp_runtime::transaction_validity::{
+		InvalidTransaction, TransactionValidity, UnknownTransaction, ValidTransaction,
+	};
+	let doc = include_str!("../../docs/PROTOCOL.md");
+	let refused = |e: InvalidTransaction| TransactionValidity::Err(e.into()).encode();
+	assert_eq!(refused(InvalidTransaction::Custom(205)), [0x01, 0x00, 0x07, 0xcd]);
+	assert_eq!(refused(InvalidTransaction::Custom(200)), [0x01, 0x00, 0x07, 0xc8]);
+	assert_eq!(refused(InvalidTransaction::Custom(218)), [0x01, 0x00, 0x07, 0xda]);
+	assert!(doc.contains("`01 00 07 c8` … `01 00 07 cd`") && doc.contains("`01 00 07 d2` … `01 00 07 da`"));
+	for (refusal, bytes) in [
+		(InvalidTransaction::Payment, "`01 00 01`"),
+		(InvalidTransaction::Future, "`01 00 02`"),
+		(InvalidTransaction::Stale, "`01 00 03`"),
+		(InvalidTransaction::BadProof, "`01 00 04`"),
+		(InvalidTransaction::ExhaustsResources, "`01 00 06`"),
+		(InvalidTransaction::UnknownOrigin, "`01 00 0c`"),
+	] {
+		let hex: Vec<String> = refused(refusal).iter().map(|b| format!("{b:02x}")).collect();
+		assert_eq!(format!("`{}`", hex.join(" ")), bytes, "{refusal:?}");
+		assert!(doc.contains(bytes), "docs/PROTOCOL.md does not give {refusal:?} as {bytes}");
+	}
+	assert_eq!(TransactionValidity::Err(UnknownTransaction::CannotLookup.into()).encode(), [0x01, 0x01, 0x00]);
+	let valid = ValidTransaction { priority: 7, requires: vec![vec![1]], provides: vec![vec![2, 3]], longevity: 9, propagate: true };
+	let mut expected = vec![0x00];
+	expected.extend(7u64.to_le_bytes());
+	expected.extend([0x04, 0x04, 0x01, 0x04, 0x08, 0x02, 0x03]);
+	expected.extend(9u64.to_le_bytes());
+	expected.push(0x01);
+	assert_eq!(TransactionValidity::Ok(valid).encode(), expected);
+}
+
+/// The new chat's id, where docs/PROTOCOL.md says a client finds it: the `System::Events`
+/// key, the `ChatCreated` record's bytes, and the `Chat::NextChatId` key.
+#[test]
+fn the_new_chats_id_is_where_the_protocol_document_says() {
+	let doc = include_str!("../../docs/PROTOCOL.md");
+	let hex = |bytes: &[u8]| format!("0x{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>());
+	let events = hex(&frame_support::storage::storage_prefix(b"System", b"Events"));
+	let next_chat = hex(&frame_support::storage::storage_prefix(b"Chat", b"NextChatId"));
+	assert!(doc.contains(&events), "docs/PROTOCOL.md gives another System::Events key than {events}");
+	assert!(doc.contains(&next_chat), "docs/PROTOCOL.md gives another Chat::NextChatId key than {next_chat}");
+	let record = |event: sealchat_runtime::RuntimeEvent| {
+		frame_system::EventRecord::<sealchat_runtime::RuntimeEvent, sp_core::H256> {
+			phase: frame_system::Phase::ApplyExtrinsic(3),
+			event,
+			topics: vec![],
+		}
+		.encode()
+	};
+	let created = record(sealchat_runtime::RuntimeEvent::Connector(pallet_connector::Event::ChatCreated { chat: 9 }));
+	assert_eq!(created, [&[0x00][..], &3u32.to_le_bytes(), &[0x07, 0x05], &9u64.to_le_bytes(), &[0x00]].concat());
+	let spawned = record(sealchat_runtime::RuntimeEvent::Chat(pallet_chat::Event::ChatSpawned { chat: 9 }));
+	assert_eq!(spawned, [&[0x00][..], &3u32.to_le_bytes(), &[0x08, 0x00], &9u64.to_le_bytes(), &[0x00]].concat());
 }
