@@ -5,20 +5,25 @@
 use codec::{Compact, Encode};
 use sealchat_runtime::{Runtime, RuntimeCall, TxExtension, UncheckedExtrinsic};
 
-#[test]
-fn a_general_transaction_is_laid_out_as_the_protocol_document_says() {
-	let extension: TxExtension = (
+/// The runtime's transaction extensions with the explicit values `era`, `nonce` and tip 0.
+fn extension(era: sp_runtime::generic::Era, nonce: u32) -> TxExtension {
+	(
 		frame_system::AuthorizeCall::<Runtime>::new(),
 		frame_system::CheckNonZeroSender::<Runtime>::new(),
 		frame_system::CheckSpecVersion::<Runtime>::new(),
 		frame_system::CheckTxVersion::<Runtime>::new(),
 		frame_system::CheckGenesis::<Runtime>::new(),
-		frame_system::CheckEra::<Runtime>::from(sp_runtime::generic::Era::Immortal),
-		frame_system::CheckNonce::<Runtime>::from(0),
+		frame_system::CheckEra::<Runtime>::from(era),
+		frame_system::CheckNonce::<Runtime>::from(nonce),
 		frame_system::CheckWeight::<Runtime>::new(),
 		pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
 		frame_system::WeightReclaim::<Runtime>::new(),
-	);
+	)
+}
+
+#[test]
+fn a_general_transaction_is_laid_out_as_the_protocol_document_says() {
+	let extension = extension(sp_runtime::generic::Era::Immortal, 0);
 	let (part, seq, ciphertext, signature) = ([0xaa; 32], 3u32, vec![0xcc; 5], [0x55; 64]);
 	let call = RuntimeCall::Chat(pallet_chat::Call::post_message {
 		part,
@@ -46,18 +51,7 @@ fn a_signed_register_key_is_laid_out_as_the_protocol_document_says() {
 	let account = signer.public().0;
 	let (nonce, birth) = (5u32, 100u64);
 	let era = Era::mortal(64, birth);
-	let extension: TxExtension = (
-		frame_system::AuthorizeCall::<Runtime>::new(),
-		frame_system::CheckNonZeroSender::<Runtime>::new(),
-		frame_system::CheckSpecVersion::<Runtime>::new(),
-		frame_system::CheckTxVersion::<Runtime>::new(),
-		frame_system::CheckGenesis::<Runtime>::new(),
-		frame_system::CheckEra::<Runtime>::from(era),
-		frame_system::CheckNonce::<Runtime>::from(nonce),
-		frame_system::CheckWeight::<Runtime>::new(),
-		pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
-		frame_system::WeightReclaim::<Runtime>::new(),
-	);
+	let extension = extension(era, nonce);
 	let call = RuntimeCall::Connector(pallet_connector::Call::register_key { key: [0x11; 32], ring_key: [0x22; 32] });
 	let (genesis, birth_hash) = (sp_core::H256([0x47; 32]), sp_core::H256([0xbb; 32]));
 	let version = sealchat_runtime::VERSION;
