@@ -642,15 +642,16 @@ impl Session {
 			self.push_join(&mut batch, row, &parts).await?;
 			let _waiting =
 				self.waiting_for(Waiting::Block { what: "your part of the chat", until_final: until == Until::Final });
-			match until {
-				Until::Final =>
-					for result in batch.finish().await {
-						result?;
-					},
-				Until::InBlock =>
-					for result in batch.finish_included().await {
-						result?;
-					},
+			let failed = match until {
+				Until::Final => batch.finish().await.into_iter().find_map(|r| r.err()),
+				Until::InBlock => batch.finish_included().await.into_iter().find_map(|r| r.err()),
+			};
+			// My join can be relayed first by anyone who saw it on its way, with a ticket
+			// of theirs: mine is then dropped, but the part on chain is mine, for this chat.
+			if let Some(error) = failed {
+				if !self.is_my_part_of(&row.my_part, row.id).await? {
+					return Err(error.into());
+				}
 			}
 		}
 		self.store.atomically(|s| {

@@ -100,6 +100,8 @@ impl Drop for TestDir {
 pub enum Role {
 	/// `--dev`: the single-authority development chain.
 	Dev,
+	/// `--chain dev` without authoring: a user's own node on the development chain.
+	DevFull,
 	/// `--chain local --<name> --validator`: one of the four local testnet validators.
 	LocalValidator { authority: &'static str, node_key: [u8; 32] },
 	/// `--chain local` without authoring: a user's own node on the local testnet.
@@ -159,6 +161,9 @@ impl Node {
 		match &self.role {
 			Role::Dev => {
 				cmd.arg("--dev");
+			},
+			Role::DevFull => {
+				cmd.args(["--chain", "dev"]);
 			},
 			Role::LocalValidator { authority, node_key } => {
 				cmd.args(["--chain", "local", "--validator", &format!("--{authority}")])

@@ -8,7 +8,7 @@
 //! 4. offline delivery;
 //! 5. an observer reads every block, every event and all state after 1-3, and finds no
 //!    account on any chat operation and no fee paid for one;
-//! 6. bad input of every kind;
+//! 6. bad input of every kind, and a join relayed first by someone else;
 //! 7. faults: node killed mid-conversation, client killed mid-sync, a validator down;
 //!    a busy day that takes a part past its daily writes;
 //! 8. messages shown before they are final: confirmed when final, withdrawn when their
@@ -474,7 +474,7 @@ async fn offline_user_finds_everything_on_next_sync() {
 	// the pair chat at a terminal, with pauses: each is announced as it begins, and the
 	// command ends once its last write, the invitation, is in a block.
 	let chain = read::connect(&node.ws_url()).await;
-	let mut terminal = bob.in_terminal(&["chat", "new", &charlie.address], &[("SEALCHAT_DELAY_WINDOW", "2")]);
+	let terminal = bob.in_terminal(&["chat", "new", &charlie.address], &[("SEALCHAT_DELAY_WINDOW", "2")]);
 	let created = terminal.wait_for("exited with", 3 * PROGRESS);
 	assert!(created.contains("exited with 0"), "{created}");
 	let said = String::from_utf8_lossy(&terminal.output()).into_owned();
@@ -499,7 +499,7 @@ async fn offline_user_finds_everything_on_next_sync() {
 	// Charlie accepts at a terminal too: the pause is announced, and the command ends
 	// once the join is in a block.
 	let invitation = charlie.invitation_to(pair_chat).expect("Bob's invitation").to_string();
-	let mut terminal = charlie.in_terminal(&["accept", &invitation], &[("SEALCHAT_DELAY_WINDOW", "2")]);
+	let terminal = charlie.in_terminal(&["accept", &invitation], &[("SEALCHAT_DELAY_WINDOW", "2")]);
 	let accepted = terminal.wait_for("exited with", 3 * PROGRESS);
 	assert!(accepted.contains(&format!("joined chat {pair_chat}")) && accepted.contains("exited with 0"), "{accepted}");
 	let said = String::from_utf8_lossy(&terminal.output()).into_owned();
@@ -813,6 +813,109 @@ async fn bad_input_is_refused_or_ignored_and_nothing_is_lost() {
 
 /// A part writes `WritesPerEpoch` times a day; the client tops its allowance up with a
 /// renewal of the part (a ticket) when a send needs more, and the conversation goes on.
+/// Anyone who sees a join on its way can relay it first with a ticket of their own (its
+/// part key's signature covers everything but the ticket): the part is then the joiner's
+/// all the same, and the joiner's client, whose own transaction is dropped, is in the chat.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_join_relayed_first_by_someone_else_still_joins() {
+	use sealchat::chain::RingPlacement;
+	let dir = TestDir::new("e2e-preempted-join");
+	// Eve uses a node of her own, which talks only to the validator, so that it can be cut
+	// off while her join waits in its pool.
+	let only_told = ["--reserved-only", "--network-backend", "libp2p"];
+	let mut validator = Node::start_with_args(&dir, "dev", Role::Dev, vec![], &only_told);
+	let chain_rpc = validator.rpc(STARTUP).await;
+	let mut own = Node::start_with_args(&dir, "own", Role::DevFull, vec![], &only_told);
+	let own_rpc = own.rpc(STARTUP).await;
+	let addresses = [
+		chain_rpc.bootnode_address(validator.p2p_port).await,
+		own_rpc.bootnode_address(own.p2p_port).await,
+	];
+	let link = |on: bool| {
+		let (rpcs, addresses) = ([&chain_rpc, &own_rpc], &addresses);
+		async move {
+			for (from, to) in [(0, 1), (1, 0)] {
+				if on {
+					rpcs[from].add_reserved_peer(&addresses[to]).await;
+				} else {
+					rpcs[from].remove_reserved_peer(&addresses[to]).await;
+				}
+			}
+		}
+	};
+	link(true).await;
+	own_rpc.wait_finalized(1, PROGRESS).await;
+	let [ferdie, _dave, mut eve] = registered(&dir, &validator.ws_url(), ["ferdie", "dave", "eve"]);
+	eve.set_node(&own.ws_url());
+	let chat = ferdie.pair_chat(&eve);
+	eve.sync();
+	let invitation = eve.invitation_to(chat).expect("Eve's invitation");
+	own_rpc.wait_best(chain_rpc.best_number().await, PROGRESS).await;
+
+	link(false).await;
+	let mut accept = eve.spawn(&["accept", &invitation.to_string()]);
+	let deadline = std::time::Instant::now() + PROGRESS;
+	let (part, blob, response, tag, signature) = loop {
+		assert!(std::time::Instant::now() < deadline, "Eve's join never reached her node's pool");
+		let pending = own_rpc.call("author_pendingExtrinsics", rpc_params![]).await;
+		let join = pending.as_array().expect("extrinsics").iter().find_map(|xt| {
+			let bytes = unhex(xt.as_str().expect("hex"));
+			match sealchat_runtime::UncheckedExtrinsic::decode(&mut &bytes[..]).expect("an extrinsic").function {
+				RuntimeCall::Chat(pallet_chat::Call::join { part, blob, response, tag, signature, .. }) =>
+					Some((part, blob, response, tag, signature)),
+				_ => None,
+			}
+		});
+		if let Some(join) = join {
+			break join;
+		}
+		tokio::time::sleep(Duration::from_millis(200)).await;
+	};
+
+	// Dave copies it, with a ticket of his own, to the validator.
+	let chain = read::connect(&validator.ws_url()).await;
+	let dave_identity = Identity::from_suri("//Dave").expect("Dave's identity");
+	let Some(RingPlacement::InRing { ring, .. }) = chain.ring_placement(&dave_identity.ring_key()).await.unwrap() else {
+		panic!("Dave is in a ring");
+	};
+	let (revision, members) = chain.ring_members(ring).await.expect("the ring's keys");
+	let (epoch, _, _) = chain.ticket_epoch().await.expect("the epoch");
+	let message = wire::part_message(&chain.genesis_hash(), &part, &PartAction::join(&blob, &response, tag));
+	let (proof, alias) =
+		dave_identity.ring_prove(&members, &wire::ticket_context(epoch, 0), &message).expect("Dave proves");
+	let ticket = pallet_ring::Ticket { ring, revision, epoch, slot: 0, alias, proof: proof.try_into().expect("fits") };
+	let copy = RuntimeCall::Chat(pallet_chat::Call::join { ticket, part, blob, response, tag, signature });
+	let outcome = chain_rpc.submit_general(copy).await.expect("the copy is valid");
+	assert_eq!(outcome.error_name(), None, "{:?}", outcome.result);
+
+	// Eve's node hears of it: her own join is dropped, and she is in the chat.
+	link(true).await;
+	let deadline = std::time::Instant::now() + PROGRESS;
+	while accept.try_wait().expect("the accept command").is_none() {
+		assert!(std::time::Instant::now() < deadline, "accept ended within {PROGRESS:?}");
+		std::thread::sleep(Duration::from_millis(200));
+	}
+	let output = accept.wait_with_output().expect("accept's output");
+	let stderr = String::from_utf8_lossy(&output.stderr);
+	assert!(output.status.success(), "accept failed: {stderr}");
+	let stdout = String::from_utf8_lossy(&output.stdout);
+	let joined: Value = serde_json::from_str(stdout.lines().last().expect("a line")).expect("accept's JSON");
+	assert_eq!(joined["joined"], chat, "{joined}");
+	// The part on chain came in once, with Dave's ticket.
+	let joins: Vec<_> = calls_in(&chain_rpc, 1, chain_rpc.best_number().await)
+		.await
+		.into_iter()
+		.filter_map(|call| match call {
+			RuntimeCall::Chat(pallet_chat::Call::join { ticket, part: p, .. }) if p == part => Some(ticket.alias),
+			_ => None,
+		})
+		.collect();
+	assert_eq!(joins, [alias]);
+	eve.send(chat, "in, all the same");
+	ferdie.sync();
+	assert_eq!(ferdie.show(chat), expected(&[(&eve, "in, all the same")]));
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_busy_day_in_one_chat_tops_up_the_part_and_goes_on() {
 	use sealchat_runtime::configs::WRITES_PER_EPOCH;
