@@ -88,6 +88,36 @@ fn a_signed_register_key_is_laid_out_as_the_protocol_document_says() {
 	assert_eq!(encoded, expected);
 }
 
+/// The document's example of a `register_key` signing payload, from fixed inputs: the
+/// runtime's own payload type makes the same bytes.
+#[test]
+fn the_register_key_example_is_the_runtimes_payload() {
+	let doc = include_str!("../../docs/PROTOCOL.md");
+	let vectors = include_str!("../../docs/protocol-vectors.txt");
+	let vector = |name: &str| -> [u8; 32] {
+		let line = vectors.lines().find_map(|l| l.strip_prefix(name)?.strip_prefix(" = ")).expect(name);
+		let byte = |i: usize| u8::from_str_radix(&line[2 * i..2 * i + 2], 16).expect("hex");
+		core::array::from_fn(byte)
+	};
+	let (key, ring_key) = (vector("alice.encryption_key"), vector("alice.ring_key"));
+	let call = RuntimeCall::Connector(pallet_connector::Call::register_key { key, ring_key });
+	let extension = extension(sp_runtime::generic::Era::mortal(64, 70), 0);
+	let (genesis, birth_hash) = (sp_core::H256([0x47; 32]), sp_core::H256([0x48; 32]));
+	let implicit = ((), (), 104u32, 1u32, genesis, birth_hash, (), (), (), ());
+	let payload = sealchat_runtime::SignedPayload::from_raw(call.clone(), extension.clone(), implicit).encode();
+	// Whatever the signature, the extrinsic is 169 bytes after its length.
+	let account = sp_runtime::AccountId32::from([0xd4; 32]);
+	let signature = sp_runtime::MultiSignature::Sr25519(sp_core::sr25519::Signature::from_raw([0x5a; 64]));
+	let extrinsic =
+		UncheckedExtrinsic::new_signed(call, sp_runtime::MultiAddress::Id(account), signature, extension).encode();
+	assert_eq!((&extrinsic[..2], extrinsic.len()), (&[0xa5, 0x02][..], 2 + 169));
+	assert!(doc.contains("169 bytes with `compact(169)` = `a5 02`"));
+	let example: String = payload.iter().map(|b| format!("{b:02x}")).collect();
+	// The document wraps it over lines of at most 80 characters.
+	let flat: String = doc.split_whitespace().collect();
+	assert!(flat.contains(&example), "docs/PROTOCOL.md does not give the payload {example}");
+}
+
 /// A validity answer, byte for byte, and the document's examples of it.
 #[test]
 fn validity_answers_are_encoded_as_the_protocol_document_says() {
