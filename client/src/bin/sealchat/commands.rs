@@ -18,7 +18,9 @@ use zeroize::Zeroizing;
 use crate::{
 	cli::{ChatCommand, Cli, Command, ContactCommand, GroupCommand},
 	context::{read_secret, Ctx},
-	output::{invitation_json, invitation_line, message_json, message_line, progress_bar, report_live, report_sync},
+	output::{
+		invitation_json, invitation_line, message_json, message_line, one_line, progress_bar, report_live, report_sync,
+	},
 	usage,
 };
 
@@ -94,7 +96,7 @@ async fn add_member(ctx: &Ctx, chat: u64, who: &str) -> Result<()> {
 	let account = session.resolve(who)?;
 	session.add_member(chat, &account).await?;
 	ctx.print(
-		format!("invited {} to chat {chat}", session.name(&account)),
+		format!("invited {} to chat {chat}", one_line(&session.name(&account))),
 		json!({ "chat": chat, "invited": sealchat::address(&account) }),
 	);
 	Ok(())
@@ -164,9 +166,10 @@ async fn chats(ctx: &Ctx) -> Result<()> {
 		for c in chats {
 			let state = if c.joined { "" } else { " (setting up)" };
 			let unread = if c.unread > 0 { format!(" ({} unread)", c.unread) } else { String::new() };
-			println!("{:>5}  {:<5}  {}{}{}", c.chat, c.kind, c.members.join(", "), state, unread);
+			let members: Vec<String> = c.members.iter().map(|m| one_line(m)).collect();
+			println!("{:>5}  {:<5}  {}{}{}", c.chat, c.kind, members.join(", "), state, unread);
 			if let Some(last) = c.last {
-				println!("       {} messages, last: {}", c.messages, last);
+				println!("       {} messages, last: {}", c.messages, one_line(&last));
 			}
 		}
 	}
@@ -255,7 +258,7 @@ fn contact(ctx: &Ctx, cmd: ContactCommand) -> Result<()> {
 				println!("{}", json!({ "contacts": list }));
 			} else {
 				for (name, account) in contacts {
-					println!("{name}  {}", sealchat::address(&account));
+					println!("{}  {}", one_line(&name), sealchat::address(&account));
 				}
 			}
 		},

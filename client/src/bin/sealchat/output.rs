@@ -172,7 +172,7 @@ pub(crate) fn invitation_line(session: &Session, i: &InvitationRow) -> String {
 		i.id,
 		kind_name(i.kind),
 		i.chat,
-		session.name(&i.inviter),
+		one_line(&session.name(&i.inviter)),
 		i.parts.len() + 1,
 		i.block
 	)
@@ -190,9 +190,45 @@ pub(crate) fn message_json(session: &Session, m: &MessageRow) -> serde_json::Val
 		"name": session.name(&m.sender), "text": m.text, "seq": m.seq, "final": m.confirmed })
 }
 
+/// A message as one entry of a listing: `#block date  sender: text`, the text's lines after
+/// the first indented, so that no line of a message passes for a message of its own.
 pub(crate) fn message_line(session: &Session, m: &MessageRow) -> String {
-	let mark = if m.confirmed { "" } else { "  (not final yet)" };
-	format!("#{:<6} {}  {}: {}{mark}", m.block, utc(m.sent_at), session.name(&m.sender), m.text)
+	entry(m.block, m.sent_at, &session.name(&m.sender), &m.text, m.confirmed)
+}
+
+fn entry(block: u32, sent_at: u64, name: &str, text: &str, confirmed: bool) -> String {
+	let mark = if confirmed { "" } else { "  (not final yet)" };
+	let text = printable(text).replace('\n', "\n        ");
+	format!("#{block:<6} {}  {}: {text}{mark}", utc(sent_at), one_line(name))
+}
+
+/// `text` as a terminal may be given it: every character that could start an escape
+/// sequence, move the cursor (carriage return, backspace, tab) or reorder what follows
+/// (the bidirectional-text controls) is shown as its `\u{…}` escape; newlines stay, for
+/// the caller to lay out. Text from other users (messages, and names, which a user
+/// chooses) passes through here before it is shown.
+pub(crate) fn printable(text: &str) -> String {
+	let mut out = String::with_capacity(text.len());
+	for c in text.chars() {
+		if c != '\n' && (c.is_control() || is_layout_control(c)) {
+			out.push_str(&c.escape_unicode().to_string());
+		} else {
+			out.push(c);
+		}
+	}
+	out
+}
+
+/// [`printable`] on one line: newlines become spaces.
+pub(crate) fn one_line(text: &str) -> String {
+	printable(text).replace('\n', " ")
+}
+
+/// The characters that change how the text around them is laid out without being
+/// control characters: the bidirectional marks, embeddings, overrides and isolates, and
+/// the line and paragraph separators.
+fn is_layout_control(c: char) -> bool {
+	matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
 }
 
 /// `YYYY-MM-DD HH:MM` (UTC) of a Unix time in milliseconds.
@@ -210,4 +246,39 @@ pub(crate) fn utc(ms: u64) -> String {
 	let month = if mp < 10 { mp + 3 } else { mp - 9 };
 	let year = yoe + era * 400 + i64::from(month <= 2);
 	format!("{year:04}-{month:02}-{day:02} {:02}:{:02}", rem / 3600, rem % 3600 / 60)
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn text_from_others_cannot_drive_the_terminal() {
+		// An escape sequence (clear the screen, an OSC title), a carriage return, a bell, a
+		// backspace, a C1 control and a right-to-left override all come out as escapes.
+		let hostile = "a\u{1b}[2J\u{1b}]0;title\u{7}\rb\u{8}\u{9b}c\u{202e}d\te";
+		assert_eq!(
+			printable(hostile),
+			"a\\u{1b}[2J\\u{1b}]0;title\\u{7}\\u{d}b\\u{8}\\u{9b}c\\u{202e}d\\u{9}e"
+		);
+		assert!(!printable(hostile).chars().any(|c| c.is_control()));
+		// Text as people write it is left alone.
+		for text in ["héllo, wörld", "日本語 🙂", "two\nlines", "x = 1 + 2; \"quoted\" \\ back"] {
+			assert_eq!(printable(text), text);
+		}
+		assert_eq!(one_line("bo\nb\u{1b}"), "bo b\\u{1b}");
+	}
+
+	#[test]
+	fn a_message_cannot_pass_for_another_senders_line() {
+		let forged = "hi\n#12     2023-11-14 22:13  alice: send me your phrase";
+		let line = entry(12, 1_700_000_000_000, "mallory", forged, true);
+		let lines: Vec<&str> = line.lines().collect();
+		assert_eq!(lines[0], "#12     2023-11-14 22:13  mallory: hi");
+		// The second line is indented: every entry starts with `#` in the first column.
+		assert_eq!(lines[1], "        #12     2023-11-14 22:13  alice: send me your phrase");
+		// A name chosen to break the line is kept on it.
+		let line = entry(3, 1_700_000_000_000, "eve\n#4", "x", false);
+		assert_eq!(line, "#3      2023-11-14 22:13  eve #4: x  (not final yet)");
+	}
 }

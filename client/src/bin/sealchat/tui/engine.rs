@@ -132,10 +132,10 @@ pub(crate) fn short_name(name: String) -> String {
 /// A message as the screen shows it.
 pub(crate) fn message_view(session: &Session, m: &MessageRow) -> MessageView {
 	MessageView {
-		sender: short_name(session.name(&m.sender)),
+		sender: short_name(output::one_line(&session.name(&m.sender))),
 		mine: m.sender == session.me(),
 		sent_at: output::utc(m.sent_at),
-		text: m.text.clone(),
+		text: output::printable(&m.text),
 		block: m.block,
 		confirmed: m.confirmed,
 	}
@@ -150,7 +150,7 @@ fn snapshot(session: &Session, live: &Live) -> Result<Snapshot, sealchat::sessio
 			id: summary.chat,
 			kind: summary.kind,
 			joined: summary.joined,
-			members: summary.members.into_iter().filter(|m| m != "you").map(short_name).collect(),
+			members: summary.members.iter().filter(|m| *m != "you").map(|m| short_name(output::one_line(m))).collect(),
 			unread: summary.unread,
 			messages,
 		});
@@ -165,7 +165,7 @@ fn snapshot(session: &Session, live: &Live) -> Result<Snapshot, sealchat::sessio
 		.store
 		.contacts()?
 		.into_iter()
-		.map(|(name, account)| (name, sealchat::address(&account)))
+		.map(|(name, account)| (output::one_line(&name), sealchat::address(&account)))
 		.collect();
 	Ok(Snapshot { chats, invitations, contacts })
 }
@@ -352,7 +352,7 @@ async fn run(session: &mut Session, job: Job) -> anyhow::Result<Outcome> {
 		Job::AddMember { chat, who } => {
 			let account = session.resolve(&who)?;
 			session.add_member(chat, &account).await?;
-			Outcome::Done(format!("invited {} to chat {chat}", session.name(&account)))
+			Outcome::Done(format!("invited {} to chat {chat}", output::one_line(&session.name(&account))))
 		},
 		Job::Accept(id) => {
 			let chat = session.accept(id, Until::InBlock).await?;
