@@ -111,6 +111,20 @@ pub fn random_32() -> [u8; 32] {
 	out
 }
 
+/// A number drawn uniformly from `0..bound` (`bound` > 0; the modulo bias of a 64-bit
+/// draw is below 2^-32 for any bound a client uses).
+pub fn random_below(bound: u64) -> u64 {
+	let draw = u64::from_le_bytes(random_32()[..8].try_into().expect("8 of 32 bytes; qed"));
+	draw % bound
+}
+
+/// `items` in an order drawn uniformly at random (Fisher-Yates).
+pub fn shuffle<T>(items: &mut [T]) {
+	for i in (1..items.len()).rev() {
+		items.swap(i, random_below(i as u64 + 1) as usize);
+	}
+}
+
 /// A new 12-word English BIP-39 recovery phrase.
 pub fn generate_phrase() -> Zeroizing<String> {
 	let (_, phrase, _) = sr25519::Pair::generate_with_phrase(None);
@@ -444,6 +458,26 @@ pub fn x25519(secret: &[u8; 32], point: &[u8; 32]) -> Option<[u8; 32]> {
 #[cfg(test)]
 mod tests {
 	use super::*;
+
+	#[test]
+	fn shuffles_are_permutations_in_every_order() {
+		let mut firsts = std::collections::HashSet::new();
+		for _ in 0..200 {
+			let mut slots: Vec<u32> = (0..32).collect();
+			shuffle(&mut slots);
+			firsts.insert(slots[0]);
+			slots.sort();
+			assert_eq!(slots, (0..32).collect::<Vec<_>>());
+		}
+		// 200 draws of the first of 32 miss a given value with probability (31/32)^200 < 0.2%:
+		// far more than 20 distinct values come first.
+		assert!(firsts.len() > 20, "{firsts:?}");
+		assert!((0..1000).all(|_| random_below(3) < 3));
+		let mut one = [7];
+		shuffle(&mut one);
+		shuffle::<u8>(&mut []);
+		assert_eq!(one, [7]);
+	}
 
 	#[test]
 	fn init_is_idempotent() {

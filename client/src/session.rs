@@ -309,8 +309,7 @@ impl Session {
 		if window == 0 {
 			return;
 		}
-		let draw = u64::from_le_bytes(crypto::random_32()[..8].try_into().expect("8 of 32 bytes; qed"));
-		let length = std::time::Duration::from_millis(draw % (window + 1));
+		let length = std::time::Duration::from_millis(crypto::random_below(window + 1));
 		let _waiting = self.waiting_for(Waiting::Pause { next, length });
 		tokio::time::sleep(length).await;
 	}
@@ -387,8 +386,9 @@ impl Session {
 		keys.last().map(|k| k.key).ok_or_else(|| ClientError::NoKey(crate::address(account)))
 	}
 
-	/// A ticket of the ring of users for a call summed up by `message`: the first slot of
-	/// this epoch that neither the chain nor this profile has used, proved against my
+	/// A ticket of the ring of users for a call summed up by `message`: a slot of this
+	/// epoch that neither the chain nor this profile has used, drawn at random among them
+	/// (so a ticket's slot says nothing of the order of my tickets), proved against my
 	/// ring's current root (about two seconds). The slot is marked used here, so the next
 	/// ticket of the same flow takes another.
 	pub(crate) async fn ticket(&self, message: &[u8]) -> Result<Ticket> {
@@ -400,11 +400,15 @@ impl Session {
 		};
 		let (revision, members) = self.chain.ring_members(ring).await?;
 		let (epoch, next_epoch, per_epoch) = self.chain.ticket_epoch().await?;
-		let mut unspent = None;
+		let mut slots = Vec::with_capacity(per_epoch as usize);
 		for slot in 0..per_epoch {
-			if self.store.ticket_used(epoch, slot)? {
-				continue;
+			if !self.store.ticket_used(epoch, slot)? {
+				slots.push(slot);
 			}
+		}
+		crypto::shuffle(&mut slots);
+		let mut unspent = None;
+		for slot in slots {
 			let context = wire::ticket_context(epoch, slot);
 			let alias = self.identity.ring_alias(&context)?;
 			if !self.chain.ticket_spent(epoch, alias).await? {
@@ -458,7 +462,7 @@ impl Session {
 					self.store.atomically(|s| {
 						row.my_part_index = s.take_part_index()?;
 						row.my_part = identity.part_key(row.my_part_index).public();
-						s.remove_part(&previous)?;
+						s.remove_part(row.id, &previous)?;
 						s.set_my_part(row.id, &row.my_part, row.my_part_index)?;
 						s.add_part(&row.my_part, row.id, Some(&me))?;
 						Ok(())

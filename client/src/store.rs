@@ -53,13 +53,16 @@ CREATE TABLE IF NOT EXISTS chats (
 	-- how many member parts my part's blob lists
 	listed INTEGER NOT NULL DEFAULT 0
 );
+-- The parts of each chat, one row per (chat, part): what a listing of one chat names
+-- says nothing of another chat. A part whose listing has not verified (under the chat's
+-- key, with its owner's certificate) has no owner yet, and its messages are not read.
 CREATE TABLE IF NOT EXISTS parts (
-	part BLOB PRIMARY KEY,
 	chat INTEGER NOT NULL REFERENCES chats(id),
+	part BLOB NOT NULL,
 	owner BLOB,
-	next_seq INTEGER NOT NULL DEFAULT 0
+	next_seq INTEGER NOT NULL DEFAULT 0,
+	PRIMARY KEY (chat, part)
 );
-CREATE INDEX IF NOT EXISTS parts_by_chat ON parts(chat);
 CREATE TABLE IF NOT EXISTS messages (
 	part BLOB NOT NULL,
 	seq INTEGER NOT NULL,
@@ -123,10 +126,31 @@ CREATE TABLE IF NOT EXISTS read_marks (
 );
 ";
 
-/// The layout [`SCHEMA`] creates. A database of an earlier layout holds state of an
-/// earlier protocol's chain: its chats, parts, messages and cursor are dropped when it
-/// is opened (contacts are kept), and the next sync or login rebuilds them.
-const SCHEMA_VERSION: &[u8] = b"2";
+/// The layout [`SCHEMA`] creates. A database of layout "1" holds state of an earlier
+/// protocol's chain: its chats, parts, messages and cursor are dropped when it is opened
+/// (contacts are kept), and the next sync or login rebuilds them. One of layout "2" is
+/// migrated ([`LAYOUT_2_TO_3`]).
+const SCHEMA_VERSION: &[u8] = b"3";
+
+/// Layout "2" kept one row per part id, whatever chat named it first: its parts move
+/// into the (chat, part) table as they are.
+const LAYOUT_2_TO_3: &str = "
+ALTER TABLE parts RENAME TO parts_by_id;
+DROP INDEX IF EXISTS parts_by_chat;
+CREATE TABLE parts (
+	chat INTEGER NOT NULL REFERENCES chats(id),
+	part BLOB NOT NULL,
+	owner BLOB,
+	next_seq INTEGER NOT NULL DEFAULT 0,
+	PRIMARY KEY (chat, part)
+);
+INSERT INTO parts (chat, part, owner, next_seq) SELECT chat, part, owner, next_seq FROM parts_by_id ORDER BY rowid;
+DROP TABLE parts_by_id;
+";
+
+/// The most parts one chat keeps: a chat invites at most 256 members, so this leaves
+/// room for rotated parts and bounds what hostile listings can make a client store.
+pub const MAX_PARTS_PER_CHAT: usize = 1024;
 
 /// What a database of an earlier layout has that this one rebuilds.
 const EARLIER_TABLES: &str = "
@@ -329,8 +353,10 @@ impl Store {
 	fn create(conn: Connection) -> Result<Self> {
 		conn.execute_batch("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);")?;
 		let store = Self { conn };
-		if store.meta(SCHEMA_KEY)?.as_deref() != Some(SCHEMA_VERSION) {
-			store.conn.execute_batch(EARLIER_TABLES)?;
+		match store.meta(SCHEMA_KEY)?.as_deref() {
+			Some(SCHEMA_VERSION) => {},
+			Some(b"2") => store.atomically(|s| Ok(s.conn.execute_batch(LAYOUT_2_TO_3)?))?,
+			_ => store.conn.execute_batch(EARLIER_TABLES)?,
 		}
 		store.conn.execute_batch(SCHEMA)?;
 		store.set_meta(SCHEMA_KEY, SCHEMA_VERSION)?;
@@ -508,34 +534,41 @@ impl Store {
 		Ok(rows.collect::<rusqlite::Result<_>>()?)
 	}
 
-	/// Adds a part of `chat` (ignored when known; fills in a missing owner).
+	/// Adds a part of `chat` (ignored when `chat` has it; fills in a missing owner).
+	/// Whether it was new; a chat that has [`MAX_PARTS_PER_CHAT`] parts takes no more.
 	pub fn add_part(&self, part: &PartId, chat: ChatId, owner: Option<&AccountBytes>) -> Result<bool> {
-		let added = self.conn.execute(
-			"INSERT OR IGNORE INTO parts (part, chat, owner) VALUES (?1, ?2, ?3)",
-			params![&part[..], chat as i64, owner.map(|o| o.to_vec())],
-		)?;
+		let count: i64 = self.conn.query_row("SELECT COUNT(*) FROM parts WHERE chat = ?1", [chat as i64], |r| r.get(0))?;
+		let added = if count < MAX_PARTS_PER_CHAT as i64 {
+			self.conn.execute(
+				"INSERT OR IGNORE INTO parts (chat, part, owner) VALUES (?1, ?2, ?3)",
+				params![chat as i64, &part[..], owner.map(|o| o.to_vec())],
+			)?
+		} else {
+			0
+		};
 		if added == 0 {
 			if let Some(owner) = owner {
 				self.conn.execute(
-					"UPDATE parts SET owner = ?2 WHERE part = ?1 AND owner IS NULL",
-					params![&part[..], &owner[..]],
+					"UPDATE parts SET owner = ?3 WHERE chat = ?1 AND part = ?2 AND owner IS NULL",
+					params![chat as i64, &part[..], &owner[..]],
 				)?;
 			}
 		}
 		Ok(added == 1)
 	}
 
-	/// Takes `part`'s owner away (its listing no longer verifies): its messages are no
-	/// longer listed, and a listing that verifies again gives it an owner again.
-	pub fn disown_part(&self, part: &PartId) -> Result<()> {
-		self.conn.execute("UPDATE parts SET owner = NULL WHERE part = ?1", [&part[..]])?;
+	/// Takes the owner of `chat`'s `part` away (its listing no longer verifies): its
+	/// messages are no longer listed, and a listing that verifies again gives it an owner
+	/// again.
+	pub fn disown_part(&self, chat: ChatId, part: &PartId) -> Result<()> {
+		self.conn.execute("UPDATE parts SET owner = NULL WHERE chat = ?1 AND part = ?2", params![chat as i64, &part[..]])?;
 		Ok(())
 	}
 
-	/// Forgets a part (and what was read of it).
-	pub fn remove_part(&self, part: &PartId) -> Result<()> {
-		self.conn.execute("DELETE FROM messages WHERE part = ?1", [&part[..]])?;
-		self.conn.execute("DELETE FROM parts WHERE part = ?1", [&part[..]])?;
+	/// Forgets `chat`'s `part` (and what was read of it in `chat`).
+	pub fn remove_part(&self, chat: ChatId, part: &PartId) -> Result<()> {
+		self.conn.execute("DELETE FROM messages WHERE chat = ?1 AND part = ?2", params![chat as i64, &part[..]])?;
+		self.conn.execute("DELETE FROM parts WHERE chat = ?1 AND part = ?2", params![chat as i64, &part[..]])?;
 		Ok(())
 	}
 
@@ -555,11 +588,11 @@ impl Store {
 		Ok(rows.collect::<rusqlite::Result<_>>()?)
 	}
 
-	/// Records a part's next unread sequence number.
-	pub fn set_next_seq(&self, part: &PartId, next_seq: u32) -> Result<()> {
+	/// Records the next unread sequence number of `chat`'s `part`.
+	pub fn set_next_seq(&self, chat: ChatId, part: &PartId, next_seq: u32) -> Result<()> {
 		self.conn.execute(
-			"UPDATE parts SET next_seq = ?2 WHERE part = ?1",
-			params![&part[..], next_seq],
+			"UPDATE parts SET next_seq = ?3 WHERE chat = ?1 AND part = ?2",
+			params![chat as i64, &part[..], next_seq],
 		)?;
 		Ok(())
 	}
@@ -580,7 +613,7 @@ impl Store {
 	pub fn messages(&self, chat: ChatId) -> Result<Vec<MessageRow>> {
 		let mut stmt = self.conn.prepare(
 			"SELECT m.part, m.seq, m.chat, m.block, m.sender, m.sent_at, m.text FROM messages m
-			 JOIN parts p ON p.part = m.part AND p.owner = m.sender
+			 JOIN parts p ON p.chat = m.chat AND p.part = m.part AND p.owner = m.sender
 			 WHERE m.chat = ?1 ORDER BY m.block, m.sent_at, m.part, m.seq",
 		)?;
 		let rows = stmt.query_map([chat as i64], |r| {
@@ -856,7 +889,7 @@ mod tests {
 			assert!(store.add_part(&[1; 32], 1, None).unwrap());
 			assert!(!store.add_part(&[1; 32], 1, Some(&[1; 32])).unwrap());
 			assert!(store.add_part(&[2; 32], 1, Some(&[2; 32])).unwrap());
-			store.set_next_seq(&[1; 32], 3).unwrap();
+			store.set_next_seq(1, &[1; 32], 3).unwrap();
 			assert!(store.add_message(&message(2, 0, 5)).unwrap());
 			assert!(store.add_message(&message(1, 0, 4)).unwrap());
 			assert!(!store.add_message(&message(1, 0, 4)).unwrap());
@@ -898,14 +931,97 @@ mod tests {
 		store.add_message(&message(2, 0, 5)).unwrap();
 		let texts = || store.messages(1).unwrap().into_iter().map(|m| m.text).collect::<Vec<_>>();
 		assert_eq!(texts(), ["1/0", "2/0"]);
-		store.disown_part(&[2; 32]).unwrap();
+		store.disown_part(1, &[2; 32]).unwrap();
 		assert_eq!(texts(), ["1/0"]);
 		assert_eq!(store.parts(1).unwrap()[1].owner, None);
 		store.add_part(&[2; 32], 1, Some(&[2; 32])).unwrap();
 		assert_eq!(texts(), ["1/0", "2/0"]);
-		store.disown_part(&[2; 32]).unwrap();
+		store.disown_part(1, &[2; 32]).unwrap();
 		store.add_part(&[2; 32], 1, Some(&[9; 32])).unwrap();
 		assert_eq!(texts(), ["1/0"]);
+	}
+
+	/// A part is a fact about one chat: a listing of one chat naming another chat's part
+	/// adds a row of its own, which neither hides nor changes the other chat's; removing
+	/// it forgets only that row; a chat takes at most `MAX_PARTS_PER_CHAT` parts.
+	#[test]
+	fn parts_are_kept_per_chat_and_capped() {
+		let store = Store::in_memory().unwrap();
+		store.add_chat(&chat(1)).unwrap();
+		store.add_chat(&chat(2)).unwrap();
+		// Chat 1's member lists chat 2's part first; then chat 2 learns it, with its owner.
+		assert!(store.add_part(&[7; 32], 1, None).unwrap());
+		assert!(store.add_part(&[7; 32], 2, Some(&[7; 32])).unwrap());
+		store.set_next_seq(2, &[7; 32], 4).unwrap();
+		let mut m = message(7, 0, 3);
+		m.chat = 2;
+		store.add_message(&m).unwrap();
+		assert_eq!(store.parts(2).unwrap(), [PartRow { part: [7; 32], chat: 2, owner: Some([7; 32]), next_seq: 4 }]);
+		assert_eq!(store.parts(1).unwrap(), [PartRow { part: [7; 32], chat: 1, owner: None, next_seq: 0 }]);
+		assert_eq!(store.messages(2).unwrap().len(), 1);
+		// Chat 1 forgets it (its listing does not verify there): chat 2 keeps all of it.
+		store.remove_part(1, &[7; 32]).unwrap();
+		assert!(store.parts(1).unwrap().is_empty());
+		assert_eq!(store.parts(2).unwrap().len(), 1);
+		assert_eq!(store.messages(2).unwrap().len(), 1);
+		store.disown_part(1, &[7; 32]).unwrap();
+		assert_eq!(store.parts(2).unwrap()[0].owner, Some([7; 32]));
+
+		for i in 0..MAX_PARTS_PER_CHAT as u32 {
+			let mut part = [0u8; 32];
+			part[..4].copy_from_slice(&i.to_le_bytes());
+			part[31] = 1;
+			assert!(store.add_part(&part, 1, None).unwrap());
+		}
+		assert!(!store.add_part(&[8; 32], 1, None).unwrap(), "a full chat takes no more parts");
+		assert_eq!(store.parts(1).unwrap().len(), MAX_PARTS_PER_CHAT);
+		assert!(store.add_part(&[8; 32], 2, None).unwrap(), "another chat does");
+	}
+
+	/// A database of layout "2" (one row per part id) keeps its chats, parts and
+	/// messages: its parts move into the (chat, part) table as they are.
+	#[test]
+	fn layout_2_is_migrated_keeping_everything() {
+		let dir = tempfile::tempdir().unwrap();
+		let path = dir.path().join("state.sqlite");
+		{
+			let store = Store::open(&path, &KEY).unwrap();
+			store.add_chat(&chat(1)).unwrap();
+			store.set_cursor(9).unwrap();
+			store.add_message(&message(1, 0, 4)).unwrap();
+			store
+				.conn
+				.execute_batch(
+					"DROP TABLE parts;
+					 CREATE TABLE parts (part BLOB PRIMARY KEY, chat INTEGER NOT NULL REFERENCES chats(id),
+					 	owner BLOB, next_seq INTEGER NOT NULL DEFAULT 0);
+					 CREATE INDEX parts_by_chat ON parts(chat);",
+				)
+				.unwrap();
+			store
+				.conn
+				.execute(
+					"INSERT INTO parts (part, chat, owner, next_seq) VALUES (?1, 1, ?1, 1), (?2, 1, NULL, 0)",
+					params![&[1u8; 32][..], &[2u8; 32][..]],
+				)
+				.unwrap();
+			store.set_meta(SCHEMA_KEY, b"2").unwrap();
+		}
+		let store = Store::open(&path, &KEY).unwrap();
+		assert_eq!(store.chats().unwrap().len(), 1);
+		assert_eq!(store.cursor().unwrap(), 9);
+		assert_eq!(
+			store.parts(1).unwrap(),
+			[
+				PartRow { part: [1; 32], chat: 1, owner: Some([1; 32]), next_seq: 1 },
+				PartRow { part: [2; 32], chat: 1, owner: None, next_seq: 0 }
+			]
+		);
+		assert_eq!(store.messages(1).unwrap().len(), 1);
+		// The same part id can now be another chat's too.
+		store.add_chat(&chat(2)).unwrap();
+		assert!(store.add_part(&[1; 32], 2, None).unwrap());
+		assert_eq!(store.meta(SCHEMA_KEY).unwrap().as_deref(), Some(SCHEMA_VERSION));
 	}
 
 	/// Every byte of the files is encrypted: no text, no key, no part id shows; another

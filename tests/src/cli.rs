@@ -330,10 +330,14 @@ impl User {
 		let _ = std::fs::remove_dir_all(&self.dir);
 	}
 
+	/// The user's keys, from the secret URI.
+	pub fn identity(&self) -> sealchat::crypto::Identity {
+		sealchat::crypto::Identity::from_suri(&self.suri).expect("a valid secret URI")
+	}
+
 	/// The user's local database, opened with the key of the user's identity.
 	pub fn store(&self) -> sealchat::store::Store {
-		let identity = sealchat::crypto::Identity::from_suri(&self.suri).expect("a valid secret URI");
-		sealchat::store::Store::open(&self.dir.join("state.sqlite"), &identity.local_database_key())
+		sealchat::store::Store::open(&self.dir.join("state.sqlite"), &self.identity().local_database_key())
 			.expect("open the user's database")
 	}
 

@@ -285,6 +285,16 @@ fn is_chat_operation(call: &RuntimeCall) -> bool {
 	}
 }
 
+/// The epoch, slot and alias of the ticket a call carries, if it carries one.
+fn ticket_of(call: &RuntimeCall) -> Option<(u32, u32, [u8; 32])> {
+	match call {
+		RuntimeCall::Connector(pallet_connector::Call::create_chat { ticket, .. })
+		| RuntimeCall::Chat(pallet_chat::Call::join { ticket, .. } | pallet_chat::Call::renew { ticket, .. }) =>
+			Some((ticket.epoch, ticket.slot, ticket.alias)),
+		_ => None,
+	}
+}
+
 /// What an observer learns from every block, every event and all state after a
 /// multi-user run: the members' accounts appear only where they registered (their own
 /// signed `register_key`, the key registry, their balances); every chat operation is a
@@ -402,6 +412,25 @@ async fn observer_audit(rpc: &Rpc, plaintexts: &[String], keys: &[[u8; 32]], mem
 			}
 		}
 	}
+	// A user's tickets do not take the slots of the epoch in order: the slot of one says
+	// nothing of the same user's others. (The test knows whose each is; the observer does
+	// not. A user's first k tickets land on slots 0, 1, …, k−1 in that order by chance
+	// with probability 1/(32·31·…), which for k ≥ 3 is below 1/29,000.)
+	let mut slots_of: Vec<Vec<u32>> = vec![Vec::new(); members.len()];
+	for (_, bytes) in &extrinsics {
+		let call = sealchat_runtime::UncheckedExtrinsic::decode(&mut &bytes[..]).expect("an extrinsic").function;
+		let Some((epoch, slot, alias)) = ticket_of(&call) else { continue };
+		let context = wire::ticket_context(epoch, slot);
+		let whose = members.iter().position(|m| m.identity().ring_alias(&context).expect("an alias") == alias);
+		slots_of[whose.expect("every ticket is a member's")].push(slot);
+	}
+	for (member, slots) in members.iter().zip(&slots_of) {
+		if slots.len() >= 3 {
+			let in_order: Vec<u32> = (0..slots.len() as u32).collect();
+			assert_ne!(*slots, in_order, "{}'s tickets took the slots in order", member.name);
+		}
+	}
+	assert!(slots_of.iter().any(|s| s.len() >= 3), "a user with three tickets or more: {slots_of:?}");
 	assert!(extrinsics.iter().filter(|(s, _)| s.is_some()).count() >= members.len(), "read every block");
 	assert!(anonymous >= 15, "chats created, joined, invited into and written ({anonymous} such extrinsics)");
 	assert!(fees >= members.len(), "the registrations paid their fees ({fees})");
@@ -809,10 +838,53 @@ async fn bad_input_is_refused_or_ignored_and_nothing_is_lost() {
 	assert_eq!(bob.show(group), [], "messages of a part whose listing does not verify");
 	let ahead = bob.ok(&["show", &group.to_string(), "--sync"]);
 	assert_eq!(ahead.last().unwrap()["messages"], serde_json::json!([]), "{ahead:?}");
+
+	// A member's listing names another chat's parts, and ids of no part at all: neither
+	// chat changes. (Charlie lists, in his part of the pair chat, the parts of Dave's
+	// group, which Bob has not joined yet, and two made-up ids.)
+	let other = dave.group_chat(&[&ferdie, &bob]);
+	ferdie.join(other);
+	dave.send(other, "in the other group");
+	ferdie.send(other, "me too");
+	let other_parts: Vec<[u8; 32]> =
+		[&dave, &ferdie].iter().map(|u| u.store().chat(other).unwrap().expect("the other group").my_part).collect();
+	let charlie_pair = charlie.store().chat(pair_chat).unwrap().expect("Charlie's pair chat");
+	let mut listed = vec![bob_pair.my_part, [0x5a; 32], [0x5b; 32]];
+	listed.extend(&other_parts);
+	let hostile = wire::PartBlob::seal(
+		&charlie_id,
+		&genesis,
+		&charlie_pair.my_part,
+		ChatKind::Pair,
+		pair_chat,
+		&charlie_pair.key,
+		&listed,
+	)
+	.unwrap();
+	let nonce = chain.part(&charlie_pair.my_part, None).await.unwrap().expect("Charlie's part").nonce;
+	let charlie_pair_key = charlie_id.part_key(charlie_pair.my_part_index);
+	let signature =
+		charlie_pair_key.sign(&wire::part_message(&genesis, &charlie_pair.my_part, &PartAction::set_blob(nonce, &hostile)));
+	let rewrite = chat_call(pallet_chat::Call::set_part_blob {
+		part: charlie_pair.my_part,
+		nonce,
+		blob: hostile,
+		signature: sp_core::ed25519::Signature::from_raw(signature),
+	});
+	assert!(rpc.submit_general(rewrite).await.expect("the rewrite").result.is_ok());
+	bob.sync();
+	let parts_of = |chat: u64| -> Vec<[u8; 32]> {
+		bob.store().parts(chat).unwrap().into_iter().map(|p| p.part).collect()
+	};
+	assert_eq!(parts_of(pair_chat).len(), 2, "only Bob's and Charlie's parts are the pair chat's");
+	let pair = bob.chats().into_iter().find(|c| c["chat"] == pair_chat).expect("the pair chat");
+	assert_eq!(pair["members"].as_array().map(Vec::len), Some(2), "{pair}");
+	bob.join(other);
+	bob.sync();
+	assert_eq!(bob.show(other), expected(&[(&dave, "in the other group"), (&ferdie, "me too")]));
+	assert!(other_parts.iter().all(|p| parts_of(other).contains(p)));
 }
 
-/// A part writes `WritesPerEpoch` times a day; the client tops its allowance up with a
-/// renewal of the part (a ticket) when a send needs more, and the conversation goes on.
 /// Anyone who sees a join on its way can relay it first with a ticket of their own (its
 /// part key's signature covers everything but the ticket): the part is then the joiner's
 /// all the same, and the joiner's client, whose own transaction is dropped, is in the chat.
@@ -916,6 +988,8 @@ async fn a_join_relayed_first_by_someone_else_still_joins() {
 	assert_eq!(ferdie.show(chat), expected(&[(&eve, "in, all the same")]));
 }
 
+/// A part writes `WritesPerEpoch` times a day; the client tops its allowance up with a
+/// renewal of the part (a ticket) when a send needs more, and the conversation goes on.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_busy_day_in_one_chat_tops_up_the_part_and_goes_on() {
 	use sealchat_runtime::configs::WRITES_PER_EPOCH;
