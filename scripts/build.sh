@@ -2,7 +2,8 @@
 # Sets up (if needed) and builds the release node and every workspace crate. Building the
 # whole workspace in one go gives every shared dependency the same features in the
 # build, the tests and the dev chain, so nothing is compiled twice. Extra arguments go to
-# cargo.
+# cargo (`scripts/run.sh` passes `--exclude sealchat-tests`, which leaves every shared
+# dependency's features as they are).
 set -euo pipefail
 # shellcheck source=scripts/env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"

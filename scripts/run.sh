@@ -7,7 +7,11 @@ set -euo pipefail
 # shellcheck source=scripts/env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
-"$SEALCHAT_ROOT/scripts/build.sh"
+# The node and the `sealchat` client, with the runtime and pallets they are built from:
+# the whole workspace but the tests crate (its end-to-end drivers, `sealchat-bench` and
+# their terminal emulators). Every shared dependency gets the features the whole
+# workspace gives it, so `scripts/test.sh` afterwards reuses all of it.
+"$SEALCHAT_ROOT/scripts/build.sh" --exclude sealchat-tests
 [ $# -eq 0 ] && set -- --dev
 sealchat_log "starting: sealchat-node $*"
 exec "$(sealchat_node_bin)" "$@"
