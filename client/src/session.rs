@@ -477,10 +477,47 @@ impl Session {
 	/// Whether `part` is on chain (at the best block) with a blob only I could have
 	/// written, for chat `chat`.
 	async fn is_my_part_of(&self, part: &PartId, chat: ChatId) -> Result<bool> {
-		Ok(match self.chain.part(part, None).await? {
+		self.is_my_part_at(part, chat, None).await
+	}
+
+	/// [`Self::is_my_part_of`] at block `at` (`None`: the best block).
+	async fn is_my_part_at(&self, part: &PartId, chat: ChatId, at: Option<&crate::chain::BlockRef>) -> Result<bool> {
+		Ok(match self.chain.part(part, at).await? {
 			Some(state) => PartBlob::open_owner(&self.identity, &state.blob.0).is_ok_and(|s| s.chat == chat),
 			None => false,
 		})
+	}
+
+	/// After my join of `row`'s chat failed: whether my part turns up on chain anyway
+	/// (a copy of my join, relayed first with someone else's ticket, may still be in a
+	/// pool when mine is refused or dropped) within a few blocks, in a block or `until` it
+	/// is final.
+	async fn my_part_turns_up(&self, row: &ChatRow, until: Until) -> bool {
+		let blocks = match until {
+			Until::InBlock => 5,
+			Until::Final => 10,
+		};
+		let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
+		let Ok(start) = self.chain.best().await else { return false };
+		let _waiting =
+			self.waiting_for(Waiting::Block { what: "your part of the chat", until_final: until == Until::Final });
+		loop {
+			let at = match until {
+				Until::InBlock => None,
+				Until::Final => match self.chain.finalized().await {
+					Ok(block) => Some(block),
+					Err(_) => return false,
+				},
+			};
+			if self.is_my_part_at(&row.my_part, row.id, at.as_ref()).await.unwrap_or(false) {
+				return true;
+			}
+			let moved_on = self.chain.best().await.map_or(true, |best| best.number >= start.number + blocks);
+			if moved_on || tokio::time::Instant::now() >= deadline {
+				return false;
+			}
+			tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+		}
 	}
 
 	/// Submits into `batch` a renewal of `lease` with a ticket.
@@ -642,19 +679,12 @@ impl Session {
 		let parts: Vec<PartId> =
 			self.store.parts(row.id)?.into_iter().map(|p| p.part).filter(|p| *p != row.my_part).collect();
 		if !self.is_my_part_of(&row.my_part, row.id).await? {
-			let mut batch = self.chain.batch().await?;
-			self.push_join(&mut batch, row, &parts).await?;
-			let _waiting =
-				self.waiting_for(Waiting::Block { what: "your part of the chat", until_final: until == Until::Final });
-			let failed = match until {
-				Until::Final => batch.finish().await.into_iter().find_map(|r| r.err()),
-				Until::InBlock => batch.finish_included().await.into_iter().find_map(|r| r.err()),
-			};
 			// My join can be relayed first by anyone who saw it on its way, with a ticket
-			// of theirs: mine is then dropped, but the part on chain is mine, for this chat.
-			if let Some(error) = failed {
-				if !self.is_my_part_of(&row.my_part, row.id).await? {
-					return Err(error.into());
+			// of theirs: mine is then refused by the pool, or dropped from it, but the part
+			// on chain is mine, for this chat.
+			if let Err(error) = self.submit_join(row, &parts, until).await {
+				if !matches!(error, ClientError::Chain(_)) || !self.my_part_turns_up(row, until).await {
+					return Err(error);
 				}
 			}
 		}
@@ -665,6 +695,20 @@ impl Session {
 		})?;
 		row.joined = true;
 		Ok(())
+	}
+
+	/// Submits the join of my part of `row`'s chat, listing `parts`, and waits `until` it
+	/// is in a block or final.
+	async fn submit_join(&self, row: &mut ChatRow, parts: &[PartId], until: Until) -> Result<()> {
+		let mut batch = self.chain.batch().await?;
+		self.push_join(&mut batch, row, parts).await?;
+		let _waiting =
+			self.waiting_for(Waiting::Block { what: "your part of the chat", until_final: until == Until::Final });
+		let failed = match until {
+			Until::Final => batch.finish().await.into_iter().find_map(|r| r.err()),
+			Until::InBlock => batch.finish_included().await.into_iter().find_map(|r| r.err()),
+		};
+		failed.map_or(Ok(()), |error| Err(error.into()))
 	}
 
 	/// The invitations waiting for my answer.
@@ -826,7 +870,8 @@ impl Session {
 		// half their course are renewed with this write too.
 		let others: Vec<PartId> =
 			self.store.parts(chat)?.into_iter().map(|p| p.part).filter(|p| *p != row.my_part).collect();
-		let relist = others.len() as u32 > row.listed;
+		// (A count that went down is a part forgotten since: the blob lists it no more.)
+		let relist = others.len() as u32 != row.listed;
 		let blob = match relist {
 			true => Some(PartBlob::seal(&self.identity, &genesis, &row.my_part, row.kind, chat, &row.key, &others)?),
 			false => None,
@@ -1020,7 +1065,13 @@ impl Session {
 		for row in self.store.chats()? {
 			let mut members: Vec<String> = Vec::new();
 			for part in self.store.parts(row.id)? {
-				let name = part.owner.map(|o| self.name(&o)).unwrap_or_else(|| "(joining)".into());
+				// A part without an owner is either only named so far (its listing not read
+				// yet) or a member's whose listing stopped verifying.
+				let name = match (part.owner, part.verified) {
+					(Some(owner), _) => self.name(&owner),
+					(None, false) => "(joining)".into(),
+					(None, true) => "(unverified)".into(),
+				};
 				if !members.contains(&name) {
 					members.push(name);
 				}

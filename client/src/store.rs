@@ -61,6 +61,9 @@ CREATE TABLE IF NOT EXISTS parts (
 	part BLOB NOT NULL,
 	owner BLOB,
 	next_seq INTEGER NOT NULL DEFAULT 0,
+	-- 1 once its listing verified in this chat (a member's part, even if it lost its
+	-- owner since); 0 while it is only named
+	verified INTEGER NOT NULL DEFAULT 0,
 	PRIMARY KEY (chat, part)
 );
 CREATE TABLE IF NOT EXISTS messages (
@@ -128,9 +131,9 @@ CREATE TABLE IF NOT EXISTS read_marks (
 
 /// The layout [`SCHEMA`] creates. A database of layout "1" holds state of an earlier
 /// protocol's chain: its chats, parts, messages and cursor are dropped when it is opened
-/// (contacts are kept), and the next sync or login rebuilds them. One of layout "2" is
-/// migrated ([`LAYOUT_2_TO_3`]).
-const SCHEMA_VERSION: &[u8] = b"3";
+/// (contacts are kept), and the next sync or login rebuilds them. Layouts "2" and "3"
+/// are migrated ([`LAYOUT_2_TO_3`], then [`LAYOUT_3_TO_4`]).
+const SCHEMA_VERSION: &[u8] = b"4";
 
 /// Layout "2" kept one row per part id, whatever chat named it first: its parts move
 /// into the (chat, part) table as they are.
@@ -148,9 +151,18 @@ INSERT INTO parts (chat, part, owner, next_seq) SELECT chat, part, owner, next_s
 DROP TABLE parts_by_id;
 ";
 
-/// The most parts one chat keeps: a chat invites at most 256 members, so this leaves
-/// room for rotated parts and bounds what hostile listings can make a client store.
-pub const MAX_PARTS_PER_CHAT: usize = 1024;
+/// Layout "3" did not tell a part only named to a chat from a member's part that lost its
+/// owner: a part with an owner, or with messages read, has verified.
+const LAYOUT_3_TO_4: &str = "
+ALTER TABLE parts ADD COLUMN verified INTEGER NOT NULL DEFAULT 0;
+UPDATE parts SET verified = 1 WHERE owner IS NOT NULL OR next_seq > 0;
+";
+
+/// The most parts one chat keeps that have not verified yet (named by a listing, a
+/// response or an invitation): a chat invites at most 256 members, so this bounds what
+/// hostile listings can make a client store. Parts that verified are bounded by the
+/// chain: each is a join, paid with a ticket.
+pub const MAX_UNVERIFIED_PARTS: usize = 1024;
 
 /// What a database of an earlier layout has that this one rebuilds.
 const EARLIER_TABLES: &str = "
@@ -219,6 +231,9 @@ pub struct PartRow {
 	pub chat: ChatId,
 	pub owner: Option<AccountBytes>,
 	pub next_seq: u32,
+	/// Whether its listing verified in this chat (since then it is a member's part, even
+	/// when it has lost its owner).
+	pub verified: bool,
 }
 
 /// A decrypted message.
@@ -355,7 +370,8 @@ impl Store {
 		let store = Self { conn };
 		match store.meta(SCHEMA_KEY)?.as_deref() {
 			Some(SCHEMA_VERSION) => {},
-			Some(b"2") => store.atomically(|s| Ok(s.conn.execute_batch(LAYOUT_2_TO_3)?))?,
+			Some(b"2") => store.atomically(|s| Ok(s.conn.execute_batch(&[LAYOUT_2_TO_3, LAYOUT_3_TO_4].concat())?))?,
+			Some(b"3") => store.atomically(|s| Ok(s.conn.execute_batch(LAYOUT_3_TO_4)?))?,
 			_ => store.conn.execute_batch(EARLIER_TABLES)?,
 		}
 		store.conn.execute_batch(SCHEMA)?;
@@ -534,14 +550,22 @@ impl Store {
 		Ok(rows.collect::<rusqlite::Result<_>>()?)
 	}
 
-	/// Adds a part of `chat` (ignored when `chat` has it; fills in a missing owner).
-	/// Whether it was new; a chat that has [`MAX_PARTS_PER_CHAT`] parts takes no more.
+	/// Adds a part of `chat` (ignored when `chat` has it; fills in a missing owner). With
+	/// an owner, the part has verified. Whether it was new; a chat that has
+	/// [`MAX_UNVERIFIED_PARTS`] parts that have not verified takes no more of those.
 	pub fn add_part(&self, part: &PartId, chat: ChatId, owner: Option<&AccountBytes>) -> Result<bool> {
-		let count: i64 = self.conn.query_row("SELECT COUNT(*) FROM parts WHERE chat = ?1", [chat as i64], |r| r.get(0))?;
-		let added = if count < MAX_PARTS_PER_CHAT as i64 {
+		let room = owner.is_some() || {
+			let unverified: i64 = self.conn.query_row(
+				"SELECT COUNT(*) FROM parts WHERE chat = ?1 AND verified = 0",
+				[chat as i64],
+				|r| r.get(0),
+			)?;
+			unverified < MAX_UNVERIFIED_PARTS as i64
+		};
+		let added = if room {
 			self.conn.execute(
-				"INSERT OR IGNORE INTO parts (chat, part, owner) VALUES (?1, ?2, ?3)",
-				params![chat as i64, &part[..], owner.map(|o| o.to_vec())],
+				"INSERT OR IGNORE INTO parts (chat, part, owner, verified) VALUES (?1, ?2, ?3, ?4)",
+				params![chat as i64, &part[..], owner.map(|o| o.to_vec()), owner.is_some()],
 			)?
 		} else {
 			0
@@ -549,7 +573,7 @@ impl Store {
 		if added == 0 {
 			if let Some(owner) = owner {
 				self.conn.execute(
-					"UPDATE parts SET owner = ?3 WHERE chat = ?1 AND part = ?2 AND owner IS NULL",
+					"UPDATE parts SET owner = ?3, verified = 1 WHERE chat = ?1 AND part = ?2 AND owner IS NULL",
 					params![chat as i64, &part[..], &owner[..]],
 				)?;
 			}
@@ -576,13 +600,14 @@ impl Store {
 	pub fn parts(&self, chat: ChatId) -> Result<Vec<PartRow>> {
 		let mut stmt = self
 			.conn
-			.prepare("SELECT part, chat, owner, next_seq FROM parts WHERE chat = ?1 ORDER BY rowid")?;
+			.prepare("SELECT part, chat, owner, next_seq, verified FROM parts WHERE chat = ?1 ORDER BY rowid")?;
 		let rows = stmt.query_map([chat as i64], |r| {
 			Ok(PartRow {
 				part: blob32(r.get(0)?)?,
 				chat: r.get::<_, i64>(1)? as u64,
 				owner: r.get::<_, Option<Vec<u8>>>(2)?.map(blob32).transpose()?,
 				next_seq: r.get(3)?,
+				verified: r.get(4)?,
 			})
 		})?;
 		Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -909,8 +934,8 @@ mod tests {
 		assert_eq!(
 			store.parts(1).unwrap(),
 			vec![
-				PartRow { part: [1; 32], chat: 1, owner: Some([1; 32]), next_seq: 3 },
-				PartRow { part: [2; 32], chat: 1, owner: Some([2; 32]), next_seq: 0 }
+				PartRow { part: [1; 32], chat: 1, owner: Some([1; 32]), next_seq: 3, verified: true },
+				PartRow { part: [2; 32], chat: 1, owner: Some([2; 32]), next_seq: 0, verified: true }
 			]
 		);
 		let texts: Vec<_> = store.messages(1).unwrap().into_iter().map(|m| m.text).collect();
@@ -943,7 +968,8 @@ mod tests {
 
 	/// A part is a fact about one chat: a listing of one chat naming another chat's part
 	/// adds a row of its own, which neither hides nor changes the other chat's; removing
-	/// it forgets only that row; a chat takes at most `MAX_PARTS_PER_CHAT` parts.
+	/// it forgets only that row; a chat takes at most `MAX_UNVERIFIED_PARTS` parts that
+	/// have not verified.
 	#[test]
 	fn parts_are_kept_per_chat_and_capped() {
 		let store = Store::in_memory().unwrap();
@@ -956,8 +982,14 @@ mod tests {
 		let mut m = message(7, 0, 3);
 		m.chat = 2;
 		store.add_message(&m).unwrap();
-		assert_eq!(store.parts(2).unwrap(), [PartRow { part: [7; 32], chat: 2, owner: Some([7; 32]), next_seq: 4 }]);
-		assert_eq!(store.parts(1).unwrap(), [PartRow { part: [7; 32], chat: 1, owner: None, next_seq: 0 }]);
+		assert_eq!(
+			store.parts(2).unwrap(),
+			[PartRow { part: [7; 32], chat: 2, owner: Some([7; 32]), next_seq: 4, verified: true }]
+		);
+		assert_eq!(
+			store.parts(1).unwrap(),
+			[PartRow { part: [7; 32], chat: 1, owner: None, next_seq: 0, verified: false }]
+		);
 		assert_eq!(store.messages(2).unwrap().len(), 1);
 		// Chat 1 forgets it (its listing does not verify there): chat 2 keeps all of it.
 		store.remove_part(1, &[7; 32]).unwrap();
@@ -967,19 +999,30 @@ mod tests {
 		store.disown_part(1, &[7; 32]).unwrap();
 		assert_eq!(store.parts(2).unwrap()[0].owner, Some([7; 32]));
 
-		for i in 0..MAX_PARTS_PER_CHAT as u32 {
+		for i in 0..MAX_UNVERIFIED_PARTS as u32 {
 			let mut part = [0u8; 32];
 			part[..4].copy_from_slice(&i.to_le_bytes());
 			part[31] = 1;
 			assert!(store.add_part(&part, 1, None).unwrap());
 		}
-		assert!(!store.add_part(&[8; 32], 1, None).unwrap(), "a full chat takes no more parts");
-		assert_eq!(store.parts(1).unwrap().len(), MAX_PARTS_PER_CHAT);
+		assert!(!store.add_part(&[8; 32], 1, None).unwrap(), "a chat full of named parts takes no more");
+		assert_eq!(store.parts(1).unwrap().len(), MAX_UNVERIFIED_PARTS);
 		assert!(store.add_part(&[8; 32], 2, None).unwrap(), "another chat does");
+		// A part that verified is always taken; one that verifies stops counting.
+		assert!(store.add_part(&[9; 32], 1, Some(&[9; 32])).unwrap());
+		let mut first = [0u8; 32];
+		first[31] = 1;
+		store.add_part(&first, 1, Some(&[1; 32])).unwrap();
+		assert!(store.add_part(&[8; 32], 1, None).unwrap());
+		// A member's part that lost its owner is still one that verified.
+		store.disown_part(1, &[9; 32]).unwrap();
+		let row = store.parts(1).unwrap().into_iter().find(|p| p.part == [9; 32]).unwrap();
+		assert_eq!((row.owner, row.verified), (None, true));
 	}
 
 	/// A database of layout "2" (one row per part id) keeps its chats, parts and
-	/// messages: its parts move into the (chat, part) table as they are.
+	/// messages: its parts move into the (chat, part) table as they are, those with an
+	/// owner marked verified.
 	#[test]
 	fn layout_2_is_migrated_keeping_everything() {
 		let dir = tempfile::tempdir().unwrap();
@@ -1013,8 +1056,8 @@ mod tests {
 		assert_eq!(
 			store.parts(1).unwrap(),
 			[
-				PartRow { part: [1; 32], chat: 1, owner: Some([1; 32]), next_seq: 1 },
-				PartRow { part: [2; 32], chat: 1, owner: None, next_seq: 0 }
+				PartRow { part: [1; 32], chat: 1, owner: Some([1; 32]), next_seq: 1, verified: true },
+				PartRow { part: [2; 32], chat: 1, owner: None, next_seq: 0, verified: false }
 			]
 		);
 		assert_eq!(store.messages(1).unwrap().len(), 1);

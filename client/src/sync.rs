@@ -45,7 +45,8 @@ pub struct SyncReport {
 	pub invitations: Vec<InvitationRow>,
 	/// Invitations ignored: forged, misdirected, or replayed.
 	pub invitations_rejected: u64,
-	/// Member parts whose listing verified for the first time: members learned.
+	/// Members learned: parts of new responses, and parts first named by a listing in this
+	/// sync whose own listing verified.
 	pub new_members: u64,
 	/// New messages, in chain order.
 	pub messages: Vec<MessageRow>,
@@ -167,7 +168,7 @@ impl Session {
 			}
 
 			let outcome = self.store.atomically(|s| {
-				let (mut invitations, mut rejected) = (Vec::new(), 0u64);
+				let (mut invitations, mut rejected, mut members) = (Vec::new(), 0u64, 0u64);
 				for (record_hash, inv, block) in &accepted {
 					// A replayed copy of a record read before.
 					if s.check_and_mark_seen(record_hash)? {
@@ -188,14 +189,15 @@ impl Session {
 					let Some(&(chat, slot)) = tags.get(&record.tag) else { continue };
 					let Some(row) = s.chat(chat)? else { continue };
 					if let Ok(response) = Response::open(&row.key, &record.tag, &record.payload.0) {
-						learn_response(s, &row, slot, &response.part)?;
+						members += u64::from(learn_response(s, &row, slot, &response.part)?);
 					}
 				}
 				s.set_cursor(next)?;
-				Ok((invitations, rejected))
+				Ok((invitations, rejected, members))
 			})?;
 			report.invitations.extend(outcome.0);
 			report.invitations_rejected += outcome.1;
+			report.new_members += outcome.2;
 			report.records_scanned += records.len() as u64;
 			cursor = next;
 			progress(cursor.saturating_sub(start), page.end.saturating_sub(start));
@@ -247,8 +249,9 @@ impl Session {
 			self.store.unconfirmed(None)?.into_iter().map(|(m, _)| ((m.part, m.seq), m)).collect();
 		for row in self.store.chats()?.into_iter().filter(|r| r.joined) {
 			let mut seen: HashSet<PartId> = HashSet::new();
-			// Parts forgotten in this sync: no listing read after brings them back.
-			let mut forgotten: HashSet<PartId> = HashSet::new();
+			// Parts forgotten in this sync: no listing read after brings them back. Parts
+			// a listing named for the first time in this sync: new members once they verify.
+			let (mut forgotten, mut named): (HashSet<PartId>, HashSet<PartId>) = Default::default();
 			loop {
 				let todo: Vec<_> = self.store.parts(row.id)?.into_iter().filter(|p| !seen.contains(&p.part)).collect();
 				if todo.is_empty() {
@@ -262,7 +265,7 @@ impl Session {
 						// A part named to this chat that is not on chain and never verified as
 						// one of its members' (a hostile or stale listing named it) is
 						// forgotten; a member's part that expired keeps its history.
-						if part.owner.is_none() && part.part != row.my_part {
+						if !part.verified && part.part != row.my_part {
 							self.store.remove_part(row.id, &part.part)?;
 							forgotten.insert(part.part);
 						}
@@ -276,28 +279,32 @@ impl Session {
 					// forgotten (a member's listing may name it again; it is checked again).
 					let listing = PartBlob::open_listing(&row.key, &genesis, row.id, &part.part, &state.blob.0).ok();
 					let owner = match (listing.as_ref().map(|l| l.owner), part.owner) {
-						(Some(named), None) => {
-							self.store.add_part(&part.part, row.id, Some(&named))?;
-							if part.part != row.my_part {
+						(Some(owner), None) => {
+							self.store.add_part(&part.part, row.id, Some(&owner))?;
+							if named.contains(&part.part) && owner != self.me() {
 								report.new_members += 1;
 							}
-							Some(named)
+							Some(owner)
 						},
-						(Some(named), Some(known)) if named == known => Some(known),
+						(Some(owner), Some(known)) if owner == known => Some(known),
 						// My own part is mine whatever its blob says.
 						(_, known) if part.part == row.my_part => known,
+						(_, Some(_)) => {
+							self.store.disown_part(row.id, &part.part)?;
+							None
+						},
+						// A member's part that lost its owner stays, its messages hidden.
+						(_, None) if part.verified => None,
 						(_, None) => {
 							self.store.remove_part(row.id, &part.part)?;
 							forgotten.insert(part.part);
 							continue;
 						},
-						(_, Some(_)) => {
-							self.store.disown_part(row.id, &part.part)?;
-							None
-						},
 					};
 					for other in listing.into_iter().flat_map(|l| l.parts).filter(|p| *p != row.my_part && !forgotten.contains(p)) {
-						self.store.add_part(&other, row.id, None)?;
+						if self.store.add_part(&other, row.id, None)? {
+							named.insert(other);
+						}
 					}
 					// Messages of a part whose owner is not known yet wait for its blob.
 					let Some(sender) = owner else { continue };

@@ -883,6 +883,11 @@ async fn bad_input_is_refused_or_ignored_and_nothing_is_lost() {
 	bob.sync();
 	assert_eq!(bob.show(other), expected(&[(&dave, "in the other group"), (&ferdie, "me too")]));
 	assert!(other_parts.iter().all(|p| parts_of(other).contains(p)));
+	// Charlie's group part, whose listing stopped verifying syncs ago, is still a member's
+	// part without an owner: kept, its messages hidden, not forgotten like a named one.
+	let kept = bob.store().parts(group).unwrap().into_iter().find(|p| p.part == charlie_part);
+	assert!(kept.as_ref().is_some_and(|p| p.verified && p.owner.is_none()), "{kept:?}");
+	assert_eq!(bob.show(group), []);
 }
 
 /// Anyone who sees a join on its way can relay it first with a ticket of their own (its
