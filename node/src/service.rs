@@ -188,6 +188,16 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as sp_runtime::trait
 		);
 	net_config.add_notification_protocol(grandpa_protocol_config);
 
+	// This chain's transaction gossip (see `gossip`): registered before the network is
+	// built, driven once it is.
+	let gossip_protocol = crate::gossip::protocol_name(&genesis_hash, config.chain_spec.fork_id());
+	let (gossip_config, gossip_notifications) = crate::gossip::protocol_config::<N>(
+		gossip_protocol.clone(),
+		metrics.clone(),
+		net_config.peer_store_handle(),
+	);
+	net_config.add_notification_protocol(gossip_config);
+
 	let warp_sync = Arc::new(sc_consensus_grandpa::warp_proof::NetworkProvider::new(
 		backend.clone(),
 		grandpa_link.shared_authority_set().clone(),
@@ -199,7 +209,9 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as sp_runtime::trait
 			config: &config,
 			net_config,
 			client: client.clone(),
-			transaction_pool: transaction_pool.clone(),
+			// Substrate's own transaction protocol sees a pool that neither offers nor
+			// takes anything: transactions travel by `gossip` alone.
+			transaction_pool: Arc::new(crate::gossip::Elsewhere(transaction_pool.clone())),
 			spawn_handle: task_manager.spawn_handle(),
 			spawn_essential_handle: task_manager.spawn_essential_handle(),
 			import_queue,
@@ -209,6 +221,22 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as sp_runtime::trait
 			metrics,
 			gap_sync_body_policy: None,
 		})?;
+
+	// Essential: a node that stopped gossiping would neither relay its users'
+	// transactions nor take anyone's.
+	task_manager.spawn_essential_handle().spawn_blocking(
+		"sealchat-gossip",
+		Some("networking"),
+		crate::gossip::Gossip::new(
+			gossip_protocol,
+			gossip_notifications,
+			network.clone(),
+			sync_service.clone(),
+			transaction_pool.clone(),
+			client.clone(),
+		)
+		.run(),
+	);
 
 	let role = config.role;
 	let force_authoring = config.force_authoring;
