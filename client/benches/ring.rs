@@ -1,6 +1,9 @@
 //! Making a ring proof in the client: the prover key of the user's ring (`open`, from
 //! every key of the ring) and the proof itself (`create`), for rings of 1,024 and 16,000
-//! members of the 2^16 domain (which holds at most 16,127), and its verification.
+//! members of the 2^16 domain (which holds at most 16,127), and its verification: one
+//! proof, and a batch of [`BATCH`] proofs together (`batch_validate`, all or nothing, and
+//! `batch_validate_per_item`, which names the proofs that fail), against the same proofs
+//! one by one.
 //!
 //! `cargo bench -p sealchat-client --bench ring`; `scripts/bench.sh` runs it.
 
@@ -55,8 +58,46 @@ fn verify(c: &mut Criterion) {
 	group.bench_function("validate_native", |b| {
 		b.iter(|| RingVrf::validate(DOMAIN, black_box(&proof), &root, b"context", b"message").unwrap())
 	});
+
+	// A block's worth of tickets: one member's proofs of different messages (each
+	// ticket signs its own call), under one context.
+	let commitment = RingVrf::open(DOMAIN, &me, members.iter().cloned()).unwrap();
+	let batch: Vec<_> = (0..BATCH)
+		.map(|i| {
+			let message = format!("call {i}").into_bytes();
+			let (proof, _) = RingVrf::create(commitment.clone(), &secret, b"context", &message).unwrap();
+			verifiable::BatchProofItem { proof, config: DOMAIN, members: root.clone(), context: b"context".to_vec(), message }
+		})
+		.collect();
+	group.sample_size(10);
+	group.bench_function(format!("validate_{BATCH}_one_by_one"), |b| {
+		b.iter(|| {
+			for item in &batch {
+				RingVrf::validate(item.config, black_box(&item.proof), &item.members, &item.context, &item.message)
+					.unwrap();
+			}
+		})
+	});
+	group.bench_function(format!("batch_validate_{BATCH}"), |b| {
+		b.iter(|| RingVrf::batch_validate(black_box(&batch)).unwrap())
+	});
+	group.bench_function(format!("batch_validate_per_item_{BATCH}"), |b| {
+		b.iter(|| assert!(RingVrf::batch_validate_per_item(black_box(&batch)).iter().all(Result::is_ok)))
+	});
+	// One forged proof among them: the all-or-nothing check refuses the lot, the
+	// per-item one pays to find which.
+	let mut forged = batch.clone();
+	forged[BATCH / 2].message = b"another call".to_vec();
+	group.bench_function(format!("batch_validate_per_item_{BATCH}_one_forged"), |b| {
+		b.iter(|| assert_eq!(RingVrf::batch_validate_per_item(black_box(&forged)).iter().filter(|r| r.is_err()).count(), 1))
+	});
 	group.finish();
 }
+
+/// Proofs in a batch: about what one block carries at the chain's target of 50
+/// anonymous operations (docs/BENCHMARKS.md), rounded down to keep the setup short
+/// (each proof takes 1.5 s to make).
+const BATCH: usize = 16;
 
 criterion_group!(benches, prove, verify);
 criterion_main!(benches);

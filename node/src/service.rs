@@ -222,9 +222,9 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as sp_runtime::trait
 			gap_sync_body_policy: None,
 		})?;
 
-	// Essential: a node that stopped gossiping would neither relay its users'
-	// transactions nor take anyone's.
-	task_manager.spawn_essential_handle().spawn_blocking(
+	// Like Substrate's transaction handler, on a thread of its own (it hashes and queues
+	// every transaction peers send).
+	task_manager.spawn_handle().spawn_blocking(
 		"sealchat-gossip",
 		Some("networking"),
 		crate::gossip::Gossip::new(

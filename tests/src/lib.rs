@@ -471,3 +471,15 @@ impl Rpc {
 		format!("/ip4/127.0.0.1/tcp/{p2p_port}/p2p/{}", peer_id.as_str().expect("a peer id"))
 	}
 }
+
+/// Connects two `--reserved-only` nodes (`on`), each made the other's reserved peer, or
+/// disconnects them; each side is a node's RPC and its [`Rpc::bootnode_address`].
+pub async fn link(on: bool, a: (&Rpc, &str), b: (&Rpc, &str)) {
+	for ((from, _), (_, to)) in [(a, b), (b, a)] {
+		if on {
+			from.add_reserved_peer(to).await;
+		} else {
+			from.remove_reserved_peer(to).await;
+		}
+	}
+}

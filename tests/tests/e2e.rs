@@ -908,18 +908,7 @@ async fn a_join_relayed_first_by_someone_else_still_joins() {
 		chain_rpc.bootnode_address(validator.p2p_port).await,
 		own_rpc.bootnode_address(own.p2p_port).await,
 	];
-	let link = |on: bool| {
-		let (rpcs, addresses) = ([&chain_rpc, &own_rpc], &addresses);
-		async move {
-			for (from, to) in [(0, 1), (1, 0)] {
-				if on {
-					rpcs[from].add_reserved_peer(&addresses[to]).await;
-				} else {
-					rpcs[from].remove_reserved_peer(&addresses[to]).await;
-				}
-			}
-		}
-	};
+	let link = |on: bool| sealchat_tests::link(on, (&chain_rpc, &addresses[0]), (&own_rpc, &addresses[1]));
 	link(true).await;
 	own_rpc.wait_finalized(1, PROGRESS).await;
 	let [ferdie, _dave, mut eve] = registered(&dir, &validator.ws_url(), ["ferdie", "dave", "eve"]);
@@ -1165,16 +1154,7 @@ async fn messages_show_at_import_and_an_abandoned_block_takes_its_messages_back(
 		addresses.push(rpc.bootnode_address(node.p2p_port).await);
 	}
 	let link = |on: bool, a: usize, b: usize| {
-		let (rpcs, addresses) = (&rpcs, &addresses);
-		async move {
-			for (from, to) in [(a, b), (b, a)] {
-				if on {
-					rpcs[from].add_reserved_peer(&addresses[to]).await;
-				} else {
-					rpcs[from].remove_reserved_peer(&addresses[to]).await;
-				}
-			}
-		}
+		sealchat_tests::link(on, (&rpcs[a], &addresses[a]), (&rpcs[b], &addresses[b]))
 	};
 	for a in 0..rpcs.len() {
 		for b in a + 1..rpcs.len() {

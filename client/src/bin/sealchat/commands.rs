@@ -19,7 +19,8 @@ use crate::{
 	cli::{ChatCommand, Cli, Command, ContactCommand, GroupCommand},
 	context::{read_secret, Ctx},
 	output::{
-		invitation_json, invitation_line, message_json, message_line, one_line, progress_bar, report_live, report_sync,
+		display_name, invitation_json, invitation_line, message_json, message_line, one_line, progress_bar,
+		report_live, report_sync,
 	},
 	usage,
 };
@@ -96,7 +97,7 @@ async fn add_member(ctx: &Ctx, chat: u64, who: &str) -> Result<()> {
 	let account = session.resolve(who)?;
 	session.add_member(chat, &account).await?;
 	ctx.print(
-		format!("invited {} to chat {chat}", one_line(&session.name(&account))),
+		format!("invited {} to chat {chat}", display_name(&session, &account)),
 		json!({ "chat": chat, "invited": sealchat::address(&account) }),
 	);
 	Ok(())

@@ -172,7 +172,7 @@ pub(crate) fn invitation_line(session: &Session, i: &InvitationRow) -> String {
 		i.id,
 		kind_name(i.kind),
 		i.chat,
-		one_line(&session.name(&i.inviter)),
+		display_name(session, &i.inviter),
 		i.parts.len() + 1,
 		i.block
 	)
@@ -211,12 +211,18 @@ pub(crate) fn printable(text: &str) -> String {
 	let mut out = String::with_capacity(text.len());
 	for c in text.chars() {
 		if c != '\n' && (c.is_control() || is_layout_control(c)) {
-			out.push_str(&c.escape_unicode().to_string());
+			out.extend(c.escape_unicode());
 		} else {
 			out.push(c);
 		}
 	}
 	out
+}
+
+/// How `account` is shown in a line of text: the user's own name for it, or its address,
+/// on one line and [`printable`] (a nickname is whatever the user or an invitation chose).
+pub(crate) fn display_name(session: &Session, account: &sealchat::crypto::AccountBytes) -> String {
+	one_line(&session.name(account))
 }
 
 /// [`printable`] on one line: newlines become spaces.

@@ -132,7 +132,7 @@ pub(crate) fn short_name(name: String) -> String {
 /// A message as the screen shows it.
 pub(crate) fn message_view(session: &Session, m: &MessageRow) -> MessageView {
 	MessageView {
-		sender: short_name(output::one_line(&session.name(&m.sender))),
+		sender: short_name(output::display_name(session, &m.sender)),
 		mine: m.sender == session.me(),
 		sent_at: output::utc(m.sent_at),
 		text: output::printable(&m.text),
@@ -352,7 +352,7 @@ async fn run(session: &mut Session, job: Job) -> anyhow::Result<Outcome> {
 		Job::AddMember { chat, who } => {
 			let account = session.resolve(&who)?;
 			session.add_member(chat, &account).await?;
-			Outcome::Done(format!("invited {} to chat {chat}", output::one_line(&session.name(&account))))
+			Outcome::Done(format!("invited {} to chat {chat}", output::display_name(session, &account)))
 		},
 		Job::Accept(id) => {
 			let chat = session.accept(id, Until::InBlock).await?;
