@@ -190,8 +190,8 @@ struct Pending {
 	round: u64,
 	/// Every peer that sent it, told the verdict (even one that left meanwhile).
 	senders: Vec<PeerId>,
-	/// Copies of it waiting in backlogs.
-	copies: usize,
+	/// The peers in whose backlogs a copy of it waits.
+	holders: Vec<PeerId>,
 	/// Whether its validation is under way.
 	validating: bool,
 }
@@ -214,11 +214,10 @@ impl<T> Backlogs<T> {
 	pub fn offer(&mut self, peer: PeerId, hash: Hash, transaction: T, len: usize) -> Offer {
 		let known = match self.pending.get_mut(&hash) {
 			Some(pending) => {
-				if pending.senders.contains(&peer) {
-					return Offer::Joined;
+				if !pending.senders.contains(&peer) {
+					pending.senders.push(peer);
 				}
-				pending.senders.push(peer);
-				if pending.validating {
+				if pending.validating || pending.holders.contains(&peer) {
 					return Offer::Joined;
 				}
 				true
@@ -240,8 +239,8 @@ impl<T> Backlogs<T> {
 			let pending = self
 				.pending
 				.entry(hash)
-				.or_insert_with(|| Pending { round, senders: vec![peer], copies: 0, validating: false });
-			pending.copies += 1;
+				.or_insert_with(|| Pending { round, senders: vec![peer], holders: Vec::new(), validating: false });
+			pending.holders.push(peer);
 			queue.push_back((hash, pending.round, transaction, len));
 			*bytes += len;
 		}
@@ -261,7 +260,7 @@ impl<T> Backlogs<T> {
 			while let Some((hash, round, transaction, len)) = queue.pop_front() {
 				*bytes -= len;
 				let Some(pending) = self.pending.get_mut(&hash).filter(|p| p.round == round) else { continue };
-				pending.copies -= 1;
+				pending.holders.retain(|p| *p != peer);
 				if !pending.validating {
 					pending.validating = true;
 					found = Some((hash, transaction));
@@ -294,8 +293,8 @@ impl<T> Backlogs<T> {
 		self.turns.retain(|p| p != peer);
 		for (hash, round, ..) in queue {
 			if let Some(pending) = self.pending.get_mut(&hash).filter(|p| p.round == round) {
-				pending.copies -= 1;
-				if pending.copies == 0 && !pending.validating {
+				pending.holders.retain(|p| p != peer);
+				if pending.holders.is_empty() && !pending.validating {
 					self.pending.remove(&hash);
 				}
 			}
@@ -369,6 +368,8 @@ pub struct Gossip<P, C> {
 	pool: Arc<P>,
 	client: Arc<C>,
 	peers: HashMap<PeerId, Peer>,
+	/// The peers the protocol was opened to (full peers the node syncs with).
+	reserved: HashSet<PeerId>,
 	backlogs: Backlogs<Extrinsic>,
 	validating: FuturesUnordered<BoxFuture<'static, (Hash, Verdict)>>,
 }
@@ -395,6 +396,7 @@ where
 			pool,
 			client,
 			peers: HashMap::new(),
+			reserved: HashSet::new(),
 			backlogs: Backlogs::default(),
 			validating: FuturesUnordered::new(),
 		}
@@ -464,14 +466,15 @@ where
 		let result = match event {
 			SyncEvent::PeerConnected { roles, .. } if roles.is_light() => return,
 			SyncEvent::PeerConnected { peer_id, .. } => {
+				self.reserved.insert(peer_id);
 				let address: multiaddr::Multiaddr =
 					std::iter::once(multiaddr::Protocol::P2p(peer_id.into())).collect();
 				self.network
 					.add_peers_to_reserved_set(self.protocol.clone(), HashSet::from([address]))
 			}
-			SyncEvent::PeerDisconnected(peer_id) => self
-				.network
-				.remove_peers_from_reserved_set(self.protocol.clone(), vec![peer_id]),
+			SyncEvent::PeerDisconnected(peer_id) if self.reserved.remove(&peer_id) =>
+				self.network.remove_peers_from_reserved_set(self.protocol.clone(), vec![peer_id]),
+			SyncEvent::PeerDisconnected(_) => return,
 		};
 		if let Err(error) = result {
 			log::error!(target: LOG_TARGET, "cannot change the gossip peer set: {error}");
@@ -809,6 +812,23 @@ mod tests {
 		assert_eq!(backlogs.offer(honest, hash(200), 200, 10), Offer::Queued);
 		assert_eq!(backlogs.next().map(|(_, t)| t), Some(200));
 		assert!(backlogs.next().is_none());
+	}
+
+	#[test]
+	fn a_sender_without_a_copy_queues_one_when_it_sends_again() {
+		let mut backlogs = Backlogs::default();
+		let (flood, honest) = (peer(), peer());
+		backlogs.offer(honest, hash(200), 200, 10);
+		for n in 0..100 {
+			backlogs.offer(flood, hash(n), n, 10);
+		}
+		backlogs.offer(flood, hash(200), 200, 10);
+		// The honest peer reconnects: its copy is gone, the flood's waits at the back.
+		backlogs.forget(&honest);
+		assert_eq!(backlogs.offer(honest, hash(200), 200, 10), Offer::Joined);
+		assert_eq!(backlogs.next().map(|(_, t)| t), Some(0));
+		assert_eq!(backlogs.next().map(|(_, t)| t), Some(200));
+		assert_eq!(backlogs.judged(&hash(200)), vec![honest, flood]);
 	}
 
 	#[test]

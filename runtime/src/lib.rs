@@ -18,6 +18,7 @@
 //! | 6     | `Sudo`                 | one privileged account, for the early network     |
 //! | 7     | `Connector`            | MAIN-CONNECTOR: keys, sealed records, its chats    |
 //! | 8     | `Chat`                 | chat actors and per-user chat parts               |
+//! | 9     | `UserRing`             | rings of users' keys, anonymous tickets           |
 //!
 //! Block time is [`MILLI_SECS_PER_BLOCK`] (2 s) on every chain built from this runtime,
 //! because chat latency is the product: see `docs/CHAIN.md`.
