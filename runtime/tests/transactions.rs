@@ -75,7 +75,9 @@ fn a_signed_register_key_is_laid_out_as_the_protocol_document_says() {
 	payload.extend(birth_hash.0);
 	let signed = sealchat_runtime::SignedPayload::from_raw(call.clone(), extension.clone(), implicit);
 	assert_eq!(signed.encode(), payload);
-	assert!(payload.len() <= 147, "a register_key payload is signed as it is");
+	assert!(payload.len() <= 146, "a register_key payload is signed as it is");
+	// The largest: a nonce of five bytes.
+	assert_eq!(payload.len() - Compact(nonce).encoded_size() + 5, 146);
 
 	let signature = sp_runtime::MultiSignature::Sr25519(signer.sign(&payload));
 	assert!(signature.verify(&payload[..], &sp_runtime::AccountId32::from(account)));
@@ -116,6 +118,8 @@ fn the_register_key_example_is_the_runtimes_payload() {
 	// The document wraps it over lines of at most 80 characters.
 	let flat: String = doc.split_whitespace().collect();
 	assert!(flat.contains(&example), "docs/PROTOCOL.md does not give the payload {example}");
+	assert!(flat.contains(&format!("Thepayloaditsigns,{}bytes,is:", payload.len())), "the payload's length");
+	assert!(flat.contains("payloadisatmost146bytes"), "the largest payload");
 }
 
 /// A validity answer, byte for byte, and the document's examples of it.
