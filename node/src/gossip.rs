@@ -608,6 +608,10 @@ type Ready<P> = Box<
 			Item = Arc<<P as TransactionPool>::InPoolTransaction>,
 		> + Send,
 >;
+/// A block hash of `P`'s chain, and a transaction of it.
+type At<P> = <<P as TransactionPool>::Block as BlockT>::Hash;
+type Transaction<P> = sc_transaction_pool_api::TransactionFor<P>;
+type Refused<T> = Result<T, HandledElsewhere>;
 
 #[async_trait::async_trait]
 impl<P: TransactionPool + 'static> TransactionPool for Elsewhere<P> {
@@ -616,35 +620,24 @@ impl<P: TransactionPool + 'static> TransactionPool for Elsewhere<P> {
 	type InPoolTransaction = P::InPoolTransaction;
 	type Error = HandledElsewhere;
 
-	async fn submit_at(
-		&self,
-		_: <Self::Block as BlockT>::Hash,
-		_: TransactionSource,
-		_: Vec<sc_transaction_pool_api::TransactionFor<Self>>,
-	) -> Result<Vec<Result<Self::Hash, Self::Error>>, Self::Error> {
+	async fn submit_at(&self, _: At<Self>, _: TransactionSource, _: Vec<Transaction<Self>>) -> Refused<Vec<Refused<P::Hash>>> {
 		Err(HandledElsewhere)
 	}
 
-	async fn submit_one(
-		&self,
-		_: <Self::Block as BlockT>::Hash,
-		_: TransactionSource,
-		_: sc_transaction_pool_api::TransactionFor<Self>,
-	) -> Result<Self::Hash, Self::Error> {
+	async fn submit_one(&self, _: At<Self>, _: TransactionSource, _: Transaction<Self>) -> Refused<P::Hash> {
 		Err(HandledElsewhere)
 	}
 
 	async fn submit_and_watch(
 		&self,
-		_: <Self::Block as BlockT>::Hash,
+		_: At<Self>,
 		_: TransactionSource,
-		_: sc_transaction_pool_api::TransactionFor<Self>,
-	) -> Result<Pin<Box<sc_transaction_pool_api::TransactionStatusStreamFor<Self>>>, Self::Error>
-	{
+		_: Transaction<Self>,
+	) -> Refused<Pin<Box<sc_transaction_pool_api::TransactionStatusStreamFor<Self>>>> {
 		Err(HandledElsewhere)
 	}
 
-	async fn ready_at(&self, _: <Self::Block as BlockT>::Hash) -> Ready<Self> {
+	async fn ready_at(&self, _: At<Self>) -> Ready<Self> {
 		Box::new(std::iter::empty())
 	}
 
@@ -654,7 +647,7 @@ impl<P: TransactionPool + 'static> TransactionPool for Elsewhere<P> {
 
 	async fn report_invalid(
 		&self,
-		_: Option<<Self::Block as BlockT>::Hash>,
+		_: Option<At<Self>>,
 		_: sc_transaction_pool_api::TxInvalidityReportMap<Self::Hash>,
 	) -> Vec<Arc<Self::InPoolTransaction>> {
 		Vec::new()
@@ -677,7 +670,7 @@ impl<P: TransactionPool + 'static> TransactionPool for Elsewhere<P> {
 
 	fn on_broadcasted(&self, _: HashMap<Self::Hash, Vec<String>>) {}
 
-	fn hash_of(&self, transaction: &sc_transaction_pool_api::TransactionFor<Self>) -> Self::Hash {
+	fn hash_of(&self, transaction: &Transaction<Self>) -> Self::Hash {
 		self.0.hash_of(transaction)
 	}
 
@@ -685,11 +678,7 @@ impl<P: TransactionPool + 'static> TransactionPool for Elsewhere<P> {
 		None
 	}
 
-	async fn ready_at_with_timeout(
-		&self,
-		_: <Self::Block as BlockT>::Hash,
-		_: Duration,
-	) -> Ready<Self> {
+	async fn ready_at_with_timeout(&self, _: At<Self>, _: Duration) -> Ready<Self> {
 		Box::new(std::iter::empty())
 	}
 }
