@@ -3,7 +3,7 @@
 //! members of the 2^16 domain (which holds at most 16,127), and its verification: one
 //! proof, and a batch of [`BATCH`] proofs together (`batch_validate`, all or nothing, and
 //! `batch_validate_per_item`, which names the proofs that fail), against the same proofs
-//! one by one.
+//! one by one; and the ring key's plain signature (registration's proof of possession).
 //!
 //! `cargo bench -p sealchat-client --bench ring`; `scripts/bench.sh` runs it.
 
@@ -99,5 +99,20 @@ fn verify(c: &mut Criterion) {
 /// (each proof takes 1.5 s to make).
 const BATCH: usize = 16;
 
-criterion_group!(benches, prove, verify);
+/// The ring key's plain signature: what the client makes once to register
+/// (`register_key`'s `possession`), and what the runtime verifies, in its WASM, for a
+/// first registration.
+fn signature(c: &mut Criterion) {
+	let (_, secret) = ring_of(1);
+	let member = RingVrf::member_from_secret(&secret);
+	let message = [0x47u8; 84];
+	let signature = RingVrf::sign(&secret, &message).unwrap();
+	let mut group = c.benchmark_group("ring");
+	group.bench_function("sign", |b| b.iter(|| RingVrf::sign(black_box(&secret), &message).unwrap()));
+	group.bench_function("verify_signature_native", |b| {
+		b.iter(|| assert!(RingVrf::verify_signature(black_box(&signature), &message, &member)))
+	});
+}
+
+criterion_group!(benches, prove, verify, signature);
 criterion_main!(benches);

@@ -25,7 +25,7 @@ fn foreign_records(n: usize) -> Vec<Vec<u8>> {
 	let alice = Identity::from_suri("//Alice").unwrap();
 	let someone = Identity::from_suri("//Someone").unwrap();
 	let key = ChatKey::generate();
-	let invitation = Invitation::new(&alice, ChatKind::Pair, 1, 0, &key, someone.account(), vec![[1; 32]]);
+	let invitation = Invitation::new(&alice, &[0x47; 32], ChatKind::Pair, 1, 0, &key, someone.account(), vec![[1; 32]]);
 	(0..n).map(|_| invitation.seal(&someone.encryption_key(), RECORD_LEN).unwrap()).collect()
 }
 

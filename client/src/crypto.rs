@@ -217,6 +217,13 @@ impl Identity {
 		Ok((proof.into_inner(), alias))
 	}
 
+	/// Signs `message` with my ring key, naming it (a plain VRF signature, not a ring
+	/// proof): how registration proves that I hold the ring key I enroll.
+	pub fn ring_sign(&self, message: &[u8]) -> Result<[u8; 64], CryptoError> {
+		<RingVrf as verifiable::GenerateVerifiable>::sign(&self.ring, message)
+			.map_err(|e| CryptoError::Ring(format!("{e:?}")))
+	}
+
 	/// My part key number `index`: the Ed25519 key whose seed is BLAKE2b-256, keyed with
 	/// the part-key root, of `index` (u32, little-endian). A part's id is its public key,
 	/// so the phrase alone finds every part again by counting (docs/PROTOCOL.md).

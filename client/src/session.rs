@@ -345,14 +345,17 @@ impl Session {
 	}
 
 	/// Publishes my encryption key in the connector (and, the first time, enrolls my ring
-	/// key): the one signed transaction of a user; `false` when it was already there.
+	/// key, which signs my account to show that I hold it): the one signed transaction of
+	/// a user; `false` when it was already there.
 	pub async fn register(&self) -> Result<bool> {
 		let _lock = self.submitting().await?;
 		let keys = self.chain.encryption_keys(&self.me()).await?;
 		if keys.last().map(|k| k.key) == Some(self.identity.encryption_key()) {
 			return Ok(false);
 		}
-		let call = api::tx().connector().register_key(self.identity.encryption_key(), self.identity.ring_key());
+		let possession = self.identity.ring_sign(&wire::register_message(&self.chain.genesis_hash(), &self.me()))?;
+		let call =
+			api::tx().connector().register_key(self.identity.encryption_key(), self.identity.ring_key(), possession);
 		self.chain.submit_signed(&self.identity, &call).await?;
 		Ok(true)
 	}
@@ -636,7 +639,7 @@ impl Session {
 		// nonces 0, 1, ... (the pool orders them), each record under a random tag.
 		let membership = key.membership_key();
 		for (nonce, (who, who_key)) in unique.iter().zip(&keys).enumerate() {
-			let invitation = Invitation::new(&self.identity, kind, chat, nonce as u64, &key, *who, vec![row.my_part])
+			let invitation = Invitation::new(&self.identity, &genesis, kind, chat, nonce as u64, &key, *who, vec![row.my_part])
 				.seal(who_key, record_len)?;
 			let tag = crypto::random_32();
 			let proof = membership.sign(&wire::add_member_message(&genesis, chat, nonce as u64, &invitation, &tag));
@@ -804,7 +807,7 @@ impl Session {
 		for _ in 0..RETRIES {
 			let state = self.chain.chat(chat, None).await?.ok_or(ClientError::UnknownChat(chat))?;
 			let invitation =
-				Invitation::new(&self.identity, row.kind, chat, state.nonce, &row.key, *invitee, part_ids.clone())
+				Invitation::new(&self.identity, &genesis, row.kind, chat, state.nonce, &row.key, *invitee, part_ids.clone())
 					.seal(&invitee_key, record_len)?;
 			let tag = crypto::random_32();
 			let proof = membership.sign(&wire::add_member_message(&genesis, chat, state.nonce, &invitation, &tag));

@@ -135,6 +135,7 @@ impl Session {
 		progress: &mut impl FnMut(u64, u64),
 	) -> Result<()> {
 		let tags = Arc::new(self.expected_tags(at).await?);
+		let genesis = self.chain.genesis_hash();
 		let mut cursor = self.store.cursor()?;
 		let start = cursor;
 		let mut reading = Some(self.read_page(cursor, at, &tags));
@@ -160,7 +161,7 @@ impl Session {
 			let mut accepted = Vec::new();
 			for ((_, record), plain) in records.iter().zip(&opened) {
 				let Some(plain) = plain else { continue };
-				match Invitation::decode_checked(&self.identity, plain) {
+				match Invitation::decode_checked(&self.identity, &genesis, plain) {
 					Ok(inv) if self.chat_matches_invitation(&inv, at).await? =>
 						accepted.push((crypto::hash(&record.payload.0), inv, record.block)),
 					_ => report.invitations_rejected += 1,

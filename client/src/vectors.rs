@@ -25,9 +25,10 @@ pub fn all() -> Vec<(&'static str, String)> {
 	let key = ChatKey::from_bytes([0x01; 32]);
 	let part = [0xaa; 32];
 	let message = Message { version: wire::VERSION, sent_at: 1_700_000_000_000, text: "hello".into() };
-	let mut invitation = Invitation::new(&alice, ChatKind::Pair, 7, 0, &key, bob.account(), vec![part]);
-	invitation.signature = [0; 64];
 	let genesis = [0x47; 32];
+	let mut invitation = Invitation::new(&alice, &genesis, ChatKind::Pair, 7, 0, &key, bob.account(), vec![part]);
+	invitation.signature = [0; 64];
+	let register = wire::register_message(&genesis, &alice.account());
 	let part_key = alice.part_key(0);
 	let post = wire::part_message(&genesis, &part_key.public(), &wire::PartAction::post_message(3, b"c"));
 	let add_member = wire::add_member_message(&genesis, 7, 0, b"inv", &[0x7a; 32]);
@@ -66,7 +67,9 @@ pub fn all() -> Vec<(&'static str, String)> {
 			"message.ciphertext(nonce 0x02..)",
 			hex(&key.encrypt_with_nonce(&message.padded(), &Message::context(&part, 3), &[0x02; 24]).unwrap()),
 		),
-		("invitation.signing_payload", hex(&invitation.signing_payload())),
+		("invitation.signing_payload([0x47; 32])", hex(&invitation.signing_payload(&genesis))),
+		("register_message([0x47; 32], alice.account)", hex(&register)),
+		("alice.ring_sign(register_message above)", hex(&alice.ring_sign(&register).unwrap())),
 		("create_chat_message([0x47; 32], [0x4b; 32], \"sealed\")", hex(&wire::create_chat_message(&[0x47; 32], &[0x4b; 32], b"sealed"))),
 		("ticket_context(3, 1)", hex(&wire::ticket_context(3, 1))),
 		("alice.ring_entropy", hex(&alice_entropy)),

@@ -8,7 +8,12 @@ use codec::{Decode, Encode};
 use crate::crypto::{self, AccountBytes, ChatKey, CryptoError, Identity};
 
 /// The protocol version every structure starts with.
-pub const VERSION: u8 = 2;
+pub const VERSION: u8 = 3;
+/// The oldest version a client still reads, invitations excepted: messages, blobs and
+/// responses have the same layout in versions 2 and 3, so a chain upgraded in place
+/// keeps its chats. An invitation must be of [`VERSION`] (its signature binds the chain
+/// from version 3 on).
+pub const OLDEST_READ_VERSION: u8 = 2;
 
 /// A chat id (the chat actor's id in the chat pallet).
 pub type ChatId = u64;
@@ -44,7 +49,7 @@ pub enum WireError {
 	Malformed(&'static str),
 	#[error("unsupported version {0}")]
 	Version(u8),
-	#[error("invitation not signed by its stated inviter")]
+	#[error("invitation not signed by its stated inviter for this chain")]
 	BadSignature,
 	#[error("invitation addressed to another account")]
 	WrongInvitee,
@@ -52,6 +57,19 @@ pub enum WireError {
 	BadOwner,
 	#[error(transparent)]
 	Crypto(#[from] CryptoError),
+}
+
+/// Domain of the ring key's signature at registration (the connector's
+/// `REGISTER_CONTEXT`).
+pub const REGISTER_CONTEXT: &[u8] = b"sealchat/v2/register";
+
+/// What the ring key signs when its holder registers `account` on the chain with
+/// `genesis`: the domain, then the SCALE encoding of `(genesis, account)` (the
+/// connector's `register_message`).
+pub fn register_message(genesis: &[u8; 32], account: &AccountBytes) -> Vec<u8> {
+	let mut message = REGISTER_CONTEXT.to_vec();
+	(genesis, account).encode_to(&mut message);
+	message
 }
 
 /// Domain of the membership proof (the chat pallet's `ADD_MEMBER_CONTEXT`).
@@ -182,15 +200,16 @@ pub struct Invitation {
 	pub invitee: AccountBytes,
 	/// The parts of the members the inviter knows, its own first.
 	pub parts: Vec<PartId>,
-	/// sr25519 by `inviter` over [`Invitation::signing_payload`].
+	/// sr25519 by `inviter` over [`Invitation::signing_payload`] on this chain.
 	pub signature: [u8; 64],
 }
 
 impl Invitation {
-	/// Builds and signs an invitation from `inviter`.
+	/// Builds and signs an invitation from `inviter`, for the chain with `genesis`.
 	#[allow(clippy::too_many_arguments)]
 	pub fn new(
 		inviter: &Identity,
+		genesis: &[u8; 32],
 		kind: ChatKind,
 		chat: ChatId,
 		nonce: u64,
@@ -209,15 +228,26 @@ impl Invitation {
 			parts,
 			signature: [0; 64],
 		};
-		invitation.signature = inviter.sign(&invitation.signing_payload());
+		invitation.signature = inviter.sign(&invitation.signing_payload(genesis));
 		invitation
 	}
 
-	/// What the inviter signs: the domain, then the SCALE encoding of every field but
-	/// the signature.
-	pub fn signing_payload(&self) -> Vec<u8> {
+	/// What the inviter signs: the domain, then the SCALE encoding of the chain's
+	/// `genesis` hash and every field but the signature. The genesis hash is not in the
+	/// invitation: an invitation signed for another chain does not verify on this one.
+	pub fn signing_payload(&self, genesis: &[u8; 32]) -> Vec<u8> {
 		let mut out = INVITATION_CONTEXT.to_vec();
-		(self.version, self.kind, self.chat, self.nonce, self.chat_key, self.inviter, self.invitee, &self.parts)
+		(
+			genesis,
+			self.version,
+			self.kind,
+			self.chat,
+			self.nonce,
+			self.chat_key,
+			self.inviter,
+			self.invitee,
+			&self.parts,
+		)
 			.encode_to(&mut out);
 		out
 	}
@@ -246,21 +276,23 @@ impl Invitation {
 		(record_len.saturating_sub(crypto::SEAL_OVERHEAD + empty.encoded_size()) / 32).min(63)
 	}
 
-	/// Opens a record as an invitation for `me`, checking its signature and addressee.
-	pub fn open(me: &Identity, record: &[u8]) -> Result<Self, WireError> {
+	/// Opens a record as an invitation for `me` on the chain with `genesis`, checking its
+	/// signature and addressee.
+	pub fn open(me: &Identity, genesis: &[u8; 32], record: &[u8]) -> Result<Self, WireError> {
 		let plain = zeroize::Zeroizing::new(me.open_sealed(record).ok_or(WireError::NotForUs)?);
-		Self::decode_checked(me, &plain)
+		Self::decode_checked(me, genesis, &plain)
 	}
 
-	/// Checks an opened invitation's version, encoding, signature and addressee.
-	pub fn decode_checked(me: &Identity, plain: &[u8]) -> Result<Self, WireError> {
+	/// Checks an opened invitation's version, encoding, signature (for the chain with
+	/// `genesis`) and addressee.
+	pub fn decode_checked(me: &Identity, genesis: &[u8; 32], plain: &[u8]) -> Result<Self, WireError> {
 		if plain.first() != Some(&VERSION) {
 			return Err(plain.first().map_or(WireError::Malformed("empty"), |v| WireError::Version(*v)));
 		}
 		let invitation = decode_padded::<Self>(plain).ok_or(WireError::Malformed("invitation encoding"))?;
 		if !crypto::verify_account_signature(
 			&invitation.inviter,
-			&invitation.signing_payload(),
+			&invitation.signing_payload(genesis),
 			&invitation.signature,
 		) {
 			return Err(WireError::BadSignature);
@@ -498,9 +530,10 @@ pub fn padme(len: usize) -> usize {
 	(len + mask) & !mask
 }
 
+/// Checks the version byte of a message, a blob or a response.
 fn check_version(plain: &[u8]) -> Result<(), WireError> {
 	match plain.first() {
-		Some(&VERSION) => Ok(()),
+		Some(v) if (OLDEST_READ_VERSION..=VERSION).contains(v) => Ok(()),
 		Some(v) => Err(WireError::Version(*v)),
 		None => Err(WireError::Malformed("empty")),
 	}
@@ -533,6 +566,8 @@ mod tests {
 
 	/// The runtime's record length.
 	const RECORD: usize = 512;
+	/// The genesis hash of the chain these tests run on.
+	const GENESIS: [u8; 32] = [0x47; 32];
 
 	fn alice() -> Identity {
 		Identity::from_suri("//Alice").unwrap()
@@ -546,7 +581,7 @@ mod tests {
 
 	fn invitation_to_bob() -> (ChatKey, Invitation) {
 		let key = ChatKey::generate();
-		let inv = Invitation::new(&alice(), ChatKind::Pair, 7, 0, &key, bob().account(), vec![[1; 32]]);
+		let inv = Invitation::new(&alice(), &GENESIS, ChatKind::Pair, 7, 0, &key, bob().account(), vec![[1; 32]]);
 		(key, inv)
 	}
 
@@ -555,7 +590,7 @@ mod tests {
 		let (_, inv) = invitation_to_bob();
 		let sealed = inv.seal(&bob().encryption_key(), RECORD).unwrap();
 		assert_eq!(sealed.len(), RECORD);
-		assert_eq!(Invitation::open(&bob(), &sealed).unwrap(), inv);
+		assert_eq!(Invitation::open(&bob(), &GENESIS, &sealed).unwrap(), inv);
 	}
 
 	/// Invitations and responses are one length whatever they carry; an invitation lists
@@ -566,26 +601,26 @@ mod tests {
 		let max = Invitation::max_parts(RECORD);
 		assert_eq!(max, 8);
 		for n in [0, 1, max] {
-			let inv = Invitation::new(&alice(), ChatKind::Group, 7, 0, &key, bob().account(), vec![[1; 32]; n]);
+			let inv = Invitation::new(&alice(), &GENESIS, ChatKind::Group, 7, 0, &key, bob().account(), vec![[1; 32]; n]);
 			let sealed = inv.seal(&bob().encryption_key(), RECORD).unwrap();
 			assert_eq!(sealed.len(), RECORD, "{n} parts");
-			assert_eq!(Invitation::open(&bob(), &sealed).unwrap().parts.len(), n);
+			assert_eq!(Invitation::open(&bob(), &GENESIS, &sealed).unwrap().parts.len(), n);
 		}
-		let too_many = Invitation::new(&alice(), ChatKind::Group, 7, 0, &key, bob().account(), vec![[1; 32]; max + 1]);
+		let too_many = Invitation::new(&alice(), &GENESIS, ChatKind::Group, 7, 0, &key, bob().account(), vec![[1; 32]; max + 1]);
 		assert!(too_many.seal(&bob().encryption_key(), RECORD).is_err());
 		// Padding that is not zeros is refused.
-		let mut plain = Invitation::new(&alice(), ChatKind::Pair, 7, 0, &key, bob().account(), vec![]).encode();
+		let mut plain = Invitation::new(&alice(), &GENESIS, ChatKind::Pair, 7, 0, &key, bob().account(), vec![]).encode();
 		plain.resize(RECORD - crypto::SEAL_OVERHEAD, 0);
 		*plain.last_mut().unwrap() = 1;
 		let bad = crypto::seal(&plain, &bob().encryption_key()).unwrap();
-		assert!(matches!(Invitation::open(&bob(), &bad), Err(WireError::Malformed(_))));
+		assert!(matches!(Invitation::open(&bob(), &GENESIS, &bad), Err(WireError::Malformed(_))));
 	}
 
 	#[test]
 	fn invitation_for_someone_else_is_not_for_us() {
 		let (_, inv) = invitation_to_bob();
 		let sealed = inv.seal(&bob().encryption_key(), RECORD).unwrap();
-		assert_eq!(Invitation::open(&charlie(), &sealed), Err(WireError::NotForUs));
+		assert_eq!(Invitation::open(&charlie(), &GENESIS, &sealed), Err(WireError::NotForUs));
 	}
 
 	#[test]
@@ -593,7 +628,7 @@ mod tests {
 		// Sealed to Charlie, but addressed (and signed) for Bob: Charlie must not accept it.
 		let (_, inv) = invitation_to_bob();
 		let sealed = inv.seal(&charlie().encryption_key(), RECORD).unwrap();
-		assert_eq!(Invitation::open(&charlie(), &sealed), Err(WireError::WrongInvitee));
+		assert_eq!(Invitation::open(&charlie(), &GENESIS, &sealed), Err(WireError::WrongInvitee));
 	}
 
 	#[test]
@@ -601,34 +636,45 @@ mod tests {
 		let (_, mut inv) = invitation_to_bob();
 		inv.chat = 8;
 		let sealed = inv.seal(&bob().encryption_key(), RECORD).unwrap();
-		assert_eq!(Invitation::open(&bob(), &sealed), Err(WireError::BadSignature));
+		assert_eq!(Invitation::open(&bob(), &GENESIS, &sealed), Err(WireError::BadSignature));
 
 		// Charlie claims to be Alice: signed by Charlie, inviter field Alice.
 		let (key, _) = invitation_to_bob();
-		let mut forged = Invitation::new(&charlie(), ChatKind::Pair, 7, 0, &key, bob().account(), vec![]);
+		let mut forged = Invitation::new(&charlie(), &GENESIS, ChatKind::Pair, 7, 0, &key, bob().account(), vec![]);
 		forged.inviter = alice().account();
 		let sealed = forged.seal(&bob().encryption_key(), RECORD).unwrap();
-		assert_eq!(Invitation::open(&bob(), &sealed), Err(WireError::BadSignature));
+		assert_eq!(Invitation::open(&bob(), &GENESIS, &sealed), Err(WireError::BadSignature));
 
 		// Unsigned.
 		let (_, mut unsigned) = invitation_to_bob();
 		unsigned.signature = [0; 64];
 		let sealed = unsigned.seal(&bob().encryption_key(), RECORD).unwrap();
-		assert_eq!(Invitation::open(&bob(), &sealed), Err(WireError::BadSignature));
+		assert_eq!(Invitation::open(&bob(), &GENESIS, &sealed), Err(WireError::BadSignature));
+	}
+
+	/// An invitation signed on another chain (a test network, a fork with its own
+	/// genesis) does not verify on this one: nothing links the two chains' users.
+	#[test]
+	fn invitation_from_another_chain_is_rejected() {
+		let key = ChatKey::generate();
+		let elsewhere = Invitation::new(&alice(), &[0x99; 32], ChatKind::Pair, 7, 0, &key, bob().account(), vec![]);
+		let sealed = elsewhere.seal(&bob().encryption_key(), RECORD).unwrap();
+		assert_eq!(Invitation::open(&bob(), &GENESIS, &sealed), Err(WireError::BadSignature));
+		assert_eq!(Invitation::open(&bob(), &[0x99; 32], &sealed).unwrap(), elsewhere);
 	}
 
 	#[test]
 	fn garbage_and_truncated_records_are_rejected() {
 		let (_, inv) = invitation_to_bob();
 		let sealed = inv.seal(&bob().encryption_key(), RECORD).unwrap();
-		assert_eq!(Invitation::open(&bob(), &sealed[..sealed.len() - 1]), Err(WireError::NotForUs));
-		assert_eq!(Invitation::open(&bob(), &[]), Err(WireError::NotForUs));
+		assert_eq!(Invitation::open(&bob(), &GENESIS, &sealed[..sealed.len() - 1]), Err(WireError::NotForUs));
+		assert_eq!(Invitation::open(&bob(), &GENESIS, &[]), Err(WireError::NotForUs));
 		// Well sealed but not an invitation.
 		let junk = crypto::seal(&[VERSION, 2, 3], &bob().encryption_key()).unwrap();
-		assert!(matches!(Invitation::open(&bob(), &junk), Err(WireError::Malformed(_))));
+		assert!(matches!(Invitation::open(&bob(), &GENESIS, &junk), Err(WireError::Malformed(_))));
 		for other in [VERSION - 1, VERSION + 1] {
 			let other_version = crypto::seal(&[other, 0, 0], &bob().encryption_key()).unwrap();
-			assert_eq!(Invitation::open(&bob(), &other_version), Err(WireError::Version(other)));
+			assert_eq!(Invitation::open(&bob(), &GENESIS, &other_version), Err(WireError::Version(other)));
 		}
 	}
 
@@ -670,6 +716,24 @@ mod tests {
 		assert_eq!(Response::open(&key, &tag, &sealed).unwrap(), response);
 		assert!(Response::open(&key, &key.response_tag(4), &sealed).is_err());
 		assert!(Response::open(&ChatKey::generate(), &tag, &sealed).is_err());
+	}
+
+	/// Messages and responses of version 2 (the same layout) are still read, so a chain
+	/// upgraded in place keeps its chats; versions before and after are refused by name.
+	#[test]
+	fn the_previous_version_is_still_read() {
+		let key = ChatKey::generate();
+		let old = Message { version: OLDEST_READ_VERSION, sent_at: 1, text: "from before".into() };
+		let sealed = old.seal(&key, &[1; 32], 5).unwrap();
+		assert_eq!(Message::open(&key, &[1; 32], 5, &sealed).unwrap(), old);
+		let tag = key.response_tag(3);
+		let response = Response { version: OLDEST_READ_VERSION, part: [9; 32] };
+		assert_eq!(Response::open(&key, &tag, &response.seal(&key, &tag, RECORD).unwrap()).unwrap(), response);
+		for other in [OLDEST_READ_VERSION - 1, VERSION + 1] {
+			let msg = Message { version: other, sent_at: 1, text: "x".into() };
+			let sealed = msg.seal(&key, &[1; 32], 5).unwrap();
+			assert_eq!(Message::open(&key, &[1; 32], 5, &sealed), Err(WireError::Version(other)));
+		}
 	}
 
 	#[test]
@@ -753,6 +817,23 @@ mod pallet_agreement {
 			super::create_chat_message(&genesis, &[0x4b; 32], b"sealed"),
 			pallet_connector::create_chat_message(&sp_core::H256(genesis), &params)
 		);
+	}
+
+	/// The ring key signs, at registration, the message the connector checks, with the
+	/// account as the runtime encodes it; and the runtime's ring VRF takes the signature.
+	#[test]
+	fn register_message_matches_the_connector() {
+		use verifiable::GenerateVerifiable;
+		type Runtime = pallet_ring::bandersnatch::HostVerified;
+		let genesis = [0x47; 32];
+		let alice = crate::crypto::Identity::from_suri("//Alice").unwrap();
+		let message = super::register_message(&genesis, &alice.account());
+		let account = sp_core::crypto::AccountId32::from(alice.account());
+		assert_eq!(message, pallet_connector::register_message(&sp_core::H256(genesis), &account));
+		let signature = alice.ring_sign(&message).unwrap();
+		assert!(Runtime::verify_signature(&signature, &message, &alice.ring_key()));
+		let elsewhere = super::register_message(&[0x48; 32], &alice.account());
+		assert!(!Runtime::verify_signature(&signature, &elsewhere, &alice.ring_key()));
 	}
 
 	/// Part keys sign the bytes the chat pallet verifies, for every action.

@@ -52,7 +52,11 @@ fn a_signed_register_key_is_laid_out_as_the_protocol_document_says() {
 	let (nonce, birth) = (5u32, 100u64);
 	let era = Era::mortal(64, birth);
 	let extension = extension(era, nonce);
-	let call = RuntimeCall::Connector(pallet_connector::Call::register_key { key: [0x11; 32], ring_key: [0x22; 32] });
+	let call = RuntimeCall::Connector(pallet_connector::Call::register_key {
+		key: [0x11; 32],
+		ring_key: [0x22; 32],
+		possession: [0x33; 64],
+	});
 	let (genesis, birth_hash) = (sp_core::H256([0x47; 32]), sp_core::H256([0xbb; 32]));
 	let version = sealchat_runtime::VERSION;
 	let implicit = ((), (), version.spec_version, version.transaction_version, genesis, birth_hash, (), (), (), ());
@@ -63,7 +67,7 @@ fn a_signed_register_key_is_laid_out_as_the_protocol_document_says() {
 	let mut explicit = era_bytes.to_vec();
 	Compact(nonce).encode_to(&mut explicit);
 	explicit.push(0x00);
-	let call_bytes = [&[0x07, 0x00][..], &[0x11; 32], &[0x22; 32]].concat();
+	let call_bytes = [&[0x07, 0x00][..], &[0x11; 32], &[0x22; 32], &[0x33; 64]].concat();
 	assert_eq!(call.encode(), call_bytes);
 
 	// The payload is the call, the explicit values, then the implicit ones, signed as it is
@@ -75,9 +79,9 @@ fn a_signed_register_key_is_laid_out_as_the_protocol_document_says() {
 	payload.extend(birth_hash.0);
 	let signed = sealchat_runtime::SignedPayload::from_raw(call.clone(), extension.clone(), implicit);
 	assert_eq!(signed.encode(), payload);
-	assert!(payload.len() <= 146, "a register_key payload is signed as it is");
+	assert!(payload.len() <= 210, "a register_key payload is signed as it is");
 	// The largest: a nonce of five bytes.
-	assert_eq!(payload.len() - Compact(nonce).encoded_size() + 5, 146);
+	assert_eq!(payload.len() - Compact(nonce).encoded_size() + 5, 210);
 
 	let signature = sp_runtime::MultiSignature::Sr25519(signer.sign(&payload));
 	assert!(signature.verify(&payload[..], &sp_runtime::AccountId32::from(account)));
@@ -96,30 +100,41 @@ fn a_signed_register_key_is_laid_out_as_the_protocol_document_says() {
 fn the_register_key_example_is_the_runtimes_payload() {
 	let doc = include_str!("../../docs/PROTOCOL.md");
 	let vectors = include_str!("../../docs/protocol-vectors.txt");
-	let vector = |name: &str| -> [u8; 32] {
+	fn vector<const N: usize>(vectors: &str, name: &str) -> [u8; N] {
 		let line = vectors.lines().find_map(|l| l.strip_prefix(name)?.strip_prefix(" = ")).expect(name);
 		let byte = |i: usize| u8::from_str_radix(&line[2 * i..2 * i + 2], 16).expect("hex");
 		core::array::from_fn(byte)
-	};
-	let (key, ring_key) = (vector("alice.encryption_key"), vector("alice.ring_key"));
-	let call = RuntimeCall::Connector(pallet_connector::Call::register_key { key, ring_key });
+	}
+	let (key, ring_key) = (vector(vectors, "alice.encryption_key"), vector(vectors, "alice.ring_key"));
+	// Alice's ring key signs her account on the example's chain (genesis 47 × 32).
+	let possession = vector(vectors, "alice.ring_sign(register_message above)");
+	let message = pallet_connector::register_message(&sp_core::H256([0x47; 32]), &sp_runtime::AccountId32::from(
+		vector::<32>(vectors, "alice.account"),
+	));
+	assert_eq!(
+		message[..],
+		vector::<{ 20 + 64 }>(vectors, "register_message([0x47; 32], alice.account)")[..],
+		"the client's register_message is the runtime's"
+	);
+	assert!(<sealchat_runtime::UserRing as pallet_ring::Enroll<[u8; 32]>>::is_signed_by(&ring_key, &message, &possession));
+	let call = RuntimeCall::Connector(pallet_connector::Call::register_key { key, ring_key, possession });
 	let extension = extension(sp_runtime::generic::Era::mortal(64, 70), 0);
 	let (genesis, birth_hash) = (sp_core::H256([0x47; 32]), sp_core::H256([0x48; 32]));
-	let implicit = ((), (), 104u32, 1u32, genesis, birth_hash, (), (), (), ());
+	let implicit = ((), (), 105u32, 2u32, genesis, birth_hash, (), (), (), ());
 	let payload = sealchat_runtime::SignedPayload::from_raw(call.clone(), extension.clone(), implicit).encode();
-	// Whatever the signature, the extrinsic is 169 bytes after its length.
+	// Whatever the signature, the extrinsic is 233 bytes after its length.
 	let account = sp_runtime::AccountId32::from([0xd4; 32]);
 	let signature = sp_runtime::MultiSignature::Sr25519(sp_core::sr25519::Signature::from_raw([0x5a; 64]));
 	let extrinsic =
 		UncheckedExtrinsic::new_signed(call, sp_runtime::MultiAddress::Id(account), signature, extension).encode();
-	assert_eq!((&extrinsic[..2], extrinsic.len()), (&[0xa5, 0x02][..], 2 + 169));
-	assert!(doc.contains("169 bytes with `compact(169)` = `a5 02`"));
+	assert_eq!((&extrinsic[..2], extrinsic.len()), (&[0xa5, 0x03][..], 2 + 233));
+	assert!(doc.contains("233 bytes with `compact(233)` = `a5 03`"));
 	let example: String = payload.iter().map(|b| format!("{b:02x}")).collect();
 	// The document wraps it over lines of at most 80 characters.
 	let flat: String = doc.split_whitespace().collect();
 	assert!(flat.contains(&example), "docs/PROTOCOL.md does not give the payload {example}");
 	assert!(flat.contains(&format!("Thepayloaditsigns,{}bytes,is:", payload.len())), "the payload's length");
-	assert!(flat.contains("payloadisatmost146bytes"), "the largest payload");
+	assert!(flat.contains("payloadisatmost210bytes"), "the largest payload");
 }
 
 /// A validity answer, byte for byte, and the document's examples of it.

@@ -202,7 +202,7 @@ async fn pair_group_login_then_privacy_audit() {
 	assert!(records.len() >= 7 && ciphertexts.len() == 7, "{} records, {} messages", records.len(), ciphertexts.len());
 	for data in records.iter().chain(&ciphertexts) {
 		assert!(ferdie_keys.open_sealed(data).is_none());
-		assert!(Invitation::open(&ferdie_keys, data).is_err());
+		assert!(Invitation::open(&ferdie_keys, &chain.genesis_hash(), data).is_err());
 	}
 
 	// 3. Login: Charlie and Dave lose every local file and log in with the phrase alone.
@@ -702,8 +702,9 @@ async fn bad_input_is_refused_or_ignored_and_nothing_is_lost() {
 	// Forged invitations: the only way to put a record on chain is through a chat, so a
 	// registered user (Ferdie) creates a chat of his own and has it send whatever he likes
 	// to Charlie: an invitation claiming to be Bob's, one addressed to Dave, an unsigned
-	// one, a copy of Bob's real invitation, a truncated copy and garbage. Charlie's client
-	// ignores every one.
+	// one, one signed for another chain, a copy of Bob's real invitation and garbage
+	// (Ferdie's chat has eight invitations a day: Dave's, these six and the squat below).
+	// Charlie's client ignores every one.
 	let ferdie_chat = ferdie.group_chat(&[&dave]);
 	// Dave declines Ferdie's invitation: nothing goes on chain, it is no longer listed,
 	// and an answer to an invitation that does not exist is refused by name.
@@ -747,25 +748,29 @@ async fn bad_input_is_refused_or_ignored_and_nothing_is_lost() {
 		}
 	};
 	let ferdie_id = Identity::from_suri("//Ferdie").unwrap();
-	let mut claims_bob = Invitation::new(&ferdie_id, ChatKind::Pair, pair_chat, 0, &ChatKey::generate(), charlie.account, vec![]);
+	let invite = |genesis: &[u8; 32], chat, to| {
+		Invitation::new(&ferdie_id, genesis, ChatKind::Pair, chat, 0, &ChatKey::generate(), to, vec![])
+	};
+	let mut claims_bob = invite(&genesis, pair_chat, charlie.account);
 	claims_bob.inviter = bob.account;
-	let misdirected = Invitation::new(&ferdie_id, ChatKind::Pair, 77, 0, &ChatKey::generate(), dave.account, vec![]);
-	let mut unsigned = Invitation::new(&ferdie_id, ChatKind::Pair, 78, 0, &ChatKey::generate(), charlie.account, vec![]);
+	let misdirected = invite(&genesis, 77, dave.account);
+	let mut unsigned = invite(&genesis, 78, charlie.account);
 	unsigned.signature = [0; 64];
+	let other_chain = invite(&[0x99; 32], 79, charlie.account);
 	let charlie_id = Identity::from_suri("//Charlie").unwrap();
 	let charlie_key = charlie_id.encryption_key();
 	let legit = read::all_records(&chain)
 		.await
 		.into_iter()
 		.map(|(_, record)| record.payload.0)
-		.find(|payload| Invitation::open(&charlie_id, payload).is_ok())
+		.find(|payload| Invitation::open(&charlie_id, &genesis, payload).is_ok())
 		.expect("Bob's first invitation to Charlie");
 	let forged_payloads = vec![
 		claims_bob.seal(&charlie_key, 512).unwrap(),
 		misdirected.seal(&charlie_key, 512).unwrap(),
 		unsigned.seal(&charlie_key, 512).unwrap(),
-		legit.clone(),
-		legit[..legit.len() - 10].to_vec(),
+		other_chain.seal(&charlie_key, 512).unwrap(),
+		legit,
 		vec![0xde; 512],
 	];
 	for payload in forged_payloads {
@@ -773,7 +778,7 @@ async fn bad_input_is_refused_or_ignored_and_nothing_is_lost() {
 	}
 	let summary = charlie.sync();
 	assert!(invitations(&summary).is_empty() && charlie.invites().is_empty(), "{summary}");
-	assert!(summary["invitationsRejected"].as_u64().unwrap() >= 4, "{summary}");
+	assert!(summary["invitationsRejected"].as_u64().unwrap() >= 5, "{summary}");
 	let mut ids = chat_ids(&charlie);
 	ids.sort();
 	assert_eq!(ids, [pair_chat, group]);
@@ -782,7 +787,7 @@ async fn bad_input_is_refused_or_ignored_and_nothing_is_lost() {
 	// their own: the invitee checks the chat's membership key on chain and ignores it,
 	// so the chat's real invitation still gets through.
 	let taken = bob.group_chat(&[&dave]);
-	let squat = Invitation::new(&ferdie_id, ChatKind::Group, taken, 0, &ChatKey::generate(), charlie.account, vec![]);
+	let squat = Invitation::new(&ferdie_id, &genesis, ChatKind::Group, taken, 0, &ChatKey::generate(), charlie.account, vec![]);
 	send_through_ferdies_chat(squat.seal(&charlie_key, 512).unwrap()).await;
 	let summary = charlie.sync();
 	assert!(invitations(&summary).is_empty(), "{summary}");

@@ -51,19 +51,41 @@ async fn connector_and_chat_pallets_on_the_dev_chain() {
 	// Keys: a valid key is stored with its block; a malformed one is refused by name.
 	let mut key = [7u8; 32];
 	key[31] = 0x10;
+	// The ring key signs the account that registers it, on this chain.
 	let alice_identity = Identity::from_suri("//Alice").unwrap();
+	let bob_identity = Identity::from_suri("//Bob").unwrap();
 	let ring_key = alice_identity.ring_key();
-	let outcome = rpc.submit(&alice, connector(pallet_connector::Call::register_key { key, ring_key })).await;
+	let possession = |holder: &Identity, account: &sp_core::sr25519::Pair| {
+		holder.ring_sign(&wire::register_message(&genesis, &account.public().0)).unwrap()
+	};
+	// Bob copies Alice's pending registration (her ring key and its signature) and sends
+	// it first: refused by name, and Alice's registration goes through.
+	let copied = possession(&alice_identity, &alice);
+	let outcome = rpc.submit(&bob, connector(pallet_connector::Call::register_key { key, ring_key, possession: copied })).await;
+	assert_error(&outcome, "RingKeyNotProven");
+	// A signature made for another chain proves nothing here either.
+	let elsewhere = alice_identity.ring_sign(&wire::register_message(&[0x99; 32], &alice.public().0)).unwrap();
+	let outcome = rpc.submit(&alice, connector(pallet_connector::Call::register_key { key, ring_key, possession: elsewhere })).await;
+	assert_error(&outcome, "RingKeyNotProven");
+	assert!(chain.ring_placement(&ring_key).await.unwrap().is_none(), "an unproven ring key was enrolled");
+	let outcome = rpc.submit(&alice, connector(pallet_connector::Call::register_key { key, ring_key, possession: copied })).await;
 	assert_ok(&outcome);
 	let keys = chain.encryption_keys(&alice.public().0).await.unwrap();
 	assert_eq!(keys[0].key, key);
 	assert!(keys[0].since >= 1);
-	let outcome = rpc.submit(&alice, connector(pallet_connector::Call::register_key { key: [0; 32], ring_key })).await;
+	let outcome =
+		rpc.submit(&alice, connector(pallet_connector::Call::register_key { key: [0; 32], ring_key, possession: copied })).await;
 	assert_error(&outcome, "MalformedKey");
-	// A ring key is the account's for good, and one account's only.
-	let outcome = rpc.submit(&alice, connector(pallet_connector::Call::register_key { key, ring_key: [9; 32] })).await;
+	// A ring key is the account's for good, and one account's only: not even its holder
+	// enrolls it for a second account.
+	let other = bob_identity.ring_key();
+	let outcome = rpc
+		.submit(&alice, connector(pallet_connector::Call::register_key { key, ring_key: other, possession: possession(&bob_identity, &alice) }))
+		.await;
 	assert_error(&outcome, "RingKeyChanged");
-	let outcome = rpc.submit(&bob, connector(pallet_connector::Call::register_key { key, ring_key })).await;
+	let outcome = rpc
+		.submit(&bob, connector(pallet_connector::Call::register_key { key, ring_key, possession: possession(&alice_identity, &bob) }))
+		.await;
 	assert_error(&outcome, "AlreadyEnrolled");
 
 	// Tickets of the ring of users: Alice's, once her ring key has joined the ring.

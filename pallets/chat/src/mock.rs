@@ -79,8 +79,14 @@ impl pallet_connector::Config for Test {
 pub struct NoRing;
 
 impl pallet_connector::Enroll<pallet_connector::RingKey> for NoRing {
+	type Signature = ();
+
 	fn enroll(_: pallet_connector::RingKey) -> sp_runtime::DispatchResult {
 		Ok(())
+	}
+
+	fn is_signed_by(_: &pallet_connector::RingKey, _: &[u8], _: &()) -> bool {
+		true
 	}
 
 	#[cfg(feature = "runtime-benchmarks")]
@@ -89,6 +95,9 @@ impl pallet_connector::Enroll<pallet_connector::RingKey> for NoRing {
 		key[..4].copy_from_slice(&i.to_le_bytes());
 		key
 	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn benchmark_signature(_: u32, _: &[u8]) {}
 
 	#[cfg(feature = "runtime-benchmarks")]
 	fn prepare_worst_case() {}

@@ -42,10 +42,11 @@ mod benchmarks {
 		let caller = funded::<T>("caller", 0);
 		T::Ring::prepare_worst_case();
 		let ring_key = T::Ring::benchmark_key(0);
+		let possession = T::Ring::benchmark_signature(0, &Connector::<T>::register_message(&caller));
 		let new = key(0);
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(caller.clone()), new, ring_key);
+		_(RawOrigin::Signed(caller.clone()), new, ring_key, possession);
 
 		assert_last_event::<T>(Event::KeyRegistered { who: caller, key: new });
 	}
@@ -57,14 +58,15 @@ mod benchmarks {
 		use pallet_ring::Enroll;
 		let caller = funded::<T>("caller", 0);
 		let ring_key = T::Ring::benchmark_key(0);
+		let possession = T::Ring::benchmark_signature(0, &Connector::<T>::register_message(&caller));
 		for n in 1..T::MaxKeyHistory::get() {
-			Connector::<T>::register_key(RawOrigin::Signed(caller.clone()).into(), key(n), ring_key)
+			Connector::<T>::register_key(RawOrigin::Signed(caller.clone()).into(), key(n), ring_key, possession.clone())
 				.expect("valid key");
 		}
 		let new = key(0);
 
 		#[extrinsic_call]
-		register_key(RawOrigin::Signed(caller.clone()), new, ring_key);
+		register_key(RawOrigin::Signed(caller.clone()), new, ring_key, possession);
 
 		assert_last_event::<T>(Event::KeyRegistered { who: caller, key: new });
 	}
@@ -74,8 +76,9 @@ mod benchmarks {
 		use pallet_ring::Enroll;
 		let caller = funded::<T>("caller", 0);
 		let ring_key = T::Ring::benchmark_key(0);
+		let possession = T::Ring::benchmark_signature(0, &Connector::<T>::register_message(&caller));
 		for n in 0..T::MaxKeyHistory::get() {
-			Connector::<T>::register_key(RawOrigin::Signed(caller.clone()).into(), key(n), ring_key)
+			Connector::<T>::register_key(RawOrigin::Signed(caller.clone()).into(), key(n), ring_key, possession.clone())
 				.expect("valid key");
 		}
 

@@ -113,6 +113,19 @@ pub fn create_chat_message(genesis: &impl Encode, params: &impl Encode) -> alloc
 	message
 }
 
+/// Domain of the ring key's signature in [`Pallet::register_key`].
+pub const REGISTER_CONTEXT: &[u8] = b"sealchat/v2/register";
+
+/// What the ring key signs in [`Pallet::register_key`]: [`REGISTER_CONTEXT`], then the
+/// SCALE encoding of `(genesis, account)`, `genesis` being the chain's genesis hash. It
+/// proves that whoever registers a ring key holds its secret, so nobody can enroll a
+/// ring key copied from someone else's registration.
+pub fn register_message(genesis: &impl Encode, account: &impl Encode) -> alloc::vec::Vec<u8> {
+	let mut message = REGISTER_CONTEXT.to_vec();
+	(genesis, account).encode_to(&mut message);
+	message
+}
+
 /// Whether `key` is an X25519 public key a peer can seal to.
 ///
 /// Rejects encodings with the top bit set or of a value at or above the field prime
@@ -220,6 +233,9 @@ pub mod pallet {
 
 	/// A ticket of the ring of users.
 	pub type TicketOf<T> = <<T as Config>::Tickets as pallet_ring::Tickets>::Ticket;
+
+	/// A ring key's signature ([`Pallet::register_key`]'s proof of possession).
+	pub type RingSignatureOf<T> = <<T as Config>::Ring as pallet_ring::Enroll<RingKey>>::Signature;
 
 	/// One registered encryption key and the block from which it is the current one.
 	#[derive(
@@ -441,6 +457,9 @@ pub mod pallet {
 		TicketSpent,
 		/// The account is registered with another ring key; a ring key is for good.
 		RingKeyChanged,
+		/// The ring key's signature of the registering account does not verify: the
+		/// caller did not show that it holds the ring key.
+		RingKeyNotProven,
 	}
 
 	#[pallet::hooks]
@@ -462,7 +481,10 @@ pub mod pallet {
 		/// Registers the caller as a SealChat user: `key` becomes its current encryption
 		/// key and, the first time, `ring_key` is enrolled in the ring of users.
 		///
-		/// The origin must be _Signed_. The first registration holds
+		/// The origin must be _Signed_. The first registration needs `ring_key`'s signature
+		/// of the caller's account ([`register_message`] with the genesis hash): whoever
+		/// enrolls a ring key holds it, so a ring key copied from another registration
+		/// cannot be enrolled first, and blocks nobody. The first registration holds
 		/// [`Config::RegistrationDeposit`] and enrolls `ring_key` (which then waits for
 		/// the next onboarding batch of the ring); later calls must name the same ring key.
 		/// Every new encryption key holds [`Config::KeyDeposit`], up to
@@ -471,8 +493,12 @@ pub mod pallet {
 		///
 		/// - `key`: an X25519 public key.
 		/// - `ring_key`: a ring-VRF public key.
+		/// - `possession`: `ring_key`'s signature over [`Pallet::register_message`] of the
+		///   caller; checked only when the account registers for the first time (later
+		///   calls name a ring key proven already).
 		///
-		/// Errors: [`Error::MalformedKey`], [`Error::RingKeyChanged`],
+		/// Errors: [`Error::MalformedKey`], [`Error::RingKeyNotProven`],
+		/// [`Error::RingKeyChanged`],
 		/// [`Error::InsufficientBalance`], and the ring's (`InvalidMember`,
 		/// `AlreadyEnrolled` for a ring key another account registered, `QueueFull`).
 		///
@@ -481,15 +507,26 @@ pub mod pallet {
 		///
 		/// ## Complexity
 		/// O(K + Q), K = [`Config::MaxKeyHistory`] (the history is read and written
-		/// whole), Q = the ring's onboarding queue (enrolling appends to it).
+		/// whole), Q = the ring's onboarding queue (enrolling appends to it), and, the
+		/// first time, one signature verification.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::register_key().max(T::WeightInfo::rotate_key()))]
-		pub fn register_key(origin: OriginFor<T>, key: EncryptionKey, ring_key: RingKey) -> DispatchResult {
+		pub fn register_key(
+			origin: OriginFor<T>,
+			key: EncryptionKey,
+			ring_key: RingKey,
+			possession: RingSignatureOf<T>,
+		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			ensure!(is_valid_encryption_key(&key), Error::<T>::MalformedKey);
 			match Registrations::<T>::get(&who) {
+				// The ring key is the account's already: it was proven when it was enrolled.
 				Some(registration) => ensure!(registration.ring_key == ring_key, Error::<T>::RingKeyChanged),
 				None => {
+					ensure!(
+						T::Ring::is_signed_by(&ring_key, &Self::register_message(&who), &possession),
+						Error::<T>::RingKeyNotProven
+					);
 					let deposit = T::RegistrationDeposit::get();
 					Self::hold(&HoldReason::Registration, &who, deposit)?;
 					<T::Ring as pallet_ring::Enroll<RingKey>>::enroll(ring_key)?;
@@ -678,10 +715,21 @@ pub mod pallet {
 	}
 
 	impl<T: Config> Pallet<T> {
+		/// The chain's genesis hash, which tickets and the ring key's signature sign.
+		fn genesis_hash() -> T::Hash {
+			frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero())
+		}
+
 		/// The message a ticket for [`Pallet::create_chat`] with `params` signs on this
 		/// chain ([`create_chat_message`] with the genesis hash).
 		pub fn create_chat_message(params: &ChatParamsOf<T>) -> Vec<u8> {
-			create_chat_message(&frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero()), params)
+			create_chat_message(&Self::genesis_hash(), params)
+		}
+
+		/// The message `who`'s ring key signs in [`Pallet::register_key`] on this chain
+		/// ([`register_message`] with the genesis hash).
+		pub fn register_message(who: &T::AccountId) -> Vec<u8> {
+			register_message(&Self::genesis_hash(), who)
 		}
 
 		/// Authorizes [`Pallet::create_chat`]: the chat pallet's check of `params` first (it

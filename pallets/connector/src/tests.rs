@@ -23,6 +23,13 @@ fn ring(who: AccountId) -> RingKey {
 	[who as u8; 32]
 }
 
+/// `ring_key`'s signature of `who`'s registration (the mock VRF's key is its own secret,
+/// so any key can sign here).
+fn possession(who: AccountId, ring_key: RingKey) -> [u8; 32] {
+	use verifiable::GenerateVerifiable;
+	verifiable::mock::Mock::sign(&ring_key, &Connector::register_message(&who)).unwrap()
+}
+
 fn held(reason: HoldReason, who: AccountId) -> Balance {
 	Balances::balance_on_hold(&RuntimeHoldReason::Connector(reason), &who)
 }
@@ -104,7 +111,7 @@ mod keys {
 	#[test]
 	fn register_key_stores_key_and_holds_deposit() {
 		build_and_execute(|| {
-			assert_ok!(Connector::register_key(RuntimeOrigin::signed(ALICE), key(1), ring(ALICE)));
+			assert_ok!(Connector::register_key(RuntimeOrigin::signed(ALICE), key(1), ring(ALICE), possession(ALICE, ring(ALICE))));
 			System::assert_last_event(Event::KeyRegistered { who: ALICE, key: key(1) }.into());
 			assert_eq!(Connector::encryption_keys(ALICE), vec![KeyEntry { key: key(1), since: 1 }]);
 			assert_eq!(held(HoldReason::Keys, ALICE), KEY_DEPOSIT);
@@ -114,23 +121,24 @@ mod keys {
 	#[test]
 	fn the_first_registration_enrolls_the_ring_key_for_good() {
 		build_and_execute(|| {
-			assert_ok!(Connector::register_key(RuntimeOrigin::signed(ALICE), key(1), ring(ALICE)));
+			assert_ok!(Connector::register_key(RuntimeOrigin::signed(ALICE), key(1), ring(ALICE), possession(ALICE, ring(ALICE))));
 			System::assert_has_event(Event::Registered { who: ALICE, ring_key: ring(ALICE) }.into());
 			assert_eq!(Registrations::<Test>::get(ALICE).map(|r| r.ring_key), Some(ring(ALICE)));
 			assert_eq!(held(HoldReason::Registration, ALICE), REGISTRATION_DEPOSIT);
 			assert_eq!(Ring::placement(ring(ALICE)), Some(pallet_ring::Placement::Queued));
 
 			// A rotation keeps the registration; another ring key is refused.
-			assert_ok!(Connector::register_key(RuntimeOrigin::signed(ALICE), key(2), ring(ALICE)));
+			assert_ok!(Connector::register_key(RuntimeOrigin::signed(ALICE), key(2), ring(ALICE), possession(ALICE, ring(ALICE))));
 			assert_noop!(
-				Connector::register_key(RuntimeOrigin::signed(ALICE), key(3), ring(BOB)),
+				Connector::register_key(RuntimeOrigin::signed(ALICE), key(3), ring(BOB), possession(ALICE, ring(BOB))),
 				Error::<Test>::RingKeyChanged
 			);
 			assert_eq!(held(HoldReason::Registration, ALICE), REGISTRATION_DEPOSIT);
 
-			// A ring key is one account's: Bob cannot enroll Alice's.
+			// A ring key is one account's: even holding Alice's ring key, Bob cannot
+			// enroll it again.
 			assert_noop!(
-				Connector::register_key(RuntimeOrigin::signed(BOB), key(4), ring(ALICE)),
+				Connector::register_key(RuntimeOrigin::signed(BOB), key(4), ring(ALICE), possession(BOB, ring(ALICE))),
 				pallet_ring::Error::<Test>::AlreadyEnrolled
 			);
 
@@ -138,7 +146,7 @@ mod keys {
 			// registering again needs no new deposit.
 			assert_ok!(Connector::clear_keys(RuntimeOrigin::signed(ALICE)));
 			assert_eq!(held(HoldReason::Registration, ALICE), REGISTRATION_DEPOSIT);
-			assert_ok!(Connector::register_key(RuntimeOrigin::signed(ALICE), key(1), ring(ALICE)));
+			assert_ok!(Connector::register_key(RuntimeOrigin::signed(ALICE), key(1), ring(ALICE), possession(ALICE, ring(ALICE))));
 			assert_eq!(held(HoldReason::Registration, ALICE), REGISTRATION_DEPOSIT);
 			assert_eq!(Balances::free_balance(ALICE), INITIAL_BALANCE - REGISTRATION_DEPOSIT - KEY_DEPOSIT);
 		});
@@ -147,10 +155,10 @@ mod keys {
 	#[test]
 	fn registering_the_same_key_again_is_a_no_op() {
 		build_and_execute(|| {
-			assert_ok!(Connector::register_key(RuntimeOrigin::signed(ALICE), key(1), ring(ALICE)));
+			assert_ok!(Connector::register_key(RuntimeOrigin::signed(ALICE), key(1), ring(ALICE), possession(ALICE, ring(ALICE))));
 			let events = System::events().len();
 			System::set_block_number(5);
-			assert_ok!(Connector::register_key(RuntimeOrigin::signed(ALICE), key(1), ring(ALICE)));
+			assert_ok!(Connector::register_key(RuntimeOrigin::signed(ALICE), key(1), ring(ALICE), possession(ALICE, ring(ALICE))));
 			assert_eq!(System::events().len(), events, "no event for a no-op");
 			assert_eq!(Connector::encryption_keys(ALICE), vec![KeyEntry { key: key(1), since: 1 }]);
 			assert_eq!(held(HoldReason::Keys, ALICE), KEY_DEPOSIT);
@@ -162,7 +170,7 @@ mod keys {
 		build_and_execute(|| {
 			for (block, n) in [(1, 1), (2, 2), (3, 3)] {
 				System::set_block_number(block);
-				assert_ok!(Connector::register_key(RuntimeOrigin::signed(ALICE), key(n), ring(ALICE)));
+				assert_ok!(Connector::register_key(RuntimeOrigin::signed(ALICE), key(n), ring(ALICE), possession(ALICE, ring(ALICE))));
 			}
 			assert_eq!(
 				Connector::encryption_keys(ALICE).iter().map(|e| (e.key, e.since)).collect::<Vec<_>>(),
@@ -173,7 +181,7 @@ mod keys {
 			// The history holds MAX_KEY_HISTORY (3) keys: the fourth drops the first, and
 			// the deposit stays at three keys' worth.
 			System::set_block_number(4);
-			assert_ok!(Connector::register_key(RuntimeOrigin::signed(ALICE), key(4), ring(ALICE)));
+			assert_ok!(Connector::register_key(RuntimeOrigin::signed(ALICE), key(4), ring(ALICE), possession(ALICE, ring(ALICE))));
 			assert_eq!(
 				Connector::encryption_keys(ALICE).iter().map(|e| e.key).collect::<Vec<_>>(),
 				vec![key(2), key(3), key(4)]
@@ -181,7 +189,7 @@ mod keys {
 			assert_eq!(held(HoldReason::Keys, ALICE), 3 * KEY_DEPOSIT);
 
 			// Going back to an earlier key is a rotation like any other.
-			assert_ok!(Connector::register_key(RuntimeOrigin::signed(ALICE), key(3), ring(ALICE)));
+			assert_ok!(Connector::register_key(RuntimeOrigin::signed(ALICE), key(3), ring(ALICE), possession(ALICE, ring(ALICE))));
 			assert_eq!(Connector::encryption_keys(ALICE).last().map(|e| e.key), Some(key(3)));
 		});
 	}
@@ -190,23 +198,55 @@ mod keys {
 	fn register_key_errors() {
 		build_and_execute(|| {
 			assert_noop!(
-				Connector::register_key(RuntimeOrigin::signed(ALICE), [0; 32], ring(ALICE)),
+				Connector::register_key(RuntimeOrigin::signed(ALICE), [0; 32], ring(ALICE), possession(ALICE, ring(ALICE))),
 				Error::<Test>::MalformedKey
 			);
 			assert_noop!(
-				Connector::register_key(RuntimeOrigin::signed(POOR), key(1), ring(POOR)),
+				Connector::register_key(RuntimeOrigin::signed(POOR), key(1), ring(POOR), possession(POOR, ring(POOR))),
 				Error::<Test>::InsufficientBalance
 			);
-			assert_noop!(Connector::register_key(RuntimeOrigin::none(), key(1), ring(ALICE)), BadOrigin);
-			assert_noop!(Connector::register_key(RuntimeOrigin::root(), key(1), ring(ALICE)), BadOrigin);
+			assert_noop!(Connector::register_key(RuntimeOrigin::none(), key(1), ring(ALICE), possession(ALICE, ring(ALICE))), BadOrigin);
+			assert_noop!(Connector::register_key(RuntimeOrigin::root(), key(1), ring(ALICE), possession(ALICE, ring(ALICE))), BadOrigin);
+		});
+	}
+
+	/// Whoever copies a pending registration's ring key cannot enroll it first: the ring
+	/// key must sign the account that registers it, on this chain.
+	#[test]
+	fn a_ring_key_is_enrolled_only_by_its_holder() {
+		build_and_execute(|| {
+			let copied = possession(ALICE, ring(ALICE));
+			// Alice's signature, presented by Bob; a signature for Bob by another key;
+			// one for Bob on another chain; bytes that are no signature.
+			let elsewhere = {
+				use verifiable::GenerateVerifiable;
+				let message = crate::register_message(&[0x99u8; 32], &BOB);
+				verifiable::mock::Mock::sign(&ring(ALICE), &message).unwrap()
+			};
+			for forged in [copied, possession(BOB, ring(BOB)), elsewhere, [0; 32]] {
+				assert_noop!(
+					Connector::register_key(RuntimeOrigin::signed(BOB), key(4), ring(ALICE), forged),
+					Error::<Test>::RingKeyNotProven
+				);
+			}
+			assert_eq!(Ring::placement(ring(ALICE)), None);
+			assert!(Registrations::<Test>::get(BOB).is_none());
+			assert_eq!(held(HoldReason::Registration, BOB), 0);
+
+			// Alice's own registration goes through. A rotation names the ring key proven
+			// then, and is not asked to prove it again.
+			assert_ok!(Connector::register_key(RuntimeOrigin::signed(ALICE), key(1), ring(ALICE), copied));
+			assert_eq!(Ring::placement(ring(ALICE)), Some(pallet_ring::Placement::Queued));
+			assert_ok!(Connector::register_key(RuntimeOrigin::signed(ALICE), key(2), ring(ALICE), [0; 32]));
+			assert_eq!(Connector::encryption_keys(ALICE).last().map(|e| e.key), Some(key(2)));
 		});
 	}
 
 	#[test]
 	fn clear_keys_releases_the_deposit() {
 		build_and_execute(|| {
-			assert_ok!(Connector::register_key(RuntimeOrigin::signed(ALICE), key(1), ring(ALICE)));
-			assert_ok!(Connector::register_key(RuntimeOrigin::signed(ALICE), key(2), ring(ALICE)));
+			assert_ok!(Connector::register_key(RuntimeOrigin::signed(ALICE), key(1), ring(ALICE), possession(ALICE, ring(ALICE))));
+			assert_ok!(Connector::register_key(RuntimeOrigin::signed(ALICE), key(2), ring(ALICE), possession(ALICE, ring(ALICE))));
 			assert_ok!(Connector::clear_keys(RuntimeOrigin::signed(ALICE)));
 			System::assert_last_event(Event::KeysCleared { who: ALICE }.into());
 			assert!(Connector::encryption_keys(ALICE).is_empty());

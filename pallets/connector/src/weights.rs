@@ -5,9 +5,9 @@
 //! Weights for `pallet_connector`, generated from its benchmarks.
 //!
 //! THIS FILE WAS AUTO-GENERATED USING THE SUBSTRATE BENCHMARK CLI VERSION 64.0.0
-//! DATE: 2026-12-03, STEPS: `20`, REPEAT: `10`, LOW RANGE: `[]`, HIGH RANGE: `[]`
+//! DATE: 2026-12-07, STEPS: `20`, REPEAT: `10`, LOW RANGE: `[]`, HIGH RANGE: `[]`
 //! WORST CASE MAP SIZE: `1000000`
-//! HOSTNAME: `vm`, CPU: `Intel(R) Xeon(R) Processor`
+//! HOSTNAME: `vm`, CPU: `AMD EPYC`
 //! WASM-EXECUTION: `Compiled`, CHAIN: `Some("dev")`, DB CACHE: 1024
 //!
 //! Regenerate with `scripts/benchmark-weights.sh`.
@@ -61,6 +61,8 @@ pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Connector::Registrations` (r:1 w:1)
 	/// Proof: `Connector::Registrations` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
+	/// Storage: `System::BlockHash` (r:1 w:0)
+	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
@@ -75,11 +77,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Connector::Keys` (`max_values`: None, `max_size`: Some(641), added: 3116, mode: `MaxEncodedLen`)
 	fn register_key() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `32925`
+		//  Measured:  `32979`
 		//  Estimated: `34255`
-		// Minimum execution time: 473_729_000 picoseconds.
-		Weight::from_parts(542_930_000, 34255)
-			.saturating_add(T::DbWeight::get().reads(7_u64))
+		// Minimum execution time: 1_997_823_000 picoseconds.
+		Weight::from_parts(2_171_420_000, 34255)
+			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `Connector::Registrations` (r:1 w:0)
@@ -94,8 +96,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `935`
 		//  Estimated: `4106`
-		// Minimum execution time: 56_074_000 picoseconds.
-		Weight::from_parts(64_686_000, 4106)
+		// Minimum execution time: 71_365_000 picoseconds.
+		Weight::from_parts(75_492_000, 4106)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -109,8 +111,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `885`
 		//  Estimated: `4106`
-		// Minimum execution time: 44_588_000 picoseconds.
-		Weight::from_parts(50_817_000, 4106)
+		// Minimum execution time: 57_014_000 picoseconds.
+		Weight::from_parts(62_021_000, 4106)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -121,15 +123,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Connector::CreatedChats` (r:1 w:1)
 	/// Proof: `Connector::CreatedChats` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
 	/// Storage: `Chat::Chats` (r:0 w:1)
-	/// Proof: `Chat::Chats` (`max_values`: None, `max_size`: Some(318), added: 2793, mode: `MaxEncodedLen`)
+	/// Proof: `Chat::Chats` (`max_values`: None, `max_size`: Some(334), added: 2809, mode: `MaxEncodedLen`)
 	/// Storage: `Chat::Expiries` (r:0 w:1)
 	/// Proof: `Chat::Expiries` (`max_values`: None, `max_size`: Some(61), added: 2536, mode: `MaxEncodedLen`)
 	fn create_chat() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `43`
 		//  Estimated: `3509`
-		// Minimum execution time: 26_589_000 picoseconds.
-		Weight::from_parts(33_743_000, 3509)
+		// Minimum execution time: 34_090_000 picoseconds.
+		Weight::from_parts(44_005_000, 3509)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -145,8 +147,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `54`
 		//  Estimated: `38683`
-		// Minimum execution time: 16_292_000 picoseconds.
-		Weight::from_parts(18_882_000, 38683)
+		// Minimum execution time: 18_087_000 picoseconds.
+		Weight::from_parts(19_749_000, 38683)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -163,10 +165,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `35317 + n * (35227 ±0)`
 		//  Estimated: `38683 + n * (37693 ±0)`
-		// Minimum execution time: 27_734_000 picoseconds.
-		Weight::from_parts(22_956_945, 38683)
-			// Standard Error: 285_838
-			.saturating_add(Weight::from_parts(138_465_111, 0).saturating_mul(n.into()))
+		// Minimum execution time: 32_087_000 picoseconds.
+		Weight::from_parts(16_018_868, 38683)
+			// Standard Error: 614_919
+			.saturating_add(Weight::from_parts(177_685_488, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -178,33 +180,33 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_key() -> Weight {
-		Weight::from_parts(542_930_000, 34255)
-			.saturating_add(ParityDbWeight::get().reads(7_u64))
+		Weight::from_parts(2_171_420_000, 34255)
+			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn rotate_key() -> Weight {
-		Weight::from_parts(64_686_000, 4106)
+		Weight::from_parts(75_492_000, 4106)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn clear_keys() -> Weight {
-		Weight::from_parts(50_817_000, 4106)
+		Weight::from_parts(62_021_000, 4106)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn create_chat() -> Weight {
-		Weight::from_parts(33_743_000, 3509)
+		Weight::from_parts(44_005_000, 3509)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn add_member() -> Weight {
-		Weight::from_parts(18_882_000, 38683)
+		Weight::from_parts(19_749_000, 38683)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn prune_pages(n: u32, ) -> Weight {
-		Weight::from_parts(22_956_945, 38683)
-			.saturating_add(Weight::from_parts(138_465_111, 0).saturating_mul(n.into()))
+		Weight::from_parts(16_018_868, 38683)
+			.saturating_add(Weight::from_parts(177_685_488, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))

@@ -202,12 +202,25 @@ impl BenchmarkProof {
 pub struct BenchmarkHelper;
 
 #[cfg(feature = "runtime-benchmarks")]
-impl crate::BenchmarkHelper<HostVerified> for BenchmarkHelper {
-	fn member(i: u32) -> [u8; 32] {
+impl BenchmarkHelper {
+	fn secret(i: u32) -> <Bandersnatch as verifiable::GenerateVerifiable>::Secret {
 		use verifiable::GenerateVerifiable;
 		let mut entropy = [0x5a; 32];
 		entropy[..4].copy_from_slice(&i.to_le_bytes());
-		Bandersnatch::member_from_secret(&Bandersnatch::new_secret(entropy))
+		Bandersnatch::new_secret(entropy)
+	}
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+impl crate::BenchmarkHelper<HostVerified> for BenchmarkHelper {
+	fn member(i: u32) -> [u8; 32] {
+		use verifiable::GenerateVerifiable;
+		Bandersnatch::member_from_secret(&Self::secret(i))
+	}
+
+	fn sign(i: u32, message: &[u8]) -> [u8; 64] {
+		use verifiable::GenerateVerifiable;
+		Bandersnatch::sign(&Self::secret(i), message).expect("a benchmark key signs")
 	}
 
 	fn proof() -> (Vec<[u8; 32]>, <Bandersnatch as verifiable::GenerateVerifiable>::Proof, Vec<u8>, Vec<u8>, verifiable::Alias) {

@@ -224,13 +224,24 @@ pub enum Placement {
 
 /// Enrollment into a ring set, as other pallets use it.
 pub trait Enroll<Key> {
+	/// A signature by a member key (not a ring proof: it names its signer).
+	type Signature: frame_support::Parameter + MaxEncodedLen;
+
 	/// Queues `key` for onboarding into a ring; fails for a key that is not valid,
 	/// already enrolled, or when the queue is full.
 	fn enroll(key: Key) -> frame_support::dispatch::DispatchResult;
 
+	/// Whether `signature` is `key`'s over `message`: proof that whoever presents it
+	/// holds `key`'s secret.
+	fn is_signed_by(key: &Key, message: &[u8], signature: &Self::Signature) -> bool;
+
 	/// A valid key, different for every `i`.
 	#[cfg(feature = "runtime-benchmarks")]
 	fn benchmark_key(i: u32) -> Key;
+
+	/// [`Self::benchmark_key`]`(i)`'s signature over `message`.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn benchmark_signature(i: u32, message: &[u8]) -> Self::Signature;
 
 	/// Makes the next [`Self::enroll`] as costly as it gets (a full queue, but for one).
 	#[cfg(feature = "runtime-benchmarks")]
@@ -269,6 +280,9 @@ pub trait BenchmarkHelper<C: GenerateVerifiable> {
 	/// A valid member key, different for every `i`.
 	fn member(i: u32) -> C::Member;
 
+	/// [`Self::member`]`(i)`'s signature over `message`.
+	fn sign(i: u32, message: &[u8]) -> C::Signature;
+
 	/// The keys of a ring, and a proof by one of them under `context` over `message`,
 	/// with the alias it proves.
 	fn proof() -> (Vec<C::Member>, C::Proof, Vec<u8>, Vec<u8>, Alias);
@@ -294,6 +308,8 @@ pub mod pallet {
 	pub type BuilderOf<T, I = ()> = <<T as Config<I>>::Crypto as GenerateVerifiable>::Intermediate;
 	/// A ring proof.
 	pub type ProofOf<T, I = ()> = <<T as Config<I>>::Crypto as GenerateVerifiable>::Proof;
+	/// A signature by a member key.
+	pub type SignatureOf<T, I = ()> = <<T as Config<I>>::Crypto as GenerateVerifiable>::Signature;
 	/// A ticket of this ring set.
 	pub type TicketOf<T, I = ()> = Ticket<ProofOf<T, I>>;
 
@@ -520,14 +536,28 @@ pub mod pallet {
 		}
 	}
 
-	impl<T: Config<I>, I: 'static> Enroll<MemberOf<T, I>> for Pallet<T, I> {
+	impl<T: Config<I>, I: 'static> Enroll<MemberOf<T, I>> for Pallet<T, I>
+	where
+		SignatureOf<T, I>: DecodeWithMemTracking + MaxEncodedLen,
+	{
+		type Signature = SignatureOf<T, I>;
+
 		fn enroll(key: MemberOf<T, I>) -> DispatchResult {
 			Self::enroll(key)
+		}
+
+		fn is_signed_by(key: &MemberOf<T, I>, message: &[u8], signature: &SignatureOf<T, I>) -> bool {
+			T::Crypto::verify_signature(signature, message, key)
 		}
 
 		#[cfg(feature = "runtime-benchmarks")]
 		fn benchmark_key(i: u32) -> MemberOf<T, I> {
 			<T::BenchmarkHelper as BenchmarkHelper<T::Crypto>>::member(i)
+		}
+
+		#[cfg(feature = "runtime-benchmarks")]
+		fn benchmark_signature(i: u32, message: &[u8]) -> SignatureOf<T, I> {
+			<T::BenchmarkHelper as BenchmarkHelper<T::Crypto>>::sign(i, message)
 		}
 
 		#[cfg(feature = "runtime-benchmarks")]

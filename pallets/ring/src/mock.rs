@@ -81,6 +81,11 @@ impl pallet_ring::BenchmarkHelper<Mock> for MockHelper {
 		key(i)
 	}
 
+	fn sign(i: u32, message: &[u8]) -> [u8; 32] {
+		use verifiable::GenerateVerifiable;
+		Mock::sign(&key(i), message).expect("the mock VRF signs anything")
+	}
+
 	fn proof() -> (Vec<[u8; 32]>, verifiable::mock::MockProof, Vec<u8>, Vec<u8>, verifiable::Alias) {
 		use verifiable::GenerateVerifiable;
 		let members: Vec<[u8; 32]> = (0..4).map(key).collect();

@@ -388,6 +388,9 @@ async fn anonymous(rpc: &Rpc, url: &str, count: u32, junk: u32) {
 		let call = RuntimeCall::Connector(pallet_connector::Call::register_key {
 			key: user.encryption_key(),
 			ring_key: user.ring_key(),
+			possession: user
+				.ring_sign(&wire::register_message(&chain.genesis_hash(), &user.account()))
+				.expect("a ring signature"),
 		});
 		assert!(rpc.submit(&pair(suri), call).await.result.is_ok());
 	}
