@@ -272,8 +272,11 @@ pub struct Limits {
 	/// counts its ciphertext and `MESSAGE_OVERHEAD`).
 	pub part_quota: u32,
 	/// How long a chat or a part lives after its creation or renewal, in blocks (the
-	/// chat pallet's `Lifetime`).
+	/// chat pallet's `lifetime`: its `Lifetime`, or the shorter one of the chain's genesis).
 	pub lease: u32,
+	/// The time between blocks, in milliseconds (twice the timestamp pallet's
+	/// `MinimumPeriod`).
+	pub block_ms: u64,
 	/// The length of every connector record (the connector's `RecordLen`).
 	pub record_len: u32,
 	/// Most records one request returns (the connector's `MaxPageLen`).
@@ -357,7 +360,8 @@ impl Chain {
 		let limits = Limits {
 			max_message_len: constants.entry(api::constants().chat().max_message_len()).map_err(incompatible)?,
 			part_quota: constants.entry(api::constants().chat().part_quota()).map_err(incompatible)?,
-			lease: constants.entry(api::constants().chat().lifetime()).map_err(incompatible)?,
+			lease: 0,
+			block_ms: 2 * constants.entry(api::constants().timestamp().minimum_period()).map_err(incompatible)?,
 			record_len: constants.entry(api::constants().connector().record_len()).map_err(incompatible)?,
 			record_page: constants.entry(api::constants().connector().max_page_len()).map_err(incompatible)?,
 			message_page: constants.entry(api::constants().chat().max_page_len()).map_err(incompatible)?,
@@ -369,7 +373,9 @@ impl Chain {
 			},
 			invitations: constants.entry(api::constants().chat().invitations_per_epoch()).map_err(incompatible)?,
 		};
-		Ok(Self { url: url.to_string(), ws, rpc, api: client, limits, last_read: Default::default() })
+		let mut chain = Self { url: url.to_string(), ws, rpc, api: client, limits, last_read: Default::default() };
+		chain.limits.lease = chain.view(&at, api::view_functions().chat().lifetime()).await?;
+		Ok(chain)
 	}
 
 	/// The pallets' limits.

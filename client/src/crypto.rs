@@ -37,6 +37,8 @@ pub const RING_KEY_CONTEXT: &[u8] = b"sealchat/v2/ring-key";
 pub const PART_KEY_CONTEXT: &[u8] = b"sealchat/v2/part-key";
 /// Domain of the local database's key.
 pub const LOCAL_DATABASE_CONTEXT: &[u8] = b"sealchat/v2/local-database";
+/// Domain of the key my renewal times are drawn with.
+pub const SCHEDULE_CONTEXT: &[u8] = b"sealchat/v3/schedule";
 /// Domain of the AEAD subkey of a chat key.
 pub const CHAT_AEAD_CONTEXT: &[u8] = b"sealchat/v1/chat-aead";
 /// Domain of the membership signing key of a chat key.
@@ -146,6 +148,8 @@ pub struct Identity {
 	database: Zeroizing<[u8; 32]>,
 	/// The root of the part keys: BLAKE2b-256(domain ‖ secret64).
 	parts: Zeroizing<[u8; 32]>,
+	/// The key my scheduled times are drawn with: BLAKE2b-256(domain ‖ secret64).
+	schedule: Zeroizing<[u8; 32]>,
 }
 
 impl Identity {
@@ -169,7 +173,8 @@ impl Identity {
 		entropy.zeroize();
 		let database = Zeroizing::new(blake2b_256(None, &[LOCAL_DATABASE_CONTEXT, &secret]));
 		let parts = Zeroizing::new(blake2b_256(None, &[PART_KEY_CONTEXT, &secret]));
-		Ok(Self { account, encryption, ring, database, parts })
+		let schedule = Zeroizing::new(blake2b_256(None, &[SCHEDULE_CONTEXT, &secret]));
+		Ok(Self { account, encryption, ring, database, parts, schedule })
 	}
 
 	/// The account id (sr25519 public key).
@@ -230,6 +235,15 @@ impl Identity {
 	pub fn part_key(&self, index: u32) -> SigningKey {
 		let seed = Zeroizing::new(blake2b_256(Some(&self.parts[..]), &[&index.to_le_bytes()]));
 		SigningKey::from_seed(&seed)
+	}
+
+	/// A number in `0..bound` (`bound` > 0) drawn from my secret and `what`: every device
+	/// of mine draws the same, and to anyone else it is as good as random. Scheduled
+	/// writes take their times from it, so every process of mine agrees on them without
+	/// keeping them anywhere.
+	pub fn secret_draw(&self, what: &[&[u8]], bound: u64) -> u64 {
+		let draw = blake2b_256(Some(&self.schedule[..]), what);
+		u64::from_le_bytes(draw[..8].try_into().expect("8 of 32 bytes; qed")) % bound
 	}
 
 	/// Signs `message` with the account key (sr25519, Substrate's signing context).

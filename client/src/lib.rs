@@ -11,6 +11,7 @@
 pub mod chain;
 pub mod crypto;
 pub mod profile;
+pub mod renew;
 pub mod scan;
 pub mod session;
 pub mod store;

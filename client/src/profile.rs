@@ -307,10 +307,35 @@ impl std::fmt::Debug for SubmitLock {
 	}
 }
 
-/// Holds a profile's [`SubmitLock`] until dropped.
+/// Holds a profile's [`SubmitLock`] until dropped. Letting go marks the end of a write
+/// (the lock file's modification time), unless [`SubmitGuard::release_unused`] lets go.
 #[derive(Debug)]
 pub struct SubmitGuard {
-	_file: fs::File,
+	file: fs::File,
+	/// When the lock was let go after the last write of this profile.
+	last_write: Option<std::time::SystemTime>,
+	used: bool,
+}
+
+impl SubmitGuard {
+	/// When the last write of this profile, from any of its processes, ended.
+	pub fn last_write_end(&self) -> Option<std::time::SystemTime> {
+		self.last_write
+	}
+
+	/// Lets go of the lock without counting this hold as a write.
+	pub fn release_unused(mut self) {
+		self.used = false;
+	}
+}
+
+impl Drop for SubmitGuard {
+	fn drop(&mut self) {
+		// Best effort: a time not kept only lets the next scheduled write come sooner.
+		if self.used {
+			let _ = self.file.set_modified(std::time::SystemTime::now());
+		}
+	}
 }
 
 impl SubmitLock {
@@ -323,6 +348,15 @@ impl SubmitLock {
 	/// Takes the lock; when another process holds it, gives the notice and blocks until
 	/// it is free.
 	pub fn acquire(&self) -> Result<SubmitGuard, ProfileError> {
+		Ok(self.take(true)?.expect("a waiting take returns the lock; qed"))
+	}
+
+	/// Takes the lock if no other process holds it; `None` when one does.
+	pub fn try_acquire(&self) -> Result<Option<SubmitGuard>, ProfileError> {
+		self.take(false)
+	}
+
+	fn take(&self, wait: bool) -> Result<Option<SubmitGuard>, ProfileError> {
 		let io = |e| ProfileError::Io(self.path.clone(), e);
 		if let Some(dir) = self.path.parent() {
 			create_private_dir(dir).map_err(io)?;
@@ -337,13 +371,15 @@ impl SubmitLock {
 		let file = options.open(&self.path).map_err(io)?;
 		match file.try_lock() {
 			Ok(()) => {},
+			Err(fs::TryLockError::WouldBlock) if !wait => return Ok(None),
 			Err(fs::TryLockError::WouldBlock) => {
 				(self.notice)();
 				file.lock().map_err(io)?;
 			},
 			Err(fs::TryLockError::Error(e)) => return Err(io(e)),
 		}
-		Ok(SubmitGuard { _file: file })
+		let last_write = file.metadata().and_then(|m| m.modified()).ok();
+		Ok(Some(SubmitGuard { file, last_write, used: true }))
 	}
 }
 

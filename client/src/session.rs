@@ -176,7 +176,7 @@ pub struct Session {
 	pub chain: Chain,
 	pub(crate) scanner: Scanner,
 	pub(crate) record_page: u32,
-	submit_lock: SubmitLock,
+	pub(crate) submit_lock: SubmitLock,
 	/// The window a random pause before a write that follows another event is drawn from
 	/// (see [`Session::set_delay_window`]).
 	delay_window: std::time::Duration,
@@ -237,7 +237,7 @@ fn check_posted(included: &crate::chain::Included, seq: u32) -> Result<()> {
 	Ok(())
 }
 
-fn event<E: subxt::events::DecodeAsEvent>(included: &crate::chain::Included) -> Result<E> {
+pub(crate) fn event<E: subxt::events::DecodeAsEvent>(included: &crate::chain::Included) -> Result<E> {
 	included
 		.events
 		.find_first::<E>()
@@ -277,7 +277,24 @@ impl Session {
 
 	/// Takes the profile's submission lock, waiting while another process holds it (a
 	/// [`Waiting::Lock`] while it does).
+	/// Takes the profile's submit lock for a write, once my last renewal is at least two
+	/// blocks old (so no block holds both: see [`crate::renew`]).
 	pub(crate) async fn submitting(&self) -> Result<SubmitGuard> {
+		let guard = self.submitting_unspaced().await?;
+		// (`crate::renew` takes the lock only when it is free, and never waits.)
+		if let Some(renewed) = self.store.last_renewal()? {
+			let apart = std::time::Duration::from_millis(2 * self.chain.limits().block_ms);
+			let since = std::time::SystemTime::now().duration_since(renewed).unwrap_or_default();
+			if since < apart {
+				tokio::time::sleep(apart - since).await;
+			}
+		}
+		Ok(guard)
+	}
+
+	/// Takes the profile's submit lock, waiting for another process of the profile that
+	/// holds it.
+	pub(crate) async fn submitting_unspaced(&self) -> Result<SubmitGuard> {
 		let blocked = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
 		let lock = self.submit_lock.clone().with_notice({
 			let (waiting, blocked) = (self.waiting.clone(), blocked.clone());
@@ -524,7 +541,7 @@ impl Session {
 	}
 
 	/// Submits into `batch` a renewal of `lease` with a ticket.
-	async fn push_renewal(&self, batch: &mut Batch<'_>, lease: Lease) -> Result<()> {
+	pub(crate) async fn push_renewal(&self, batch: &mut Batch<'_>, lease: Lease) -> Result<()> {
 		let message = wire::renew_message(&self.chain.genesis_hash(), &lease);
 		let call_lease = || match lease {
 			Lease::Chat(chat) => crate::chain::Lease::Chat(chat),
@@ -869,8 +886,8 @@ impl Session {
 
 		// Members learned since my blob was written ride on this write of mine: the blob
 		// then lists them too, for members who missed a response. Reading never writes, so
-		// nothing moves on chain in reaction to someone else's join. Leases that have run
-		// half their course are renewed with this write too.
+		// nothing moves on chain in reaction to someone else's join. (Leases are renewed on
+		// a schedule of their own, never with a write: see `crate::renew`.)
 		let others: Vec<PartId> =
 			self.store.parts(chat)?.into_iter().map(|p| p.part).filter(|p| *p != row.my_part).collect();
 		// (A count that went down is a part forgotten since: the blob lists it no more.)
@@ -911,24 +928,6 @@ impl Session {
 						continue;
 					},
 					other => other?,
-				}
-			}
-			let renew_before = best.number.saturating_add(limits.lease / 2);
-			let mut renewals = Vec::new();
-			if part.expires < renew_before {
-				renewals.push(Lease::Part(row.my_part));
-			}
-			if let Some(state) = self.chain.chat(chat, Some(&best)).await? {
-				if state.expires < renew_before {
-					renewals.push(Lease::Chat(chat));
-				}
-			}
-			for lease in renewals {
-				// Best effort: a renewal that cannot be made now (no tickets left today) is
-				// tried again with the next message; the lease has half its course left.
-				match self.push_renewal(&mut batch, lease).await {
-					Ok(()) | Err(ClientError::NoTicketsLeft { .. } | ClientError::NotInRingYet | ClientError::Contended) => {},
-					Err(e) => return Err(e),
 				}
 			}
 			let action = PartAction::post_message(part.next_seq, &ciphertext);

@@ -267,6 +267,7 @@ pub struct Store {
 
 const CURSOR: &str = "record_cursor";
 const ACCOUNT: &str = "account";
+const LAST_RENEWAL: &str = "last_renewal";
 const SCHEMA_KEY: &str = "schema";
 const NEXT_PART_INDEX: &str = "next_part_index";
 
@@ -413,6 +414,23 @@ impl Store {
 			Some(v) => u64::from_le_bytes(v.try_into().map_err(|_| StoreError::Corrupt("cursor"))?),
 			None => 0,
 		})
+	}
+
+	/// When my last renewal was submitted or included (see [`crate::renew`]).
+	pub fn last_renewal(&self) -> Result<Option<std::time::SystemTime>> {
+		Ok(match self.meta(LAST_RENEWAL)? {
+			Some(v) => {
+				let ms = u64::from_le_bytes(v.try_into().map_err(|_| StoreError::Corrupt("last renewal"))?);
+				Some(std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms))
+			},
+			None => None,
+		})
+	}
+
+	/// Keeps `at` as the time of my last renewal.
+	pub fn set_last_renewal(&self, at: std::time::SystemTime) -> Result<()> {
+		let ms = at.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64);
+		self.set_meta(LAST_RENEWAL, &ms.to_le_bytes())
 	}
 
 	/// Runs `f` in one transaction: either all of its writes land or none.

@@ -24,7 +24,7 @@ fn assert_last_event<T: Config>(event: Event<T>) {
 /// the quota allows), its lease indexed like a joined part's.
 fn part_with_messages<T: Config>(part: PartId, messages: u32) -> PartId {
 	let len = T::MaxMessageLen::get();
-	let expires = frame_system::Pallet::<T>::block_number().saturating_add(T::Lifetime::get());
+	let expires = frame_system::Pallet::<T>::block_number().saturating_add(Pallet::<T>::lifetime());
 	for seq in 0..messages {
 		let block = frame_system::Pallet::<T>::block_number();
 		Messages::<T>::insert(part, seq, Message { ciphertext: BoundedVec::truncate_from(vec![0x33; len as usize]), block });
@@ -193,7 +193,7 @@ mod benchmarks {
 		let chat = Chat::<T>::spawn(<Pallet<T> as pallet_connector::ChatSpawner>::benchmark_params())
 			.expect("valid params");
 		pallet_connector::CreatedChats::<T>::insert(chat, ());
-		let end: BlockNumberFor<T> = frame_system::Pallet::<T>::block_number().saturating_add(T::Lifetime::get());
+		let end: BlockNumberFor<T> = frame_system::Pallet::<T>::block_number().saturating_add(Pallet::<T>::lifetime());
 		ExpiryCursor::<T>::put(end);
 
 		#[block]
@@ -208,7 +208,7 @@ mod benchmarks {
 	#[benchmark]
 	fn expire_part(n: Linear<0, { most_messages::<T>() }>) {
 		let part = part_with_messages::<T>([0x11; 32], n);
-		let end: BlockNumberFor<T> = frame_system::Pallet::<T>::block_number().saturating_add(T::Lifetime::get());
+		let end: BlockNumberFor<T> = frame_system::Pallet::<T>::block_number().saturating_add(Pallet::<T>::lifetime());
 		ExpiryCursor::<T>::put(end);
 
 		#[block]

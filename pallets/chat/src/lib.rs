@@ -41,7 +41,7 @@
 //!
 //! Nothing here holds a deposit. Instead, everything a call can create is bounded by
 //! the ring's tickets (a constant number per registered user per epoch) and by a
-//! *lease*: a chat or a part lives [`Config::Lifetime`] blocks from its creation or its
+//! *lease*: a chat or a part lives [`Pallet::lifetime`] blocks from its creation or its
 //! last [`Pallet::renew`] (a ticket each), and is then removed, with every message of
 //! the part, in `on_idle`. A part holds at most [`Config::PartQuota`] bytes of messages
 //! (each message counts its ciphertext and [`MESSAGE_OVERHEAD`]), a chat at most
@@ -537,7 +537,8 @@ pub mod pallet {
 		#[pallet::constant]
 		type PartQuota: Get<u32>;
 
-		/// How long a chat or a part lives after its creation or its last renewal.
+		/// How long a chat or a part lives after its creation or its last renewal, unless
+		/// the chain's genesis chose a shorter lease ([`GenesisConfig::lifetime`]).
 		#[pallet::constant]
 		type Lifetime: Get<BlockNumberFor<Self>>;
 
@@ -600,6 +601,30 @@ pub mod pallet {
 	/// The first block whose ended leases have not all been removed yet.
 	#[pallet::storage]
 	pub type ExpiryCursor<T: Config> = StorageValue<_, BlockNumberFor<T>>;
+
+	/// The lease the chain's genesis chose instead of [`Config::Lifetime`] (development
+	/// chains on which leases run out within minutes). Never longer than
+	/// [`Config::Lifetime`], which the bounds of a user's state are computed from.
+	#[pallet::storage]
+	pub type GenesisLifetime<T: Config> = StorageValue<_, BlockNumberFor<T>>;
+
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// A shorter lease than [`Config::Lifetime`], in blocks.
+		pub lifetime: Option<BlockNumberFor<T>>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			if let Some(lifetime) = self.lifetime {
+				assert!(!lifetime.is_zero(), "leases last at least a block");
+				assert!(lifetime <= T::Lifetime::get(), "the genesis lease is at most Config::Lifetime");
+				GenesisLifetime::<T>::put(lifetime);
+			}
+		}
+	}
 
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
@@ -749,7 +774,7 @@ pub mod pallet {
 		/// and no deposit, authorized by a ticket of the ring of users and by the part key
 		/// itself, both over [`part_message`]`(genesis, part, PartAction::Join { .. })`: a
 		/// registered user made it, within their quota, and holds the part's key. The part
-		/// lives [`Config::Lifetime`] blocks unless renewed.
+		/// lives [`Pallet::lifetime`] blocks unless renewed.
 		///
 		/// - `ticket`: an unspent ticket of the current epoch.
 		/// - `part`: the part key's public key, the part's id.
@@ -997,7 +1022,7 @@ pub mod pallet {
 			Ok(Some(T::WeightInfo::close_part(deleted)).into())
 		}
 
-		/// Extends the lease of a chat or a part: it then ends [`Config::Lifetime`] blocks
+		/// Extends the lease of a chat or a part: it then ends [`Pallet::lifetime`] blocks
 		/// from now. It also tops up the allowance of the epoch it is made in: a part may
 		/// write [`Config::TopUpWrites`] more times, [`Config::TopUpBytes`] more bytes, a
 		/// chat send [`Config::InvitationsPerEpoch`] more invitations.
@@ -1048,6 +1073,12 @@ pub mod pallet {
 
 	#[pallet::view_functions]
 	impl<T: Config> Pallet<T> {
+		/// How long a chat or a part lives after its creation or its last renewal: the
+		/// genesis's lease, or else [`Config::Lifetime`].
+		pub fn lifetime() -> BlockNumberFor<T> {
+			GenesisLifetime::<T>::get().unwrap_or_else(T::Lifetime::get)
+		}
+
 		/// A chat's public state.
 		pub fn chat(chat: ChatId) -> Option<ChatInfo<T>> {
 			Chats::<T>::get(chat)
@@ -1082,7 +1113,7 @@ pub mod pallet {
 
 		/// The block a lease taken or renewed now ends in.
 		fn lease_end() -> BlockNumberFor<T> {
-			frame_system::Pallet::<T>::block_number().saturating_add(T::Lifetime::get())
+			frame_system::Pallet::<T>::block_number().saturating_add(Self::lifetime())
 		}
 
 		/// What a message of `len` bytes of ciphertext counts against its part's quota.

@@ -648,6 +648,34 @@ mod leases {
 	}
 
 	#[test]
+	fn a_genesis_lease_is_shorter_and_never_longer_than_the_configured_one() {
+		use sp_runtime::BuildStorage;
+		const SHORT: u64 = 12;
+		let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+		crate::GenesisConfig::<Test> { lifetime: Some(SHORT) }.assimilate_storage(&mut storage).unwrap();
+		sp_io::TestExternalities::new(storage).execute_with(|| {
+			System::set_block_number(1);
+			assert_eq!(Chat::lifetime(), SHORT);
+			let chat = create_chat(1);
+			let part = join(1);
+			assert_eq!((Chat::chat(chat).unwrap().expires, Chat::part(part).unwrap().expires), (1 + SHORT, 1 + SHORT));
+			run_to(5);
+			assert_ok!(submit(renew_call(1, Lease::Part(part))));
+			System::assert_last_event(Event::Renewed { lease: Lease::Part(part), expires: 5 + SHORT }.into());
+			run_to(1 + SHORT);
+			assert!(Chat::chat(chat).is_none() && Chat::part(part).is_some(), "only the renewed lease lives on");
+		});
+		// Without one, the configured lease.
+		new_test_ext().execute_with(|| assert_eq!(Chat::lifetime(), LIFETIME));
+		// Longer than the configured lease would break the bounds of a user's state.
+		let longer = std::panic::catch_unwind(|| {
+			let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+			crate::GenesisConfig::<Test> { lifetime: Some(LIFETIME + 1) }.assimilate_storage(&mut storage)
+		});
+		assert!(longer.is_err(), "a genesis lease longer than Config::Lifetime is refused");
+	}
+
+	#[test]
 	fn a_large_part_is_removed_over_several_blocks_within_the_weight_given() {
 		build_and_execute(|| {
 			use crate::weights::WeightInfo as _;

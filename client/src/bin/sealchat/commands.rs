@@ -151,12 +151,38 @@ async fn show(ctx: &Ctx, chat: u64, last: Option<usize>, sync: bool) -> Result<(
 		&format!("no messages in chat {chat} yet"),
 		|m| message_line(&session, m),
 	);
+	renew_due(ctx, &mut session).await;
 	Ok(())
+}
+
+/// Renews the lease of mine whose time came first, if one came (see
+/// [`sealchat::renew`]): the commands that only read give it the chance, after their
+/// output. Said on stderr; a failure is only a warning, the next command tries again.
+async fn renew_due(ctx: &Ctx, session: &mut sealchat::session::Session) {
+	match session.renew_due().await {
+		Ok(found) =>
+			if let (Some(renewal), false) = (found.renewed, ctx.cli.json) {
+				eprintln!("{}", renewal_line(&renewal));
+			},
+		Err(e) =>
+			if !ctx.cli.json {
+				eprintln!("warning: a lease could not be renewed now ({e}); the next command tries again");
+			},
+	}
+}
+
+/// A renewal, as the CLI says it.
+fn renewal_line(renewal: &sealchat::renew::Renewal) -> String {
+	let what = match renewal.lease {
+		sealchat::wire::Lease::Chat(_) => "chat",
+		sealchat::wire::Lease::Part(_) => "my part of chat",
+	};
+	format!("renewed the lease of {what} {} (now ends in block #{})", renewal.chat, renewal.expires)
 }
 
 /// Lists the chats.
 async fn chats(ctx: &Ctx) -> Result<()> {
-	let session = ctx.session().await?;
+	let mut session = ctx.session().await?;
 	let ahead = session.look_ahead().await?;
 	let chats = session.chats_with(Some(&ahead))?;
 	if ctx.cli.json {
@@ -174,6 +200,7 @@ async fn chats(ctx: &Ctx) -> Result<()> {
 			}
 		}
 	}
+	renew_due(ctx, &mut session).await;
 	Ok(())
 }
 
@@ -233,6 +260,7 @@ async fn sync(ctx: &Ctx) -> Result<()> {
 		bar.finish_and_clear();
 	}
 	report_sync(ctx, &session, &report, None);
+	renew_due(ctx, &mut session).await;
 	Ok(())
 }
 
@@ -440,6 +468,7 @@ async fn watch(ctx: &Ctx) -> Result<()> {
 		eprintln!("watching the chain (Ctrl-C stops)");
 	}
 	let closed = || usage("node_request_failed", "the node closed the block subscription");
+	let mut lapsed = std::collections::BTreeSet::new();
 	loop {
 		tokio::select! {
 			_ = tokio::signal::ctrl_c() => return Ok(()),
@@ -448,5 +477,33 @@ async fn watch(ctx: &Ctx) -> Result<()> {
 		}
 		let update = session.follow(&mut live).await?;
 		report_live(ctx, &session, &update);
+		// Once per block is plenty: a lease is renewed over days, or minutes on a chain
+		// whose genesis shortened it.
+		match session.renew_due().await {
+			Ok(found) => {
+				if let Some(renewal) = found.renewed {
+					let lease = match renewal.lease {
+						sealchat::wire::Lease::Chat(_) => "chat",
+						sealchat::wire::Lease::Part(_) => "part",
+					};
+					ctx.print(
+						renewal_line(&renewal),
+						json!({ "event": "renewed", "chat": renewal.chat, "lease": lease, "expires": renewal.expires }),
+					);
+				}
+				for chat in found.lapsed {
+					if lapsed.insert(chat) {
+						ctx.print(
+							format!("warning: chat {chat} or my part of it has ended on chain"),
+							json!({ "event": "lapsed", "chat": chat }),
+						);
+					}
+				}
+			},
+			Err(e) => ctx.print(
+				format!("warning: a lease could not be renewed now ({e}); trying again"),
+				json!({ "event": "renewal_failed", "reason": e.to_string() }),
+			),
+		}
 	}
 }

@@ -313,7 +313,34 @@ pub(crate) async fn writer(
 			let _ = events.send(Event::Waiting { job, what: waiting.map(output::waiting_short) });
 		}
 	});
-	while let Some((job, what)) = jobs.recv().await {
+	// My leases are renewed between the user's writes, at their own times (see
+	// `sealchat::renew`): the writer looks once per block whether one is due.
+	let mut renewals = tokio::time::interval(std::time::Duration::from_millis(session.chain.limits().block_ms));
+	renewals.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+	let mut last_failure = None;
+	loop {
+		let (job, what) = tokio::select! {
+			next = jobs.recv() => match next {
+				Some(next) => next,
+				None => return,
+			},
+			_ = renewals.tick() => {
+				match session.renew_due().await {
+					Ok(found) => if found.renewed.is_some() {
+						let _ = changes.send(Local::Refresh);
+					},
+					// Said once, not once per block (a lost node is said by the reader).
+					Err(e) => {
+						let said = format!("renewing a lease: {e}");
+						if last_failure.as_ref() != Some(&said) {
+							let _ = events.send(Event::Error(said.clone()));
+							last_failure = Some(said);
+						}
+					},
+				}
+				continue;
+			},
+		};
 		current.store(job, std::sync::atomic::Ordering::Relaxed);
 		// A connection the node dropped is made again before the write.
 		if session.chain.best().await.is_err() {

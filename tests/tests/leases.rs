@@ -1,0 +1,104 @@
+//! Chats that last: on a development chain whose genesis shortens the lease to a minute,
+//! members keep their chat alive by renewals on a schedule of their own, made by the
+//! processes they run (`watch`), never in a block with another write of theirs.
+
+use std::{collections::BTreeMap, path::PathBuf, time::Duration};
+
+use sealchat_tests::{cli::User, node_binary, read, Node, Role, TestDir};
+use serde_json::Value;
+
+const STARTUP: Duration = Duration::from_secs(60);
+const PROGRESS: Duration = Duration::from_secs(90);
+/// The lease of this chain, in blocks (two seconds each).
+const LEASE: u64 = 30;
+
+/// The development chain's spec with the chat pallet's lease shortened to `lease` blocks
+/// in its genesis.
+fn short_lease_spec(dir: &TestDir, lease: u64) -> PathBuf {
+	let out = std::process::Command::new(node_binary())
+		.args(["build-spec", "--chain", "dev"])
+		.output()
+		.expect("run sealchat-node build-spec");
+	assert!(out.status.success(), "build-spec: {}", String::from_utf8_lossy(&out.stderr));
+	let mut spec: Value = serde_json::from_slice(&out.stdout).expect("a JSON chain spec");
+	spec["genesis"]["runtimeGenesis"]["patch"]["chat"] = serde_json::json!({ "lifetime": lease });
+	let path = dir.path().join("short-lease.json");
+	std::fs::write(&path, serde_json::to_vec(&spec).unwrap()).expect("write the chain spec");
+	path
+}
+
+/// The blocks `watch` said it renewed a lease in, by what it renewed ("part" or "chat").
+fn renewals(events: &std::sync::mpsc::Receiver<Value>) -> BTreeMap<u64, &'static str> {
+	let mut blocks = BTreeMap::new();
+	for event in events.try_iter().filter(|e| e["event"] == "renewed") {
+		let block = event["expires"].as_u64().expect("expires") - LEASE;
+		let lease = if event["lease"] == "part" { "part" } else { "chat" };
+		assert!(blocks.insert(block, lease).is_none(), "two renewals of one user in block {block}");
+	}
+	blocks
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_member_who_only_reads_keeps_the_chat_across_three_leases() {
+	let dir = TestDir::new("leases");
+	let spec = short_lease_spec(&dir, LEASE);
+	let mut node = Node::start_with_args(&dir, "dev", Role::Dev, vec![], &["--chain", spec.to_str().unwrap()]);
+	let rpc = node.rpc(STARTUP).await;
+	rpc.wait_finalized(1, PROGRESS).await;
+	let url = node.ws_url();
+	let chain = read::connect(&url).await;
+	assert_eq!(u64::from(chain.limits().lease), LEASE, "the client reads the genesis's lease");
+
+	let charlie = User::new(&dir, "charlie", "//Charlie", &url);
+	let dave = User::new(&dir, "dave", "//Dave", &url);
+	for user in [&charlie, &dave] {
+		user.register();
+	}
+	for user in [&charlie, &dave] {
+		user.wait_in_ring();
+	}
+	let chat = charlie.pair_chat(&dave);
+	dave.join(chat);
+	charlie.send(chat, "before three leases");
+	let dave_part = dave.store().chat(chat).unwrap().expect("Dave's chat").my_part;
+	let start = rpc.best_number().await;
+
+	// Dave only reads from now on; both run `watch`, which renews their leases.
+	let (mut charlie_watch, charlie_events) = charlie.watch();
+	let (mut dave_watch, dave_events) = dave.watch();
+	let end = start + 3 * LEASE + 5;
+	rpc.wait_best(end, Duration::from_secs(2 * 3 * LEASE + 120)).await;
+	assert!(chain.part(&dave_part, None).await.unwrap().is_some(), "Dave's part outlived three leases");
+	assert!(chain.chat(chat, None).await.unwrap().is_some(), "the chat outlived three leases");
+
+	// A write while `watch` may renew: never in a block with a renewal of the same user.
+	let sent = charlie.send_in_block(chat, "after three leases");
+	let sent_block = sent["block"].as_u64().expect("the send's block");
+	rpc.wait_finalized(sent_block, PROGRESS).await;
+	std::thread::sleep(Duration::from_secs(4));
+	for watch in [&mut charlie_watch, &mut dave_watch] {
+		let _ = watch.kill();
+		let _ = watch.wait();
+	}
+	let (charlie_renewed, dave_renewed) = (renewals(&charlie_events), renewals(&dave_events));
+	eprintln!("blocks {start}..{end}: Charlie renewed {charlie_renewed:?}, Dave {dave_renewed:?}; Charlie wrote in {sent_block}");
+	// Each lease lives 30 blocks and is renewed 8 to 15 blocks before its end: its own
+	// renewals alone are at least three in the 95 blocks.
+	let count = |renewed: &BTreeMap<u64, &str>, what: &str| renewed.values().filter(|l| **l == what).count();
+	assert!(count(&dave_renewed, "part") >= 3, "Dave's part renewals: {dave_renewed:?}");
+	assert!(count(&charlie_renewed, "part") >= 3, "Charlie's part renewals: {charlie_renewed:?}");
+	assert!(
+		count(&dave_renewed, "chat") + count(&charlie_renewed, "chat") >= 3,
+		"chat renewals: Charlie {charlie_renewed:?}, Dave {dave_renewed:?}"
+	);
+	assert!(!charlie_renewed.contains_key(&sent_block), "Charlie's renewal in the block of his message");
+	// Both members read everything, Dave without writing for three leases.
+	let history = vec![
+		(charlie.address.clone(), "before three leases".to_string()),
+		(charlie.address.clone(), "after three leases".to_string()),
+	];
+	dave.sync();
+	assert_eq!(dave.show(chat), history);
+	assert_eq!(charlie.show(chat), history);
+	drop(node);
+}
