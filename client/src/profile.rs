@@ -307,8 +307,9 @@ impl std::fmt::Debug for SubmitLock {
 	}
 }
 
-/// Holds a profile's [`SubmitLock`] until dropped. Letting go marks the end of a write
-/// (the lock file's modification time), unless [`SubmitGuard::release_unused`] lets go.
+/// Holds a profile's [`SubmitLock`] until dropped. The lock file's modification time
+/// marks the last write: taken with [`SubmitLock::acquire`] (a write begins) and let go
+/// (it ends), unless [`SubmitGuard::release_unused`] lets go.
 #[derive(Debug)]
 pub struct SubmitGuard {
 	file: fs::File,
@@ -379,6 +380,11 @@ impl SubmitLock {
 			Err(fs::TryLockError::Error(e)) => return Err(io(e)),
 		}
 		let last_write = file.metadata().and_then(|m| m.modified()).ok();
+		if wait {
+			// A write begins: it counts from now, even if its process is killed before it
+			// lets go (best effort, as on letting go).
+			let _ = file.set_modified(std::time::SystemTime::now());
+		}
 		Ok(Some(SubmitGuard { file, last_write, used: true }))
 	}
 }

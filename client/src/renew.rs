@@ -12,11 +12,15 @@
 //!   chat's lease is renewed by whichever member's time comes first; the others then
 //!   find a later end, and a later time.
 //! - **Alone.** A renewal is a transaction of its own, made only when no write of mine
-//!   ended within [`spacing`] and no other renewal of mine either; a write waits until
-//!   my last renewal is at least two blocks old ([`Session::submitting`]). So no block
-//!   holds a renewal and another write of mine, and two leases of mine due at once are
-//!   renewed apart.
+//!   and no other renewal of mine ended within a [`gap`] (the [`spacing`] and a draw of
+//!   mine below it again), held until final; a write waits until my last renewal is at
+//!   least two blocks old (`Session::submitting`). So no block holds a renewal and
+//!   another write of mine, two leases of mine due at once are renewed apart, and a
+//!   renewal put off by a write does not follow it by a fixed time.
 //! - **What it costs.** A ticket per renewal: each lease about every 5/8 of a lease.
+//!
+//! (A write tops up its part's daily allowance with a renewal of that part when it needs
+//! one, right before it: that renewal names the part the write names, and links nothing.)
 
 use crate::{
 	session::{ClientError, Result, Session},
@@ -29,18 +33,31 @@ use crate::{
 pub fn due(identity: &crate::crypto::Identity, lease: &Lease, expires: u32, lifetime: u32) -> u32 {
 	let (from, until) = (expires.saturating_sub(lifetime / 2), expires.saturating_sub(lifetime / 4));
 	let width = u64::from(until.saturating_sub(from)).max(1);
-	let what = match lease {
-		Lease::Chat(chat) => [&[0u8][..], &chat.to_le_bytes()[..]].concat(),
-		Lease::Part(part) => [&[1u8][..], &part[..]].concat(),
-	};
-	from + identity.secret_draw(&[b"renew", &what, &expires.to_le_bytes()], width) as u32
+	from + identity.secret_draw(&[b"renew", &lease_bytes(lease), &expires.to_le_bytes()], width) as u32
 }
 
-/// The least time between a renewal of mine and any other write of mine (renewal or
-/// not), in milliseconds: a sixty-fourth of the lease, at least two blocks, at most ten
-/// minutes.
+/// The least time between a renewal of mine and the write or renewal of mine before it,
+/// in milliseconds: a sixty-fourth of the lease, at least two blocks, at most ten
+/// minutes. (A write waits only until my last renewal is two blocks old.)
 pub fn spacing(lifetime: u32, block_ms: u64) -> u64 {
-	(u64::from(lifetime) * block_ms / 64).clamp(2 * block_ms, 10 * 60 * 1000)
+	let least = 2 * block_ms;
+	(u64::from(lifetime) * block_ms / 64).min(10 * 60 * 1000).max(least)
+}
+
+/// How long after my write or renewal that ended at `since` my renewal of `lease` waits:
+/// [`spacing`] and a draw of mine below it again, so that a renewal put off by a write
+/// does not follow it by a fixed time.
+pub fn gap(identity: &crate::crypto::Identity, lease: &Lease, since: std::time::SystemTime, spacing: u64) -> u64 {
+	let since_ms = since.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64);
+	spacing + identity.secret_draw(&[b"gap", &lease_bytes(lease), &since_ms.to_le_bytes()], spacing.max(1))
+}
+
+/// A lease as the draws of [`due`] and [`gap`] name it.
+fn lease_bytes(lease: &Lease) -> Vec<u8> {
+	match lease {
+		Lease::Chat(chat) => [&[0u8][..], &chat.to_le_bytes()[..]].concat(),
+		Lease::Part(part) => [&[1u8][..], &part[..]].concat(),
+	}
 }
 
 /// A renewal made by [`Session::renew_due`].
@@ -78,14 +95,17 @@ impl Session {
 		let joined: Vec<ChatRow> = self.store.chats()?.into_iter().filter(|row| row.joined).collect();
 		let parts = self.chain.parts(&joined.iter().map(|row| row.my_part).collect::<Vec<_>>(), &best).await?;
 		for (row, part) in joined.iter().zip(parts) {
-			let Some(part) = part else {
+			// A lease whose end has come is not renewed any more, even while `on_idle`
+			// has not removed what it held yet.
+			let live = |expires: u32| expires > best.number.saturating_add(1);
+			let (Some(part), Some(chat)) = (part, self.chain.chat(row.id, Some(&best)).await?) else {
 				found.lapsed.push(row.id);
 				continue;
 			};
-			let Some(chat) = self.chain.chat(row.id, Some(&best)).await? else {
+			if !live(part.expires) || !live(chat.expires) {
 				found.lapsed.push(row.id);
 				continue;
-			};
+			}
 			for (lease, expires) in [(Lease::Part(row.my_part), part.expires), (Lease::Chat(row.id), chat.expires)] {
 				let at = due(&self.identity, &lease, expires, limits.lease);
 				if best.number >= at {
@@ -103,10 +123,14 @@ impl Session {
 			found.waiting += 1;
 			return Ok(found);
 		};
-		let spacing = std::time::Duration::from_millis(spacing(limits.lease, limits.block_ms));
+		let spacing = spacing(limits.lease, limits.block_ms);
 		let now = std::time::SystemTime::now();
-		let quiet = |since: Option<std::time::SystemTime>| {
-			since.is_none_or(|t| now.duration_since(t).is_ok_and(|elapsed| elapsed >= spacing))
+		// (A time ahead of the clock, which was set back since, does not hold anything up.)
+		let quiet = |since: Option<std::time::SystemTime>| match since {
+			Some(since) => now.duration_since(since).map_or(true, |elapsed| {
+				elapsed >= std::time::Duration::from_millis(gap(&self.identity, &lease, since, spacing))
+			}),
+			None => true,
 		};
 		if !quiet(lock.last_write_end()) || !quiet(self.store.last_renewal()?) {
 			found.waiting += 1;
@@ -114,22 +138,29 @@ impl Session {
 			return Ok(found);
 		}
 		let mut batch = self.chain.batch().await?;
-		let pushed = self.push_renewal(&mut batch, lease).await;
-		if let Err(ClientError::NoTicketsLeft { .. } | ClientError::Contended) = pushed {
+		match self.push_renewal(&mut batch, lease).await {
+			Ok(()) => {},
 			// Today's tickets are spent: tomorrow's renew it, well before it ends.
-			found.waiting += 1;
-			lock.release_unused();
-			return Ok(found);
+			Err(ClientError::NoTicketsLeft { .. } | ClientError::Contended) => {
+				found.waiting += 1;
+				lock.release_unused();
+				return Ok(found);
+			},
+			// Refused before it was announced: nothing was written.
+			Err(e) => {
+				lock.release_unused();
+				return Err(e);
+			},
 		}
-		pushed?;
 		self.store.set_last_renewal(std::time::SystemTime::now())?;
-		let included = batch.finish_included().await.into_iter().next().expect("one call in the batch; qed");
+		// Held until final, so that no fork puts it into a block with my next write.
+		let included = batch.finish().await.into_iter().next().expect("one call in the batch; qed");
 		// Kept however it went: a renewal was announced, and the next write keeps its
 		// distance from it.
 		self.store.set_last_renewal(std::time::SystemTime::now())?;
-		let included = included?;
 		// The batch holds this renewal alone: its event is the renewal's.
-		let expires = crate::session::event::<crate::chain::api::chat::events::Renewed>(&included.included)?.expires;
+		let expires = crate::session::event::<crate::chain::api::chat::events::Renewed>(&included?)?.expires;
+		drop(lock);
 		found.renewed = Some(Renewal { chat, lease, expires });
 		Ok(found)
 	}
@@ -170,5 +201,17 @@ mod tests {
 		assert_eq!(spacing(40, 2_000), 4_000, "at least two blocks");
 		assert_eq!(spacing(64 * 30, 2_000), 60_000);
 		assert_eq!(spacing(90 * 43_200, 2_000), 600_000, "at most ten minutes");
+		assert_eq!(spacing(90 * 43_200, 400_000), 800_000, "two blocks, however long");
+	}
+
+	#[test]
+	fn a_renewal_put_off_follows_the_write_by_a_time_of_its_own() {
+		let alice = Identity::from_suri("//Alice").unwrap();
+		let lease = Lease::Chat(3);
+		let gaps: std::collections::BTreeSet<u64> = (0..100u64)
+			.map(|i| gap(&alice, &lease, std::time::UNIX_EPOCH + std::time::Duration::from_millis(1_000_000 + i), 600_000))
+			.collect();
+		assert!(gaps.iter().all(|g| (600_000..1_200_000).contains(g)), "{gaps:?}");
+		assert!(gaps.len() > 95, "not one fixed delay: {}", gaps.len());
 	}
 }

@@ -275,13 +275,12 @@ impl Session {
 		WaitingGuard(self.waiting.clone())
 	}
 
-	/// Takes the profile's submission lock, waiting while another process holds it (a
-	/// [`Waiting::Lock`] while it does).
-	/// Takes the profile's submit lock for a write, once my last renewal is at least two
-	/// blocks old (so no block holds both: see [`crate::renew`]).
+	/// Takes the profile's submission lock for a write, waiting while another process
+	/// holds it (a [`Waiting::Lock`] while it does), and then until my last renewal is at
+	/// least two blocks old, so that no block holds both (see [`crate::renew`], which
+	/// takes the lock only when it is free).
 	pub(crate) async fn submitting(&self) -> Result<SubmitGuard> {
 		let guard = self.submitting_unspaced().await?;
-		// (`crate::renew` takes the lock only when it is free, and never waits.)
 		if let Some(renewed) = self.store.last_renewal()? {
 			let apart = std::time::Duration::from_millis(2 * self.chain.limits().block_ms);
 			let since = std::time::SystemTime::now().duration_since(renewed).unwrap_or_default();
@@ -292,9 +291,8 @@ impl Session {
 		Ok(guard)
 	}
 
-	/// Takes the profile's submit lock, waiting for another process of the profile that
-	/// holds it.
-	pub(crate) async fn submitting_unspaced(&self) -> Result<SubmitGuard> {
+	/// Takes the profile's submission lock, waiting while another process holds it.
+	async fn submitting_unspaced(&self) -> Result<SubmitGuard> {
 		let blocked = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
 		let lock = self.submit_lock.clone().with_notice({
 			let (waiting, blocked) = (self.waiting.clone(), blocked.clone());

@@ -245,6 +245,11 @@ impl Usage {
 	}
 }
 
+/// The shortest lease a chain's genesis may choose, in blocks: a client renews a lease
+/// between half and three quarters of its course, which takes a ticket and a block or
+/// two, so a lease much shorter than this could not be kept alive.
+pub const MIN_GENESIS_LIFETIME: u32 = 16;
+
 /// A chat or a part: what a lease is held on.
 #[derive(
 	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, Copy, PartialEq, Eq, Debug,
@@ -604,7 +609,8 @@ pub mod pallet {
 
 	/// The lease the chain's genesis chose instead of [`Config::Lifetime`] (development
 	/// chains on which leases run out within minutes). Never longer than
-	/// [`Config::Lifetime`], which the bounds of a user's state are computed from.
+	/// [`Config::Lifetime`], which the bounds of a user's state are computed from, nor
+	/// shorter than [`MIN_GENESIS_LIFETIME`].
 	#[pallet::storage]
 	pub type GenesisLifetime<T: Config> = StorageValue<_, BlockNumberFor<T>>;
 
@@ -619,7 +625,7 @@ pub mod pallet {
 	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
 		fn build(&self) {
 			if let Some(lifetime) = self.lifetime {
-				assert!(!lifetime.is_zero(), "leases last at least a block");
+				assert!(lifetime >= MIN_GENESIS_LIFETIME.into(), "a genesis lease lasts at least MIN_GENESIS_LIFETIME");
 				assert!(lifetime <= T::Lifetime::get(), "the genesis lease is at most Config::Lifetime");
 				GenesisLifetime::<T>::put(lifetime);
 			}

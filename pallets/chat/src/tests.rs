@@ -650,7 +650,7 @@ mod leases {
 	#[test]
 	fn a_genesis_lease_is_shorter_and_never_longer_than_the_configured_one() {
 		use sp_runtime::BuildStorage;
-		const SHORT: u64 = 12;
+		const SHORT: u64 = MIN_GENESIS_LIFETIME as u64;
 		let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 		crate::GenesisConfig::<Test> { lifetime: Some(SHORT) }.assimilate_storage(&mut storage).unwrap();
 		sp_io::TestExternalities::new(storage).execute_with(|| {
@@ -673,6 +673,11 @@ mod leases {
 			crate::GenesisConfig::<Test> { lifetime: Some(LIFETIME + 1) }.assimilate_storage(&mut storage)
 		});
 		assert!(longer.is_err(), "a genesis lease longer than Config::Lifetime is refused");
+		let shorter = std::panic::catch_unwind(|| {
+			let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+			crate::GenesisConfig::<Test> { lifetime: Some(SHORT - 1) }.assimilate_storage(&mut storage)
+		});
+		assert!(shorter.is_err(), "a genesis lease shorter than MIN_GENESIS_LIFETIME is refused");
 	}
 
 	#[test]

@@ -79,8 +79,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `32979`
 		//  Estimated: `34255`
-		// Minimum execution time: 1_997_823_000 picoseconds.
-		Weight::from_parts(2_171_420_000, 34255)
+		// Minimum execution time: 1_983_291_000 picoseconds.
+		Weight::from_parts(2_077_912_000, 34255)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -96,8 +96,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `935`
 		//  Estimated: `4106`
-		// Minimum execution time: 71_365_000 picoseconds.
-		Weight::from_parts(75_492_000, 4106)
+		// Minimum execution time: 71_096_000 picoseconds.
+		Weight::from_parts(76_584_000, 4106)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -111,8 +111,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `885`
 		//  Estimated: `4106`
-		// Minimum execution time: 57_014_000 picoseconds.
-		Weight::from_parts(62_021_000, 4106)
+		// Minimum execution time: 57_786_000 picoseconds.
+		Weight::from_parts(64_866_000, 4106)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -120,6 +120,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `UserRing::Spent` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Chat::NextChatId` (r:1 w:1)
 	/// Proof: `Chat::NextChatId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Chat::GenesisLifetime` (r:1 w:0)
+	/// Proof: `Chat::GenesisLifetime` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Connector::CreatedChats` (r:1 w:1)
 	/// Proof: `Connector::CreatedChats` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
 	/// Storage: `Chat::Chats` (r:0 w:1)
@@ -130,9 +132,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `43`
 		//  Estimated: `3509`
-		// Minimum execution time: 34_090_000 picoseconds.
-		Weight::from_parts(44_005_000, 3509)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
+		// Minimum execution time: 37_996_000 picoseconds.
+		Weight::from_parts(52_047_000, 3509)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `Connector::CreatedChats` (r:1 w:0)
@@ -147,8 +149,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `54`
 		//  Estimated: `38683`
-		// Minimum execution time: 18_087_000 picoseconds.
-		Weight::from_parts(19_749_000, 38683)
+		// Minimum execution time: 17_956_000 picoseconds.
+		Weight::from_parts(23_235_000, 38683)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -165,10 +167,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `35317 + n * (35227 ±0)`
 		//  Estimated: `38683 + n * (37693 ±0)`
-		// Minimum execution time: 32_087_000 picoseconds.
-		Weight::from_parts(16_018_868, 38683)
-			// Standard Error: 614_919
-			.saturating_add(Weight::from_parts(177_685_488, 0).saturating_mul(n.into()))
+		// Minimum execution time: 32_488_000 picoseconds.
+		Weight::from_parts(31_899_906, 38683)
+			// Standard Error: 2_523_079
+			.saturating_add(Weight::from_parts(191_582_281, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -180,33 +182,33 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_key() -> Weight {
-		Weight::from_parts(2_171_420_000, 34255)
+		Weight::from_parts(2_077_912_000, 34255)
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn rotate_key() -> Weight {
-		Weight::from_parts(75_492_000, 4106)
+		Weight::from_parts(76_584_000, 4106)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn clear_keys() -> Weight {
-		Weight::from_parts(62_021_000, 4106)
+		Weight::from_parts(64_866_000, 4106)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn create_chat() -> Weight {
-		Weight::from_parts(44_005_000, 3509)
-			.saturating_add(ParityDbWeight::get().reads(3_u64))
+		Weight::from_parts(52_047_000, 3509)
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn add_member() -> Weight {
-		Weight::from_parts(19_749_000, 38683)
+		Weight::from_parts(23_235_000, 38683)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn prune_pages(n: u32, ) -> Weight {
-		Weight::from_parts(16_018_868, 38683)
-			.saturating_add(Weight::from_parts(177_685_488, 0).saturating_mul(n.into()))
+		Weight::from_parts(31_899_906, 38683)
+			.saturating_add(Weight::from_parts(191_582_281, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))

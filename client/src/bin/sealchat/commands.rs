@@ -470,15 +470,18 @@ async fn watch(ctx: &Ctx) -> Result<()> {
 	let closed = || usage("node_request_failed", "the node closed the block subscription");
 	let mut lapsed = std::collections::BTreeSet::new();
 	loop {
-		tokio::select! {
+		let new_best = tokio::select! {
 			_ = tokio::signal::ctrl_c() => return Ok(()),
-			block = best.next() => { block.ok_or_else(closed)??; },
-			block = finalized.next() => { block.ok_or_else(closed)??; },
-		}
+			block = best.next() => { block.ok_or_else(closed)??; true },
+			block = finalized.next() => { block.ok_or_else(closed)??; false },
+		};
 		let update = session.follow(&mut live).await?;
 		report_live(ctx, &session, &update);
 		// Once per block is plenty: a lease is renewed over days, or minutes on a chain
 		// whose genesis shortened it.
+		if !new_best {
+			continue;
+		}
 		match session.renew_due().await {
 			Ok(found) => {
 				if let Some(renewal) = found.renewed {
