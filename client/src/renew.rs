@@ -137,6 +137,16 @@ impl Session {
 			lock.release_unused();
 			return Ok(found);
 		}
+		// Read again at the newest block: another member may have just renewed the chat.
+		let now_best = self.chain.best().await?;
+		let expires = match lease {
+			Lease::Chat(chat) => self.chain.chat(chat, Some(&now_best)).await?.map(|c| c.expires),
+			Lease::Part(part) => self.chain.part(&part, Some(&now_best)).await?.map(|p| p.expires),
+		};
+		if !expires.is_some_and(|e| now_best.number >= due(&self.identity, &lease, e, limits.lease)) {
+			lock.release_unused();
+			return Ok(found);
+		}
 		let mut batch = self.chain.batch().await?;
 		match self.push_renewal(&mut batch, lease).await {
 			Ok(()) => {},

@@ -24,6 +24,16 @@ use crate::{
 /// was being proved.
 const RETRIES: usize = 5;
 
+/// One message in this many carries a rewrite of its part's blob (see [`carries_blob`]).
+pub const BLOB_SHARE: u64 = 8;
+
+/// Whether my message `seq` of `part` carries a rewrite of the part's blob: one in
+/// [`BLOB_SHARE`], drawn from my secret, whatever happened in the chat, so that an
+/// observer learns nothing from when blobs are rewritten.
+pub fn carries_blob(identity: &Identity, part: &PartId, seq: u32) -> bool {
+	identity.secret_draw(&[b"blob", part, &seq.to_le_bytes()], BLOB_SHARE) == 0
+}
+
 /// Part keys a login tries at once, and how many unused ones in a row end the search:
 /// parts that were closed or expired leave gaps, and a user who joined and left that many
 /// chats in a row would have to log in with a larger gap.
@@ -635,7 +645,6 @@ impl Session {
 				my_part_index: index,
 				joined: false,
 				response_slot: wire::CREATOR_RESPONSE,
-				listed: 0,
 			};
 			s.add_chat(&row)?;
 			s.add_part(&row.my_part, chat, Some(&me))?;
@@ -708,8 +717,7 @@ impl Session {
 		}
 		self.store.atomically(|s| {
 			s.set_joined(row.id)?;
-			s.mark_answered(row.id, row.response_slot)?;
-			s.set_listed(row.id, parts.len() as u32)
+			s.mark_answered(row.id, row.response_slot)
 		})?;
 		row.joined = true;
 		Ok(())
@@ -764,7 +772,6 @@ impl Session {
 				my_part_index: index,
 				joined: false,
 				response_slot: invitation.nonce,
-				listed: 0,
 			};
 			s.add_chat(&row)?;
 			s.add_part(&row.my_part, row.id, Some(&me))?;
@@ -797,24 +804,34 @@ impl Session {
 	/// Adds `invitee` to group `chat`: the chat actor checks my membership proof and sends
 	/// the sealed invitation to the connector.
 	pub async fn add_member(&mut self, chat: ChatId, invitee: &AccountBytes) -> Result<()> {
-		let row = self.joined_chat(chat).await?;
+		// Refused before anything is written (a join finished, a part re-joined).
+		let row = self.store.chat(chat)?.ok_or(ClientError::UnknownChat(chat))?;
 		if row.kind != ChatKind::Group {
 			return Err(ClientError::NotAGroup(chat));
 		}
 		if *invitee == self.me() {
 			return Err(ClientError::SelfInvite);
 		}
-		let parts = self.store.parts(chat)?;
-		if parts.iter().any(|p| p.owner == Some(*invitee)) {
+		if self.store.parts(chat)?.iter().any(|p| p.owner == Some(*invitee)) {
 			return Err(ClientError::AlreadyMember(crate::address(invitee), chat));
 		}
 		let invitee_key = self.key_of(invitee).await?;
+		let row = self.joined_chat(chat).await?;
 		let _lock = self.submitting().await?;
+		self.send_invitation(&row, invitee, &invitee_key).await.map(drop)
+	}
+
+	/// Sends an invitation to `invitee` (whose encryption key is `invitee_key`) into
+	/// `row`'s chat with my membership proof, and waits for it to be final; returns the
+	/// nonce it took, the response slot of the invitee's join. The caller holds the
+	/// submission lock.
+	async fn send_invitation(&self, row: &ChatRow, invitee: &AccountBytes, invitee_key: &[u8; 32]) -> Result<u64> {
+		let chat = row.id;
 		// The parts I know, mine first, as many as a record holds: the invitee learns the
 		// rest from the members' listings.
 		let record_len = self.chain.limits().record_len as usize;
 		let mut part_ids = vec![row.my_part];
-		part_ids.extend(parts.iter().map(|p| p.part).filter(|p| *p != row.my_part));
+		part_ids.extend(self.store.parts(chat)?.iter().map(|p| p.part).filter(|p| *p != row.my_part));
 		part_ids.truncate(Invitation::max_parts(record_len));
 		let membership = row.key.membership_key();
 
@@ -823,13 +840,13 @@ impl Session {
 			let state = self.chain.chat(chat, None).await?.ok_or(ClientError::UnknownChat(chat))?;
 			let invitation =
 				Invitation::new(&self.identity, &genesis, row.kind, chat, state.nonce, &row.key, *invitee, part_ids.clone())
-					.seal(&invitee_key, record_len)?;
+					.seal(invitee_key, record_len)?;
 			let tag = crypto::random_32();
 			let proof = membership.sign(&wire::add_member_message(&genesis, chat, state.nonce, &invitation, &tag));
 			let call = api::tx().chat().add_member(chat, state.nonce, invitation, tag, proof);
 			// No signer: the membership proof is the whole authorization.
 			match self.chain.submit_general(&call).await {
-				Ok(_) => return Ok(()),
+				Ok(_) => return Ok(state.nonce),
 				// Another member used the nonce first.
 				Err(ChainError::Invalid(Invalidity::Stale)) => continue,
 				Err(e) if matches!(e.module(), Some(api::Error::Chat(ChatError::StaleNonce))) => continue,
@@ -882,16 +899,18 @@ impl Session {
 		let genesis = self.chain.genesis_hash();
 		let part_key = self.identity.part_key(row.my_part_index);
 
-		// Members learned since my blob was written ride on this write of mine: the blob
-		// then lists them too, for members who missed a response. Reading never writes, so
-		// nothing moves on chain in reaction to someone else's join. (Leases are renewed on
-		// a schedule of their own, never with a write: see `crate::renew`.)
-		let others: Vec<PartId> =
-			self.store.parts(chat)?.into_iter().map(|p| p.part).filter(|p| *p != row.my_part).collect();
-		// (A count that went down is a part forgotten since: the blob lists it no more.)
-		let relist = others.len() as u32 != row.listed;
-		let blob = match relist {
-			true => Some(PartBlob::seal(&self.identity, &genesis, &row.my_part, row.kind, chat, &row.key, &others)?),
+		// One message in [`BLOB_SHARE`], drawn from my secret per part and sequence number,
+		// carries a rewrite of my blob, listing every member I know then (for members who
+		// missed a response): whether or not I learned anyone since, so that rewrites tell
+		// nothing of joins. Reading never writes, so nothing moves on chain in reaction to
+		// someone else's join. (Leases are renewed on a schedule of their own, never with a
+		// write: see `crate::renew`.)
+		let blob = match carries_blob(&self.identity, &row.my_part, part.next_seq) {
+			true => {
+				let others: Vec<PartId> =
+					self.store.parts(chat)?.into_iter().map(|p| p.part).filter(|p| *p != row.my_part).collect();
+				Some(PartBlob::seal(&self.identity, &genesis, &row.my_part, row.kind, chat, &row.key, &others)?)
+			},
 			false => None,
 		};
 
@@ -947,13 +966,9 @@ impl Session {
 		};
 		let mut results = batch.finish_included().await;
 		let in_block = results.remove(posted_with)?;
-		// A blob that could not be rewritten is tried again at the next send; the message
-		// went through either way. (A blob whose block is abandoned is not written again
-		// until the next member: the members it lists still learn each other from their
-		// responses.)
-		if relist && matches!(results.first(), Some(Ok(_))) {
-			self.store.set_listed(chat, others.len() as u32)?;
-		}
+		// The blob's own result is not needed: one that could not be rewritten is written
+		// again with the next message drawn for it; the message went through either way. (So is a blob whose block is
+		// abandoned: the members it lists still learn each other from their responses.)
 		check_posted(&in_block.included, part.next_seq)?;
 		let sent = MessageRow {
 			part: row.my_part,
@@ -1032,7 +1047,6 @@ impl Session {
 				joined: true,
 				// Only an unfinished join uses the slot, and this part is on chain.
 				response_slot: wire::CREATOR_RESPONSE,
-				listed: listing.as_ref().map_or(0, |l| l.parts.len() as u32),
 			};
 			self.store.atomically(|s| {
 				if !s.add_chat(&row)? {
@@ -1121,5 +1135,27 @@ impl Session {
 		}
 		messages.sort_by(|a, b| (a.block, a.sent_at, a.part, a.seq).cmp(&(b.block, b.sent_at, b.part, b.seq)));
 		Ok(messages)
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn one_message_in_eight_rewrites_the_blob_whatever_happened() {
+		let alice = Identity::from_suri("//Alice").unwrap();
+		let part = [5; 32];
+		let carrying: Vec<u32> = (0..8_000).filter(|&seq| carries_blob(&alice, &part, seq)).collect();
+		// About 1,000, and not on a fixed stride.
+		assert!((850..1150).contains(&carrying.len()), "{}", carrying.len());
+		let strides: std::collections::BTreeSet<u32> = carrying.windows(2).map(|w| w[1] - w[0]).collect();
+		assert!(strides.len() > 10, "{strides:?}");
+		// Every device of mine draws the same; another user or another part draws otherwise.
+		let again = Identity::from_suri("//Alice").unwrap();
+		assert!((0..8_000).all(|seq| carries_blob(&again, &part, seq) == carrying.contains(&seq)));
+		let bob = Identity::from_suri("//Bob").unwrap();
+		assert_ne!(carrying, (0..8_000).filter(|&seq| carries_blob(&bob, &part, seq)).collect::<Vec<_>>());
+		assert_ne!(carrying, (0..8_000).filter(|&seq| carries_blob(&alice, &[6; 32], seq)).collect::<Vec<_>>());
 	}
 }

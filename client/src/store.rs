@@ -49,9 +49,8 @@ CREATE TABLE IF NOT EXISTS chats (
 	-- 0: my part and response are being created; 1: joined
 	state INTEGER NOT NULL,
 	-- the response slot my join answers: the invitation's nonce, or the creator's
-	response_slot INTEGER NOT NULL,
-	-- how many member parts my part's blob lists
-	listed INTEGER NOT NULL DEFAULT 0
+	response_slot INTEGER NOT NULL
+	-- (databases of earlier versions also have a column `listed`, no longer used)
 );
 -- The parts of each chat, one row per (chat, part): what a listing of one chat names
 -- says nothing of another chat. A part whose listing has not verified (under the chat's
@@ -190,8 +189,6 @@ pub struct ChatRow {
 	/// The response slot my join answers: the nonce of the invitation I joined with, or
 	/// [`crate::wire::CREATOR_RESPONSE`] for the chat's creator.
 	pub response_slot: u64,
-	/// How many member parts my part's blob lists.
-	pub listed: u32,
 }
 
 /// What became of an invitation.
@@ -497,8 +494,8 @@ impl Store {
 	/// Adds a chat (ignored when it is already known).
 	pub fn add_chat(&self, chat: &ChatRow) -> Result<bool> {
 		let added = self.conn.execute(
-			"INSERT OR IGNORE INTO chats (id, kind, key, my_part, my_part_index, state, response_slot, listed)
-			 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+			"INSERT OR IGNORE INTO chats (id, kind, key, my_part, my_part_index, state, response_slot)
+			 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 			params![
 				chat.id as i64,
 				kind_to(chat.kind),
@@ -507,7 +504,6 @@ impl Store {
 				chat.my_part_index,
 				chat.joined as i64,
 				chat.response_slot as i64,
-				chat.listed,
 			],
 		)?;
 		Ok(added == 1)
@@ -528,12 +524,6 @@ impl Store {
 		Ok(())
 	}
 
-	/// Records how many member parts my part's blob lists.
-	pub fn set_listed(&self, chat: ChatId, listed: u32) -> Result<()> {
-		self.conn.execute("UPDATE chats SET listed = ?2 WHERE id = ?1", params![chat as i64, listed])?;
-		Ok(())
-	}
-
 	fn chat_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ChatRow> {
 		Ok(ChatRow {
 			id: r.get::<_, i64>(0)? as u64,
@@ -543,7 +533,6 @@ impl Store {
 			my_part_index: r.get(4)?,
 			joined: r.get::<_, i64>(5)? == 1,
 			response_slot: r.get::<_, i64>(6)? as u64,
-			listed: r.get(7)?,
 		})
 	}
 
@@ -552,7 +541,7 @@ impl Store {
 		Ok(self
 			.conn
 			.query_row(
-				"SELECT id, kind, key, my_part, my_part_index, state, response_slot, listed FROM chats WHERE id = ?1",
+				"SELECT id, kind, key, my_part, my_part_index, state, response_slot FROM chats WHERE id = ?1",
 				[id as i64],
 				Self::chat_from_row,
 			)
@@ -563,7 +552,7 @@ impl Store {
 	pub fn chats(&self) -> Result<Vec<ChatRow>> {
 		let mut stmt = self
 			.conn
-			.prepare("SELECT id, kind, key, my_part, my_part_index, state, response_slot, listed FROM chats ORDER BY id")?;
+			.prepare("SELECT id, kind, key, my_part, my_part_index, state, response_slot FROM chats ORDER BY id")?;
 		let rows = stmt.query_map([], Self::chat_from_row)?;
 		Ok(rows.collect::<rusqlite::Result<_>>()?)
 	}
@@ -901,7 +890,6 @@ mod tests {
 			my_part_index: id as u32,
 			joined: false,
 			response_slot: crate::wire::CREATOR_RESPONSE,
-			listed: 0,
 		}
 	}
 

@@ -192,11 +192,17 @@ fn what_one_registration_writes_in_a_day_is_bounded_as_docs_chain_md_says() {
 	assert!(to_fill >= MIN_REGISTRATIONS_TO_FILL, "{to_fill} registrations fill the chain for a day");
 
 	// Honest users never meet the limit (docs/SCALE.md): the reference user writes 5
-	// messages a day into each of 10 chats, a heavy user 1,000 into one, with four
-	// renewals; messages of a 100-byte text are 152 bytes of ciphertext.
+	// messages a day into each of 10 chats, a heavy user 1,000 into one, with five
+	// renewals; messages of a 100-byte text are 152 bytes of ciphertext, and one in
+	// `BLOB_SHARE` carries a rewrite of the part's blob.
 	let message = 152;
-	assert!(5 <= writes && 5 * message <= bytes);
-	assert!(1_000 <= writes + 4 * top_writes && 1_000 * message <= bytes + 4 * top_bytes);
+	let blob = sealchat::wire::PART_BLOB_SIZES[0] as u64;
+	let rewrites = |messages: u64| messages.div_ceil(sealchat::session::BLOB_SHARE);
+	let (light, heavy) = (5, 1_000);
+	assert!(light + rewrites(light) <= writes && light * message + rewrites(light) * blob <= bytes);
+	assert!(heavy + rewrites(heavy) <= writes + 5 * top_writes);
+	assert!(heavy * message + rewrites(heavy) * blob <= bytes + 5 * top_bytes);
+	assert!(heavy + rewrites(heavy) > writes + 4 * top_writes, "docs/CHAIN.md says five renewals, not four");
 }
 
 

@@ -158,7 +158,8 @@ async fn pair_group_login_then_privacy_audit() {
 	charlie.add(group, &eve);
 	eve.join(group);
 	// Reading never writes: learning of Eve's join, the members' syncs, shows and a
-	// watch submit no transaction (their blobs list her from their next message on).
+	// watch submit no transaction (their blobs list her from their next message drawn
+	// to carry a rewrite on).
 	let before = rpc.best_number().await;
 	for user in [&bob, &charlie, &dave] {
 		user.sync();
@@ -825,6 +826,12 @@ async fn bad_input_is_refused_or_ignored_and_nothing_is_lost() {
 	let charlie_group = charlie.store().chat(group).unwrap().expect("Charlie's group");
 	let charlie_part = charlie_group.my_part;
 	let charlie_part_key = charlie_id.part_key(charlie_group.my_part_index);
+	// One message in eight rewrites its part's blob (drawn per sequence number): the
+	// message after the forgery must not, or it would write a true listing over it.
+	let next_seq = || async { chain.part(&charlie_part, None).await.unwrap().expect("Charlie's part").next_seq };
+	while sealchat::session::carries_blob(&charlie_id, &charlie_part, next_seq().await) {
+		charlie.send(group, "one more before the forgery");
+	}
 	let forged =
 		wire::PartBlob::seal(&charlie_id, &[0x66; 32], &charlie_part, ChatKind::Group, group, &charlie_group.key, &[bob_group.my_part])
 			.unwrap();
@@ -997,8 +1004,8 @@ async fn a_busy_day_in_one_chat_tops_up_the_part_and_goes_on() {
 	let [bob, charlie] = registered(&dir, &node.ws_url(), ["bob", "charlie"]);
 	let chat = bob.pair_chat(&charlie);
 	charlie.join(chat);
-	// One message more than a day's writes (a rewrite of Bob's listing, once he has
-	// learned Charlie's part, counts too).
+	// One message more than a day's writes (a rewrite of Bob's listing, which one message
+	// in eight carries, counts too).
 	let texts: Vec<String> = (0..=WRITES_PER_EPOCH).map(|i| format!("message {i}")).collect();
 	for text in &texts {
 		bob.send(chat, text);

@@ -494,14 +494,17 @@ async fn watch(ctx: &Ctx) -> Result<()> {
 						json!({ "event": "renewed", "chat": renewal.chat, "lease": lease, "expires": renewal.expires }),
 					);
 				}
-				for chat in found.lapsed {
-					if lapsed.insert(chat) {
+				// Said once per lapse: a chat that lapses again after it came back is said again.
+				let now_lapsed: std::collections::BTreeSet<_> = found.lapsed.iter().copied().collect();
+				for &chat in &now_lapsed {
+					if !lapsed.contains(&chat) {
 						ctx.print(
-							format!("warning: chat {chat} or my part of it has ended on chain"),
+							format!("warning: chat {chat} or your part of it has ended on chain"),
 							json!({ "event": "lapsed", "chat": chat }),
 						);
 					}
 				}
+				lapsed = now_lapsed;
 			},
 			Err(e) => ctx.print(
 				format!("warning: a lease could not be renewed now ({e}); trying again"),
