@@ -79,6 +79,8 @@ pub enum ClientError {
 	NoInvitees,
 	#[error("your part of chat {0} is missing on chain (its lease ended?)")]
 	PartMissing(ChatId),
+	#[error("chat {0} has ended on chain (nobody renewed its lease in time); nothing was sent")]
+	ChatEnded(ChatId),
 	#[error("your part of chat {chat} holds all the messages it can ({quota} bytes); nothing was sent")]
 	PartFull { chat: ChatId, quota: u32 },
 	#[error("the chain kept changing while this was being sent (other members writing, or a new ring root); try again")]
@@ -127,6 +129,7 @@ impl ClientError {
 			ClientError::BadAddress(_) => "bad_address",
 			ClientError::NoInvitees => "no_invitees",
 			ClientError::PartMissing(_) => "part_missing",
+			ClientError::ChatEnded(_) => "chat_ended",
 			ClientError::PartFull { .. } => "part_full",
 			ClientError::Contended => "contended",
 			ClientError::NotInRingYet => "not_in_ring_yet",
@@ -687,14 +690,49 @@ impl Session {
 		Ok(created)
 	}
 
-	/// My chat `chat`, joined: a join an earlier command left unfinished (it was
-	/// interrupted, or failed) is finished first, as part of this write of mine.
+	/// My chat `chat`, joined, with my part on chain, before a write of mine to it: a join
+	/// an earlier command left unfinished (it was interrupted, or failed) is finished
+	/// first, and a part of mine whose lease ended is replaced ([`Self::rejoin`]). Both
+	/// under the submission lock, where the chat is read again: another process of mine
+	/// may have done either meanwhile.
 	async fn joined_chat(&mut self, chat: ChatId) -> Result<ChatRow> {
+		let row = self.store.chat(chat)?.ok_or(ClientError::UnknownChat(chat))?;
+		if row.joined && self.my_part_lives(&row).await? {
+			return Ok(row);
+		}
+		let lock = self.submitting().await?;
 		let mut row = self.store.chat(chat)?.ok_or(ClientError::UnknownChat(chat))?;
+		if row.joined && self.my_part_lives(&row).await? {
+			// Another process of mine finished it meanwhile: nothing was written here.
+			lock.release_unused();
+			return Ok(row);
+		}
+		if !self.chat_lives(chat).await? {
+			return Err(ClientError::ChatEnded(chat));
+		}
 		if !row.joined {
 			self.join_chat(&mut row, Until::Final).await?;
 		}
+		// A part missing from the best chain may only be in a block that was abandoned,
+		// its join back in the pool: it is re-joined only when it does not turn up.
+		if !self.my_part_lives(&row).await? && !self.my_part_turns_up(&row, Until::InBlock).await {
+			self.rejoin(&mut row).await?;
+		}
 		Ok(row)
+	}
+
+	/// Whether chat `chat` is on chain at the best block, its lease not ending with the
+	/// next block.
+	async fn chat_lives(&self, chat: ChatId) -> Result<bool> {
+		let best = self.chain.best().await?;
+		Ok(self.chain.chat(chat, Some(&best)).await?.is_some_and(|c| c.expires > best.number.saturating_add(1)))
+	}
+
+	/// Whether my part of `row`'s chat is on chain at the best block, its lease not ending
+	/// with the next block.
+	async fn my_part_lives(&self, row: &ChatRow) -> Result<bool> {
+		let best = self.chain.best().await?;
+		Ok(self.chain.part(&row.my_part, Some(&best)).await?.is_some_and(|p| p.expires > best.number.saturating_add(1)))
 	}
 
 	/// Joins `row`'s chat: my part, listing the parts I know, and my response, in one
@@ -703,8 +741,7 @@ impl Session {
 	/// ended). A part of my key for another chat is another device's: the join takes the
 	/// next key.
 	pub(crate) async fn join_chat(&mut self, row: &mut ChatRow, until: Until) -> Result<()> {
-		let parts: Vec<PartId> =
-			self.store.parts(row.id)?.into_iter().map(|p| p.part).filter(|p| *p != row.my_part).collect();
+		let parts = self.others_parts(row)?;
 		if !self.is_my_part_of(&row.my_part, row.id).await? {
 			// My join can be relayed first by anyone who saw it on its way, with a ticket
 			// of theirs: mine is then refused by the pool, or dropped from it, but the part
@@ -716,7 +753,7 @@ impl Session {
 			}
 		}
 		self.store.atomically(|s| {
-			s.set_joined(row.id)?;
+			s.set_joined(row.id, &row.my_part)?;
 			s.mark_answered(row.id, row.response_slot)
 		})?;
 		row.joined = true;
@@ -818,20 +855,34 @@ impl Session {
 		let invitee_key = self.key_of(invitee).await?;
 		let row = self.joined_chat(chat).await?;
 		let _lock = self.submitting().await?;
-		self.send_invitation(&row, invitee, &invitee_key).await.map(drop)
+		self.send_invitation(&row, invitee, &invitee_key, crypto::random_32()).await.map(drop)
+	}
+
+	/// The parts of `row`'s chat that my blob and my invitations list: every member part I
+	/// know but mine (my part of it names itself, and a part of mine that ended, or that
+	/// another device of mine left, is of no use to anyone).
+	fn others_parts(&self, row: &ChatRow) -> Result<Vec<PartId>> {
+		let me = self.me();
+		Ok(self.store.parts(row.id)?.into_iter().filter(|p| p.owner != Some(me)).map(|p| p.part).collect())
 	}
 
 	/// Sends an invitation to `invitee` (whose encryption key is `invitee_key`) into
-	/// `row`'s chat with my membership proof, and waits for it to be final; returns the
-	/// nonce it took, the response slot of the invitee's join. The caller holds the
-	/// submission lock.
-	async fn send_invitation(&self, row: &ChatRow, invitee: &AccountBytes, invitee_key: &[u8; 32]) -> Result<u64> {
+	/// `row`'s chat under `tag` with my membership proof, and waits for it to be final;
+	/// returns the nonce it took, the response slot of the invitee's join. The caller
+	/// holds the submission lock.
+	async fn send_invitation(
+		&self,
+		row: &ChatRow,
+		invitee: &AccountBytes,
+		invitee_key: &[u8; 32],
+		tag: [u8; 32],
+	) -> Result<u64> {
 		let chat = row.id;
 		// The parts I know, mine first, as many as a record holds: the invitee learns the
 		// rest from the members' listings.
 		let record_len = self.chain.limits().record_len as usize;
 		let mut part_ids = vec![row.my_part];
-		part_ids.extend(self.store.parts(chat)?.iter().map(|p| p.part).filter(|p| *p != row.my_part));
+		part_ids.extend(self.others_parts(row)?);
 		part_ids.truncate(Invitation::max_parts(record_len));
 		let membership = row.key.membership_key();
 
@@ -841,7 +892,6 @@ impl Session {
 			let invitation =
 				Invitation::new(&self.identity, &genesis, row.kind, chat, state.nonce, &row.key, *invitee, part_ids.clone())
 					.seal(invitee_key, record_len)?;
-			let tag = crypto::random_32();
 			let proof = membership.sign(&wire::add_member_message(&genesis, chat, state.nonce, &invitation, &tag));
 			let call = api::tx().chat().add_member(chat, state.nonce, invitation, tag, proof);
 			// No signer: the membership proof is the whole authorization.
@@ -858,6 +908,106 @@ impl Session {
 			}
 		}
 		Err(ClientError::Contended)
+	}
+
+	/// Joins `row`'s chat again: my part of it is gone from the chain (its lease ended
+	/// while nothing of mine ran to renew it), and the chat lives. An invitation to myself,
+	/// sent with the chat's membership key, takes the chat's next response slot, and a new
+	/// part of mine answers it after a random pause, as an invitee's join does: every
+	/// member learns my new part as they learn any join, and its listing, signed by my
+	/// account, keeps me the sender. My messages of the old part stay in my database.
+	///
+	/// Resumable at every step: the new part key and the invitation's tag are kept before
+	/// the invitation is sent ([`crate::store::Rejoining`]), the invitation is found again
+	/// by its tag, and the join is finished like any join left unfinished. A part that
+	/// another device of mine joined with already is taken as mine instead. The caller
+	/// holds the submission lock, and has seen the chat live.
+	async fn rejoin(&mut self, row: &mut ChatRow) -> Result<()> {
+		let chat = row.id;
+		if let Some((part, index)) = self.other_device_part(row).await? {
+			self.store.atomically(|s| s.adopt_part(chat, &part, index))?;
+			*row = self.store.chat(chat)?.ok_or(ClientError::UnknownChat(chat))?;
+			return Ok(());
+		}
+		let rejoining = match self.store.rejoining(chat)? {
+			Some(rejoining) => rejoining,
+			None => self.store.atomically(|s| s.begin_rejoin(chat, crypto::random_32()))?,
+		};
+		let slot = match self.self_invitation(row, &rejoining.tag).await? {
+			Some(slot) => slot,
+			None => {
+				let me = self.me();
+				self.send_invitation(row, &me, &self.identity.encryption_key(), rejoining.tag).await?
+			},
+		};
+		let (identity, me) = (&self.identity, self.me());
+		let part = identity.part_key(rejoining.index).public();
+		self.store.atomically(|s| {
+			s.rejoin(chat, &part, rejoining.index, slot)?;
+			s.add_part(&part, chat, Some(&me))?;
+			Ok(())
+		})?;
+		*row = self.store.chat(chat)?.ok_or(ClientError::UnknownChat(chat))?;
+		self.pause("your new part of the chat").await;
+		self.join_chat(row, Until::Final).await
+	}
+
+	/// The response slot of the invitation to myself under `tag` into `row`'s chat, when
+	/// it is final (a re-join interrupted after it was sent). One in a block that is not
+	/// final yet is waited for: [`ClientError::Contended`], try again.
+	async fn self_invitation(&self, row: &ChatRow, tag: &[u8; 32]) -> Result<Option<u64>> {
+		let genesis = self.chain.genesis_hash();
+		let slot_at = |at| async move {
+			for (_, record) in self.chain.records_by_tag(tag, &at).await? {
+				let Some(plain) = self.identity.open_sealed(&record.payload.0) else { continue };
+				match Invitation::decode_checked(&self.identity, &genesis, &plain) {
+					Ok(inv) if inv.chat == row.id && inv.inviter == self.me() => return Ok(Some(inv.nonce)),
+					_ => continue,
+				}
+			}
+			Ok::<_, ClientError>(None)
+		};
+		if let Some(slot) = slot_at(self.chain.finalized().await?).await? {
+			return Ok(Some(slot));
+		}
+		match slot_at(self.chain.best().await?).await? {
+			Some(_) => Err(ClientError::Contended),
+			None => Ok(None),
+		}
+	}
+
+	/// A part of `row`'s chat, on chain and not ending, that another device of mine joined
+	/// with (its blob seals the chat to me), with the index of its part key: found among
+	/// the responses to the chat's invitations, and the key among my part keys up to
+	/// [`PROBE_GAP`] past the highest this profile has taken (another device counts on
+	/// from the same keys).
+	async fn other_device_part(&self, row: &ChatRow) -> Result<Option<(PartId, u32)>> {
+		self.read_responses(row).await?;
+		let best = self.chain.best().await?;
+		let me = self.me();
+		let candidates: Vec<PartId> = self
+			.store
+			.parts(row.id)?
+			.into_iter()
+			.filter(|p| p.part != row.my_part && p.owner.is_none_or(|owner| owner == me))
+			.map(|p| p.part)
+			.collect();
+		let mut mine = Vec::new();
+		for (part, state) in candidates.iter().zip(self.chain.parts(&candidates, &best).await?) {
+			let Some(state) = state else { continue };
+			let for_this_chat = PartBlob::open_owner(&self.identity, &state.blob.0).is_ok_and(|s| s.chat == row.id);
+			if for_this_chat && state.expires > best.number.saturating_add(1) {
+				mine.push(*part);
+			}
+		}
+		if mine.is_empty() {
+			return Ok(None);
+		}
+		let end = self.store.next_part_index()?.saturating_add(PROBE_GAP);
+		Ok((0..end).rev().find_map(|index| {
+			let part = self.identity.part_key(index).public();
+			mine.contains(&part).then_some((part, index))
+		}))
 	}
 
 	/// The longest text that fits in one message.
@@ -907,8 +1057,7 @@ impl Session {
 		// write: see `crate::renew`.)
 		let blob = match carries_blob(&self.identity, &row.my_part, part.next_seq) {
 			true => {
-				let others: Vec<PartId> =
-					self.store.parts(chat)?.into_iter().map(|p| p.part).filter(|p| *p != row.my_part).collect();
+				let others = self.others_parts(&row)?;
 				Some(PartBlob::seal(&self.identity, &genesis, &row.my_part, row.kind, chat, &row.key, &others)?)
 			},
 			false => None,

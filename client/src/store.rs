@@ -191,6 +191,20 @@ pub struct ChatRow {
 	pub response_slot: u64,
 }
 
+/// A re-join of a chat begun (my part of it ended while the chat lives): the part key it
+/// takes, and the tag of the invitation to myself whose response slot the new part
+/// answers. Kept before that invitation is sent, so that a re-join interrupted at any
+/// step resumes with the same key and finds its invitation by the tag.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rejoining {
+	pub index: u32,
+	pub tag: [u8; 32],
+}
+
+fn rejoining_key(chat: ChatId) -> String {
+	format!("rejoining/{chat}")
+}
+
 /// What became of an invitation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum InvitationState {
@@ -518,10 +532,54 @@ impl Store {
 		Ok(())
 	}
 
-	/// Marks a chat as joined (its part and response are on chain).
-	pub fn set_joined(&self, chat: ChatId) -> Result<()> {
-		self.conn.execute("UPDATE chats SET state = 1 WHERE id = ?1", [chat as i64])?;
+	/// Marks a chat as joined (its part and response are on chain), if `part` is still my
+	/// part of it (another process of mine may have joined it again since).
+	pub fn set_joined(&self, chat: ChatId, part: &PartId) -> Result<()> {
+		self.conn.execute("UPDATE chats SET state = 1 WHERE id = ?1 AND my_part = ?2", params![chat as i64, &part[..]])?;
 		Ok(())
+	}
+
+	/// The re-join of `chat` begun and not yet answered by an invitation to myself (see
+	/// [`Rejoining`]).
+	pub fn rejoining(&self, chat: ChatId) -> Result<Option<Rejoining>> {
+		Ok(match self.meta(&rejoining_key(chat))? {
+			Some(v) if v.len() == 36 => Some(Rejoining {
+				index: u32::from_le_bytes(v[..4].try_into().expect("4 bytes; qed")),
+				tag: v[4..].try_into().expect("32 bytes; qed"),
+			}),
+			Some(_) => return Err(StoreError::Corrupt("re-join")),
+			None => None,
+		})
+	}
+
+	/// Begins a re-join of `chat`: takes the part key it will use, and keeps it with `tag`,
+	/// the tag of the invitation to myself about to be sent.
+	pub fn begin_rejoin(&self, chat: ChatId, tag: [u8; 32]) -> Result<Rejoining> {
+		let rejoining = Rejoining { index: self.take_part_index()?, tag };
+		self.set_meta(&rejoining_key(chat), &[&rejoining.index.to_le_bytes()[..], &tag].concat())?;
+		Ok(rejoining)
+	}
+
+	/// Makes `part` (my part key number `index`) my part of `chat`, to be joined in
+	/// response slot `slot`: the chat is no longer joined, and the re-join begun is over.
+	pub fn rejoin(&self, chat: ChatId, part: &PartId, index: u32, slot: u64) -> Result<()> {
+		self.conn.execute(
+			"UPDATE chats SET my_part = ?2, my_part_index = ?3, response_slot = ?4, state = 0 WHERE id = ?1",
+			params![chat as i64, &part[..], index, slot as i64],
+		)?;
+		self.conn.execute("DELETE FROM meta WHERE key = ?1", [rejoining_key(chat)])?;
+		Ok(())
+	}
+
+	/// Makes `part` (my part key number `index`, on chain already: another device of mine
+	/// joined with it) my part of `chat`, joined.
+	pub fn adopt_part(&self, chat: ChatId, part: &PartId, index: u32) -> Result<()> {
+		self.conn.execute(
+			"UPDATE chats SET my_part = ?2, my_part_index = ?3, state = 1 WHERE id = ?1",
+			params![chat as i64, &part[..], index],
+		)?;
+		self.conn.execute("DELETE FROM meta WHERE key = ?1", [rejoining_key(chat)])?;
+		self.raise_part_index(index.saturating_add(1))
 	}
 
 	fn chat_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ChatRow> {
@@ -916,7 +974,7 @@ mod tests {
 			let store = Store::open(&path, &KEY).unwrap();
 			assert!(store.add_chat(&chat(1)).unwrap());
 			assert!(!store.add_chat(&chat(1)).unwrap());
-			store.set_joined(1).unwrap();
+			store.set_joined(1, &[1; 32]).unwrap();
 			assert!(store.add_part(&[1; 32], 1, None).unwrap());
 			assert!(!store.add_part(&[1; 32], 1, Some(&[1; 32])).unwrap());
 			assert!(store.add_part(&[2; 32], 1, Some(&[2; 32])).unwrap());
@@ -947,6 +1005,42 @@ mod tests {
 		let texts: Vec<_> = store.messages(1).unwrap().into_iter().map(|m| m.text).collect();
 		assert_eq!(texts, ["1/0", "2/0"]);
 		assert_eq!(store.cursor().unwrap(), 42);
+	}
+
+	/// A re-join begun is kept with its part key and tag until it is over; a join finished
+	/// for a part that is no longer mine does not mark the chat joined.
+	#[test]
+	fn a_rejoin_is_kept_until_it_is_over() {
+		let dir = tempfile::tempdir().unwrap();
+		let path = dir.path().join("state.sqlite");
+		{
+			let store = Store::open(&path, &KEY).unwrap();
+			store.add_chat(&chat(1)).unwrap();
+			store.set_joined(1, &[1; 32]).unwrap();
+			store.raise_part_index(2).unwrap();
+			assert_eq!(store.rejoining(1).unwrap(), None);
+			assert_eq!(store.begin_rejoin(1, [7; 32]).unwrap(), Rejoining { index: 2, tag: [7; 32] });
+		}
+		// Interrupted: opened again, the same re-join, and its key stays taken.
+		let store = Store::open(&path, &KEY).unwrap();
+		assert_eq!(store.rejoining(1).unwrap(), Some(Rejoining { index: 2, tag: [7; 32] }));
+		assert_eq!(store.next_part_index().unwrap(), 3);
+		store.rejoin(1, &[2; 32], 2, 5).unwrap();
+		assert_eq!(store.rejoining(1).unwrap(), None);
+		let row = store.chat(1).unwrap().unwrap();
+		assert_eq!((row.my_part, row.my_part_index, row.response_slot, row.joined), ([2; 32], 2, 5, false));
+		// The old part's join, finished late by another process, leaves the chat unjoined.
+		store.set_joined(1, &[1; 32]).unwrap();
+		assert!(!store.chat(1).unwrap().unwrap().joined);
+		store.set_joined(1, &[2; 32]).unwrap();
+		assert!(store.chat(1).unwrap().unwrap().joined);
+		// Another device's part, found on chain, is taken as mine, with its key's index.
+		store.begin_rejoin(1, [8; 32]).unwrap();
+		store.adopt_part(1, &[9; 32], 9).unwrap();
+		let row = store.chat(1).unwrap().unwrap();
+		assert_eq!((row.my_part, row.my_part_index, row.joined), ([9; 32], 9, true));
+		assert_eq!(store.rejoining(1).unwrap(), None);
+		assert_eq!(store.next_part_index().unwrap(), 10);
 	}
 
 	/// Only the messages of a part whose owner wrote them are listed: a part that lost its

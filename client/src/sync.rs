@@ -168,6 +168,7 @@ impl Session {
 				}
 			}
 
+			let me = self.me();
 			let outcome = self.store.atomically(|s| {
 				let (mut invitations, mut rejected, mut members) = (Vec::new(), 0u64, 0u64);
 				for (record_hash, inv, block) in &accepted {
@@ -176,8 +177,10 @@ impl Session {
 						rejected += 1;
 						continue;
 					}
-					// A chat I am in already, or asked into already.
-					if s.chat(inv.chat)?.is_some() || s.invitation_pending_for(inv.chat)? {
+					// A chat I am in already, or asked into already; or an invitation of mine to
+					// myself, which another device of mine sent to join a chat again (this
+					// device learns that chat from a login, not from an invitation).
+					if s.chat(inv.chat)?.is_some() || s.invitation_pending_for(inv.chat)? || inv.inviter == me {
 						continue;
 					}
 					let added =
@@ -243,12 +246,13 @@ impl Session {
 
 	/// Reads every known part of every chat: its owner and the members it lists (from its
 	/// blob, under the chat key, with the owner's signature checked), and the new messages
-	/// of every part whose owner is known.
+	/// of every part whose owner is known; in chats whose join of mine is not finished yet
+	/// too (reading needs the chat key only).
 	async fn read_parts(&mut self, at: &BlockRef, report: &mut SyncReport) -> Result<()> {
 		let genesis = self.chain.genesis_hash();
 		let mut mine: HashMap<(PartId, u32), MessageRow> =
 			self.store.unconfirmed(None)?.into_iter().map(|(m, _)| ((m.part, m.seq), m)).collect();
-		for row in self.store.chats()?.into_iter().filter(|r| r.joined) {
+		for row in self.store.chats()? {
 			let mut seen: HashSet<PartId> = HashSet::new();
 			// Parts forgotten in this sync: no listing read after brings them back. Parts
 			// a listing named for the first time in this sync: new members once they verify.
@@ -526,7 +530,7 @@ impl Session {
 	async fn unconfirmed_messages(&self, best: &BlockRef) -> Result<Vec<MessageRow>> {
 		let genesis = self.chain.genesis_hash();
 		let mut out = Vec::new();
-		for row in self.store.chats()?.into_iter().filter(|r| r.joined) {
+		for row in self.store.chats()? {
 			let parts: Vec<_> = self
 				.store
 				.parts(row.id)?

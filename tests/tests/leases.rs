@@ -1,6 +1,7 @@
 //! Chats that last: on a development chain whose genesis shortens the lease to 80 s,
 //! members keep their chat alive by renewals on a schedule of their own, made by the
-//! processes they run (`watch`), never in a block with another write of theirs.
+//! processes they run (`watch`), never in a block with another write of theirs; a member
+//! whose part ended anyway joins again with a new part when they next write.
 
 use std::{collections::BTreeMap, path::PathBuf, time::Duration};
 
@@ -76,12 +77,26 @@ async fn a_member_who_only_reads_keeps_the_chat_across_three_leases() {
 	let sent = charlie.send_in_block(chat, "after three leases");
 	let sent_block = sent["block"].as_u64().expect("the send's block");
 	rpc.wait_finalized(sent_block, PROGRESS).await;
-	std::thread::sleep(Duration::from_secs(4));
-	for watch in [&mut charlie_watch, &mut dave_watch] {
-		let _ = watch.kill();
-		let _ = watch.wait();
+
+	// Dave runs nothing for a whole lease: his part ends, the chat (Charlie renews it)
+	// lives on. His next message joins again with a new part, which Charlie learns.
+	let _ = dave_watch.kill();
+	let _ = dave_watch.wait();
+	let dave_renewed = renewals(&dave_events);
+	let deadline = std::time::Instant::now() + Duration::from_secs(2 * LEASE + 120);
+	while chain.part(&dave_part, None).await.unwrap().is_some() {
+		assert!(std::time::Instant::now() < deadline, "Dave's part did not end");
+		tokio::time::sleep(Duration::from_secs(2)).await;
 	}
-	let (charlie_renewed, dave_renewed) = (renewals(&charlie_events), renewals(&dave_events));
+	assert!(chain.chat(chat, None).await.unwrap().is_some(), "Charlie keeps the chat");
+	dave.send(chat, "back with a new part");
+	let new_part = dave.store().chat(chat).unwrap().expect("Dave's chat").my_part;
+	assert_ne!(new_part, dave_part, "a part key is never used twice");
+	assert!(chain.part(&new_part, None).await.unwrap().is_some());
+	std::thread::sleep(Duration::from_secs(4));
+	let _ = charlie_watch.kill();
+	let _ = charlie_watch.wait();
+	let charlie_renewed = renewals(&charlie_events);
 	eprintln!("blocks {start}..{end}: Charlie renewed {charlie_renewed:?}, Dave {dave_renewed:?}; Charlie wrote in {sent_block}");
 	// Each lease lives 40 blocks and is renewed 10 to 20 blocks before its end: its own
 	// renewals alone are at least three in the 125 blocks.
@@ -95,12 +110,15 @@ async fn a_member_who_only_reads_keeps_the_chat_across_three_leases() {
 	for block in [first_block, sent_block] {
 		assert!(!charlie_renewed.contains_key(&block), "Charlie's renewal in block {block}, with his message");
 	}
-	// Both members read everything, Dave without writing for three leases.
+	// Both members read everything, Dave without writing for three leases, and Dave's
+	// message from his new part as his.
 	let history = vec![
 		(charlie.address.clone(), "before three leases".to_string()),
 		(charlie.address.clone(), "after three leases".to_string()),
+		(dave.address.clone(), "back with a new part".to_string()),
 	];
 	dave.sync();
+	charlie.sync();
 	assert_eq!(dave.show(chat), history);
 	assert_eq!(charlie.show(chat), history);
 	drop(node);

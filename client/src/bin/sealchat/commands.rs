@@ -499,7 +499,10 @@ async fn watch(ctx: &Ctx) -> Result<()> {
 				for &chat in &now_lapsed {
 					if !lapsed.contains(&chat) {
 						ctx.print(
-							format!("warning: chat {chat} or your part of it has ended on chain"),
+							format!(
+								"warning: chat {chat} or your part of it has ended on chain \
+								 (while the chat lives, your next message to it joins again)"
+							),
 							json!({ "event": "lapsed", "chat": chat }),
 						);
 					}

@@ -35,7 +35,7 @@ pub(crate) struct Snapshot {
 pub(crate) struct ChatView {
 	pub id: ChatId,
 	pub kind: &'static str,
-	/// Whether my part is on chain (a chat being set up cannot be written to yet).
+	/// Whether my part is on chain (a write to a chat being set up finishes its join first).
 	pub joined: bool,
 	/// The other members, by nickname or address.
 	pub members: Vec<String>,
