@@ -291,6 +291,11 @@ impl pallet_ring::Config<pallet_ring::Instance1> for Runtime {
 	type MaxRingSize = ConstU32<2048>;
 	/// Keys join their ring sixteen at a time, in a shuffled order.
 	type OnboardingBatch = ConstU32<16>;
+	/// A new ring starts with the last 1,024 keys of the ring before: no ticket is proved
+	/// among fewer users than that once the chain has them (docs/CHAIN.md).
+	type RingOverlap = ConstU32<1024>;
+	/// 64 keys copied a block (about 85 ms of weight): a new ring is started in 16 blocks.
+	type SeedBatch = ConstU32<64>;
 	type OnboardingDelay = UserOnboardingDelay;
 	type MaxQueue = ConstU32<1024>;
 	type EpochLength = TicketEpoch;

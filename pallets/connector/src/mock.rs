@@ -183,6 +183,8 @@ impl pallet_ring::Config for Test {
 	type Domain = RingDomain;
 	type MaxRingSize = ConstU32<16>;
 	type OnboardingBatch = ConstU32<4>;
+	type RingOverlap = ConstU32<8>;
+	type SeedBatch = ConstU32<4>;
 	type OnboardingDelay = Blocks;
 	type MaxQueue = ConstU32<16>;
 	type EpochLength = Blocks;

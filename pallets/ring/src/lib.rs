@@ -15,6 +15,15 @@
 //! parent block hash: a key's position in its ring does not reveal when it registered.
 //! A ring holds at most [`Config::MaxRingSize`] keys; then the next one starts.
 //!
+//! A ring after the first starts with the last [`Config::RingOverlap`] keys of the full
+//! ring before it, copied in ([`Config::SeedBatch`] a block) before any new key, and those
+//! keys are placed in the new ring from then on: the new ring's first tickets are proved
+//! among at least `RingOverlap` members, and the ring before keeps the
+//! `MaxRingSize - RingOverlap` members who still prove in it. Until it holds them all,
+//! the new ring has no root (its tickets are refused as `UnknownRing`) and the queue
+//! waits. So every ticket's anonymity set is the whole ring of users while the chain has
+//! fewer than `MaxRingSize` members, and at least `RingOverlap` after.
+//!
 //! A ring is summarized by its *root* (the ring-VRF commitment to its keys). Every
 //! onboarding gives the ring a new root and bumps its *revision*; the previous root
 //! stays valid for [`Config::RootGrace`] blocks, so a proof made just before a batch
@@ -357,6 +366,17 @@ pub mod pallet {
 		#[pallet::constant]
 		type OnboardingBatch: Get<u32>;
 
+		/// Keys a ring after the first starts with: the last ones of the full ring before
+		/// it (see the pallet's docs). At most half of [`Config::MaxRingSize`]; 0 starts
+		/// every ring empty.
+		#[pallet::constant]
+		type RingOverlap: Get<u32>;
+
+		/// Keys of the ring before copied into a new ring per block, until it holds
+		/// [`Config::RingOverlap`]: what bounds the weight of starting a ring.
+		#[pallet::constant]
+		type SeedBatch: Get<u32>;
+
 		/// After this many blocks in the queue, keys are onboarded even in a smaller
 		/// batch, unless the chain's genesis set another delay.
 		#[pallet::constant]
@@ -397,6 +417,11 @@ pub mod pallet {
 	/// The index of the ring being filled.
 	#[pallet::storage]
 	pub type CurrentRing<T: Config<I>, I: 'static = ()> = StorageValue<_, RingIndex, ValueQuery>;
+
+	/// While the current ring is being started: how many keys of the ring before it it
+	/// holds so far (it has no root until it holds [`Config::RingOverlap`]).
+	#[pallet::storage]
+	pub type Seeding<T: Config<I>, I: 'static = ()> = StorageValue<_, u32>;
 
 	/// Every ring's keys, by position: what a prover needs to prove.
 	#[pallet::storage]
@@ -456,6 +481,9 @@ pub mod pallet {
 		Enrolled { queued: u32 },
 		/// `count` keys were onboarded into `ring`, which now has root `revision`.
 		Onboarded { ring: RingIndex, count: u32, revision: u32 },
+		/// `ring` started with the last `count` keys of the ring before it, placed in it
+		/// from now on; its first root is revision 0.
+		RingStarted { ring: RingIndex, count: u32 },
 		/// Spent aliases of epochs below `below` were removed.
 		SpentPruned { below: Epoch, count: u32 },
 	}
@@ -474,8 +502,9 @@ pub mod pallet {
 
 	#[pallet::hooks]
 	impl<T: Config<I>, I: 'static> Hooks<BlockNumberFor<T>> for Pallet<T, I> {
-		/// Onboards a batch when one is due. Its weight is bounded by
-		/// [`Config::OnboardingBatch`] keys.
+		/// Onboards a batch when one is due, or copies the next keys into a ring being
+		/// started. Its weight is bounded by [`Config::OnboardingBatch`] keys, or
+		/// [`Config::SeedBatch`].
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
 			Self::onboard_if_due(now)
 		}
@@ -493,6 +522,8 @@ pub mod pallet {
 			);
 			assert!(T::OnboardingBatch::get() > 0, "a batch holds at least one key");
 			assert!(T::OnboardingBatch::get() <= T::MaxQueue::get(), "a batch fits the queue");
+			assert!(T::RingOverlap::get() <= T::MaxRingSize::get() / 2, "a ring keeps at least half its keys");
+			assert!(T::RingOverlap::get() == 0 || T::SeedBatch::get() > 0, "a new ring takes its keys in");
 			assert!(!T::EpochLength::get().is_zero(), "epochs last at least a block");
 			assert!(T::TicketsPerEpoch::get() > 0, "members have tickets");
 		}
@@ -699,14 +730,17 @@ pub mod pallet {
 		/// `OnboardingBatch` keys are waiting, or the oldest waited `OnboardingDelay`
 		/// blocks. Returns the weight used.
 		pub(crate) fn onboard_if_due(now: BlockNumberFor<T>) -> Weight {
+			if let Some(copied) = Seeding::<T, I>::get() {
+				return Self::seed(copied).saturating_add(T::DbWeight::get().reads(1));
+			}
 			let mut queue = Queue::<T, I>::get();
 			let Some(since) = QueuedSince::<T, I>::get() else {
-				return T::DbWeight::get().reads(2);
+				return T::DbWeight::get().reads(3);
 			};
 			let batch = T::OnboardingBatch::get();
 			let due = queue.len() as u32 >= batch || now >= since.saturating_add(Self::onboarding_delay());
 			if queue.is_empty() || !due {
-				return T::DbWeight::get().reads(2);
+				return T::DbWeight::get().reads(3);
 			}
 
 			let mut ring = CurrentRing::<T, I>::get();
@@ -716,6 +750,11 @@ pub mod pallet {
 				ring.saturating_inc();
 				CurrentRing::<T, I>::put(ring);
 				Builder::<T, I>::kill();
+				// The new ring takes the last keys of this one first; the queue waits.
+				if T::RingOverlap::get() > 0 {
+					Seeding::<T, I>::put(0);
+					return Self::seed(0).saturating_add(T::DbWeight::get().reads_writes(6, 3));
+				}
 				roots = None;
 				size = 0;
 			}
@@ -750,6 +789,47 @@ pub mod pallet {
 			Queue::<T, I>::put(queue);
 			Self::deposit_event(Event::Onboarded { ring, count, revision });
 			T::WeightInfo::onboard(count)
+		}
+
+		/// Copies the next [`Config::SeedBatch`] keys of the ring before into the current
+		/// ring, which holds `copied` of them so far, and places them there; once it holds
+		/// [`Config::RingOverlap`], gives it its first root. Returns the weight used.
+		fn seed(copied: u32) -> Weight {
+			let ring = CurrentRing::<T, I>::get();
+			let overlap = T::RingOverlap::get();
+			let previous = ring.saturating_sub(1);
+			// The ring before is full: its last `overlap` keys start at this position.
+			let first = T::MaxRingSize::get().saturating_sub(overlap);
+			let count = T::SeedBatch::get().min(overlap.saturating_sub(copied));
+			let keys: Vec<MemberOf<T, I>> = (copied..copied.saturating_add(count))
+				.filter_map(|position| RingKeys::<T, I>::get(previous, first.saturating_add(position)))
+				.collect();
+			let weight = T::WeightInfo::onboard(count).saturating_add(T::DbWeight::get().reads(count.into()));
+			let mut builder =
+				Builder::<T, I>::get().unwrap_or_else(|| T::Crypto::start_members(T::CryptoConfig::get()));
+			if T::Crypto::push_members(&mut builder, keys.iter().cloned(), T::Chunks::chunks).is_err() {
+				// The keys were valid when the ring before took them, and the new ring has
+				// room; should this fail anyway, the next block tries again.
+				frame_support::defensive!("copying keys into a new ring failed");
+				return weight;
+			}
+			let start = copied;
+			let copied = start.saturating_add(keys.len() as u32);
+			for (offset, key) in keys.into_iter().enumerate() {
+				let position = start.saturating_add(offset as u32);
+				RingKeys::<T, I>::insert(ring, position, key.clone());
+				Placements::<T, I>::insert(key, Placement::InRing { ring, position });
+			}
+			if copied >= overlap {
+				let root = T::Crypto::finish_members(builder.clone());
+				Roots::<T, I>::insert(ring, RingRoots { root, revision: 0, size: copied, previous: None });
+				Seeding::<T, I>::kill();
+				Self::deposit_event(Event::RingStarted { ring, count: copied });
+			} else {
+				Seeding::<T, I>::put(copied);
+			}
+			Builder::<T, I>::put(builder);
+			weight
 		}
 
 		/// Fisher-Yates with indices drawn from BLAKE2 of the randomness seed and a counter.
@@ -794,28 +874,48 @@ pub mod pallet {
 		}
 
 		/// Checks the pallet's invariants:
-		/// - rings `0..=CurrentRing` have roots (but for a fresh chain), sizes within
-		///   `MaxRingSize`, and every position below the size holds a key placed there;
+		/// - rings `0..=CurrentRing` have sizes within `MaxRingSize` (the ring being started
+		///   counts what it holds so far, and has no root yet), and every position below
+		///   the size holds a key placed there, or in the next ring (the last
+		///   `RingOverlap` of a full ring, once the next ring took them in);
 		/// - every placement points at that key, and queued keys are exactly the queue;
 		/// - the queue has a start block exactly when it is not empty;
 		/// - no spent alias is older than `PrunedBelow`.
 		#[cfg(any(feature = "try-runtime", feature = "std", test))]
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			let current = CurrentRing::<T, I>::get();
-			for (ring, roots) in Roots::<T, I>::iter() {
-				ensure!(ring <= current, "a ring past the current one");
-				ensure!(roots.size <= T::MaxRingSize::get(), "a ring above MaxRingSize");
-				for position in 0..roots.size {
+			let seeding = Seeding::<T, I>::get();
+			let first_copied = T::MaxRingSize::get().saturating_sub(T::RingOverlap::get());
+			// How many keys `ring` holds, a ring being started included.
+			let size_of = |ring: RingIndex| match (Roots::<T, I>::get(ring), seeding) {
+				(Some(roots), _) => roots.size,
+				(None, Some(copied)) if ring == current => copied,
+				(None, _) => 0,
+			};
+			ensure!(seeding.is_none() || Roots::<T, I>::get(current).is_none(), "a ring being started has a root");
+			ensure!(seeding.is_none_or(|copied| copied < T::RingOverlap::get()), "a ring started and still seeding");
+			for ring in 0..=current {
+				let size = size_of(ring);
+				ensure!(size <= T::MaxRingSize::get(), "a ring above MaxRingSize");
+				for position in 0..size {
 					let key = RingKeys::<T, I>::get(ring, position).ok_or("a ring position without a key")?;
-					ensure!(
-						Placements::<T, I>::get(&key) == Some(Placement::InRing { ring, position }),
-						"a ring key placed elsewhere"
-					);
+					// A key of a full ring's last `RingOverlap` is placed in the next ring
+					// once that ring has taken it in.
+					let moved = position >= first_copied
+						&& size_of(ring.saturating_add(1)) > position - first_copied
+						&& ring < current;
+					let placed = match moved {
+						true => Placement::InRing { ring: ring.saturating_add(1), position: position - first_copied },
+						false => Placement::InRing { ring, position },
+					};
+					ensure!(Placements::<T, I>::get(&key) == Some(placed), "a ring key placed elsewhere");
 				}
 			}
+			for (ring, _) in Roots::<T, I>::iter() {
+				ensure!(ring <= current, "a ring past the current one");
+			}
 			for (ring, position, _) in RingKeys::<T, I>::iter() {
-				let size = Roots::<T, I>::get(ring).map(|r| r.size).unwrap_or(0);
-				ensure!(position < size, "a ring key beyond its ring's size");
+				ensure!(position < size_of(ring), "a ring key beyond its ring's size");
 			}
 			let queue = Queue::<T, I>::get();
 			let mut queued = 0usize;

@@ -39,6 +39,8 @@ impl frame_system::Config for Test {
 
 pub const MAX_RING_SIZE: u32 = 10;
 pub const BATCH: u32 = 4;
+pub const OVERLAP: u32 = 4;
+pub const SEED_BATCH: u32 = 3;
 pub const DELAY: u64 = 5;
 pub const MAX_QUEUE: u32 = 12;
 pub const EPOCH: u64 = 10;
@@ -61,6 +63,8 @@ impl pallet_ring::Config for Test {
 	type Domain = Domain;
 	type MaxRingSize = ConstU32<MAX_RING_SIZE>;
 	type OnboardingBatch = ConstU32<BATCH>;
+	type RingOverlap = ConstU32<OVERLAP>;
+	type SeedBatch = ConstU32<SEED_BATCH>;
 	type OnboardingDelay = OnboardingDelay;
 	type MaxQueue = ConstU32<MAX_QUEUE>;
 	type EpochLength = EpochLength;

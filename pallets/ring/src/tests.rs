@@ -1,5 +1,6 @@
 //! Unit tests of the ring pallet: enrollment and its errors, batched and delayed
-//! onboarding, shuffled positions, full rings, root revisions and their grace period,
+//! onboarding, shuffled positions, full rings and the next ring starting with their last
+//! keys, root revisions and their grace period,
 //! every ticket check and refusal, spending, pruning within weight, the read functions.
 //! Every test ends with `do_try_state` (see `mock::build_and_execute`).
 
@@ -135,20 +136,75 @@ mod onboarding {
 	}
 
 	#[test]
-	fn a_full_ring_is_followed_by_a_new_one() {
+	fn a_full_ring_is_followed_by_a_new_one_that_starts_with_its_last_keys() {
 		build_and_execute(|| {
-			// 10 keys per ring, batches of 4: 4 + 4 + 2 fill ring 0, then ring 1 starts.
+			// 10 keys per ring, batches of 4: 4 + 4 + 2 fill ring 0.
+			for round in 0..3u32 {
+				enroll(round * BATCH..(round + 1) * BATCH);
+				run_to(System::block_number() + 1);
+			}
+			assert_eq!(Ring::ring(0).map(|v| (v.size, v.revision)), Some((MAX_RING_SIZE, 2)));
+			let ring_0 = Ring::ring_keys(0, 0, 100);
+			let last = ring_0[(MAX_RING_SIZE - OVERLAP) as usize..].to_vec();
+
+			// The next batch is due: ring 1 starts by taking ring 0's last four keys, three
+			// a block. Meanwhile it has no root, and the queue waits.
+			enroll(3 * BATCH..4 * BATCH);
+			run_to(System::block_number() + 1);
+			assert_eq!(CurrentRing::<Test>::get(), 1);
+			assert_eq!(Seeding::<Test>::get(), Some(SEED_BATCH));
+			assert_eq!(Ring::ring(1), None);
+			Ring::do_try_state().expect("the invariants hold while a ring is being started");
+			let (early, _) = ticket(0, 0, 0, 0, b"call");
+			let early = Ticket { ring: 1, ..early };
+			assert_eq!(Ring::check_ticket(&early, b"call"), Err(TicketError::UnknownRing));
+			assert_eq!(Queue::<Test>::get().len(), 6);
+			run_to(System::block_number() + 1);
+			System::assert_last_event(Event::RingStarted { ring: 1, count: OVERLAP }.into());
+			assert_eq!(Seeding::<Test>::get(), None);
+			assert_eq!(Ring::ring(1).map(|v| (v.size, v.revision)), Some((OVERLAP, 0)));
+			assert_eq!(Ring::ring_keys(1, 0, 100), last);
+			assert_eq!(Queue::<Test>::get().len(), 6);
+
+			// The copied keys are placed in ring 1 now; ring 0 keeps its keys and root, its
+			// first six placed there.
+			for (position, k) in last.iter().enumerate() {
+				assert_eq!(Ring::placement(*k), Some(Placement::InRing { ring: 1, position: position as u32 }));
+			}
+			for (position, k) in ring_0.iter().enumerate().take((MAX_RING_SIZE - OVERLAP) as usize) {
+				assert_eq!(Ring::placement(*k), Some(Placement::InRing { ring: 0, position: position as u32 }));
+			}
+			assert_eq!(Ring::ring(0).map(|v| (v.size, v.revision)), Some((MAX_RING_SIZE, 2)));
+
+			// Then new keys join ring 1 after them.
+			run_to(System::block_number() + 1);
+			assert_eq!(Ring::ring(1).map(|v| (v.size, v.revision)), Some((OVERLAP + BATCH, 1)));
+			assert_eq!(Ring::ring_keys(1, 0, OVERLAP), last);
+			assert_eq!(Queue::<Test>::get().len(), 2);
+		});
+	}
+
+	#[test]
+	fn a_key_in_two_rings_has_one_alias_per_slot() {
+		build_and_execute(|| {
 			for round in 0..4u32 {
 				enroll(round * BATCH..(round + 1) * BATCH);
 				run_to(System::block_number() + 1);
 			}
-			let sizes: Vec<_> = (0..3).map(|r| Ring::ring(r).map(|v| v.size)).collect();
-			assert_eq!(sizes, [Some(MAX_RING_SIZE), Some(4), None]);
-			assert_eq!(CurrentRing::<Test>::get(), 1);
-			// The two keys that did not fit ring 0 waited for the next batch.
-			assert_eq!(Queue::<Test>::get().len(), 2);
-			assert_eq!(Ring::ring(0).unwrap().revision, 2);
-			assert_eq!(Ring::ring(1).unwrap().revision, 0);
+			run_to(System::block_number() + 1);
+			assert!(Ring::ring(1).is_some());
+			let moved = Ring::ring_keys(1, 0, 1)[0];
+			let i = (0..4 * BATCH).find(|i| key(*i) == moved).expect("a registered key");
+			let epoch = Ring::current_epoch();
+			// The same member's ticket for one slot proves in either ring, with one alias:
+			// spent in one, it is spent in both.
+			let (in_old, alias) = ticket(i, 0, epoch, 0, b"call");
+			let (in_new, same) = ticket(i, 1, epoch, 0, b"call");
+			assert_eq!(alias, same);
+			assert_eq!(Ring::check_ticket(&in_new, b"call"), Ok(alias));
+			assert_ok!(Ring::spend_ticket(epoch, alias));
+			assert_eq!(Ring::check_ticket(&in_old, b"call"), Err(TicketError::Spent));
+			assert_eq!(Ring::check_ticket(&in_new, b"call"), Err(TicketError::Spent));
 		});
 	}
 }
