@@ -192,6 +192,8 @@ pub(crate) struct App {
 	pub popup: Option<Popup>,
 	/// Best and final block numbers.
 	pub head: Option<(u32, u32)>,
+	/// How many users my tickets are proved among, once known.
+	pub anonymity_set: Option<u32>,
 	pub sync: SyncState,
 	sync_started: Option<Instant>,
 	/// Why the node is not reachable, while it is not.
@@ -226,6 +228,7 @@ impl App {
 			scroll: 0,
 			popup: None,
 			head: None,
+			anonymity_set: None,
 			sync: SyncState::Starting,
 			sync_started: None,
 			connection: None,
@@ -297,6 +300,7 @@ impl App {
 				return self.mark_read();
 			},
 			Event::Head { best, finalized } => self.head = Some((best, finalized)),
+			Event::AnonymitySet(size) => self.anonymity_set = size,
 			Event::Progress { done, total } => {
 				let started = *self.sync_started.get_or_insert(now);
 				let seconds = now.duration_since(started).as_secs_f64();

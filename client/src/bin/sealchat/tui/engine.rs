@@ -103,6 +103,9 @@ pub(crate) enum Event {
 	Snapshot(Snapshot),
 	/// The node's best and final block numbers.
 	Head { best: u32, finalized: u32 },
+	/// How many users my tickets are proved among (my ring's size); `None` while my key
+	/// waits for its ring, or is not registered.
+	AnonymitySet(Option<u32>),
 	/// Scanning the connector's records: `done` of `total` since the cursor.
 	Progress { done: u64, total: u64 },
 	/// The first sync is done.
@@ -186,6 +189,17 @@ fn send_snapshot(session: &Session, live: &Live, events: &UnboundedSender<Event>
 	});
 }
 
+/// Tells the screen how many users my tickets are proved among (`sealchat whoami` says the
+/// same).
+async fn send_anonymity_set(session: &Session, events: &UnboundedSender<Event>) {
+	use sealchat::chain::RingPlacement;
+	let _ = events.send(match session.chain.ring_placement(&session.identity.ring_key()).await {
+		Ok(Some(RingPlacement::InRing { size, .. })) => Event::AnonymitySet(Some(size)),
+		Ok(_) => Event::AnonymitySet(None),
+		Err(e) => Event::Error(format!("reading my ring: {e}")),
+	});
+}
+
 /// Makes a local change and shows the profile after it (or why it failed).
 fn apply(session: &Session, live: &Live, change: Local, events: &UnboundedSender<Event>) {
 	if let Err(e) = local(session, change) {
@@ -242,6 +256,7 @@ pub(crate) async fn reader(
 				let _ = events.send(Event::Connection(None));
 				let (mut best, mut finalized) = (Box::pin(best), Box::pin(finalized));
 				let (mut best_number, mut final_number) = (0, 0);
+				let mut ring_read_at = u32::MAX;
 				let mut moved = true;
 				loop {
 					if moved {
@@ -269,6 +284,11 @@ pub(crate) async fn reader(
 					};
 					if moved {
 						let _ = events.send(Event::Head { best: best_number.max(final_number), finalized: final_number });
+					}
+					// My ring as of each final block (it grows with every batch of new users).
+					if moved && final_number != ring_read_at {
+						ring_read_at = final_number;
+						send_anonymity_set(&session, &events).await;
 					}
 				}
 			},

@@ -242,6 +242,9 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
 		(None, Some((best, finalized))) => spans.push(Span::raw(format!(" best #{best}  final #{finalized} "))),
 		(None, None) => spans.push(Span::raw(" connecting... ").dim()),
 	}
+	if let Some(size) = app.anonymity_set {
+		spans.push(Span::raw(format!(" anonymous among {size} user{} ", if size == 1 { "" } else { "s" })).dim());
+	}
 	let waiting = app.snapshot.invitations.len();
 	if waiting > 0 {
 		spans.push(Span::raw(format!(" {waiting} invitation{} (i) ", if waiting == 1 { "" } else { "s" })).fg(Color::Yellow));
@@ -476,6 +479,11 @@ mod tests {
 		assert!(text.contains("14:05 bob: hello"), "{text}");
 		assert!(text.contains("best #42  final #40"), "{text}");
 		assert!(!text.contains("scanning"), "{text}");
+		// My anonymity set, once the reader has read my ring.
+		assert!(!text.contains("anonymous among"), "{text}");
+		let mut app = app;
+		app.on_event(Event::AnonymitySet(Some(1024)), Instant::now());
+		assert!(screen(&render(&app, 120, 20)).contains("anonymous among 1024 users"));
 	}
 
 	/// A short history sits at the bottom of its pane, right above the border, with the
