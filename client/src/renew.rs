@@ -28,6 +28,13 @@ use crate::{
 	wire::{ChatId, Lease},
 };
 
+/// Whether a lease that ends in block `expires` is still worth writing to at block
+/// `best`: a lease whose end comes with the next block is as good as ended (`on_idle` may
+/// remove what it held before a write gets in).
+pub fn lives(expires: u32, best: u32) -> bool {
+	expires > best.saturating_add(1)
+}
+
 /// The block from which `lease`, ending in block `expires`, is renewed by `identity`:
 /// in `[expires − lifetime/2, expires − lifetime/4)`, drawn from the identity's secret.
 pub fn due(identity: &crate::crypto::Identity, lease: &Lease, expires: u32, lifetime: u32) -> u32 {
@@ -97,7 +104,7 @@ impl Session {
 		for (row, part) in joined.iter().zip(parts) {
 			// A lease whose end has come is not renewed any more, even while `on_idle`
 			// has not removed what it held yet.
-			let live = |expires: u32| expires > best.number.saturating_add(1);
+			let live = |expires: u32| lives(expires, best.number);
 			let (Some(part), Some(chat)) = (part, self.chain.chat(row.id, Some(&best)).await?) else {
 				found.lapsed.push(row.id);
 				continue;

@@ -725,14 +725,14 @@ impl Session {
 	/// next block.
 	async fn chat_lives(&self, chat: ChatId) -> Result<bool> {
 		let best = self.chain.best().await?;
-		Ok(self.chain.chat(chat, Some(&best)).await?.is_some_and(|c| c.expires > best.number.saturating_add(1)))
+		Ok(self.chain.chat(chat, Some(&best)).await?.is_some_and(|c| crate::renew::lives(c.expires, best.number)))
 	}
 
 	/// Whether my part of `row`'s chat is on chain at the best block, its lease not ending
 	/// with the next block.
 	async fn my_part_lives(&self, row: &ChatRow) -> Result<bool> {
 		let best = self.chain.best().await?;
-		Ok(self.chain.part(&row.my_part, Some(&best)).await?.is_some_and(|p| p.expires > best.number.saturating_add(1)))
+		Ok(self.chain.part(&row.my_part, Some(&best)).await?.is_some_and(|p| crate::renew::lives(p.expires, best.number)))
 	}
 
 	/// Joins `row`'s chat: my part, listing the parts I know, and my response, in one
@@ -996,7 +996,7 @@ impl Session {
 		for (part, state) in candidates.iter().zip(self.chain.parts(&candidates, &best).await?) {
 			let Some(state) = state else { continue };
 			let for_this_chat = PartBlob::open_owner(&self.identity, &state.blob.0).is_ok_and(|s| s.chat == row.id);
-			if for_this_chat && state.expires > best.number.saturating_add(1) {
+			if for_this_chat && crate::renew::lives(state.expires, best.number) {
 				mine.push(*part);
 			}
 		}

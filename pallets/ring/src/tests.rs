@@ -24,6 +24,14 @@ fn enroll(range: core::ops::Range<u32>) {
 	}
 }
 
+/// Enrolls `rounds` batches of keys, `0..rounds × BATCH`, one batch a block.
+fn enroll_in_rounds(rounds: u32) {
+	for round in 0..rounds {
+		enroll(round * BATCH..(round + 1) * BATCH);
+		run_to(System::block_number() + 1);
+	}
+}
+
 /// A ticket by member `i` of `ring` at its current revision, for `slot` of `epoch`,
 /// over `message`.
 fn ticket(i: u32, ring: RingIndex, epoch: Epoch, slot: u32, message: &[u8]) -> (TicketOf<Test>, Alias) {
@@ -139,10 +147,7 @@ mod onboarding {
 	fn a_full_ring_is_followed_by_a_new_one_that_starts_with_its_last_keys() {
 		build_and_execute(|| {
 			// 10 keys per ring, batches of 4: 4 + 4 + 2 fill ring 0.
-			for round in 0..3u32 {
-				enroll(round * BATCH..(round + 1) * BATCH);
-				run_to(System::block_number() + 1);
-			}
+			enroll_in_rounds(3);
 			assert_eq!(Ring::ring(0).map(|v| (v.size, v.revision)), Some((MAX_RING_SIZE, 2)));
 			let ring_0 = Ring::ring_keys(0, 0, 100);
 			let last = ring_0[(MAX_RING_SIZE - OVERLAP) as usize..].to_vec();
@@ -187,10 +192,7 @@ mod onboarding {
 	#[test]
 	fn a_key_in_two_rings_has_one_alias_per_slot() {
 		build_and_execute(|| {
-			for round in 0..4u32 {
-				enroll(round * BATCH..(round + 1) * BATCH);
-				run_to(System::block_number() + 1);
-			}
+			enroll_in_rounds(4);
 			run_to(System::block_number() + 1);
 			assert!(Ring::ring(1).is_some());
 			let moved = Ring::ring_keys(1, 0, 1)[0];
