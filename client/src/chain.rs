@@ -238,8 +238,9 @@ pub type KeyEntry = api::runtime_types::pallet_connector::pallet::KeyEntry<u32>;
 pub enum RingPlacement {
 	/// Waiting for the next onboarding batch.
 	Queued,
-	/// At `position` of `ring`, which holds `size` keys.
-	InRing { ring: u32, position: u32, size: u32 },
+	/// At `position` of `ring`, whose tickets are proved among `members` users (its
+	/// keys, less those a ring after it started with).
+	InRing { ring: u32, position: u32, members: u32 },
 }
 
 /// A chat actor's public state, as the chat pallet's view functions give it.
@@ -541,7 +542,7 @@ impl Chain {
 				let view = self.view(&at, api::view_functions().user_ring().ring(ring))
 					.await?
 					.ok_or_else(|| ChainError::Rpc(format!("ring {ring} has no root")))?;
-				RingPlacement::InRing { ring, position, size: view.size }
+				RingPlacement::InRing { ring, position, members: view.members }
 			},
 		}))
 	}

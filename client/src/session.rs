@@ -34,11 +34,30 @@ pub fn carries_blob(identity: &Identity, part: &PartId, seq: u32) -> bool {
 	identity.secret_draw(&[b"blob", part, &seq.to_le_bytes()], BLOB_SHARE) == 0
 }
 
-/// Part keys a login tries at once, and how many unused ones in a row end the search:
-/// parts that were closed or expired leave gaps, and a user who joined and left that many
-/// chats in a row would have to log in with a larger gap.
-const PROBE_BATCH: u32 = 64;
-const PROBE_GAP: u32 = 64;
+/// Part keys of one ticket epoch (a day): the part keys taken in epoch `e` are numbered
+/// from `e × PART_KEYS_PER_EPOCH` on ([`first_part_index`]), so `login` finds every part
+/// by trying every day's keys since the chain began, whatever the gaps that parts which
+/// ended leave. A user takes far fewer in a day (each needs a ticket, 32 a day); more
+/// run on into the next day's keys, which a login tries too ([`probe_end`]).
+pub const PART_KEYS_PER_EPOCH: u32 = 64;
+
+/// The first part key index of ticket epoch `epoch`.
+pub fn first_part_index(epoch: u32) -> u32 {
+	epoch.saturating_mul(PART_KEYS_PER_EPOCH)
+}
+
+/// Where the part key indices a login tries, in order from 0, end on a chain in ticket
+/// epoch `epoch`: past every day's keys up to tomorrow's (today's may have run on into
+/// them), and on as long as a part turned up in the last [`PROBE_GAP`] (`used`: one past
+/// the highest index found so far).
+fn probe_end(epoch: u32, used: u32) -> u32 {
+	first_part_index(epoch.saturating_add(2)).max(used.saturating_add(PROBE_GAP))
+}
+
+/// Part keys a login tries at once, and how many unused ones past the last part found
+/// end the search beyond tomorrow's keys (see [`PART_KEYS_PER_EPOCH`]).
+const PROBE_BATCH: u32 = 1000;
+const PROBE_GAP: u32 = PART_KEYS_PER_EPOCH;
 
 /// The default window of the random pauses before a join and between the steps of a
 /// chat's creation.
@@ -490,8 +509,9 @@ impl Session {
 					}
 					let (identity, me) = (&self.identity, self.me());
 					let previous = row.my_part;
+					let floor = self.part_index_floor().await?;
 					self.store.atomically(|s| {
-						row.my_part_index = s.take_part_index()?;
+						row.my_part_index = s.take_part_index(floor)?;
 						row.my_part = identity.part_key(row.my_part_index).public();
 						s.remove_part(row.id, &previous)?;
 						s.set_my_part(row.id, &row.my_part, row.my_part_index)?;
@@ -503,6 +523,13 @@ impl Session {
 			}
 		}
 		Err(ClientError::Contended)
+	}
+
+	/// The lowest part key index to take now: the first of the current ticket epoch's
+	/// ([`first_part_index`]).
+	async fn part_index_floor(&self) -> Result<u32> {
+		let (epoch, _, _) = self.chain.ticket_epoch().await?;
+		Ok(first_part_index(epoch))
 	}
 
 	/// Whether `part` is on chain (at the best block) with a blob only I could have
@@ -638,8 +665,9 @@ impl Session {
 		// creator's slot. Stored first, so an interrupted creation is finished by `sync`.
 		let me = self.me();
 		let identity = &self.identity;
+		let floor = self.part_index_floor().await?;
 		let mut row = self.store.atomically(|s| {
-			let index = s.take_part_index()?;
+			let index = s.take_part_index(floor)?;
 			let row = ChatRow {
 				id: chat,
 				kind,
@@ -795,12 +823,13 @@ impl Session {
 		}
 		let _lock = self.submitting().await?;
 		let (identity, me) = (&self.identity, self.me());
+		let floor = self.part_index_floor().await?;
 		let mut row = self.store.atomically(|s| {
 			if let Some(row) = s.chat(invitation.chat)? {
 				return Ok(row);
 			}
 			// A part key of mine, used for this chat only.
-			let index = s.take_part_index()?;
+			let index = s.take_part_index(floor)?;
 			let row = ChatRow {
 				id: invitation.chat,
 				kind: invitation.kind,
@@ -931,7 +960,10 @@ impl Session {
 		}
 		let rejoining = match self.store.rejoining(chat)? {
 			Some(rejoining) => rejoining,
-			None => self.store.atomically(|s| s.begin_rejoin(chat, crypto::random_32()))?,
+			None => {
+				let floor = self.part_index_floor().await?;
+				self.store.atomically(|s| s.begin_rejoin(chat, crypto::random_32(), floor))?
+			},
 		};
 		let slot = match self.self_invitation(row, &rejoining.tag).await? {
 			Some(slot) => slot,
@@ -978,9 +1010,8 @@ impl Session {
 
 	/// A part of `row`'s chat, on chain and not ending, that another device of mine joined
 	/// with (its blob seals the chat to me), with the index of its part key: found among
-	/// the responses to the chat's invitations, and the key among my part keys up to
-	/// [`PROBE_GAP`] past the highest this profile has taken (another device counts on
-	/// from the same keys).
+	/// the responses to the chat's invitations, and the key among my part keys up to where
+	/// a login stops trying ([`probe_end`]; another device takes the same days' keys).
 	async fn other_device_part(&self, row: &ChatRow) -> Result<Option<(PartId, u32)>> {
 		self.read_responses(row).await?;
 		let best = self.chain.best().await?;
@@ -1003,7 +1034,8 @@ impl Session {
 		if mine.is_empty() {
 			return Ok(None);
 		}
-		let end = self.store.next_part_index()?.saturating_add(PROBE_GAP);
+		let (epoch, _, _) = self.chain.ticket_epoch().await?;
+		let end = probe_end(epoch, self.store.next_part_index()?);
 		Ok((0..end).rev().find_map(|index| {
 			let part = self.identity.part_key(index).public();
 			mine.contains(&part).then_some((part, index))
@@ -1156,28 +1188,27 @@ impl Session {
 		Ok(message)
 	}
 
-	/// Rebuilds my chats from the chain: my parts, found by trying my part keys in order
-	/// (no index on chain says which parts are mine), carry each chat's id and key sealed
-	/// to me; then a full sync reads records, members and messages.
+	/// Rebuilds my chats from the chain: my parts, found by trying my part keys of every
+	/// day since the chain began ([`PART_KEYS_PER_EPOCH`]; no index on chain says which
+	/// parts are mine), carry each chat's id and key sealed to me; then a full sync reads
+	/// records, members and messages.
 	pub async fn restore(&mut self) -> Result<(Vec<ChatId>, SyncReport)> {
 		let at = self.chain.finalized().await?;
+		let (epoch, _, _) = self.chain.ticket_epoch().await?;
 		let mut found: Vec<(u32, PartId, crate::chain::PartInfo)> = Vec::new();
-		let mut next = 0u32;
-		loop {
-			let indices: Vec<u32> = (next..next.saturating_add(PROBE_BATCH)).collect();
+		let (mut next, mut used) = (0u32, 0u32);
+		while next < probe_end(epoch, used) {
+			let indices: Vec<u32> = (next..probe_end(epoch, used).min(next.saturating_add(PROBE_BATCH))).collect();
 			let ids: Vec<PartId> = indices.iter().map(|i| self.identity.part_key(*i).public()).collect();
 			for ((index, id), state) in indices.iter().zip(&ids).zip(self.chain.parts(&ids, &at).await?) {
 				if let Some(state) = state {
 					found.push((*index, *id, state));
 				}
 			}
-			next = next.saturating_add(PROBE_BATCH);
-			let used = found.last().map_or(0, |(index, _, _)| index + 1);
-			if next >= used.saturating_add(PROBE_GAP) {
-				self.store.raise_part_index(used)?;
-				break;
-			}
+			next = next.saturating_add(indices.len() as u32);
+			used = found.last().map_or(0, |(index, _, _)| index + 1);
 		}
+		self.store.raise_part_index(used)?;
 
 		let genesis = self.chain.genesis_hash();
 		let me = self.me();
@@ -1306,5 +1337,28 @@ mod tests {
 		let bob = Identity::from_suri("//Bob").unwrap();
 		assert_ne!(carrying, (0..8_000).filter(|&seq| carries_blob(&bob, &part, seq)).collect::<Vec<_>>());
 		assert_ne!(carrying, (0..8_000).filter(|&seq| carries_blob(&alice, &[6; 32], seq)).collect::<Vec<_>>());
+	}
+
+	/// A login tries every day's part keys up to today's, however long ago the last part
+	/// that still lives was taken, and on past today's while parts keep turning up.
+	#[test]
+	fn a_login_tries_every_days_part_keys() {
+		// Day 0 of a chain: the first two days' keys, so a gap of 100 unused keys after
+		// the first parts hides nothing; past them, the gap after the last part found.
+		assert_eq!(probe_end(0, 0), 2 * PART_KEYS_PER_EPOCH);
+		assert!(probe_end(0, 6) > 6 + 100);
+		assert_eq!(probe_end(0, 100), 100 + PROBE_GAP);
+		// A year on, with my only live part taken on day 200 after every earlier part
+		// ended: found, whatever the gap before it.
+		let part_of_day_200 = first_part_index(200) + 3;
+		assert!(probe_end(365, 0) > part_of_day_200);
+		// A day whose keys ran over into the next day's: the search goes on past today.
+		let ran_over = first_part_index(366) + 5;
+		assert!(probe_end(365, 0) > ran_over);
+		let far = first_part_index(367) + 5;
+		assert_eq!(probe_end(365, far + 1), far + 1 + PROBE_GAP);
+		// Keys taken on a later day never fall below that day's first.
+		let store = crate::store::Store::in_memory().unwrap();
+		assert_eq!(store.take_part_index(first_part_index(3)).unwrap(), 3 * PART_KEYS_PER_EPOCH);
 	}
 }

@@ -464,10 +464,10 @@ impl Store {
 		self.set_meta(CURSOR, &next.to_le_bytes())
 	}
 
-	/// The index of the next part key to use, counted up: every part key is used for one
-	/// part only.
-	pub fn take_part_index(&self) -> Result<u32> {
-		let next = self.next_part_index()?;
+	/// The index of the next part key to use, at least `floor` (the first of the current
+	/// day's range, see `Session`), counted up: every part key is used for one part only.
+	pub fn take_part_index(&self, floor: u32) -> Result<u32> {
+		let next = self.next_part_index()?.max(floor);
 		self.set_meta(NEXT_PART_INDEX, &next.checked_add(1).ok_or(StoreError::Corrupt("part index"))?.to_le_bytes())?;
 		Ok(next)
 	}
@@ -554,8 +554,8 @@ impl Store {
 
 	/// Begins a re-join of `chat`: takes the part key it will use, and keeps it with `tag`,
 	/// the tag of the invitation to myself about to be sent.
-	pub fn begin_rejoin(&self, chat: ChatId, tag: [u8; 32]) -> Result<Rejoining> {
-		let rejoining = Rejoining { index: self.take_part_index()?, tag };
+	pub fn begin_rejoin(&self, chat: ChatId, tag: [u8; 32], floor: u32) -> Result<Rejoining> {
+		let rejoining = Rejoining { index: self.take_part_index(floor)?, tag };
 		self.set_meta(&rejoining_key(chat), &[&rejoining.index.to_le_bytes()[..], &tag].concat())?;
 		Ok(rejoining)
 	}
@@ -1019,7 +1019,7 @@ mod tests {
 			store.set_joined(1, &[1; 32]).unwrap();
 			store.raise_part_index(2).unwrap();
 			assert_eq!(store.rejoining(1).unwrap(), None);
-			assert_eq!(store.begin_rejoin(1, [7; 32]).unwrap(), Rejoining { index: 2, tag: [7; 32] });
+			assert_eq!(store.begin_rejoin(1, [7; 32], 0).unwrap(), Rejoining { index: 2, tag: [7; 32] });
 		}
 		// Interrupted: opened again, the same re-join, and its key stays taken.
 		let store = Store::open(&path, &KEY).unwrap();
@@ -1035,7 +1035,7 @@ mod tests {
 		store.set_joined(1, &[2; 32]).unwrap();
 		assert!(store.chat(1).unwrap().unwrap().joined);
 		// Another device's part, found on chain, is taken as mine, with its key's index.
-		store.begin_rejoin(1, [8; 32]).unwrap();
+		store.begin_rejoin(1, [8; 32], 0).unwrap();
 		store.adopt_part(1, &[9; 32], 9).unwrap();
 		let row = store.chat(1).unwrap().unwrap();
 		assert_eq!((row.my_part, row.my_part_index, row.joined), ([9; 32], 9, true));
@@ -1244,11 +1244,14 @@ mod tests {
 	#[test]
 	fn part_indices_and_tickets_are_used_once() {
 		let store = Store::in_memory().unwrap();
-		assert_eq!(store.take_part_index().unwrap(), 0);
-		assert_eq!(store.take_part_index().unwrap(), 1);
+		assert_eq!(store.take_part_index(0).unwrap(), 0);
+		assert_eq!(store.take_part_index(0).unwrap(), 1);
 		store.raise_part_index(7).unwrap();
 		store.raise_part_index(3).unwrap();
-		assert_eq!(store.take_part_index().unwrap(), 7);
+		assert_eq!(store.take_part_index(0).unwrap(), 7);
+		// A later day starts at its own range, and counts on from there.
+		assert_eq!(store.take_part_index(128).unwrap(), 128);
+		assert_eq!(store.take_part_index(64).unwrap(), 129);
 		assert!(!store.ticket_used(4, 1).unwrap());
 		store.mark_ticket_used(4, 1).unwrap();
 		assert!(store.ticket_used(4, 1).unwrap());

@@ -239,7 +239,7 @@ impl User {
 	pub fn wait_in_ring(&self) {
 		let out = self.run(&["register", "--wait"]);
 		assert!(out.success, "{}: register --wait failed: {}", self.name, out.stderr);
-		assert!(out.json_lines()[0]["ring"]["size"].as_u64().is_some(), "{}: not in a ring: {}", self.name, out.stdout);
+		assert!(out.json_lines()[0]["ring"]["members"].as_u64().is_some(), "{}: not in a ring: {}", self.name, out.stdout);
 	}
 
 	/// Restores the profile from the secret URI alone.

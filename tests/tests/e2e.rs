@@ -115,7 +115,7 @@ async fn pair_group_login_then_privacy_audit() {
 	let deadline = std::time::Instant::now() + PROGRESS;
 	loop {
 		let rings: Vec<Value> = [&bob, &charlie, &dave, &eve, &ferdie].iter().map(|u| u.ok(&["whoami"])[0]["ring"].clone()).collect();
-		if rings.iter().all(|r| r["ring"] == 0 && r["size"] == 5) {
+		if rings.iter().all(|r| r["ring"] == 0 && r["members"] == 5) {
 			break;
 		}
 		assert!(rings.iter().all(|r| r["queued"] == true || r["ring"] == 0), "{rings:?}");

@@ -264,8 +264,11 @@ pub struct RingView<Root> {
 	pub root: Root,
 	/// Its revision.
 	pub revision: u32,
-	/// How many keys the ring holds.
+	/// How many keys the ring holds: what a prover proves among.
 	pub size: u32,
+	/// How many of them prove in this ring: its keys, less the last ones a ring after it
+	/// started with (those are placed there). A ticket's anonymity set.
+	pub members: u32,
 }
 
 /// Randomness from the parent block's hash: known to the block's author a moment
@@ -423,6 +426,11 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Seeding<T: Config<I>, I: 'static = ()> = StorageValue<_, u32>;
 
+	/// How many keys of the full ring before it each ring started with (rings that
+	/// started empty have none).
+	#[pallet::storage]
+	pub type Copied<T: Config<I>, I: 'static = ()> = StorageMap<_, Twox64Concat, RingIndex, u32, ValueQuery>;
+
 	/// Every ring's keys, by position: what a prover needs to prove.
 	#[pallet::storage]
 	pub type RingKeys<T: Config<I>, I: 'static = ()> =
@@ -536,14 +544,34 @@ pub mod pallet {
 
 	#[pallet::view_functions]
 	impl<T: Config<I>, I: 'static> Pallet<T, I> {
-		/// Where `member` stands: queued, in a ring at a position, or not enrolled.
+		/// Where `member` stands: queued, in a ring at a position, or not enrolled. A key
+		/// already copied into a ring that is still being started (and has no root yet)
+		/// stands where it proves until then: in the ring before.
 		pub fn placement(member: MemberOf<T, I>) -> Option<Placement> {
-			Placements::<T, I>::get(member)
+			let placement = Placements::<T, I>::get(member)?;
+			let current = CurrentRing::<T, I>::get();
+			Some(match placement {
+				Placement::InRing { ring, position } if ring == current && Seeding::<T, I>::get().is_some() => {
+					Placement::InRing { ring: ring.saturating_sub(1), position: Self::first_copied().saturating_add(position) }
+				},
+				other => other,
+			})
 		}
 
-		/// A ring's current root, revision and size.
+		/// A ring's current root, revision, size and members.
 		pub fn ring(ring: RingIndex) -> Option<RingView<RootOf<T, I>>> {
-			Roots::<T, I>::get(ring).map(|r| RingView { root: r.root, revision: r.revision, size: r.size })
+			let roots = Roots::<T, I>::get(ring)?;
+			// Keys the next ring took in prove there once it has a root.
+			let moved = match Roots::<T, I>::contains_key(ring.saturating_add(1)) {
+				true => Copied::<T, I>::get(ring.saturating_add(1)),
+				false => 0,
+			};
+			Some(RingView {
+				root: roots.root,
+				revision: roots.revision,
+				size: roots.size,
+				members: roots.size.saturating_sub(moved),
+			})
 		}
 
 		/// The keys of `ring` from position `from` on, at most `max` (and at most 4096).
@@ -798,19 +826,21 @@ pub mod pallet {
 			let ring = CurrentRing::<T, I>::get();
 			let overlap = T::RingOverlap::get();
 			let previous = ring.saturating_sub(1);
-			// The ring before is full: its last `overlap` keys start at this position.
-			let first = T::MaxRingSize::get().saturating_sub(overlap);
+			let first = Self::first_copied();
 			let count = T::SeedBatch::get().min(overlap.saturating_sub(copied));
 			let keys: Vec<MemberOf<T, I>> = (copied..copied.saturating_add(count))
 				.filter_map(|position| RingKeys::<T, I>::get(previous, first.saturating_add(position)))
 				.collect();
-			let weight = T::WeightInfo::onboard(count).saturating_add(T::DbWeight::get().reads(count.into()));
-			let mut builder =
-				Builder::<T, I>::get().unwrap_or_else(|| T::Crypto::start_members(T::CryptoConfig::get()));
+			// The keys read, and the count of copies written when the ring starts.
+			let weight = T::WeightInfo::onboard(count).saturating_add(T::DbWeight::get().reads_writes(count.into(), 1));
+			let start_members = || T::Crypto::start_members(T::CryptoConfig::get());
+			let mut builder = Builder::<T, I>::get().unwrap_or_else(start_members);
 			if T::Crypto::push_members(&mut builder, keys.iter().cloned(), T::Chunks::chunks).is_err() {
 				// The keys were valid when the ring before took them, and the new ring has
-				// room; should this fail anyway, the next block tries again.
+				// room. Should this fail anyway, the ring starts with what it holds rather
+				// than keep the queue waiting: the keys not copied stay in the ring before.
 				frame_support::defensive!("copying keys into a new ring failed");
+				Self::start_ring(ring, copied, Builder::<T, I>::get().unwrap_or_else(start_members));
 				return weight;
 			}
 			let start = copied;
@@ -820,16 +850,37 @@ pub mod pallet {
 				RingKeys::<T, I>::insert(ring, position, key.clone());
 				Placements::<T, I>::insert(key, Placement::InRing { ring, position });
 			}
-			if copied >= overlap {
-				let root = T::Crypto::finish_members(builder.clone());
-				Roots::<T, I>::insert(ring, RingRoots { root, revision: 0, size: copied, previous: None });
-				Seeding::<T, I>::kill();
-				Self::deposit_event(Event::RingStarted { ring, count: copied });
+			if copied >= overlap || copied == start {
+				// All of them, or none left to copy (a key of the ring before missing,
+				// which does not happen): the ring starts.
+				Self::start_ring(ring, copied, builder);
 			} else {
 				Seeding::<T, I>::put(copied);
+				Builder::<T, I>::put(builder);
 			}
-			Builder::<T, I>::put(builder);
 			weight
+		}
+
+		/// Ends the start of `ring`, which holds the first `copied` keys of the ring
+		/// before's last [`Config::RingOverlap`] in `builder`: gives it its first root if
+		/// it holds any, and lets the queue in.
+		fn start_ring(ring: RingIndex, copied: u32, builder: BuilderOf<T, I>) {
+			Seeding::<T, I>::kill();
+			if copied == 0 {
+				Builder::<T, I>::kill();
+				return;
+			}
+			let root = T::Crypto::finish_members(builder.clone());
+			Roots::<T, I>::insert(ring, RingRoots { root, revision: 0, size: copied, previous: None });
+			Copied::<T, I>::insert(ring, copied);
+			Builder::<T, I>::put(builder);
+			Self::deposit_event(Event::RingStarted { ring, count: copied });
+		}
+
+		/// The position in a full ring of the first of its last [`Config::RingOverlap`]
+		/// keys, which the ring after it starts with.
+		fn first_copied() -> u32 {
+			T::MaxRingSize::get().saturating_sub(T::RingOverlap::get())
 		}
 
 		/// Fisher-Yates with indices drawn from BLAKE2 of the randomness seed and a counter.
@@ -876,8 +927,8 @@ pub mod pallet {
 		/// Checks the pallet's invariants:
 		/// - rings `0..=CurrentRing` have sizes within `MaxRingSize` (the ring being started
 		///   counts what it holds so far, and has no root yet), and every position below
-		///   the size holds a key placed there, or in the next ring (the last
-		///   `RingOverlap` of a full ring, once the next ring took them in);
+		///   the size holds a key placed there, or in the next ring (the first keys of a
+		///   full ring's last `RingOverlap`, as many as the next ring took in);
 		/// - every placement points at that key, and queued keys are exactly the queue;
 		/// - the queue has a start block exactly when it is not empty;
 		/// - no spent alias is older than `PrunedBelow`.
@@ -885,34 +936,40 @@ pub mod pallet {
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			let current = CurrentRing::<T, I>::get();
 			let seeding = Seeding::<T, I>::get();
-			let first_copied = T::MaxRingSize::get().saturating_sub(T::RingOverlap::get());
+			let first_copied = Self::first_copied();
 			// How many keys `ring` holds, a ring being started included.
 			let size_of = |ring: RingIndex| match (Roots::<T, I>::get(ring), seeding) {
 				(Some(roots), _) => roots.size,
 				(None, Some(copied)) if ring == current => copied,
 				(None, _) => 0,
 			};
+			// How many keys of the ring before `ring` took in so far.
+			let copies_of = |ring: RingIndex| match seeding {
+				Some(copied) if ring == current => copied,
+				_ => Copied::<T, I>::get(ring),
+			};
 			ensure!(seeding.is_none() || Roots::<T, I>::get(current).is_none(), "a ring being started has a root");
 			ensure!(seeding.is_none_or(|copied| copied < T::RingOverlap::get()), "a ring started and still seeding");
 			for ring in 0..=current {
 				let size = size_of(ring);
 				ensure!(size <= T::MaxRingSize::get(), "a ring above MaxRingSize");
+				ensure!(copies_of(ring) <= size && copies_of(ring) <= T::RingOverlap::get(), "a ring took more keys than it holds");
+				ensure!(ring > 0 || copies_of(ring) == 0, "the first ring took keys in");
+				let moved = if ring < current { copies_of(ring.saturating_add(1)) } else { 0 };
 				for position in 0..size {
 					let key = RingKeys::<T, I>::get(ring, position).ok_or("a ring position without a key")?;
-					// A key of a full ring's last `RingOverlap` is placed in the next ring
-					// once that ring has taken it in.
-					let moved = position >= first_copied
-						&& size_of(ring.saturating_add(1)) > position - first_copied
-						&& ring < current;
-					let placed = match moved {
-						true => Placement::InRing { ring: ring.saturating_add(1), position: position - first_copied },
-						false => Placement::InRing { ring, position },
+					let placed = match position.checked_sub(first_copied) {
+						Some(offset) if offset < moved => Placement::InRing { ring: ring.saturating_add(1), position: offset },
+						_ => Placement::InRing { ring, position },
 					};
 					ensure!(Placements::<T, I>::get(&key) == Some(placed), "a ring key placed elsewhere");
 				}
 			}
 			for (ring, _) in Roots::<T, I>::iter() {
 				ensure!(ring <= current, "a ring past the current one");
+			}
+			for (ring, _) in Copied::<T, I>::iter() {
+				ensure!(ring <= current && Roots::<T, I>::contains_key(ring), "copies into a ring with no root");
 			}
 			for (ring, position, _) in RingKeys::<T, I>::iter() {
 				ensure!(position < size_of(ring), "a ring key beyond its ring's size");

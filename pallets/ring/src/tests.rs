@@ -164,6 +164,14 @@ mod onboarding {
 			let early = Ticket { ring: 1, ..early };
 			assert_eq!(Ring::check_ticket(&early, b"call"), Err(TicketError::UnknownRing));
 			assert_eq!(Queue::<Test>::get().len(), 6);
+			// A key already copied still stands, and proves, where it was: ring 1 cannot
+			// serve it yet.
+			let first = MAX_RING_SIZE - OVERLAP;
+			let copied = (0..3 * BATCH).find(|i| key(*i) == last[0]).expect("a registered key");
+			assert_eq!(Ring::placement(last[0]), Some(Placement::InRing { ring: 0, position: first }));
+			let epoch = Ring::current_epoch();
+			let (meanwhile, alias) = ticket(copied, 0, epoch, 1, b"call");
+			assert_eq!(Ring::check_ticket(&meanwhile, b"call"), Ok(alias));
 			run_to(System::block_number() + 1);
 			System::assert_last_event(Event::RingStarted { ring: 1, count: OVERLAP }.into());
 			assert_eq!(Seeding::<Test>::get(), None);
@@ -180,12 +188,45 @@ mod onboarding {
 				assert_eq!(Ring::placement(*k), Some(Placement::InRing { ring: 0, position: position as u32 }));
 			}
 			assert_eq!(Ring::ring(0).map(|v| (v.size, v.revision)), Some((MAX_RING_SIZE, 2)));
+			// Ring 0's tickets are proved among the six who stay, ring 1's among the four.
+			assert_eq!(Ring::ring(0).map(|v| v.members), Some(MAX_RING_SIZE - OVERLAP));
+			assert_eq!(Ring::ring(1).map(|v| v.members), Some(OVERLAP));
 
 			// Then new keys join ring 1 after them.
 			run_to(System::block_number() + 1);
-			assert_eq!(Ring::ring(1).map(|v| (v.size, v.revision)), Some((OVERLAP + BATCH, 1)));
+			assert_eq!(Ring::ring(1).map(|v| (v.size, v.revision, v.members)), Some((OVERLAP + BATCH, 1, OVERLAP + BATCH)));
 			assert_eq!(Ring::ring_keys(1, 0, OVERLAP), last);
 			assert_eq!(Queue::<Test>::get().len(), 2);
+		});
+	}
+
+	#[test]
+	fn a_ring_that_cannot_take_all_its_keys_starts_with_those_it_holds() {
+		build_and_execute(|| {
+			enroll_in_rounds(3);
+			enroll(3 * BATCH..4 * BATCH);
+			run_to(System::block_number() + 1);
+			assert_eq!(Seeding::<Test>::get(), Some(SEED_BATCH));
+			// The rest of ring 0's last keys are gone (which does not happen): rather than
+			// keep the queue waiting, ring 1 starts with the three it holds.
+			let first = MAX_RING_SIZE - OVERLAP;
+			let missing = Ring::ring_keys(0, first + SEED_BATCH, 100);
+			for position in first + SEED_BATCH..MAX_RING_SIZE {
+				RingKeys::<Test>::remove(0, position);
+			}
+			run_to(System::block_number() + 1);
+			System::assert_last_event(Event::RingStarted { ring: 1, count: SEED_BATCH }.into());
+			assert_eq!(Seeding::<Test>::get(), None);
+			assert_eq!(Copied::<Test>::get(1), SEED_BATCH);
+			assert_eq!(Ring::ring(1).map(|v| (v.size, v.members)), Some((SEED_BATCH, SEED_BATCH)));
+			for (offset, k) in missing.into_iter().enumerate() {
+				let position = first + SEED_BATCH + offset as u32;
+				assert_eq!(Ring::placement(k), Some(Placement::InRing { ring: 0, position }));
+				RingKeys::<Test>::insert(0, position, k);
+			}
+			Ring::do_try_state().expect("the keys not copied stay in ring 0");
+			run_to(System::block_number() + 1);
+			assert_eq!(Ring::ring(1).map(|v| v.size), Some(SEED_BATCH + BATCH));
 		});
 	}
 

@@ -345,8 +345,8 @@ async fn register(ctx: &Ctx, phrase_stdin: bool, no_passphrase: bool, wait: bool
 		if !ctx.cli.json {
 			eprintln!("waiting for the key to join the ring of users ...");
 		}
-		if let RingPlacement::InRing { ring: index, size, .. } = session.wait_in_ring(RING_WAIT).await? {
-			ring = json!({ "ring": index, "size": size });
+		if let RingPlacement::InRing { ring: index, members, .. } = session.wait_in_ring(RING_WAIT).await? {
+			ring = json!({ "ring": index, "members": members });
 		}
 	}
 	ctx.print(
@@ -419,9 +419,9 @@ async fn whoami(ctx: &Ctx) -> Result<()> {
 			human.push_str("\nring: waiting for the next batch of new users");
 			json!({ "queued": true })
 		},
-		Some(RingPlacement::InRing { ring, size, .. }) => {
-			human.push_str(&format!("\nring {ring}: one of {size} users"));
-			json!({ "ring": ring, "size": size })
+		Some(RingPlacement::InRing { ring, members, .. }) => {
+			human.push_str(&format!("\nring {ring}: one of {members} users"));
+			json!({ "ring": ring, "members": members })
 		},
 	};
 	if !protected {

@@ -194,7 +194,7 @@ fn send_snapshot(session: &Session, live: &Live, events: &UnboundedSender<Event>
 async fn send_anonymity_set(session: &Session, events: &UnboundedSender<Event>) {
 	use sealchat::chain::RingPlacement;
 	let _ = events.send(match session.chain.ring_placement(&session.identity.ring_key()).await {
-		Ok(Some(RingPlacement::InRing { size, .. })) => Event::AnonymitySet(Some(size)),
+		Ok(Some(RingPlacement::InRing { members, .. })) => Event::AnonymitySet(Some(members)),
 		Ok(_) => Event::AnonymitySet(None),
 		Err(e) => Event::Error(format!("reading my ring: {e}")),
 	});
