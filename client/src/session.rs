@@ -38,7 +38,8 @@ pub fn carries_blob(identity: &Identity, part: &PartId, seq: u32) -> bool {
 /// from `e × PART_KEYS_PER_EPOCH` on ([`first_part_index`]), so `login` finds every part
 /// by trying every day's keys since the chain began, whatever the gaps that parts which
 /// ended leave. A user takes far fewer in a day (each needs a ticket, 32 a day); more
-/// run on into the next day's keys, which a login tries too ([`probe_end`]).
+/// run on into the next day's keys, which a login tries too ([`probe_end`]), and none
+/// further ([`ClientError::NoNewChatsLeft`]).
 pub const PART_KEYS_PER_EPOCH: u32 = 64;
 
 /// The first part key index of ticket epoch `epoch`.
@@ -108,6 +109,8 @@ pub enum ClientError {
 	NotInRingYet,
 	#[error("you have used all {per_epoch} anonymous operations of today; more from block {next_epoch}")]
 	NoTicketsLeft { per_epoch: u32, next_epoch: u32 },
+	#[error("you have started as many chats as can be started for now (creations, accepted invitations and joins again count, {per_epoch} a day); more from block {next_epoch}")]
+	NoNewChatsLeft { per_epoch: u32, next_epoch: u32 },
 	#[error("chat {0} has sent all the invitations a chat may send")]
 	InvitationLimit(ChatId),
 	#[error("chat {chat} has used today's allowance of {what}, and no ticket is left to add more; more from block {next_epoch}")]
@@ -153,6 +156,7 @@ impl ClientError {
 			ClientError::Contended => "contended",
 			ClientError::NotInRingYet => "not_in_ring_yet",
 			ClientError::NoTicketsLeft { .. } => "no_tickets_left",
+			ClientError::NoNewChatsLeft { .. } => "no_new_chats_left",
 			ClientError::InvitationLimit(_) => "invitation_limit",
 			ClientError::AllowanceSpent { .. } => "allowance_spent",
 			ClientError::TooManyInvitees { .. } => "too_many_invitees",
@@ -526,9 +530,14 @@ impl Session {
 	}
 
 	/// The lowest part key index to take now: the first of the current ticket epoch's
-	/// ([`first_part_index`]).
+	/// ([`first_part_index`]). Keys run on into tomorrow's, never further, so a login
+	/// that tries every day's keys up to tomorrow's finds them all: past that,
+	/// [`ClientError::NoNewChatsLeft`] until the next epoch.
 	async fn part_index_floor(&self) -> Result<u32> {
-		let (epoch, _, _) = self.chain.ticket_epoch().await?;
+		let (epoch, next_epoch, _) = self.chain.ticket_epoch().await?;
+		if self.store.next_part_index()? >= first_part_index(epoch.saturating_add(2)) {
+			return Err(ClientError::NoNewChatsLeft { per_epoch: PART_KEYS_PER_EPOCH, next_epoch });
+		}
 		Ok(first_part_index(epoch))
 	}
 
@@ -756,11 +765,16 @@ impl Session {
 		Ok(self.chain.chat(chat, Some(&best)).await?.is_some_and(|c| crate::renew::lives(c.expires, best.number)))
 	}
 
-	/// Whether my part of `row`'s chat is on chain at the best block, its lease not ending
-	/// with the next block.
+	/// Whether my part of `row`'s chat is on chain at the best block, for this chat, its
+	/// lease not ending with the next block.
 	async fn my_part_lives(&self, row: &ChatRow) -> Result<bool> {
 		let best = self.chain.best().await?;
-		Ok(self.chain.part(&row.my_part, Some(&best)).await?.is_some_and(|p| crate::renew::lives(p.expires, best.number)))
+		Ok(self.chain.part(&row.my_part, Some(&best)).await?.is_some_and(|p| {
+			// Its owner section names this chat: a part of the same key that another device
+			// of mine created since, for another chat, is not mine to write here.
+			let for_this_chat = PartBlob::open_owner(&self.identity, &p.blob.0).is_ok_and(|s| s.chat == row.id);
+			for_this_chat && crate::renew::lives(p.expires, best.number)
+		}))
 	}
 
 	/// Joins `row`'s chat: my part, listing the parts I know, and my response, in one
@@ -1117,7 +1131,7 @@ impl Session {
 			let mut batch = self.chain.batch().await?;
 			if let Some(blob) = &blob {
 				let signature =
-					part_key.sign(&wire::part_message(&genesis, &row.my_part, &PartAction::set_blob(part.nonce, blob)));
+					part_key.sign(&wire::part_message(&genesis, &row.my_part, &PartAction::set_blob(part.incarnation, part.nonce, blob)));
 				let call = api::tx().chat().set_part_blob(row.my_part, part.nonce, blob.clone(), signature);
 				match batch.push(&call).await {
 					Err(e) if lagging(&e) && waited < RETRIES => {
@@ -1128,7 +1142,7 @@ impl Session {
 					other => other?,
 				}
 			}
-			let action = PartAction::post_message(part.next_seq, &ciphertext);
+			let action = PartAction::post_message(part.incarnation, part.next_seq, &ciphertext);
 			let signature = part_key.sign(&wire::part_message(&genesis, &row.my_part, &action));
 			let posted_with = batch.len();
 			match batch.push(&api::tx().chat().post_message(row.my_part, part.next_seq, ciphertext.clone(), signature)).await {

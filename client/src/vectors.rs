@@ -30,7 +30,7 @@ pub fn all() -> Vec<(&'static str, String)> {
 	invitation.signature = [0; 64];
 	let register = wire::register_message(&genesis, &alice.account());
 	let part_key = alice.part_key(0);
-	let post = wire::part_message(&genesis, &part_key.public(), &wire::PartAction::post_message(3, b"c"));
+	let post = wire::part_message(&genesis, &part_key.public(), &wire::PartAction::post_message(5, 3, b"c"));
 	let add_member = wire::add_member_message(&genesis, 7, 0, b"inv", &[0x7a; 32]);
 	let alice_secret = sp_core::sr25519::Pair::from_string("//Alice", None).unwrap().to_raw_vec();
 	let alice_entropy = crypto::blake2b_256(None, &[crypto::RING_KEY_CONTEXT, &alice_secret]);
@@ -51,7 +51,7 @@ pub fn all() -> Vec<(&'static str, String)> {
 		("chat.membership_proof(add_member_message above)", hex(&key.membership_key().sign(&add_member))),
 		("alice.part_key(0)", hex(&part_key.public())),
 		("alice.part_key(1)", hex(&alice.part_key(1).public())),
-		("part_message([0x47; 32], alice.part_key(0), PostMessage(3, \"c\"))", hex(&post)),
+		("part_message([0x47; 32], alice.part_key(0), PostMessage(5, 3, \"c\"))", hex(&post)),
 		("alice.part_key(0).sign(part_message above)", hex(&part_key.sign(&post))),
 		(
 			"part_message([0x47; 32], [0xaa; 32], Join(\"blob\", \"response\", [0x03; 32]))",

@@ -104,22 +104,24 @@ pub fn create_chat_message(genesis: &[u8; 32], membership_key: &[u8; 32], sealed
 }
 
 /// Domain of every signature by a part key (the chat pallet's `PART_CONTEXT`).
-pub const PART_CONTEXT: &[u8] = b"sealchat/v2/part";
+pub const PART_CONTEXT: &[u8] = b"sealchat/v3/part";
 
 /// What a part key signs for (the chat pallet's `PartAction`): the call and the counter
-/// it carries, byte strings as their BLAKE2-256 hash.
+/// it carries, and for a write into a part that exists the part's incarnation (its
+/// `PartInfo::incarnation`: which creation of the part id it is for), byte strings as
+/// their BLAKE2-256 hash.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 pub enum PartAction {
 	/// `chat.join`: create the part with this blob, post this response under `tag`.
 	Join { blob: [u8; 32], response: [u8; 32], tag: [u8; 32] },
 	/// `chat.set_part_blob`.
-	SetBlob { nonce: u32, blob: [u8; 32] },
+	SetBlob { incarnation: u64, nonce: u32, blob: [u8; 32] },
 	/// `chat.post_message`.
-	PostMessage { seq: u32, ciphertext: [u8; 32] },
+	PostMessage { incarnation: u64, seq: u32, ciphertext: [u8; 32] },
 	/// `chat.delete_message`.
-	DeleteMessage { nonce: u32, seq: u32 },
+	DeleteMessage { incarnation: u64, nonce: u32, seq: u32 },
 	/// `chat.close_part`.
-	Close { nonce: u32, max_messages: u32 },
+	Close { incarnation: u64, nonce: u32, max_messages: u32 },
 }
 
 impl PartAction {
@@ -128,14 +130,14 @@ impl PartAction {
 		Self::Join { blob: crypto::hash(blob), response: crypto::hash(response), tag }
 	}
 
-	/// `SetBlob` of `blob` with the part's `nonce`.
-	pub fn set_blob(nonce: u32, blob: &[u8]) -> Self {
-		Self::SetBlob { nonce, blob: crypto::hash(blob) }
+	/// `SetBlob` of `blob` with the part's `nonce`, into its `incarnation`.
+	pub fn set_blob(incarnation: u64, nonce: u32, blob: &[u8]) -> Self {
+		Self::SetBlob { incarnation, nonce, blob: crypto::hash(blob) }
 	}
 
-	/// `PostMessage` of `ciphertext` as message `seq`.
-	pub fn post_message(seq: u32, ciphertext: &[u8]) -> Self {
-		Self::PostMessage { seq, ciphertext: crypto::hash(ciphertext) }
+	/// `PostMessage` of `ciphertext` as message `seq`, into the part's `incarnation`.
+	pub fn post_message(incarnation: u64, seq: u32, ciphertext: &[u8]) -> Self {
+		Self::PostMessage { incarnation, seq, ciphertext: crypto::hash(ciphertext) }
 	}
 }
 
@@ -848,10 +850,26 @@ mod pallet_agreement {
 				response: crate::crypto::hash(b"response"),
 				tag: [3; 32],
 			}),
-			(super::PartAction::set_blob(4, b"blob"), P::SetBlob { nonce: 4, blob: crate::crypto::hash(b"blob") }),
-			(super::PartAction::post_message(5, b"c"), P::PostMessage { seq: 5, ciphertext: crate::crypto::hash(b"c") }),
-			(super::PartAction::DeleteMessage { nonce: 6, seq: 7 }, P::DeleteMessage { nonce: 6, seq: 7 }),
-			(super::PartAction::Close { nonce: 8, max_messages: 9 }, P::Close { nonce: 8, max_messages: 9 }),
+			(super::PartAction::set_blob(10, 4, b"blob"), P::SetBlob {
+				incarnation: 10,
+				nonce: 4,
+				blob: crate::crypto::hash(b"blob"),
+			}),
+			(super::PartAction::post_message(11, 5, b"c"), P::PostMessage {
+				incarnation: 11,
+				seq: 5,
+				ciphertext: crate::crypto::hash(b"c"),
+			}),
+			(super::PartAction::DeleteMessage { incarnation: 12, nonce: 6, seq: 7 }, P::DeleteMessage {
+				incarnation: 12,
+				nonce: 6,
+				seq: 7,
+			}),
+			(super::PartAction::Close { incarnation: 13, nonce: 8, max_messages: 9 }, P::Close {
+				incarnation: 13,
+				nonce: 8,
+				max_messages: 9,
+			}),
 		];
 		for (ours, theirs) in pairs {
 			assert_eq!(

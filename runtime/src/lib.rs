@@ -84,7 +84,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("sealchat"),
 	impl_name: alloc::borrow::Cow::Borrowed("sealchat"),
 	authoring_version: 1,
-	spec_version: 108,
+	spec_version: 109,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 2,
@@ -174,6 +174,7 @@ pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 type Migrations = (
 	pallet_connector::migrations::MigrateV0ToV1<Runtime>,
 	pallet_chat::migrations::MigrateV1ToV2<Runtime>,
+	pallet_chat::migrations::MigrateV2ToV3<Runtime>,
 );
 
 /// Dispatches blocks and transactions to the pallets.

@@ -595,8 +595,10 @@ async fn bad_input_is_refused_or_ignored_and_nothing_is_lost() {
 	let part = bob_pair.my_part;
 	let bob_part_key = Identity::from_suri("//Bob").unwrap().part_key(bob_pair.my_part_index);
 	let ferdie_part_key = Identity::from_suri("//Ferdie").unwrap().part_key(7);
+	let incarnation = chain.part(&part, None).await.unwrap().expect("Bob's part").incarnation;
 	let post = |key: &sealchat::crypto::SigningKey, seq: u32, ciphertext: Vec<u8>| {
-		let signature = key.sign(&wire::part_message(&genesis, &part, &PartAction::post_message(seq, &ciphertext)));
+		let action = PartAction::post_message(incarnation, seq, &ciphertext);
+		let signature = key.sign(&wire::part_message(&genesis, &part, &action));
 		chat_call(pallet_chat::Call::post_message {
 			part,
 			seq,
@@ -835,8 +837,10 @@ async fn bad_input_is_refused_or_ignored_and_nothing_is_lost() {
 	let forged =
 		wire::PartBlob::seal(&charlie_id, &[0x66; 32], &charlie_part, ChatKind::Group, group, &charlie_group.key, &[bob_group.my_part])
 			.unwrap();
-	let nonce = chain.part(&charlie_part, None).await.unwrap().expect("Charlie's part").nonce;
-	let signature = charlie_part_key.sign(&wire::part_message(&genesis, &charlie_part, &PartAction::set_blob(nonce, &forged)));
+	let state = chain.part(&charlie_part, None).await.unwrap().expect("Charlie's part");
+	let action = PartAction::set_blob(state.incarnation, state.nonce, &forged);
+	let nonce = state.nonce;
+	let signature = charlie_part_key.sign(&wire::part_message(&genesis, &charlie_part, &action));
 	let rewrite = chat_call(pallet_chat::Call::set_part_blob {
 		part: charlie_part,
 		nonce,
@@ -873,10 +877,11 @@ async fn bad_input_is_refused_or_ignored_and_nothing_is_lost() {
 		&listed,
 	)
 	.unwrap();
-	let nonce = chain.part(&charlie_pair.my_part, None).await.unwrap().expect("Charlie's part").nonce;
+	let state = chain.part(&charlie_pair.my_part, None).await.unwrap().expect("Charlie's part");
+	let nonce = state.nonce;
 	let charlie_pair_key = charlie_id.part_key(charlie_pair.my_part_index);
-	let signature =
-		charlie_pair_key.sign(&wire::part_message(&genesis, &charlie_pair.my_part, &PartAction::set_blob(nonce, &hostile)));
+	let action = PartAction::set_blob(state.incarnation, nonce, &hostile);
+	let signature = charlie_pair_key.sign(&wire::part_message(&genesis, &charlie_pair.my_part, &action));
 	let rewrite = chat_call(pallet_chat::Call::set_part_blob {
 		part: charlie_pair.my_part,
 		nonce,

@@ -182,8 +182,10 @@ async fn connector_and_chat_pallets_on_the_dev_chain() {
 	assert!(general_refusal(&rpc, join(ticket(2, &join_message), part_key.sign(&join_message))).await.contains("Custom error: 210"));
 
 	// Messages: signed by the part key for one sequence number each.
+	let incarnation = state.incarnation;
 	let post = |seq: u32, ciphertext: Vec<u8>, key: &sealchat::crypto::SigningKey| {
-		let signature = key.sign(&wire::part_message(&genesis, &part, &PartAction::post_message(seq, &ciphertext)));
+		let action = PartAction::post_message(incarnation, seq, &ciphertext);
+		let signature = key.sign(&wire::part_message(&genesis, &part, &action));
 		chat(pallet_chat::Call::post_message { part, seq, ciphertext, signature: ed25519::Signature::from_raw(signature) })
 	};
 	assert_ok(&rpc.submit_general(post(0, vec![0xc1; 60], &part_key)).await.expect("a message"));
@@ -202,6 +204,29 @@ async fn connector_and_chat_pallets_on_the_dev_chain() {
 	let renew = chat(pallet_chat::Call::renew { ticket: ticket(2, &renew_message), lease });
 	assert_ok(&rpc.submit_general(renew).await.expect("a renewal"));
 	assert!(chain.part(&part, None).await.unwrap().unwrap().expires > before);
+
+	// Closed, then joined again with the same part key: another incarnation, where none
+	// of the writes signed for the part before is valid.
+	let old_post = post(0, vec![0xc1; 60], &part_key);
+	let close = PartAction::Close { incarnation, nonce: 0, max_messages: 5 };
+	let signature = ed25519::Signature::from_raw(part_key.sign(&wire::part_message(&genesis, &part, &close)));
+	assert_ok(&rpc.submit_general(chat(pallet_chat::Call::close_part { part, nonce: 0, max_messages: 5, signature })).await.expect("a close"));
+	assert!(chain.part(&part, None).await.unwrap().is_none());
+	let again_tag = [4u8; 32];
+	let again_message = wire::part_message(&genesis, &part, &PartAction::join(&blob, &response, again_tag));
+	let again = chat(pallet_chat::Call::join {
+		ticket: ticket(3, &again_message),
+		part,
+		blob: blob.clone(),
+		response: response.clone(),
+		tag: again_tag,
+		signature: ed25519::Signature::from_raw(part_key.sign(&again_message)),
+	});
+	assert_ok(&rpc.submit_general(again).await.expect("the part joined again"));
+	let state = chain.part(&part, None).await.unwrap().expect("the part again");
+	assert_eq!(state.next_seq, 0);
+	assert!(state.incarnation > incarnation, "{} after {incarnation}", state.incarnation);
+	assert!(general_refusal(&rpc, old_post).await.contains("bad signature"));
 
 	drop(rpc);
 	assert!(node.stop().success());

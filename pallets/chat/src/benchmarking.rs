@@ -37,6 +37,10 @@ fn part_with_messages<T: Config>(part: PartId, messages: u32) -> PartId {
 		blob: BoundedVec::truncate_from(vec![0x22; T::MaxPartBlobLen::get() as usize]),
 		expires,
 		usage: Usage::default(),
+		incarnation: PartsCreated::<T>::mutate(|created| {
+			created.saturating_inc();
+			*created - 1
+		}),
 	};
 	Parts::<T>::insert(part, info);
 	Expiries::<T>::insert(expires, Lease::Part(part), ());
@@ -91,7 +95,8 @@ mod benchmarks {
 		let key = sp_io::crypto::ed25519_generate(BENCH_KEY_TYPE, Some(b"//SealChatPart".to_vec()));
 		let part = part_with_messages::<T>(key.0, 0);
 		let ciphertext = vec![0x77; l as usize];
-		let action = PartAction::PostMessage { seq: 0, ciphertext: sp_io::hashing::blake2_256(&ciphertext) };
+		let incarnation = Parts::<T>::get(part).expect("just created").incarnation;
+		let action = PartAction::PostMessage { incarnation, seq: 0, ciphertext: sp_io::hashing::blake2_256(&ciphertext) };
 		let signature = sp_io::crypto::ed25519_sign(BENCH_KEY_TYPE, &key, &part_message(&Chat::<T>::genesis_hash(), &part, &action))
 			.expect("the key was generated in the keystore above");
 		let call = Call::<T>::post_message { part, seq: 0, ciphertext, signature };

@@ -164,22 +164,27 @@ pub fn add_member_message(
 }
 
 /// Domain separator of every signature by a part key.
-pub const PART_CONTEXT: &[u8] = b"sealchat/v2/part";
+pub const PART_CONTEXT: &[u8] = b"sealchat/v3/part";
 
-/// What a part key signs for, with the counter the call carries; byte strings appear as
-/// their BLAKE2-256 hash.
+/// Which creation of a part id a write is for: [`PartInfo::incarnation`], unique to each
+/// [`Pallet::join`] on the chain. A part id that ends and is created again is another
+/// incarnation, where none of the writes signed for the one before are valid.
+pub type Incarnation = u64;
+
+/// What a part key signs for, with the counter the call carries and, for a write into a
+/// part that exists, the part's incarnation; byte strings appear as their BLAKE2-256 hash.
 #[derive(Encode, Decode, TypeInfo, Clone, PartialEq, Eq, Debug)]
 pub enum PartAction {
 	/// [`Pallet::join`]: create the part with this blob and post this response under `tag`.
 	Join { blob: [u8; 32], response: [u8; 32], tag: RendezvousTag },
 	/// [`Pallet::set_part_blob`].
-	SetBlob { nonce: PartNonce, blob: [u8; 32] },
+	SetBlob { incarnation: Incarnation, nonce: PartNonce, blob: [u8; 32] },
 	/// [`Pallet::post_message`].
-	PostMessage { seq: Seq, ciphertext: [u8; 32] },
+	PostMessage { incarnation: Incarnation, seq: Seq, ciphertext: [u8; 32] },
 	/// [`Pallet::delete_message`].
-	DeleteMessage { nonce: PartNonce, seq: Seq },
+	DeleteMessage { incarnation: Incarnation, nonce: PartNonce, seq: Seq },
 	/// [`Pallet::close_part`].
-	Close { nonce: PartNonce, max_messages: u32 },
+	Close { incarnation: Incarnation, nonce: PartNonce, max_messages: u32 },
 }
 
 /// The bytes a part key signs: [`PART_CONTEXT`], then the SCALE encoding of
@@ -430,7 +435,9 @@ pub mod pallet {
 	/// - 1: chats and parts with leases.
 	/// - 2: chats and parts count what they wrote per epoch ([`Usage`]);
 	///   [`crate::migrations::MigrateV1ToV2`].
-	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
+	/// - 3: parts have an incarnation ([`PartInfo::incarnation`]);
+	///   [`crate::migrations::MigrateV2ToV3`].
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(3);
 
 	/// A ticket of the ring of users.
 	pub type TicketOf<T> = <<T as Config>::Tickets as pallet_ring::Tickets>::Ticket;
@@ -475,6 +482,10 @@ pub mod pallet {
 		pub expires: BlockNumberFor<T>,
 		/// What the part wrote this epoch, and its top-ups.
 		pub usage: Usage,
+		/// Which creation of this part id it is ([`PartsCreated`] when it was joined): every
+		/// part-key-signed write names it, so writes signed for an earlier part of the same
+		/// id are not valid in this one.
+		pub incarnation: Incarnation,
 	}
 
 	/// A message in a part.
@@ -592,6 +603,10 @@ pub mod pallet {
 	/// Chat parts by id.
 	#[pallet::storage]
 	pub type Parts<T: Config> = StorageMap<_, Blake2_128Concat, PartId, PartInfo<T>>;
+
+	/// How many parts were ever created: the next part's incarnation.
+	#[pallet::storage]
+	pub type PartsCreated<T: Config> = StorageValue<_, Incarnation, ValueQuery>;
 
 	/// Messages by part and sequence number.
 	#[pallet::storage]
@@ -830,7 +845,15 @@ pub mod pallet {
 			T::Connector::post_response(response, tag)?;
 			let expires = Self::lease_end();
 			let usage = Usage { epoch: Self::epoch(), ..Usage::default() };
-			Parts::<T>::insert(part, PartInfo { next_seq: 0, nonce: 0, messages: 0, used: 0, blob, expires, usage });
+			let incarnation = PartsCreated::<T>::mutate(|created| {
+				let incarnation = *created;
+				created.saturating_inc();
+				incarnation
+			});
+			Parts::<T>::insert(
+				part,
+				PartInfo { next_seq: 0, nonce: 0, messages: 0, used: 0, blob, expires, usage, incarnation },
+			);
 			Expiries::<T>::insert(expires, Lease::Part(part), ());
 			Self::deposit_event(Event::PartCreated { part });
 			Ok(())
@@ -839,7 +862,7 @@ pub mod pallet {
 		/// Replaces the blob of `part`.
 		///
 		/// The origin must be _Authorized_, by the part key's signature over
-		/// [`part_message`]`(genesis, part, PartAction::SetBlob { nonce, blob })`.
+		/// [`part_message`]`(genesis, part, PartAction::SetBlob { incarnation, nonce, blob })`.
 		///
 		/// - `nonce`: the part's current nonce (the pool keeps the next ones too, in order).
 		///
@@ -881,7 +904,7 @@ pub mod pallet {
 		/// Appends an encrypted message to `part` as message `seq`.
 		///
 		/// The origin must be _Authorized_, by the part key's signature over
-		/// [`part_message`]`(genesis, part, PartAction::PostMessage { seq, ciphertext })`.
+		/// [`part_message`]`(genesis, part, PartAction::PostMessage { incarnation, seq, ciphertext })`.
 		/// The signature is good for that sequence number only, so a replay, a reordering
 		/// or two messages racing for one number are refused.
 		///
@@ -937,7 +960,7 @@ pub mod pallet {
 		/// Deletes message `seq` of `part`; its bytes count against the quota no more.
 		///
 		/// The origin must be _Authorized_, by the part key's signature over
-		/// [`part_message`]`(genesis, part, PartAction::DeleteMessage { nonce, seq })`.
+		/// [`part_message`]`(genesis, part, PartAction::DeleteMessage { incarnation, nonce, seq })`.
 		/// Sequence numbers are never reused.
 		///
 		/// Refused before dispatch: [`Refusal::UnknownPart`], [`Refusal::UnknownMessage`],
@@ -982,7 +1005,7 @@ pub mod pallet {
 		/// left, the part itself.
 		///
 		/// The origin must be _Authorized_, by the part key's signature over
-		/// [`part_message`]`(genesis, part, PartAction::Close { nonce, max_messages })`. A
+		/// [`part_message`]`(genesis, part, PartAction::Close { incarnation, nonce, max_messages })`. A
 		/// part with more messages than `max_messages` is closed by calling again with the
 		/// next nonce.
 		///
@@ -1291,14 +1314,14 @@ pub mod pallet {
 			nonce: PartNonce,
 			bytes: usize,
 			check: impl FnOnce(&PartInfo<T>) -> Result<(), TransactionValidityError>,
-			action: impl FnOnce() -> PartAction,
+			action: impl FnOnce(Incarnation) -> PartAction,
 			signature: &ed25519::Signature,
 		) -> TransactionValidityWithRefund {
 			let info = Self::live_part(part).ok_or(Refusal::UnknownPart)?;
 			Self::check_counter(source, nonce.into(), info.nonce.into(), PartNonce::MAX.into())?;
 			check(&info)?;
 			let usage = Self::check_part_allowance(&info, bytes)?;
-			Self::check_part_signature(part, &action(), signature)?;
+			Self::check_part_signature(part, &action(info.incarnation), signature)?;
 			let validity = Self::counter_validity("sealchat/part-nonce", part, nonce.into(), info.nonce.into(), &usage);
 			Ok((validity, Weight::zero()))
 		}
@@ -1315,7 +1338,7 @@ pub mod pallet {
 				ensure!(blob.len() <= T::MaxPartBlobLen::get() as usize, Refusal::TooLarge);
 				Ok(())
 			};
-			let action = || PartAction::SetBlob { nonce, blob: sp_io::hashing::blake2_256(blob) };
+			let action = |incarnation| PartAction::SetBlob { incarnation, nonce, blob: sp_io::hashing::blake2_256(blob) };
 			Self::authorize_with_part_nonce(source, part, nonce, blob.len(), fits, action, signature)
 		}
 
@@ -1338,7 +1361,11 @@ pub mod pallet {
 				Refusal::QuotaExceeded
 			);
 			let usage = Self::check_part_allowance(&info, ciphertext.len())?;
-			let action = PartAction::PostMessage { seq, ciphertext: sp_io::hashing::blake2_256(ciphertext) };
+			let action = PartAction::PostMessage {
+				incarnation: info.incarnation,
+				seq,
+				ciphertext: sp_io::hashing::blake2_256(ciphertext),
+			};
 			Self::check_part_signature(part, &action, signature)?;
 			let validity = Self::counter_validity("sealchat/part-seq", part, seq.into(), info.next_seq.into(), &usage);
 			Ok((validity, Weight::zero()))
@@ -1356,7 +1383,7 @@ pub mod pallet {
 				ensure!(Messages::<T>::contains_key(part, seq), Refusal::UnknownMessage);
 				Ok(())
 			};
-			let action = || PartAction::DeleteMessage { nonce, seq };
+			let action = |incarnation| PartAction::DeleteMessage { incarnation, nonce, seq };
 			Self::authorize_with_part_nonce(source, part, nonce, 0, exists, action, signature)
 		}
 
@@ -1368,7 +1395,7 @@ pub mod pallet {
 			max_messages: u32,
 			signature: &ed25519::Signature,
 		) -> TransactionValidityWithRefund {
-			let action = || PartAction::Close { nonce, max_messages };
+			let action = |incarnation| PartAction::Close { incarnation, nonce, max_messages };
 			Self::authorize_with_part_nonce(source, part, nonce, 0, |_| Ok(()), action, signature)
 		}
 
@@ -1537,6 +1564,7 @@ pub mod pallet {
 				// state they take, which may leave a part over its quota. Writes never take
 				// one past it (authorization checks), deletes bring it back under.
 				ensure!(Expiries::<T>::contains_key(info.expires, Lease::Part(part)), "a part's lease is not indexed");
+				ensure!(info.incarnation < PartsCreated::<T>::get(), "a part's incarnation is not below PartsCreated");
 			}
 			let cursor = ExpiryCursor::<T>::get();
 			for (expires, lease, ()) in Expiries::<T>::iter() {

@@ -91,6 +91,11 @@ fn hash(bytes: &[u8]) -> [u8; 32] {
 	sp_io::hashing::blake2_256(bytes)
 }
 
+/// The incarnation of test part `n` as it is now (0 when it does not exist).
+fn incarnation(n: u8) -> Incarnation {
+	Chat::part(part_id(n)).map_or(0, |info| info.incarnation)
+}
+
 /// A `join` of part `n` with `blob` and a response under `tag`, signed by its key, with a
 /// ticket of slot 0 spent as alias `alias`.
 fn join_call(n: u8, alias: u8, blob: &[u8], response: &[u8], tag: [u8; 32]) -> Call<Test> {
@@ -115,7 +120,8 @@ fn join(n: u8) -> PartId {
 
 fn post_call(n: u8, seq: Seq, ciphertext: &[u8]) -> Call<Test> {
 	let part = part_id(n);
-	let signature = part_sign(n, part, &PartAction::PostMessage { seq, ciphertext: hash(ciphertext) });
+	let action = PartAction::PostMessage { incarnation: incarnation(n), seq, ciphertext: hash(ciphertext) };
+	let signature = part_sign(n, part, &action);
 	Call::<Test>::post_message { part, seq, ciphertext: ciphertext.to_vec(), signature }
 }
 
@@ -125,19 +131,19 @@ fn post(n: u8, seq: Seq, ciphertext: &[u8]) -> sp_runtime::DispatchResult {
 
 fn blob_call(n: u8, nonce: PartNonce, blob: &[u8]) -> Call<Test> {
 	let part = part_id(n);
-	let signature = part_sign(n, part, &PartAction::SetBlob { nonce, blob: hash(blob) });
+	let signature = part_sign(n, part, &PartAction::SetBlob { incarnation: incarnation(n), nonce, blob: hash(blob) });
 	Call::<Test>::set_part_blob { part, nonce, blob: blob.to_vec(), signature }
 }
 
 fn delete_call(n: u8, nonce: PartNonce, seq: Seq) -> Call<Test> {
 	let part = part_id(n);
-	let signature = part_sign(n, part, &PartAction::DeleteMessage { nonce, seq });
+	let signature = part_sign(n, part, &PartAction::DeleteMessage { incarnation: incarnation(n), nonce, seq });
 	Call::<Test>::delete_message { part, nonce, seq, signature }
 }
 
 fn close_call(n: u8, nonce: PartNonce, max_messages: u32) -> Call<Test> {
 	let part = part_id(n);
-	let signature = part_sign(n, part, &PartAction::Close { nonce, max_messages });
+	let signature = part_sign(n, part, &PartAction::Close { incarnation: incarnation(n), nonce, max_messages });
 	Call::<Test>::close_part { part, nonce, max_messages, signature }
 }
 
@@ -444,7 +450,7 @@ mod parts {
 	fn signed_and_unsigned_origins_write_nothing() {
 		build_and_execute(|| {
 			let part = join(1);
-			let signature = part_sign(1, part, &PartAction::PostMessage { seq: 0, ciphertext: hash(&[1]) });
+			let signature = part_sign(1, part, &PartAction::PostMessage { incarnation: 0, seq: 0, ciphertext: hash(&[1]) });
 			for origin in [RuntimeOrigin::signed(alice()), RuntimeOrigin::none(), RuntimeOrigin::root()] {
 				assert_noop!(Chat::post_message(origin.clone(), part, 0, vec![1], signature), BadOrigin);
 				assert_noop!(Chat::set_part_blob(origin.clone(), part, 0, vec![1], signature), BadOrigin);
@@ -486,11 +492,12 @@ mod parts {
 			*seq = 1;
 			assert_eq!(validity(moved), invalid(InvalidTransaction::BadProof));
 			// Another part's key writing into part 1.
-			let signature = part_sign(2, part_id(1), &PartAction::PostMessage { seq: 1, ciphertext: hash(&[1]) });
+			let signature = part_sign(2, part_id(1), &PartAction::PostMessage { incarnation: 0, seq: 1, ciphertext: hash(&[1]) });
 			let foreign = Call::<Test>::post_message { part: part_id(1), seq: 1, ciphertext: vec![1], signature };
 			assert_eq!(validity(foreign), invalid(InvalidTransaction::BadProof));
 			// Part 1's signature replayed into part 2.
-			let signature = part_sign(1, part_id(1), &PartAction::PostMessage { seq: 0, ciphertext: hash(&[1]) });
+			let action = PartAction::PostMessage { incarnation: incarnation(2), seq: 0, ciphertext: hash(&[1]) };
+			let signature = part_sign(1, part_id(1), &action);
 			let replayed = Call::<Test>::post_message { part: part_id(2), seq: 0, ciphertext: vec![1], signature };
 			assert_eq!(validity(replayed), invalid(InvalidTransaction::BadProof));
 			// One ahead waits for the one before; far ahead is future.
@@ -566,6 +573,36 @@ mod parts {
 			assert!(Chat::part(part).is_none());
 			assert!(Chat::messages(part, 0, 10).messages.is_empty());
 			assert_eq!(validity(close_call(1, 4, 1)), refused(Refusal::UnknownPart));
+		});
+	}
+
+	#[test]
+	fn writes_of_an_ended_part_are_not_valid_in_its_id_created_again() {
+		build_and_execute(|| {
+			let part = join(1);
+			assert_eq!(Chat::part(part).unwrap().incarnation, 0);
+			// Everything the first part wrote, as anyone who watched the chain kept it.
+			let old = [post_call(1, 0, &[1; 10]), blob_call(1, 0, &[2; 10]), delete_call(1, 1, 0), close_call(1, 2, 5)];
+			for call in old.clone() {
+				assert_ok!(submit(call));
+			}
+			System::assert_last_event(Event::PartClosed { part }.into());
+
+			// The same part key joins again (a stale device, say): another incarnation,
+			// where none of the old writes is valid, in the order they were made or any.
+			join(2);
+			assert_ok!(submit(join_call(1, 0x51, &[1; 100], &rec(1), [9; 32])));
+			assert_eq!(Chat::part(part).unwrap().incarnation, 2);
+			let info = Chat::part(part).unwrap();
+			assert_eq!((info.next_seq, info.nonce, info.blob.to_vec()), (0, 0, vec![1; 100]));
+			let [old_post, old_blob, old_delete, old_close] = old;
+			for call in [old_post, old_blob, old_close] {
+				assert_eq!(validity(call), invalid(InvalidTransaction::BadProof));
+			}
+			// Its own writes are; then the old delete finds its message, and is refused too.
+			assert_ok!(post(1, 0, &[3; 10]));
+			assert_eq!(validity(old_delete), invalid(InvalidTransaction::BadProof));
+			assert_ok!(submit(blob_call(1, 0, &[4; 10])));
 		});
 	}
 
@@ -1022,14 +1059,54 @@ mod allowances {
 			StorageVersion::new(1).put::<Chat>();
 			HashTickets::set_epoch(3);
 
+			PartsCreated::<Test>::kill();
+
 			crate::migrations::MigrateV1ToV2::<Test>::on_runtime_upgrade();
 			assert_eq!(Chat::on_chain_storage_version(), StorageVersion::new(2));
+			crate::migrations::MigrateV2ToV3::<Test>::on_runtime_upgrade();
+			assert_eq!(Chat::on_chain_storage_version(), StorageVersion::new(3));
 			let fresh = Usage { epoch: 3, ..Usage::default() };
 			assert_eq!(Chat::chat(chat).unwrap(), ChatInfo { usage: fresh, ..chat_info });
 			assert_eq!(Chat::part(part).unwrap(), PartInfo { usage: fresh, ..part_info });
-			// Run again, it changes nothing.
+			// Run again, they change nothing.
 			crate::migrations::MigrateV1ToV2::<Test>::on_runtime_upgrade();
+			crate::migrations::MigrateV2ToV3::<Test>::on_runtime_upgrade();
 			assert_eq!(Chat::part(part).unwrap().usage, fresh);
+			assert_eq!(PartsCreated::<Test>::get(), 1);
+		});
+	}
+
+	#[test]
+	fn the_upgrade_gives_every_part_an_incarnation_of_its_own() {
+		use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+		build_and_execute(|| {
+			let parts = [join(1), join(2), join(3)];
+			// The parts as version 2 stored them, without an incarnation.
+			for part in parts {
+				let info = Chat::part(part).unwrap();
+				let v2_part = crate::migrations::v2::PartInfo::<Test> {
+					next_seq: info.next_seq,
+					nonce: info.nonce,
+					messages: info.messages,
+					used: info.used,
+					blob: info.blob.clone(),
+					expires: info.expires,
+					usage: info.usage,
+				};
+				frame_support::storage::unhashed::put(&Parts::<Test>::hashed_key_for(part), &v2_part);
+			}
+			PartsCreated::<Test>::kill();
+			StorageVersion::new(2).put::<Chat>();
+
+			crate::migrations::MigrateV2ToV3::<Test>::on_runtime_upgrade();
+			assert_eq!(Chat::on_chain_storage_version(), StorageVersion::new(3));
+			let mut incarnations: Vec<Incarnation> = parts.iter().map(|p| Chat::part(*p).unwrap().incarnation).collect();
+			incarnations.sort();
+			assert_eq!(incarnations, vec![0, 1, 2]);
+			assert_eq!(PartsCreated::<Test>::get(), 3);
+			// Each part writes with its own; the next part is another.
+			assert_ok!(post(2, 0, &[1; 10]));
+			assert_eq!(Chat::part(join(4)).unwrap().incarnation, 3);
 		});
 	}
 }

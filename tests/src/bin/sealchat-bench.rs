@@ -208,7 +208,8 @@ fn criterion_rows() -> Option<f64> {
 }
 
 /// Parts of the chat pallet written straight into storage: `count` parts of the keys
-/// `identity.part_key(first..)`, empty and with a lease as long as a joined part's.
+/// `identity.part_key(first..)`, empty, with a lease as long as a joined part's, all of
+/// incarnation [`BENCH_INCARNATION`].
 async fn parts_in_storage(rpc: &Rpc, identity: &Identity, first: u32, count: u32) -> Vec<[u8; 32]> {
 	let expires = rpc.best_number().await as u32 + sealchat_runtime::configs::LEASE;
 	let parts: Vec<[u8; 32]> = (first..first + count).map(|i| identity.part_key(i).public()).collect();
@@ -222,10 +223,13 @@ async fn parts_in_storage(rpc: &Rpc, identity: &Identity, first: u32, count: u32
 			blob: Default::default(),
 			expires,
 			usage: Default::default(),
+			incarnation: BENCH_INCARNATION,
 		};
 		items.push((pallet_chat::Parts::<Runtime>::hashed_key_for(part), info.encode()));
 		items.push((pallet_chat::Expiries::<Runtime>::hashed_key_for(expires, pallet_chat::Lease::Part(*part)), ().encode()));
 	}
+	// Parts joined later count on from above it, so every incarnation stays its own.
+	items.push((pallet_chat::PartsCreated::<Runtime>::hashed_key().to_vec(), (BENCH_INCARNATION + 1).encode()));
 	let call = RuntimeCall::Sudo(pallet_sudo::Call::sudo {
 		call: Box::new(RuntimeCall::System(frame_system::Call::set_storage { items })),
 	});
@@ -234,12 +238,16 @@ async fn parts_in_storage(rpc: &Rpc, identity: &Identity, first: u32, count: u32
 	parts
 }
 
-/// `post_message` of `ciphertext` as message `seq` of part key `index` of `identity`, as
-/// an encoded general transaction.
+/// The incarnation of every part [`parts_in_storage`] writes: far above any a join of the
+/// benchmark's chain takes.
+const BENCH_INCARNATION: u64 = 1 << 32;
+
+/// `post_message` of `ciphertext` as message `seq` of part key `index` of `identity` (a
+/// part [`parts_in_storage`] wrote), as an encoded general transaction.
 fn post_message(genesis: &[u8; 32], identity: &Identity, index: u32, seq: u32, ciphertext: Vec<u8>) -> Vec<u8> {
 	let key = identity.part_key(index);
 	let part = key.public();
-	let signature = key.sign(&wire::part_message(genesis, &part, &PartAction::post_message(seq, &ciphertext)));
+	let signature = key.sign(&wire::part_message(genesis, &part, &PartAction::post_message(BENCH_INCARNATION, seq, &ciphertext)));
 	general(RuntimeCall::Chat(pallet_chat::Call::post_message {
 		part,
 		seq,
