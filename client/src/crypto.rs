@@ -45,6 +45,8 @@ pub const CHAT_AEAD_CONTEXT: &[u8] = b"sealchat/v1/chat-aead";
 pub const CHAT_MEMBERSHIP_CONTEXT: &[u8] = b"sealchat/v1/membership";
 /// Domain of a chat's rendezvous tags.
 pub const CHAT_TAG_CONTEXT: &[u8] = b"sealchat/v1/tag";
+/// Domain of the key a response slot's secret gives.
+pub const SLOT_KEY_CONTEXT: &[u8] = b"sealchat/v4/slot-key";
 
 /// What can go wrong in this module.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -365,7 +367,15 @@ impl ChatKey {
 	}
 }
 
-/// An Ed25519 key of the chat pallet's: a chat's membership key, or a part key.
+/// The Ed25519 key of a response slot's secret (an invitation's `slot_secret`): its
+/// seed is BLAKE2b-256, keyed with the secret, of the domain. A response proves with it
+/// that its poster holds the invitation ([`crate::wire::SlotClaim`]).
+pub fn slot_key(secret: &[u8; 32]) -> SigningKey {
+	let seed = Zeroizing::new(blake2b_256(Some(&secret[..]), &[SLOT_KEY_CONTEXT]));
+	SigningKey::from_seed(&seed)
+}
+
+/// An Ed25519 key: a chat's membership key, a part key, or a response slot's key.
 pub struct SigningKey(crypto_sign::KeyPair);
 
 impl SigningKey {

@@ -16,7 +16,7 @@ use crate::{
 	scan::Scanner,
 	store::{ChatRow, InvitationRow, InvitationState, MessageRow, Store, StoreError},
 	sync::{Live, SyncReport},
-	wire::{self, ChatId, ChatKind, Invitation, Lease, Message, PartAction, PartBlob, PartId, Response, WireError},
+	wire::{self, ChatId, ChatKind, Invitation, Lease, Message, PartAction, PartBlob, PartId, SlotClaim, WireError},
 };
 
 /// How often a flow is retried when the chain moved under it: another member used the
@@ -498,7 +498,12 @@ impl Session {
 			let blob = PartBlob::seal(&self.identity, &genesis, &row.my_part, row.kind, row.id, &row.key, members)?;
 			let tag = row.key.response_tag(row.response_slot);
 			let record_len = self.chain.limits().record_len as usize;
-			let response = Response { version: wire::VERSION, part: row.my_part }.seal(&row.key, &tag, record_len)?;
+			// A join stored before claims claims its slot itself.
+			let claim = match &row.response_claim {
+				Some(claim) => claim.clone(),
+				None => SlotClaim::new(&self.identity, &genesis, row.id, row.response_slot),
+			};
+			let response = claim.respond(&genesis, row.id, row.response_slot, row.my_part).seal(&row.key, &tag, record_len)?;
 			let message = wire::part_message(&genesis, &row.my_part, &PartAction::join(&blob, &response, tag));
 			let signature = self.identity.part_key(row.my_part_index).sign(&message);
 			let ticket = self.ticket(&message).await?;
@@ -685,6 +690,7 @@ impl Session {
 				my_part_index: index,
 				joined: false,
 				response_slot: wire::CREATOR_RESPONSE,
+				response_claim: Some(SlotClaim::new(identity, &genesis, chat, wire::CREATOR_RESPONSE)),
 			};
 			s.add_chat(&row)?;
 			s.add_part(&row.my_part, chat, Some(&me))?;
@@ -794,10 +800,7 @@ impl Session {
 				}
 			}
 		}
-		self.store.atomically(|s| {
-			s.set_joined(row.id, &row.my_part)?;
-			s.mark_answered(row.id, row.response_slot)
-		})?;
+		self.store.set_joined(row.id, &row.my_part)?;
 		row.joined = true;
 		Ok(())
 	}
@@ -852,6 +855,7 @@ impl Session {
 				my_part_index: index,
 				joined: false,
 				response_slot: invitation.nonce,
+				response_claim: invitation.slot_claim.clone(),
 			};
 			s.add_chat(&row)?;
 			s.add_part(&row.my_part, row.id, Some(&me))?;
@@ -859,10 +863,16 @@ impl Session {
 				s.add_part(part, row.id, None)?;
 			}
 			s.set_invitation_state(id, InvitationState::Accepted)?;
+			s.settle_invitations(row.id)?;
 			Ok(row)
 		})?;
-		// The members who joined since the invitation was sent: my blob lists them too.
-		self.read_responses(&row).await?;
+		// Another device of mine that accepted already: its part, answering the same
+		// claim, is mine here too. Reading the responses also learns the members who
+		// joined since the invitation was sent: my blob lists them too.
+		if let Some((part, index)) = self.other_device_part(&row).await? {
+			self.store.atomically(|s| s.adopt_part(row.id, &part, index))?;
+			return Ok(row.id);
+		}
 		self.pause("your part of the chat").await;
 		// A join whose block is abandoned goes back into the node's pool and lands in the
 		// new best chain.
@@ -911,15 +921,15 @@ impl Session {
 
 	/// Sends an invitation to `invitee` (whose encryption key is `invitee_key`) into
 	/// `row`'s chat under `tag` with my membership proof, and waits for it to be final;
-	/// returns the nonce it took, the response slot of the invitee's join. The caller
-	/// holds the submission lock.
+	/// returns the nonce it took, the response slot of the invitee's join, and the
+	/// invitation's claim on it. The caller holds the submission lock.
 	async fn send_invitation(
 		&self,
 		row: &ChatRow,
 		invitee: &AccountBytes,
 		invitee_key: &[u8; 32],
 		tag: [u8; 32],
-	) -> Result<u64> {
+	) -> Result<(u64, SlotClaim)> {
 		let chat = row.id;
 		// The parts I know, mine first, as many as a record holds: the invitee learns the
 		// rest from the members' listings.
@@ -933,13 +943,14 @@ impl Session {
 		for _ in 0..RETRIES {
 			let state = self.chain.chat(chat, None).await?.ok_or(ClientError::UnknownChat(chat))?;
 			let invitation =
-				Invitation::new(&self.identity, &genesis, row.kind, chat, state.nonce, &row.key, *invitee, part_ids.clone())
-					.seal(invitee_key, record_len)?;
+				Invitation::new(&self.identity, &genesis, row.kind, chat, state.nonce, &row.key, *invitee, part_ids.clone());
+			let claim = invitation.slot_claim();
+			let invitation = invitation.seal(invitee_key, record_len)?;
 			let proof = membership.sign(&wire::add_member_message(&genesis, chat, state.nonce, &invitation, &tag));
 			let call = api::tx().chat().add_member(chat, state.nonce, invitation, tag, proof);
 			// No signer: the membership proof is the whole authorization.
 			match self.chain.submit_general(&call).await {
-				Ok(_) => return Ok(state.nonce),
+				Ok(_) => return Ok((state.nonce, claim)),
 				// Another member used the nonce first.
 				Err(ChainError::Invalid(Invalidity::Stale)) => continue,
 				Err(e) if matches!(e.module(), Some(api::Error::Chat(ChatError::StaleNonce))) => continue,
@@ -979,8 +990,8 @@ impl Session {
 				self.store.atomically(|s| s.begin_rejoin(chat, crypto::random_32(), floor))?
 			},
 		};
-		let slot = match self.self_invitation(row, &rejoining.tag).await? {
-			Some(slot) => slot,
+		let (slot, claim) = match self.self_invitation(row, &rejoining.tag).await? {
+			Some(found) => found,
 			None => {
 				let me = self.me();
 				self.send_invitation(row, &me, &self.identity.encryption_key(), rejoining.tag).await?
@@ -989,7 +1000,7 @@ impl Session {
 		let (identity, me) = (&self.identity, self.me());
 		let part = identity.part_key(rejoining.index).public();
 		self.store.atomically(|s| {
-			s.rejoin(chat, &part, rejoining.index, slot)?;
+			s.rejoin(chat, &part, rejoining.index, slot, &claim)?;
 			s.add_part(&part, chat, Some(&me))?;
 			Ok(())
 		})?;
@@ -998,16 +1009,16 @@ impl Session {
 		self.join_chat(row, Until::Final).await
 	}
 
-	/// The response slot of the invitation to myself under `tag` into `row`'s chat, when
-	/// it is final (a re-join interrupted after it was sent). One in a block that is not
-	/// final yet is waited for: [`ClientError::Contended`], try again.
-	async fn self_invitation(&self, row: &ChatRow, tag: &[u8; 32]) -> Result<Option<u64>> {
+	/// The response slot of the invitation to myself under `tag` into `row`'s chat, and
+	/// its claim, when it is final (a re-join interrupted after it was sent). One in a
+	/// block that is not final yet is waited for: [`ClientError::Contended`], try again.
+	async fn self_invitation(&self, row: &ChatRow, tag: &[u8; 32]) -> Result<Option<(u64, SlotClaim)>> {
 		let genesis = self.chain.genesis_hash();
 		let slot_at = |at| async move {
 			for (_, record) in self.chain.records_by_tag(tag, &at).await? {
 				let Some(plain) = self.identity.open_sealed(&record.payload.0) else { continue };
 				match Invitation::decode_checked(&self.identity, &genesis, &plain) {
-					Ok(inv) if inv.chat == row.id && inv.inviter == self.me() => return Ok(Some(inv.nonce)),
+					Ok(inv) if inv.chat == row.id && inv.inviter == self.me() => return Ok(Some((inv.nonce, inv.slot_claim()))),
 					_ => continue,
 				}
 			}
@@ -1239,8 +1250,9 @@ impl Session {
 				my_part: part,
 				my_part_index: index,
 				joined: true,
-				// Only an unfinished join uses the slot, and this part is on chain.
+				// Only an unfinished join uses the slot and claim, and this part is on chain.
 				response_slot: wire::CREATOR_RESPONSE,
+				response_claim: None,
 			};
 			self.store.atomically(|s| {
 				if !s.add_chat(&row)? {

@@ -10,11 +10,12 @@
 
 use std::path::Path;
 
+use codec::{Decode, Encode};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::{
 	crypto::{AccountBytes, ChatKey},
-	wire::{ChatId, ChatKind, PartId},
+	wire::{ChatId, ChatKind, PartId, SlotClaim},
 };
 
 /// Errors of the local database.
@@ -49,7 +50,10 @@ CREATE TABLE IF NOT EXISTS chats (
 	-- 0: my part and response are being created; 1: joined
 	state INTEGER NOT NULL,
 	-- the response slot my join answers: the invitation's nonce, or the creator's
-	response_slot INTEGER NOT NULL
+	response_slot INTEGER NOT NULL,
+	-- the claim my response answers it under (a SCALE-encoded `SlotClaim`; none in a
+	-- chat joined before claims: a pending join then claims its slot itself)
+	response_claim BLOB
 	-- (databases of earlier versions also have a column `listed`, no longer used)
 );
 -- The parts of each chat, one row per (chat, part): what a listing of one chat names
@@ -92,10 +96,14 @@ CREATE TABLE IF NOT EXISTS unconfirmed (
 CREATE TABLE IF NOT EXISTS seen_invitations (
 	id BLOB PRIMARY KEY
 );
-CREATE TABLE IF NOT EXISTS answered (
+-- Every response read, by the claim it answers under: at most MAX_PARTS_PER_CLAIM
+-- parts per (chat, slot, claimant), and no response hides another.
+CREATE TABLE IF NOT EXISTS responses (
 	chat INTEGER NOT NULL,
-	nonce INTEGER NOT NULL,
-	PRIMARY KEY (chat, nonce)
+	slot INTEGER NOT NULL,
+	claimant BLOB NOT NULL,
+	part BLOB NOT NULL,
+	PRIMARY KEY (chat, slot, claimant, part)
 );
 CREATE TABLE IF NOT EXISTS contacts (
 	name TEXT PRIMARY KEY,
@@ -114,7 +122,10 @@ CREATE TABLE IF NOT EXISTS invitations (
 	parts BLOB NOT NULL,
 	block INTEGER NOT NULL,
 	-- 0: pending, 1: accepted, 2: declined
-	state INTEGER NOT NULL DEFAULT 0
+	state INTEGER NOT NULL DEFAULT 0,
+	-- its claim on its response slot (a SCALE-encoded `SlotClaim`; none in an invitation
+	-- stored before claims)
+	slot_claim BLOB
 );
 CREATE TABLE IF NOT EXISTS used_tickets (
 	epoch INTEGER NOT NULL,
@@ -130,9 +141,9 @@ CREATE TABLE IF NOT EXISTS read_marks (
 
 /// The layout [`SCHEMA`] creates. A database of layout "1" holds state of an earlier
 /// protocol's chain: its chats, parts, messages and cursor are dropped when it is opened
-/// (contacts are kept), and the next sync or login rebuilds them. Layouts "2" and "3"
-/// are migrated ([`LAYOUT_2_TO_3`], then [`LAYOUT_3_TO_4`]).
-const SCHEMA_VERSION: &[u8] = b"4";
+/// (contacts are kept), and the next sync or login rebuilds them. Layouts "2" to "4"
+/// are migrated ([`LAYOUT_2_TO_3`], [`LAYOUT_3_TO_4`], then [`LAYOUT_4_TO_5`]).
+const SCHEMA_VERSION: &[u8] = b"5";
 
 /// Layout "2" kept one row per part id, whatever chat named it first: its parts move
 /// into the (chat, part) table as they are.
@@ -157,6 +168,21 @@ ALTER TABLE parts ADD COLUMN verified INTEGER NOT NULL DEFAULT 0;
 UPDATE parts SET verified = 1 WHERE owner IS NOT NULL OR next_seq > 0;
 ";
 
+/// Layout "4" marked a slot answered by its first response, and had no claims: the
+/// columns for claims are added after [`SCHEMA`] (as [`CLAIM_COLUMNS`]), since a
+/// database of layout "2" may have no table of invitations yet.
+const LAYOUT_4_TO_5: &str = "
+DROP TABLE IF EXISTS answered;
+";
+
+/// The columns layout "5" added to tables that existed before: (table, column).
+const CLAIM_COLUMNS: [(&str, &str); 2] = [("chats", "response_claim"), ("invitations", "slot_claim")];
+
+/// The most parts of one chat that one claim on one response slot adds: the invitee's
+/// part, the part of another device of theirs, and room for a re-join. A claim is
+/// answered only by who holds its invitation's secret, so nobody else fills these.
+pub const MAX_PARTS_PER_CLAIM: i64 = 4;
+
 /// The most parts one chat keeps that have not verified yet (named by a listing, a
 /// response or an invitation): a chat invites at most 256 members, so this bounds what
 /// hostile listings can make a client store. Parts that verified are bounded by the
@@ -170,6 +196,7 @@ DROP TABLE IF EXISTS parts;
 DROP TABLE IF EXISTS messages;
 DROP TABLE IF EXISTS seen_invitations;
 DROP TABLE IF EXISTS answered;
+DROP TABLE IF EXISTS responses;
 DROP TABLE IF EXISTS invitations;
 DROP TABLE IF EXISTS read_marks;
 DELETE FROM meta WHERE key = 'record_cursor';
@@ -189,6 +216,10 @@ pub struct ChatRow {
 	/// The response slot my join answers: the nonce of the invitation I joined with, or
 	/// [`crate::wire::CREATOR_RESPONSE`] for the chat's creator.
 	pub response_slot: u64,
+	/// The claim my response answers that slot under: the invitation's, or mine (the
+	/// creator's slot). `None` in a chat stored before claims: a join still to be made
+	/// claims the slot itself.
+	pub response_claim: Option<SlotClaim>,
 }
 
 /// A re-join of a chat begun (my part of it ended while the chat lives): the part key it
@@ -230,6 +261,8 @@ pub struct InvitationRow {
 	pub inviter: AccountBytes,
 	/// The parts of the members it lists, the inviter's first.
 	pub parts: Vec<PartId>,
+	/// Its claim on its response slot; `None` in an invitation stored before claims.
+	pub slot_claim: Option<SlotClaim>,
 	/// The block of the record it came in.
 	pub block: u32,
 	pub state: InvitationState,
@@ -281,6 +314,16 @@ const ACCOUNT: &str = "account";
 const LAST_RENEWAL: &str = "last_renewal";
 const SCHEMA_KEY: &str = "schema";
 const NEXT_PART_INDEX: &str = "next_part_index";
+
+/// The claim SCALE-encoded in column `index`, if any.
+fn decode_claim(r: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<Option<SlotClaim>> {
+	r.get::<_, Option<Vec<u8>>>(index)?
+		.map(|bytes| {
+			SlotClaim::decode(&mut &bytes[..])
+				.map_err(|_| rusqlite::Error::InvalidColumnType(index, "claim".into(), rusqlite::types::Type::Blob))
+		})
+		.transpose()
+}
 
 fn blob32(bytes: Vec<u8>) -> rusqlite::Result<[u8; 32]> {
 	bytes.try_into().map_err(|_| rusqlite::Error::InvalidColumnType(0, "32 bytes".into(), rusqlite::types::Type::Blob))
@@ -382,11 +425,24 @@ impl Store {
 		let store = Self { conn };
 		match store.meta(SCHEMA_KEY)?.as_deref() {
 			Some(SCHEMA_VERSION) => {},
-			Some(b"2") => store.atomically(|s| Ok(s.conn.execute_batch(&[LAYOUT_2_TO_3, LAYOUT_3_TO_4].concat())?))?,
-			Some(b"3") => store.atomically(|s| Ok(s.conn.execute_batch(LAYOUT_3_TO_4)?))?,
+			Some(b"2") => store.atomically(|s| {
+				Ok(s.conn.execute_batch(&[LAYOUT_2_TO_3, LAYOUT_3_TO_4, LAYOUT_4_TO_5].concat())?)
+			})?,
+			Some(b"3") => store.atomically(|s| Ok(s.conn.execute_batch(&[LAYOUT_3_TO_4, LAYOUT_4_TO_5].concat())?))?,
+			Some(b"4") => store.conn.execute_batch(LAYOUT_4_TO_5)?,
 			_ => store.conn.execute_batch(EARLIER_TABLES)?,
 		}
 		store.conn.execute_batch(SCHEMA)?;
+		for (table, column) in CLAIM_COLUMNS {
+			let has: bool = store.conn.query_row(
+				"SELECT EXISTS (SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2)",
+				[table, column],
+				|r| r.get(0),
+			)?;
+			if !has {
+				store.conn.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {column} BLOB;"))?;
+			}
+		}
 		store.set_meta(SCHEMA_KEY, SCHEMA_VERSION)?;
 		Ok(store)
 	}
@@ -508,8 +564,8 @@ impl Store {
 	/// Adds a chat (ignored when it is already known).
 	pub fn add_chat(&self, chat: &ChatRow) -> Result<bool> {
 		let added = self.conn.execute(
-			"INSERT OR IGNORE INTO chats (id, kind, key, my_part, my_part_index, state, response_slot)
-			 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+			"INSERT OR IGNORE INTO chats (id, kind, key, my_part, my_part_index, state, response_slot, response_claim)
+			 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 			params![
 				chat.id as i64,
 				kind_to(chat.kind),
@@ -518,6 +574,7 @@ impl Store {
 				chat.my_part_index,
 				chat.joined as i64,
 				chat.response_slot as i64,
+				chat.response_claim.as_ref().map(Encode::encode),
 			],
 		)?;
 		Ok(added == 1)
@@ -561,11 +618,13 @@ impl Store {
 	}
 
 	/// Makes `part` (my part key number `index`) my part of `chat`, to be joined in
-	/// response slot `slot`: the chat is no longer joined, and the re-join begun is over.
-	pub fn rejoin(&self, chat: ChatId, part: &PartId, index: u32, slot: u64) -> Result<()> {
+	/// response slot `slot` under `claim`: the chat is no longer joined, and the re-join
+	/// begun is over.
+	pub fn rejoin(&self, chat: ChatId, part: &PartId, index: u32, slot: u64, claim: &SlotClaim) -> Result<()> {
 		self.conn.execute(
-			"UPDATE chats SET my_part = ?2, my_part_index = ?3, response_slot = ?4, state = 0 WHERE id = ?1",
-			params![chat as i64, &part[..], index, slot as i64],
+			"UPDATE chats SET my_part = ?2, my_part_index = ?3, response_slot = ?4, response_claim = ?5, state = 0
+			 WHERE id = ?1",
+			params![chat as i64, &part[..], index, slot as i64, claim.encode()],
 		)?;
 		self.conn.execute("DELETE FROM meta WHERE key = ?1", [rejoining_key(chat)])?;
 		Ok(())
@@ -591,6 +650,7 @@ impl Store {
 			my_part_index: r.get(4)?,
 			joined: r.get::<_, i64>(5)? == 1,
 			response_slot: r.get::<_, i64>(6)? as u64,
+			response_claim: decode_claim(r, 7)?,
 		})
 	}
 
@@ -599,7 +659,7 @@ impl Store {
 		Ok(self
 			.conn
 			.query_row(
-				"SELECT id, kind, key, my_part, my_part_index, state, response_slot FROM chats WHERE id = ?1",
+				"SELECT id, kind, key, my_part, my_part_index, state, response_slot, response_claim FROM chats WHERE id = ?1",
 				[id as i64],
 				Self::chat_from_row,
 			)
@@ -610,7 +670,9 @@ impl Store {
 	pub fn chats(&self) -> Result<Vec<ChatRow>> {
 		let mut stmt = self
 			.conn
-			.prepare("SELECT id, kind, key, my_part, my_part_index, state, response_slot FROM chats ORDER BY id")?;
+			.prepare(
+			"SELECT id, kind, key, my_part, my_part_index, state, response_slot, response_claim FROM chats ORDER BY id",
+		)?;
 		let rows = stmt.query_map([], Self::chat_from_row)?;
 		Ok(rows.collect::<rusqlite::Result<_>>()?)
 	}
@@ -619,7 +681,19 @@ impl Store {
 	/// an owner, the part has verified. Whether it was new; a chat that has
 	/// [`MAX_UNVERIFIED_PARTS`] parts that have not verified takes no more of those.
 	pub fn add_part(&self, part: &PartId, chat: ChatId, owner: Option<&AccountBytes>) -> Result<bool> {
-		let room = owner.is_some() || {
+		self.insert_part(part, chat, owner, false)
+	}
+
+	/// Adds a part of `chat` that a response proven under its claim names (see
+	/// [`Store::add_response`]): taken even past [`MAX_UNVERIFIED_PARTS`], so that parts
+	/// hostile listings name never hide a member who joined. Each such part is a record
+	/// under one of the chat's tags, which its poster paid a ticket or an invitation for.
+	pub fn add_answering_part(&self, part: &PartId, chat: ChatId) -> Result<bool> {
+		self.insert_part(part, chat, None, true)
+	}
+
+	fn insert_part(&self, part: &PartId, chat: ChatId, owner: Option<&AccountBytes>, uncapped: bool) -> Result<bool> {
+		let room = owner.is_some() || uncapped || {
 			let unverified: i64 = self.conn.query_row(
 				"SELECT COUNT(*) FROM parts WHERE chat = ?1 AND verified = 0",
 				[chat as i64],
@@ -774,12 +848,12 @@ impl Store {
 		key: &ChatKey,
 		inviter: &AccountBytes,
 		parts: &[PartId],
+		slot_claim: &SlotClaim,
 		block: u32,
 	) -> Result<Option<u64>> {
-		use codec::Encode;
 		let added = self.conn.execute(
-			"INSERT OR IGNORE INTO invitations (record, chat, kind, nonce, key, inviter, parts, block)
-			 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+			"INSERT OR IGNORE INTO invitations (record, chat, kind, nonce, key, inviter, parts, block, slot_claim)
+			 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 			params![
 				&record[..],
 				chat as i64,
@@ -788,14 +862,14 @@ impl Store {
 				&key.expose()[..],
 				&inviter[..],
 				parts.to_vec().encode(),
-				block
+				block,
+				slot_claim.encode(),
 			],
 		)?;
 		Ok((added == 1).then(|| self.conn.last_insert_rowid() as u64))
 	}
 
 	fn invitation_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<InvitationRow> {
-		use codec::Decode;
 		let parts: Vec<u8> = r.get(6)?;
 		Ok(InvitationRow {
 			id: r.get::<_, i64>(0)? as u64,
@@ -812,10 +886,11 @@ impl Store {
 				1 => InvitationState::Accepted,
 				_ => InvitationState::Declined,
 			},
+			slot_claim: decode_claim(r, 9)?,
 		})
 	}
 
-	const INVITATION_COLUMNS: &'static str = "id, chat, kind, nonce, key, inviter, parts, block, state";
+	const INVITATION_COLUMNS: &'static str = "id, chat, kind, nonce, key, inviter, parts, block, state, slot_claim";
 
 	/// One invitation, by its number.
 	pub fn invitation(&self, id: u64) -> Result<Option<InvitationRow>> {
@@ -831,13 +906,11 @@ impl Store {
 		Ok(rows.collect::<rusqlite::Result<_>>()?)
 	}
 
-	/// Whether an invitation to `chat` waits for an answer.
-	pub fn invitation_pending_for(&self, chat: ChatId) -> Result<bool> {
-		Ok(self
-			.conn
-			.query_row("SELECT 1 FROM invitations WHERE chat = ?1 AND state = 0", [chat as i64], |_| Ok(()))
-			.optional()?
-			.is_some())
+	/// Marks every invitation to `chat` still waiting as accepted: the chat is (being)
+	/// joined, with one of them.
+	pub fn settle_invitations(&self, chat: ChatId) -> Result<()> {
+		self.conn.execute("UPDATE invitations SET state = 1 WHERE chat = ?1 AND state = 0", [chat as i64])?;
+		Ok(())
 	}
 
 	/// Records the user's answer to an invitation.
@@ -858,20 +931,15 @@ impl Store {
 		Ok(added == 0)
 	}
 
-	/// Whether the response to invitation `nonce` of `chat` was read.
-	pub fn answered(&self, chat: ChatId) -> Result<Vec<u64>> {
-		let mut stmt = self.conn.prepare("SELECT nonce FROM answered WHERE chat = ?1")?;
-		let rows = stmt.query_map([chat as i64], |r| Ok(r.get::<_, i64>(0)? as u64))?;
-		Ok(rows.collect::<rusqlite::Result<_>>()?)
-	}
-
-	/// Records that the response to invitation `nonce` of `chat` was read.
-	pub fn mark_answered(&self, chat: ChatId, nonce: u64) -> Result<()> {
-		self.conn.execute(
-			"INSERT OR IGNORE INTO answered (chat, nonce) VALUES (?1, ?2)",
-			params![chat as i64, nonce as i64],
+	/// Records a response to slot `slot` of `chat`, under `claimant`'s claim, naming
+	/// `part`: whether it is new, and the claim had room for it ([`MAX_PARTS_PER_CLAIM`]).
+	pub fn add_response(&self, chat: ChatId, slot: u64, claimant: &AccountBytes, part: &PartId) -> Result<bool> {
+		let added = self.conn.execute(
+			"INSERT OR IGNORE INTO responses (chat, slot, claimant, part)
+			 SELECT ?1, ?2, ?3, ?4 WHERE (SELECT COUNT(*) FROM responses WHERE chat = ?1 AND slot = ?2 AND claimant = ?3) < ?5",
+			params![chat as i64, slot as i64, &claimant[..], &part[..], MAX_PARTS_PER_CLAIM],
 		)?;
-		Ok(())
+		Ok(added == 1)
 	}
 
 	/// Marks `chat` read up to block `block` (a mark never moves back).
@@ -948,7 +1016,12 @@ mod tests {
 			my_part_index: id as u32,
 			joined: false,
 			response_slot: crate::wire::CREATOR_RESPONSE,
+			response_claim: Some(claim(id as u8)),
 		}
+	}
+
+	fn claim(inviter: u8) -> SlotClaim {
+		SlotClaim { inviter: [inviter; 32], secret: [inviter.wrapping_add(1); 32], signature: [inviter; 64] }
 	}
 
 	fn message(part: u8, seq: u32, block: u32) -> MessageRow {
@@ -1025,10 +1098,11 @@ mod tests {
 		let store = Store::open(&path, &KEY).unwrap();
 		assert_eq!(store.rejoining(1).unwrap(), Some(Rejoining { index: 2, tag: [7; 32] }));
 		assert_eq!(store.next_part_index().unwrap(), 3);
-		store.rejoin(1, &[2; 32], 2, 5).unwrap();
+		store.rejoin(1, &[2; 32], 2, 5, &claim(3)).unwrap();
 		assert_eq!(store.rejoining(1).unwrap(), None);
 		let row = store.chat(1).unwrap().unwrap();
 		assert_eq!((row.my_part, row.my_part_index, row.response_slot, row.joined), ([2; 32], 2, 5, false));
+		assert_eq!(row.response_claim, Some(claim(3)), "the claim of the invitation to myself");
 		// The old part's join, finished late by another process, leaves the chat unjoined.
 		store.set_joined(1, &[1; 32]).unwrap();
 		assert!(!store.chat(1).unwrap().unwrap().joined);
@@ -1226,13 +1300,10 @@ mod tests {
 	}
 
 	#[test]
-	fn seen_answered_and_contacts() {
+	fn seen_invitations_and_contacts() {
 		let store = Store::in_memory().unwrap();
 		assert!(!store.check_and_mark_seen(&[1; 32]).unwrap());
 		assert!(store.check_and_mark_seen(&[1; 32]).unwrap());
-		store.mark_answered(1, 0).unwrap();
-		store.mark_answered(1, 0).unwrap();
-		assert_eq!(store.answered(1).unwrap(), vec![0]);
 		store.set_contact("bob", &[2; 32]).unwrap();
 		assert_eq!(store.contact("bob").unwrap(), Some([2; 32]));
 		assert_eq!(store.nickname(&[2; 32]).unwrap().as_deref(), Some("bob"));
@@ -1312,19 +1383,49 @@ mod tests {
 	fn invitations_wait_for_an_answer() {
 		let store = Store::in_memory().unwrap();
 		let key = ChatKey::from_bytes([4; 32]);
-		let add = |record: u8, chat| store.add_invitation(&[record; 32], chat, ChatKind::Group, 3, &key, &[9; 32], &[[1; 32], [2; 32]], 40);
+		let add = |record: u8, chat| {
+			store.add_invitation(&[record; 32], chat, ChatKind::Group, 3, &key, &[9; 32], &[[1; 32], [2; 32]], &claim(9), 40)
+		};
 		let first = add(1, 7).unwrap().expect("a new invitation");
 		assert_eq!(add(1, 7).unwrap(), None, "the same record again");
 		let second = add(2, 8).unwrap().expect("another");
-		assert!(store.invitation_pending_for(7).unwrap());
 		let row = store.invitation(first).unwrap().unwrap();
 		assert_eq!((row.chat, row.nonce, row.inviter, row.parts.len(), row.block), (7, 3, [9; 32], 2, 40));
+		assert_eq!(row.slot_claim, Some(claim(9)));
 		assert_eq!(row.state, InvitationState::Pending);
 		store.set_invitation_state(first, InvitationState::Declined).unwrap();
-		assert!(!store.invitation_pending_for(7).unwrap());
 		assert_eq!(store.pending_invitations().unwrap().iter().map(|i| i.id).collect::<Vec<_>>(), [second]);
 		assert_eq!(store.invitation(first).unwrap().unwrap().state, InvitationState::Declined);
 		assert!(store.invitation(99).unwrap().is_none());
+		// A later invitation to the same chat is kept too; joining settles both.
+		let third = add(3, 8).unwrap().expect("a second invitation to chat 8");
+		assert_eq!(store.pending_invitations().unwrap().iter().map(|i| i.id).collect::<Vec<_>>(), [second, third]);
+		store.settle_invitations(8).unwrap();
+		assert!(store.pending_invitations().unwrap().is_empty());
+		assert_eq!(store.invitation(third).unwrap().unwrap().state, InvitationState::Accepted);
+	}
+
+	/// Each claim on a slot has room for its own few parts: another claim filling its own
+	/// takes nothing from it, and parts that responses name are taken past the cap on
+	/// parts that listings name.
+	#[test]
+	fn responses_are_kept_per_claim_and_none_hides_another() {
+		let store = Store::in_memory().unwrap();
+		store.add_chat(&chat(1)).unwrap();
+		let (squatter, inviter) = ([6; 32], [9; 32]);
+		for i in 0..10u8 {
+			let added = store.add_response(1, 0, &squatter, &[100 + i; 32]).unwrap();
+			assert_eq!(added, i64::from(i) < MAX_PARTS_PER_CLAIM, "squatter's part {i}");
+		}
+		assert!(store.add_response(1, 0, &inviter, &[1; 32]).unwrap(), "the invitee's is still taken");
+		assert!(!store.add_response(1, 0, &inviter, &[1; 32]).unwrap(), "once");
+		assert!(store.add_response(1, 1, &squatter, &[200; 32]).unwrap(), "another slot has room of its own");
+		assert!(store.add_response(2, 0, &squatter, &[201; 32]).unwrap(), "so has another chat");
+		for i in 0..MAX_UNVERIFIED_PARTS {
+			store.add_part(&crate::crypto::hash(&i.to_le_bytes()), 1, None).unwrap();
+		}
+		assert!(!store.add_part(&[2; 32], 1, None).unwrap(), "listings fill the cap");
+		assert!(store.add_answering_part(&[1; 32], 1).unwrap(), "a response still adds its part");
 	}
 
 	#[test]

@@ -72,8 +72,9 @@ impl Session {
 		Ok(report)
 	}
 
-	/// The tags of responses I still expect: for each chat, its creator's and every
-	/// invitation nonce the chat has used, except those already answered.
+	/// The tags of the responses of my chats: for each chat, its creator's slot and every
+	/// invitation nonce the chat has used. A slot stays expected after it was answered:
+	/// every response proven under a claim is learned, and none hides another.
 	async fn expected_tags(&self, at: &BlockRef) -> Result<HashMap<[u8; 32], (ChatId, u64)>> {
 		let mut tags = HashMap::new();
 		for row in self.store.chats()? {
@@ -89,11 +90,8 @@ impl Session {
 		at: &BlockRef,
 	) -> Result<()> {
 		let Some(state) = self.chain.chat(row.id, Some(at)).await? else { return Ok(()) };
-		let answered: HashSet<u64> = self.store.answered(row.id)?.into_iter().collect();
 		for slot in (0..state.nonce).chain([wire::CREATOR_RESPONSE]) {
-			if !answered.contains(&slot) {
-				tags.insert(row.key.response_tag(slot), (row.id, slot));
-			}
+			tags.insert(row.key.response_tag(slot), (row.id, slot));
 		}
 		Ok(())
 	}
@@ -106,18 +104,19 @@ impl Session {
 		let at = self.chain.finalized().await?;
 		let mut tags = HashMap::new();
 		self.add_chat_tags(&mut tags, row, &at).await?;
+		let genesis = self.chain.genesis_hash();
 		let mut found = Vec::new();
 		for (tag, (_, slot)) in &tags {
 			for (_, record) in self.chain.records_by_tag(tag, &at).await? {
-				if let Ok(response) = Response::open(&row.key, tag, &record.payload.0) {
-					found.push((*slot, response.part));
+				if let Ok(response) = Response::open(&row.key, &genesis, row.id, *slot, &record.payload.0) {
+					found.push((*slot, response));
 				}
 			}
 		}
 		Ok(self.store.atomically(|s| {
 			let mut members = 0;
-			for (slot, part) in &found {
-				members += u64::from(learn_response(s, row, *slot, part)?);
+			for (slot, response) in &found {
+				members += u64::from(learn_response(s, row, *slot, response)?);
 			}
 			Ok(members)
 		})?)
@@ -177,14 +176,24 @@ impl Session {
 						rejected += 1;
 						continue;
 					}
-					// A chat I am in already, or asked into already; or an invitation of mine to
-					// myself, which another device of mine sent to join a chat again (this
-					// device learns that chat from a login, not from an invitation).
-					if s.chat(inv.chat)?.is_some() || s.invitation_pending_for(inv.chat)? || inv.inviter == me {
+					// A chat I am in already; or an invitation of mine to myself, which another
+					// device of mine sent to join a chat again (this device learns that chat
+					// from a login, not from an invitation). A second invitation to a chat I
+					// was asked into already is kept too: an earlier one hides no later one.
+					if s.chat(inv.chat)?.is_some() || inv.inviter == me {
 						continue;
 					}
-					let added =
-						s.add_invitation(record_hash, inv.chat, inv.kind, inv.nonce, &inv.key(), &inv.inviter, &inv.parts, *block)?;
+					let added = s.add_invitation(
+						record_hash,
+						inv.chat,
+						inv.kind,
+						inv.nonce,
+						&inv.key(),
+						&inv.inviter,
+						&inv.parts,
+						&inv.slot_claim(),
+						*block,
+					)?;
 					if let Some(id) = added {
 						invitations.extend(s.invitation(id)?);
 					}
@@ -192,8 +201,8 @@ impl Session {
 				for (_, record) in &records {
 					let Some(&(chat, slot)) = tags.get(&record.tag) else { continue };
 					let Some(row) = s.chat(chat)? else { continue };
-					if let Ok(response) = Response::open(&row.key, &record.tag, &record.payload.0) {
-						members += u64::from(learn_response(s, &row, slot, &response.part)?);
+					if let Ok(response) = Response::open(&row.key, &genesis, chat, slot, &record.payload.0) {
+						members += u64::from(learn_response(s, &row, slot, &response)?);
 					}
 				}
 				s.set_cursor(next)?;
@@ -564,11 +573,22 @@ impl Session {
 	}
 }
 
-/// Records the response of `row`'s slot `slot`, naming `part`: the slot is answered, and
-/// the part is a member's (unless it is mine). Whether the part was new.
-fn learn_response(s: &Store, row: &ChatRow, slot: u64, part: &PartId) -> std::result::Result<bool, crate::store::StoreError> {
-	s.mark_answered(row.id, slot)?;
-	Ok(*part != row.my_part && s.add_part(part, row.id, None)?)
+/// Records a response to `row`'s slot `slot`, proven under its claim: the part it names
+/// is a member's (unless it is mine), when the claim has room for it
+/// ([`crate::store::MAX_PARTS_PER_CLAIM`]). Every response is learned this way, whatever
+/// came before under the slot: a member who answers a slot under a claim of its own adds
+/// its own part, shown under the owner its listing signs, and takes nothing from the
+/// invitee, whose claim only the invitation's secret answers. Whether the part was new.
+fn learn_response(
+	s: &Store,
+	row: &ChatRow,
+	slot: u64,
+	response: &Response,
+) -> std::result::Result<bool, crate::store::StoreError> {
+	if !s.add_response(row.id, slot, &response.inviter, &response.part)? {
+		return Ok(false);
+	}
+	Ok(response.part != row.my_part && s.add_answering_part(&response.part, row.id)?)
 }
 
 #[cfg(test)]

@@ -27,7 +27,12 @@ pub fn all() -> Vec<(&'static str, String)> {
 	let message = Message { version: wire::VERSION, sent_at: 1_700_000_000_000, text: "hello".into() };
 	let genesis = [0x47; 32];
 	let mut invitation = Invitation::new(&alice, &genesis, ChatKind::Pair, 7, 0, &key, bob.account(), vec![part]);
+	// Signatures are sr25519 (randomized) and the slot secret is random: fixed here.
+	invitation.slot_secret = [0x05; 32];
+	invitation.slot_signature = [0; 64];
 	invitation.signature = [0; 64];
+	let slot_key = crypto::slot_key(&[0x05; 32]);
+	let proof_payload = wire::Response::proof_payload(&genesis, 7, 0, &part);
 	let register = wire::register_message(&genesis, &alice.account());
 	let part_key = alice.part_key(0);
 	let post = wire::part_message(&genesis, &part_key.public(), &wire::PartAction::post_message(5, 3, b"c"));
@@ -68,6 +73,13 @@ pub fn all() -> Vec<(&'static str, String)> {
 			hex(&key.encrypt_with_nonce(&message.padded(), &Message::context(&part, 3), &[0x02; 24]).unwrap()),
 		),
 		("invitation.signing_payload([0x47; 32])", hex(&invitation.signing_payload(&genesis))),
+		("slot_key(secret [0x05; 32])", hex(&slot_key.public())),
+		(
+			"slot_claim_payload([0x47; 32], 7, 0, slot_key above)",
+			hex(&wire::SlotClaim::signing_payload(&genesis, 7, 0, &slot_key.public())),
+		),
+		("response_proof_payload([0x47; 32], 7, 0, [0xaa; 32])", hex(&proof_payload)),
+		("slot_key.sign(response_proof_payload above)", hex(&slot_key.sign(&proof_payload))),
 		("register_message([0x47; 32], alice.account)", hex(&register)),
 		("alice.ring_sign(register_message above)", hex(&alice.ring_sign(&register).unwrap())),
 		("create_chat_message([0x47; 32], [0x4b; 32], \"sealed\")", hex(&wire::create_chat_message(&[0x47; 32], &[0x4b; 32], b"sealed"))),

@@ -8,11 +8,12 @@ use codec::{Decode, Encode};
 use crate::crypto::{self, AccountBytes, ChatKey, CryptoError, Identity};
 
 /// The protocol version every structure starts with.
-pub const VERSION: u8 = 3;
-/// The oldest version a client still reads, invitations excepted: messages, blobs and
-/// responses have the same layout in versions 2 and 3, so a chain upgraded in place
-/// keeps its chats. An invitation must be of [`VERSION`] (its signature binds the chain
-/// from version 3 on).
+pub const VERSION: u8 = 4;
+/// The oldest version a client still reads, invitations and responses excepted:
+/// messages and blobs have the same layout in versions 2 to 4, so a chain upgraded in
+/// place keeps its chats. Invitations and responses must be of [`VERSION`]: from
+/// version 4 on, an invitation carries a claim on its response slot, and a response
+/// proves it holds that claim's secret.
 pub const OLDEST_READ_VERSION: u8 = 2;
 
 /// A chat id (the chat actor's id in the chat pallet).
@@ -39,6 +40,10 @@ pub const MESSAGE_CONTEXT: &[u8] = b"sealchat/v1/message";
 pub const PART_LIST_CONTEXT: &[u8] = b"sealchat/v1/part-list";
 /// Domain of a part owner's signature, which binds the owner's account to the part.
 pub const PART_OWNER_CONTEXT: &[u8] = b"sealchat/v2/part-owner";
+/// Domain of an inviter's claim on a response slot ([`SlotClaim`]).
+pub const SLOT_CLAIM_CONTEXT: &[u8] = b"sealchat/v4/slot-claim";
+/// Domain of a response's proof that its poster holds the slot secret of its claim.
+pub const RESPONSE_PROOF_CONTEXT: &[u8] = b"sealchat/v4/response-proof";
 
 /// Why a record or a part could not be read.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -55,6 +60,8 @@ pub enum WireError {
 	WrongInvitee,
 	#[error("part not signed by the owner it names")]
 	BadOwner,
+	#[error("response without a valid claim on its slot, or not proven by the claim's secret")]
+	BadClaim,
 	#[error(transparent)]
 	Crypto(#[from] CryptoError),
 }
@@ -202,6 +209,11 @@ pub struct Invitation {
 	pub invitee: AccountBytes,
 	/// The parts of the members the inviter knows, its own first.
 	pub parts: Vec<PartId>,
+	/// The invitation's claim on its response slot (`nonce`): a secret only this
+	/// invitation carries, and the inviter's signature on the key it gives. The
+	/// invitee's response proves with it ([`SlotClaim`]).
+	pub slot_secret: [u8; 32],
+	pub slot_signature: [u8; 64],
 	/// sr25519 by `inviter` over [`Invitation::signing_payload`] on this chain.
 	pub signature: [u8; 64],
 }
@@ -219,6 +231,7 @@ impl Invitation {
 		invitee: AccountBytes,
 		parts: Vec<PartId>,
 	) -> Self {
+		let claim = SlotClaim::new(inviter, genesis, chat, nonce);
 		let mut invitation = Self {
 			version: VERSION,
 			kind,
@@ -228,6 +241,8 @@ impl Invitation {
 			inviter: inviter.account(),
 			invitee,
 			parts,
+			slot_secret: claim.secret,
+			slot_signature: claim.signature,
 			signature: [0; 64],
 		};
 		invitation.signature = inviter.sign(&invitation.signing_payload(genesis));
@@ -249,6 +264,8 @@ impl Invitation {
 			self.inviter,
 			self.invitee,
 			&self.parts,
+			self.slot_secret,
+			self.slot_signature,
 		)
 			.encode_to(&mut out);
 		out
@@ -272,6 +289,8 @@ impl Invitation {
 			inviter: [0; 32],
 			invitee: [0; 32],
 			parts: Vec::new(),
+			slot_secret: [0; 32],
+			slot_signature: [0; 64],
 			signature: [0; 64],
 		};
 		// Up to 63 parts the length prefix stays one byte.
@@ -309,20 +328,93 @@ impl Invitation {
 	pub fn key(&self) -> ChatKey {
 		ChatKey::from_bytes(self.chat_key)
 	}
+
+	/// Its claim on its response slot, which the invitee's response proves with.
+	pub fn slot_claim(&self) -> SlotClaim {
+		SlotClaim { inviter: self.inviter, secret: self.slot_secret, signature: self.slot_signature }
+	}
+}
+
+/// A claim on one response slot of a chat: a random secret, and the signature of the
+/// account that claims the slot (the inviter who sent the slot's invitation; the
+/// creator, on the creator's slot) on the slot's key, the Ed25519 key the secret gives
+/// ([`crypto::slot_key`]). Only who holds the secret (the invitation's invitee, and its
+/// inviter) can post a response under the claim: a member who knows the chat key can
+/// answer a slot only under a claim of its own, which every member files apart.
+#[derive(Clone, PartialEq, Eq, Encode, Decode)]
+pub struct SlotClaim {
+	pub inviter: AccountBytes,
+	pub secret: [u8; 32],
+	/// sr25519 by `inviter` over [`SlotClaim::signing_payload`].
+	pub signature: [u8; 64],
+}
+
+impl core::fmt::Debug for SlotClaim {
+	fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+		f.debug_struct("SlotClaim").field("inviter", &hex::encode(self.inviter)).finish_non_exhaustive()
+	}
+}
+
+impl SlotClaim {
+	/// A new claim of `inviter`'s on slot `slot` of `chat`, with a fresh secret.
+	pub fn new(inviter: &Identity, genesis: &[u8; 32], chat: ChatId, slot: u64) -> Self {
+		let secret = crypto::random_32();
+		let slot_key = crypto::slot_key(&secret).public();
+		let signature = inviter.sign(&Self::signing_payload(genesis, chat, slot, &slot_key));
+		Self { inviter: inviter.account(), secret, signature }
+	}
+
+	/// What the claimant signs: the domain, then the SCALE encoding of `(genesis, chat,
+	/// slot, slot key)`.
+	pub fn signing_payload(genesis: &[u8; 32], chat: ChatId, slot: u64, slot_key: &[u8; 32]) -> Vec<u8> {
+		let mut out = SLOT_CLAIM_CONTEXT.to_vec();
+		(genesis, chat, slot, slot_key).encode_to(&mut out);
+		out
+	}
+
+	/// The response naming `part` under this claim, for slot `slot` of `chat`.
+	pub fn respond(&self, genesis: &[u8; 32], chat: ChatId, slot: u64, part: PartId) -> Response {
+		let key = crypto::slot_key(&self.secret);
+		Response {
+			version: VERSION,
+			part,
+			inviter: self.inviter,
+			slot_key: key.public(),
+			claim: self.signature,
+			proof: key.sign(&Response::proof_payload(genesis, chat, slot, &part)),
+		}
+	}
 }
 
 /// A joiner's answer to an invitation, posted under the chat key with the rendezvous tag
-/// [`ChatKey::response_tag`]`(nonce)`.
+/// [`ChatKey::response_tag`]`(slot)`: the joiner's part, under the slot's claim
+/// ([`SlotClaim::respond`]).
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 pub struct Response {
 	pub version: u8,
 	/// The joiner's new part.
 	pub part: PartId,
+	/// Who claims the slot, the key of the claim's secret, and the claimant's signature
+	/// on it ([`SlotClaim::signing_payload`]).
+	pub inviter: AccountBytes,
+	pub slot_key: [u8; 32],
+	pub claim: [u8; 64],
+	/// Ed25519 by the slot key over [`Response::proof_payload`]: the poster holds the
+	/// claim's secret.
+	pub proof: [u8; 64],
 }
 
 impl Response {
 	fn context(tag: &[u8; 32]) -> Vec<u8> {
 		[RESPONSE_CONTEXT, tag].concat()
+	}
+
+	/// What the slot key signs: the domain, then the SCALE encoding of `(genesis, chat,
+	/// slot, part)`.
+	pub fn proof_payload(genesis: &[u8; 32], chat: ChatId, slot: u64, part: &PartId) -> Vec<u8> {
+		let mut out = RESPONSE_PROOF_CONTEXT.to_vec();
+		(genesis, chat, slot, part).encode_to(&mut out);
+		out
 	}
 
 	/// Encrypts the response for the record with `tag`, padded with zeros inside the
@@ -332,11 +424,30 @@ impl Response {
 		Ok(key.encrypt(&plain, &Self::context(tag))?)
 	}
 
-	/// Opens a response record found under `tag`.
-	pub fn open(key: &ChatKey, tag: &[u8; 32], record: &[u8]) -> Result<Self, WireError> {
-		let plain = key.decrypt(record, &Self::context(tag))?;
-		check_version(&plain)?;
-		decode_padded(&plain).ok_or(WireError::Malformed("response encoding"))
+	/// Opens a record found under the tag of slot `slot` of `chat` (whose key is `key`)
+	/// on the chain with `genesis`, and checks its claim and proof.
+	pub fn open(key: &ChatKey, genesis: &[u8; 32], chat: ChatId, slot: u64, record: &[u8]) -> Result<Self, WireError> {
+		let plain = key.decrypt(record, &Self::context(&key.response_tag(slot)))?;
+		match plain.first() {
+			Some(&VERSION) => {},
+			Some(v) => return Err(WireError::Version(*v)),
+			None => return Err(WireError::Malformed("empty")),
+		}
+		let response: Self = decode_padded(&plain).ok_or(WireError::Malformed("response encoding"))?;
+		let claimed = crypto::verify_account_signature(
+			&response.inviter,
+			&SlotClaim::signing_payload(genesis, chat, slot, &response.slot_key),
+			&response.claim,
+		);
+		let proven = crypto::verify_ed25519(
+			&response.slot_key,
+			&Self::proof_payload(genesis, chat, slot, &response.part),
+			&response.proof,
+		);
+		if !(claimed && proven) {
+			return Err(WireError::BadClaim);
+		}
+		Ok(response)
 	}
 }
 
@@ -532,7 +643,7 @@ pub fn padme(len: usize) -> usize {
 	(len + mask) & !mask
 }
 
-/// Checks the version byte of a message, a blob or a response.
+/// Checks the version byte of a message or a blob (or a blob's owner secret).
 fn check_version(plain: &[u8]) -> Result<(), WireError> {
 	match plain.first() {
 		Some(v) if (OLDEST_READ_VERSION..=VERSION).contains(v) => Ok(()),
@@ -601,7 +712,7 @@ mod tests {
 	fn records_have_one_length() {
 		let key = ChatKey::generate();
 		let max = Invitation::max_parts(RECORD);
-		assert_eq!(max, 8);
+		assert_eq!(max, 5);
 		for n in [0, 1, max] {
 			let inv = Invitation::new(&alice(), &GENESIS, ChatKind::Group, 7, 0, &key, bob().account(), vec![[1; 32]; n]);
 			let sealed = inv.seal(&bob().encryption_key(), RECORD).unwrap();
@@ -709,28 +820,61 @@ mod tests {
 	}
 
 	#[test]
-	fn response_is_bound_to_its_tag() {
+	fn response_is_bound_to_its_slot_and_claim() {
 		let key = ChatKey::generate();
-		let tag = key.response_tag(3);
-		let response = Response { version: VERSION, part: [9; 32] };
-		let sealed = response.seal(&key, &tag, RECORD).unwrap();
+		let genesis = [0x47; 32];
+		let claim = SlotClaim::new(&alice(), &genesis, 7, 3);
+		let response = claim.respond(&genesis, 7, 3, [9; 32]);
+		let sealed = response.seal(&key, &key.response_tag(3), RECORD).unwrap();
 		assert_eq!(sealed.len(), RECORD);
-		assert_eq!(Response::open(&key, &tag, &sealed).unwrap(), response);
-		assert!(Response::open(&key, &key.response_tag(4), &sealed).is_err());
-		assert!(Response::open(&ChatKey::generate(), &tag, &sealed).is_err());
+		assert_eq!(Response::open(&key, &genesis, 7, 3, &sealed).unwrap(), response);
+		// Under another slot's tag, another chat's key, for another chat or chain: no.
+		assert!(Response::open(&key, &genesis, 7, 4, &sealed).is_err());
+		assert!(Response::open(&ChatKey::generate(), &genesis, 7, 3, &sealed).is_err());
+		let moved = response.seal(&key, &key.response_tag(3), RECORD).unwrap();
+		assert_eq!(Response::open(&key, &genesis, 8, 3, &moved), Err(WireError::BadClaim));
+		assert_eq!(Response::open(&key, &[0x48; 32], 7, 3, &moved), Err(WireError::BadClaim));
 	}
 
-	/// Messages and responses of version 2 (the same layout) are still read, so a chain
-	/// upgraded in place keeps its chats; versions before and after are refused by name.
+	/// A member who knows the chat key, not the invitation's secret, cannot answer under
+	/// the inviter's claim: neither with a part of its own under the claim copied from
+	/// the real response, nor with a key of its own under the inviter's name.
+	#[test]
+	fn only_the_holder_of_the_secret_answers_under_a_claim() {
+		let key = ChatKey::generate();
+		let genesis = [0x47; 32];
+		let real = SlotClaim::new(&alice(), &genesis, 7, 3).respond(&genesis, 7, 3, [9; 32]);
+		let seal = |r: &Response| r.seal(&key, &key.response_tag(3), RECORD).unwrap();
+		let copied = Response { part: [6; 32], ..real.clone() };
+		assert_eq!(Response::open(&key, &genesis, 7, 3, &seal(&copied)), Err(WireError::BadClaim));
+		let own = SlotClaim::new(&charlie(), &genesis, 7, 3).respond(&genesis, 7, 3, [6; 32]);
+		let forged = Response { inviter: alice().account(), ..own.clone() };
+		assert_eq!(Response::open(&key, &genesis, 7, 3, &seal(&forged)), Err(WireError::BadClaim));
+		// Under its own name it is a response, filed apart from the inviter's.
+		assert_eq!(Response::open(&key, &genesis, 7, 3, &seal(&own)).unwrap().inviter, charlie().account());
+		// The invitation's claim is the one its invitee answers with.
+		let (_, invitation) = invitation_to_bob();
+		let answer = invitation.slot_claim().respond(&GENESIS, invitation.chat, invitation.nonce, [5; 32]);
+		let sealed = answer.seal(&invitation.key(), &invitation.key().response_tag(invitation.nonce), RECORD).unwrap();
+		assert_eq!(Response::open(&invitation.key(), &GENESIS, invitation.chat, invitation.nonce, &sealed).unwrap(), answer);
+	}
+
+	/// Messages of version 2 and 3 (the same layout) are still read, so a chain upgraded
+	/// in place keeps its chats; versions before and after are refused by name, and so is
+	/// a response of an earlier version (it carries no claim).
 	#[test]
 	fn the_previous_version_is_still_read() {
 		let key = ChatKey::generate();
-		let old = Message { version: OLDEST_READ_VERSION, sent_at: 1, text: "from before".into() };
-		let sealed = old.seal(&key, &[1; 32], 5).unwrap();
-		assert_eq!(Message::open(&key, &[1; 32], 5, &sealed).unwrap(), old);
+		for version in OLDEST_READ_VERSION..VERSION {
+			let old = Message { version, sent_at: 1, text: "from before".into() };
+			let sealed = old.seal(&key, &[1; 32], 5).unwrap();
+			assert_eq!(Message::open(&key, &[1; 32], 5, &sealed).unwrap(), old);
+		}
 		let tag = key.response_tag(3);
-		let response = Response { version: OLDEST_READ_VERSION, part: [9; 32] };
-		assert_eq!(Response::open(&key, &tag, &response.seal(&key, &tag, RECORD).unwrap()).unwrap(), response);
+		let mut old_response = vec![VERSION - 1];
+		old_response.extend([9; 32]);
+		let sealed = key.encrypt(&pad(old_response, RECORD - crypto::AEAD_OVERHEAD).unwrap(), &Response::context(&tag)).unwrap();
+		assert_eq!(Response::open(&key, &[0x47; 32], 7, 3, &sealed), Err(WireError::Version(VERSION - 1)));
 		for other in [OLDEST_READ_VERSION - 1, VERSION + 1] {
 			let msg = Message { version: other, sent_at: 1, text: "x".into() };
 			let sealed = msg.seal(&key, &[1; 32], 5).unwrap();

@@ -799,6 +799,35 @@ async fn bad_input_is_refused_or_ignored_and_nothing_is_lost() {
 	charlie.join(taken);
 	assert!(chat_ids(&charlie).contains(&taken));
 
+	// A member squats a slot: Charlie, in the chat, answers Dave's pending invitation
+	// (slot 0) first, under a claim of his own, naming a part that is no member's. Bob
+	// reads it, and still learns Dave's part when Dave accepts: nothing answers Dave's
+	// slot but the invitation's secret, and no response hides another.
+	let taken_key = charlie.store().chat(taken).unwrap().expect("Charlie's copy of the chat").key;
+	let squatter_part = [0x5c; 32];
+	let squat = wire::SlotClaim::new(&charlie_id, &genesis, taken, 0)
+		.respond(&genesis, taken, 0, squatter_part)
+		.seal(&taken_key, &taken_key.response_tag(0), 512)
+		.unwrap();
+	let nonce = chain.chat(taken, None).await.unwrap().expect("the chat").nonce;
+	let tag = taken_key.response_tag(0);
+	let proof = taken_key.membership_key().sign(&add_member_message(&genesis, taken, nonce, &squat, &tag));
+	let call = chat_call(pallet_chat::Call::add_member {
+		chat: taken,
+		nonce,
+		invitation: squat,
+		tag,
+		proof: sp_core::ed25519::Signature::from_raw(proof),
+	});
+	assert!(rpc.submit_general(call).await.expect("the squat").result.is_ok());
+	bob.sync();
+	dave.join(taken);
+	dave.ok(&["send", "--wait-finalized", &taken.to_string(), "dave made it"]);
+	bob.sync();
+	assert_eq!(bob.show(taken), expected(&[(&dave, "dave made it")]), "the squat hid Dave");
+	let taken_parts: Vec<[u8; 32]> = bob.store().parts(taken).unwrap().into_iter().map(|p| p.part).collect();
+	assert!(!taken_parts.contains(&squatter_part), "a part that is not on chain is forgotten");
+
 	// Nothing already stored was lost, and the chat still works; the bytes that were no
 	// message were skipped.
 	assert_eq!(bob.show(pair_chat), history);
