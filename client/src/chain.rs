@@ -644,6 +644,12 @@ impl Chain {
 		self.view(&self.read_at(at).await?, api::view_functions().chat().chat(chat)).await
 	}
 
+	/// The id the next chat created gets (every chat created so far has a lower one);
+	/// `at` `None` reads the best block.
+	pub async fn next_chat_id(&self, at: Option<&BlockRef>) -> Result<u64> {
+		self.view(&self.read_at(at).await?, api::view_functions().chat().next_chat_id()).await
+	}
+
 	/// A part's public state; `at` `None` reads the best block.
 	pub async fn part(&self, part: &PartId, at: Option<&BlockRef>) -> Result<Option<PartInfo>> {
 		self.view(&self.read_at(at).await?, api::view_functions().chat().part(*part)).await

@@ -7,6 +7,8 @@
 //! ticket of the ring of users; invitations carry the chat's membership proof; writes
 //! into a part carry the signature of its part key.
 
+use std::collections::HashMap;
+
 use api::runtime_types::pallet_chat::pallet::Error as ChatError;
 
 use crate::{
@@ -14,7 +16,7 @@ use crate::{
 	crypto::{self, AccountBytes, ChatKey, Identity},
 	profile::{ProfileError, SubmitGuard, SubmitLock},
 	scan::Scanner,
-	store::{ChatRow, InvitationRow, InvitationState, MessageRow, Store, StoreError},
+	store::{ChatRow, CreationRow, InvitationRow, InvitationState, MessageRow, Store, StoreError},
 	sync::{Live, SyncReport},
 	wire::{self, ChatId, ChatKind, Invitation, Lease, Message, PartAction, PartBlob, PartId, SlotClaim, WireError},
 };
@@ -23,6 +25,20 @@ use crate::{
 /// chat's nonce first, or the ring took in a batch (or the epoch turned) while a ticket
 /// was being proved.
 const RETRIES: usize = 5;
+
+/// Blocks a resumed creation waits for the chat its interrupted command submitted to
+/// turn up, before it concludes that the chat was not created and submits it again.
+const CREATION_SETTLES: u32 = 6;
+
+/// A step of a flow at which a crash is simulated when `SEALCHAT_CRASH_AT` names it: the
+/// process stops dead there, as on a power loss, leaving the local database as the
+/// step left it. The tests check that the same command run again finishes the flow.
+fn crash_point(step: &str) {
+	if std::env::var("SEALCHAT_CRASH_AT").is_ok_and(|at| at == step) {
+		// The exit status of an abort, without a core file.
+		std::process::exit(134);
+	}
+}
 
 /// One message in this many carries a rewrite of its part's blob (see [`carries_blob`]).
 pub const BLOB_SHARE: u64 = 8;
@@ -628,6 +644,13 @@ impl Session {
 
 	/// Creates a chat with `invitees` (one for a pair chat) and invites them; returns once
 	/// the invitations are in a block, or `until` that block is final.
+	///
+	/// Resumable at every step: the chat key and the invitees are kept before anything is
+	/// submitted ([`crate::store::CreationRow`]), and until every invitee is invited. The
+	/// same command again (the same kind, the same invitees) finishes that creation
+	/// instead of starting another: it finds the chat it created (among the chat ids from
+	/// the one read before submitting, by its membership key), joins it if my part is not
+	/// on chain, and invites whoever is not invited yet (an invitation that failed too).
 	pub async fn create_chat(&mut self, kind: ChatKind, invitees: &[AccountBytes], until: Until) -> Result<Created> {
 		if invitees.is_empty() {
 			return Err(ClientError::NoInvitees);
@@ -647,90 +670,183 @@ impl Session {
 		}
 		let _lock = self.submitting().await?;
 		self.ensure_registered().await?;
-		let mut keys = Vec::new();
+		let mut keys = HashMap::new();
 		for who in &unique {
-			keys.push(self.key_of(who).await?);
+			keys.insert(*who, self.key_of(who).await?);
 		}
 
-		// Created with a ticket, by a transaction with no signer: nothing on chain says who.
-		let key = ChatKey::generate();
-		let genesis = self.chain.genesis_hash();
-		let membership_key = key.membership_key().public();
-		let sealed_key = crypto::seal(key.expose(), &self.identity.encryption_key())?;
-		let mut included = None;
-		let waiting = self.waiting_for(Waiting::Block { what: "the chat's creation", until_final: true });
-		for _ in 0..RETRIES {
-			let ticket = self.ticket(&wire::create_chat_message(&genesis, &membership_key, &sealed_key)).await?;
-			let params = api::runtime_types::pallet_chat::ChatParams { membership_key, sealed_key: sealed_key.clone() };
-			match self.chain.submit_general(&api::tx().connector().create_chat(ticket, params)).await {
-				Ok(done) => {
-					included = Some(done);
-					break;
-				},
-				Err(e) if stale_ticket(&e) => continue,
-				Err(e) => return Err(e.into()),
+		// An unfinished creation of this chat is finished, unless its chat ended meanwhile:
+		// then it is begun anew.
+		let mut unfinished = self.store.creation_for(kind, &unique)?;
+		if let Some((id, chat)) = unfinished.as_ref().and_then(|c| Some((c.id, c.chat?))) {
+			if !self.chat_lives(chat).await? {
+				self.store.set_creation_waiting(id, &[])?;
+				unfinished = None;
 			}
 		}
-		drop(waiting);
-		let included = included.ok_or(ClientError::Contended)?;
-		let chat = event::<api::connector::events::ChatCreated>(&included)?.chat;
+		let resumed = unfinished.is_some();
+		let creation = match unfinished {
+			Some(creation) => creation,
+			None => {
+				let first_chat = self.chain.next_chat_id(None).await?;
+				let key = ChatKey::generate();
+				let id = self.store.add_creation(kind, &key, &unique, first_chat)?;
+				CreationRow { id, kind, key, invitees: unique.clone(), waiting: unique.clone(), first_chat, chat: None }
+			},
+		};
+		let chat = match creation.chat {
+			Some(chat) => chat,
+			None if resumed => match self.created_chat(&creation).await? {
+				Some(chat) => chat,
+				None => self.submit_creation(&creation.key).await?,
+			},
+			None => self.submit_creation(&creation.key).await?,
+		};
+		crash_point("create:created");
 
 		// My part is joined like anyone's: a part key of mine, a response under the
-		// creator's slot. Stored first, so an interrupted creation is finished by `sync`.
-		let me = self.me();
-		let identity = &self.identity;
-		let floor = self.part_index_floor().await?;
-		let mut row = self.store.atomically(|s| {
-			let index = s.take_part_index(floor)?;
-			let row = ChatRow {
-				id: chat,
-				kind,
-				key: key.clone(),
-				my_part: identity.part_key(index).public(),
-				my_part_index: index,
-				joined: false,
-				response_slot: wire::CREATOR_RESPONSE,
-				response_claim: Some(SlotClaim::new(identity, &genesis, chat, wire::CREATOR_RESPONSE)),
-			};
-			s.add_chat(&row)?;
-			s.add_part(&row.my_part, chat, Some(&me))?;
-			Ok(row)
-		})?;
+		// creator's slot. The chat is stored first, so an interrupted creation is finished
+		// by the same command again, or by a write of mine to the chat.
+		let mut row = match self.store.chat(chat)? {
+			Some(row) => row,
+			None => {
+				let (identity, me, genesis) = (&self.identity, self.me(), self.chain.genesis_hash());
+				let floor = self.part_index_floor().await?;
+				self.store.atomically(|s| {
+					let index = s.take_part_index(floor)?;
+					let row = ChatRow {
+						id: chat,
+						kind,
+						key: creation.key.clone(),
+						my_part: identity.part_key(index).public(),
+						my_part_index: index,
+						joined: false,
+						response_slot: wire::CREATOR_RESPONSE,
+						response_claim: Some(SlotClaim::new(identity, &genesis, chat, wire::CREATOR_RESPONSE)),
+					};
+					s.add_chat(&row)?;
+					s.add_part(&row.my_part, chat, Some(&me))?;
+					s.set_creation_chat(creation.id, chat)?;
+					Ok(row)
+				})?
+			},
+		};
+		crash_point("create:stored");
 
 		// My part after a pause, and the invitations after another: not in the block that
 		// created the chat, nor in one block together. The command ends once the
 		// invitations, its last write, are in a block.
-		self.pause("your part of the chat").await;
-		self.join_chat(&mut row, Until::Final).await?;
-		self.pause("the invitations").await;
-		let record_len = self.chain.limits().record_len as usize;
-		let mut batch = self.chain.batch().await?;
-		// The invitations: general transactions authorized by the membership proof alone,
-		// nonces 0, 1, ... (the pool orders them), each record under a random tag.
-		let membership = key.membership_key();
-		for (nonce, (who, who_key)) in unique.iter().zip(&keys).enumerate() {
-			let invitation = Invitation::new(&self.identity, &genesis, kind, chat, nonce as u64, &key, *who, vec![row.my_part])
-				.seal(who_key, record_len)?;
-			let tag = crypto::random_32();
-			let proof = membership.sign(&wire::add_member_message(&genesis, chat, nonce as u64, &invitation, &tag));
-			batch.push(&api::tx().chat().add_member(chat, nonce as u64, invitation, tag, proof)).await?;
+		if !row.joined {
+			self.pause("your part of the chat").await;
+			self.join_chat(&mut row, Until::Final).await?;
 		}
-		let results: Vec<Result<()>> = {
-			let _waiting = self.waiting_for(Waiting::Block { what: "the invitations", until_final: until == Until::Final });
-			match until {
-				Until::InBlock => batch.finish_included().await.into_iter().map(|r| r.map(drop).map_err(Into::into)).collect(),
-				Until::Final => batch.finish().await.into_iter().map(|r| r.map(drop).map_err(Into::into)).collect(),
-			}
-		};
+		crash_point("create:joined");
+		self.pause("the invitations").await;
+		let waiting = creation.waiting.clone();
+		let waiting_keys = waiting
+			.iter()
+			.map(|who| keys.get(who).copied().ok_or(StoreError::Corrupt("creation")))
+			.collect::<std::result::Result<Vec<_>, _>>()?;
+		let results = self.send_first_invitations(&row, &waiting, &waiting_keys, until).await?;
 
 		let mut created = Created { chat, invited: Vec::new(), failed: Vec::new() };
-		for (who, result) in unique.iter().zip(results) {
+		let mut still_waiting = Vec::new();
+		for (who, result) in waiting.iter().zip(results) {
 			match result {
-				Ok(_) => created.invited.push(crate::address(who)),
-				Err(e) => created.failed.push((crate::address(who), e.to_string())),
+				Ok(()) => {},
+				Err(e) => {
+					still_waiting.push(*who);
+					created.failed.push((crate::address(who), e.to_string()));
+				},
 			}
 		}
+		// Everyone invited by this command or an earlier one, in their order.
+		created.invited =
+			creation.invitees.iter().filter(|who| !still_waiting.contains(who)).map(|who| crate::address(who)).collect();
+		self.store.set_creation_waiting(creation.id, &still_waiting)?;
 		Ok(created)
+	}
+
+	/// Submits the creation of a chat with `key` with a ticket, and waits until it is
+	/// final; the chat's id. Created by a transaction with no signer: nothing on chain
+	/// says who.
+	async fn submit_creation(&self, key: &ChatKey) -> Result<ChatId> {
+		let genesis = self.chain.genesis_hash();
+		let membership_key = key.membership_key().public();
+		let sealed_key = crypto::seal(key.expose(), &self.identity.encryption_key())?;
+		let _waiting = self.waiting_for(Waiting::Block { what: "the chat's creation", until_final: true });
+		for _ in 0..RETRIES {
+			let ticket = self.ticket(&wire::create_chat_message(&genesis, &membership_key, &sealed_key)).await?;
+			let params = api::runtime_types::pallet_chat::ChatParams { membership_key, sealed_key: sealed_key.clone() };
+			match self.chain.submit_general(&api::tx().connector().create_chat(ticket, params)).await {
+				Ok(included) => return Ok(event::<api::connector::events::ChatCreated>(&included)?.chat),
+				Err(e) if stale_ticket(&e) => continue,
+				Err(e) => return Err(e.into()),
+			}
+		}
+		Err(ClientError::Contended)
+	}
+
+	/// The chat an interrupted `creation` created, if it did: the chat among the ids from
+	/// the one read before it was submitted whose membership key is the creation's. Its
+	/// transaction may still be on its way (the command stopped right after submitting
+	/// it): a few blocks (at most a minute) are waited for before concluding that it was
+	/// not created.
+	async fn created_chat(&self, creation: &CreationRow) -> Result<Option<ChatId>> {
+		let membership_key = creation.key.membership_key().public();
+		let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
+		let start = self.chain.best().await?;
+		let mut from = creation.first_chat;
+		loop {
+			let best = self.chain.best().await?;
+			let end = self.chain.next_chat_id(Some(&best)).await?;
+			for chat in from..end {
+				if self.chain.chat(chat, Some(&best)).await?.is_some_and(|c| c.membership_key == membership_key) {
+					return Ok(Some(chat));
+				}
+			}
+			from = from.max(end);
+			if best.number >= start.number + CREATION_SETTLES || tokio::time::Instant::now() >= deadline {
+				return Ok(None);
+			}
+			tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+		}
+	}
+
+	/// Sends the first invitations of `row`'s chat, to `invitees` (whose encryption keys
+	/// are `keys`, in their order): general transactions authorized by the membership proof alone,
+	/// from the chat's nonce on (the pool orders them), each record under a random tag,
+	/// back to back; waits `until` they are in a block or final. One result per invitee.
+	async fn send_first_invitations(
+		&self,
+		row: &ChatRow,
+		invitees: &[AccountBytes],
+		keys: &[[u8; 32]],
+		until: Until,
+	) -> Result<Vec<Result<()>>> {
+		if invitees.is_empty() {
+			return Ok(Vec::new());
+		}
+		let genesis = self.chain.genesis_hash();
+		let record_len = self.chain.limits().record_len as usize;
+		let first = self.chain.chat(row.id, None).await?.ok_or(ClientError::UnknownChat(row.id))?.nonce;
+		let membership = row.key.membership_key();
+		let mut parts = vec![row.my_part];
+		parts.extend(self.others_parts(row)?);
+		parts.truncate(Invitation::max_parts(record_len));
+		let mut batch = self.chain.batch().await?;
+		for ((nonce, who), who_key) in (first..).zip(invitees).zip(keys) {
+			let invitation = Invitation::new(&self.identity, &genesis, row.kind, row.id, nonce, &row.key, *who, parts.clone())
+				.seal(who_key, record_len)?;
+			let tag = crypto::random_32();
+			let proof = membership.sign(&wire::add_member_message(&genesis, row.id, nonce, &invitation, &tag));
+			batch.push(&api::tx().chat().add_member(row.id, nonce, invitation, tag, proof)).await?;
+		}
+		let _waiting = self.waiting_for(Waiting::Block { what: "the invitations", until_final: until == Until::Final });
+		Ok(match until {
+			Until::InBlock => batch.finish_included().await.into_iter().map(|r| r.map(drop).map_err(Into::into)).collect(),
+			Until::Final => batch.finish().await.into_iter().map(|r| r.map(drop).map_err(Into::into)).collect(),
+		})
 	}
 
 	/// My chat `chat`, joined, with my part on chain, before a write of mine to it: a join
@@ -800,6 +916,7 @@ impl Session {
 				}
 			}
 		}
+		crash_point("join:submitted");
 		self.store.set_joined(row.id, &row.my_part)?;
 		row.joined = true;
 		Ok(())
@@ -866,6 +983,7 @@ impl Session {
 			s.settle_invitations(row.id)?;
 			Ok(row)
 		})?;
+		crash_point("accept:stored");
 		// Another device of mine that accepted already: its part, answering the same
 		// claim, is mine here too. Reading the responses also learns the members who
 		// joined since the invitation was sent: my blob lists them too.
@@ -964,8 +1082,10 @@ impl Session {
 		Err(ClientError::Contended)
 	}
 
-	/// Joins `row`'s chat again: my part of it is gone from the chain (its lease ended
-	/// while nothing of mine ran to renew it), and the chat lives. An invitation to myself,
+	/// Joins `row`'s chat again with a new part: my part of it is gone from the chain (its
+	/// lease ended while nothing of mine ran to renew it), or full (a part rotation: the
+	/// full part stays, read by every member, until its lease ends), and the chat lives.
+	/// An invitation to myself,
 	/// sent with the chat's membership key, takes the chat's next response slot, and a new
 	/// part of mine answers it after a random pause, as an invitee's join does: every
 	/// member learns my new part as they learn any join, and its listing, signed by my
@@ -1048,23 +1168,32 @@ impl Session {
 			.filter(|p| p.part != row.my_part && p.owner.is_none_or(|owner| owner == me))
 			.map(|p| p.part)
 			.collect();
-		let mut mine = Vec::new();
+		// While my part of this chat lives (it is full: a rotation), only a part joined
+		// after it is another device's successor of it; an earlier one is a part it
+		// rotated from. Of those, the latest, and only one with room for a message.
+		let for_this_chat = |blob: &[u8]| PartBlob::open_owner(&self.identity, blob).is_ok_and(|s| s.chat == row.id);
+		let after = match self.chain.part(&row.my_part, Some(&best)).await? {
+			Some(state) if for_this_chat(&state.blob.0) => Some(state.incarnation),
+			_ => None,
+		};
+		let limits = self.chain.limits();
+		let room = limits.part_quota.saturating_sub(limits.max_message_len + wire::MESSAGE_OVERHEAD);
+		let mut latest: Option<(PartId, u64)> = None;
 		for (part, state) in candidates.iter().zip(self.chain.parts(&candidates, &best).await?) {
 			let Some(state) = state else { continue };
-			let for_this_chat = PartBlob::open_owner(&self.identity, &state.blob.0).is_ok_and(|s| s.chat == row.id);
-			if for_this_chat && crate::renew::lives(state.expires, best.number) {
-				mine.push(*part);
+			let newer = after.is_none_or(|after| state.incarnation > after);
+			if for_this_chat(&state.blob.0)
+				&& newer && state.used <= room
+				&& crate::renew::lives(state.expires, best.number)
+				&& latest.is_none_or(|(_, incarnation)| state.incarnation > incarnation)
+			{
+				latest = Some((*part, state.incarnation));
 			}
 		}
-		if mine.is_empty() {
-			return Ok(None);
-		}
+		let Some((part, _)) = latest else { return Ok(None) };
 		let (epoch, _, _) = self.chain.ticket_epoch().await?;
 		let end = probe_end(epoch, self.store.next_part_index()?);
-		Ok((0..end).rev().find_map(|index| {
-			let part = self.identity.part_key(index).public();
-			mine.contains(&part).then_some((part, index))
-		}))
+		Ok((0..end).rev().map(|index| (self.identity.part_key(index).public(), index)).find(|(key, _)| *key == part))
 	}
 
 	/// The longest text that fits in one message.
@@ -1090,18 +1219,27 @@ impl Session {
 		if text.len() > max {
 			return Err(ClientError::MessageTooLong { len: text.len(), max });
 		}
-		let row = self.joined_chat(chat).await?;
+		let mut row = self.joined_chat(chat).await?;
 		// Held from reading the sequence number to its inclusion, so a second send from
 		// this profile waits and encrypts for the next one.
 		let _lock = self.submitting().await?;
 		let mut best = self.chain.best().await?;
 		let mut part = self.chain.part(&row.my_part, Some(&best)).await?.ok_or(ClientError::PartMissing(chat))?;
 		let message = Message { version: wire::VERSION, sent_at: now_ms(), text: text.to_string() };
-		let ciphertext = message.seal(&row.key, &row.my_part, part.next_seq)?;
+		let mut ciphertext = message.seal(&row.key, &row.my_part, part.next_seq)?;
 		let limits = self.chain.limits();
 		let footprint = ciphertext.len() as u32 + wire::MESSAGE_OVERHEAD;
 		if part.used.saturating_add(footprint) > limits.part_quota {
-			return Err(ClientError::PartFull { chat, quota: limits.part_quota });
+			// A full part hands over to a fresh one: a new part of mine joins the chat as a
+			// re-join does, and the message goes there. Its listing keeps me the sender, and
+			// members read both parts, in chain order.
+			self.rejoin(&mut row).await?;
+			best = self.chain.best().await?;
+			part = self.chain.part(&row.my_part, Some(&best)).await?.ok_or(ClientError::PartMissing(chat))?;
+			if part.used.saturating_add(footprint) > limits.part_quota {
+				return Err(ClientError::PartFull { chat, quota: limits.part_quota });
+			}
+			ciphertext = message.seal(&row.key, &row.my_part, part.next_seq)?;
 		}
 		let genesis = self.chain.genesis_hash();
 		let part_key = self.identity.part_key(row.my_part_index);

@@ -132,6 +132,20 @@ CREATE TABLE IF NOT EXISTS used_tickets (
 	slot INTEGER NOT NULL,
 	PRIMARY KEY (epoch, slot)
 );
+-- Chats being created: kept from before the creation is submitted until every invitation
+-- of it is sent, so that a creation interrupted at any step resumes.
+CREATE TABLE IF NOT EXISTS creations (
+	id INTEGER PRIMARY KEY AUTOINCREMENT,
+	kind INTEGER NOT NULL,
+	key BLOB NOT NULL,
+	-- every invitee, SCALE-encoded in their order, and those not invited yet
+	invitees BLOB NOT NULL,
+	waiting BLOB NOT NULL,
+	-- the chain's next chat id before the creation was submitted: the chat's is not lower
+	first_chat INTEGER NOT NULL,
+	-- the chat's id once it is stored
+	chat INTEGER
+);
 -- How far the user has read each chat: the messages in blocks up to `block` are read.
 CREATE TABLE IF NOT EXISTS read_marks (
 	chat INTEGER PRIMARY KEY,
@@ -199,6 +213,7 @@ DROP TABLE IF EXISTS answered;
 DROP TABLE IF EXISTS responses;
 DROP TABLE IF EXISTS invitations;
 DROP TABLE IF EXISTS read_marks;
+DROP TABLE IF EXISTS creations;
 DELETE FROM meta WHERE key = 'record_cursor';
 ";
 
@@ -266,6 +281,22 @@ pub struct InvitationRow {
 	/// The block of the record it came in.
 	pub block: u32,
 	pub state: InvitationState,
+}
+
+/// A chat being created ([`Store::add_creation`]): what resumes it after an interruption.
+#[derive(Clone, Debug)]
+pub struct CreationRow {
+	pub id: u64,
+	pub kind: ChatKind,
+	pub key: ChatKey,
+	/// Every invitee, in the order they are invited.
+	pub invitees: Vec<AccountBytes>,
+	/// The invitees not invited yet.
+	pub waiting: Vec<AccountBytes>,
+	/// The chain's next chat id before the creation was submitted.
+	pub first_chat: ChatId,
+	/// The chat's id, once the chat is stored.
+	pub chat: Option<ChatId>,
 }
 
 /// A part as stored.
@@ -913,6 +944,67 @@ impl Store {
 		Ok(())
 	}
 
+	/// Keeps a chat about to be created: its kind, its key, its `invitees` (all waiting)
+	/// and the chain's next chat id read before submitting. Its number.
+	pub fn add_creation(&self, kind: ChatKind, key: &ChatKey, invitees: &[AccountBytes], first_chat: ChatId) -> Result<u64> {
+		self.conn.execute(
+			"INSERT INTO creations (kind, key, invitees, waiting, first_chat) VALUES (?1, ?2, ?3, ?3, ?4)",
+			params![kind_to(kind), &key.expose()[..], invitees.to_vec().encode(), first_chat as i64],
+		)?;
+		Ok(self.conn.last_insert_rowid() as u64)
+	}
+
+	/// The unfinished creation of a chat of `kind` with the same invitees as `invitees`
+	/// (in any order), if any.
+	pub fn creation_for(&self, kind: ChatKind, invitees: &[AccountBytes]) -> Result<Option<CreationRow>> {
+		let mut stmt =
+			self.conn.prepare("SELECT id, kind, key, invitees, waiting, first_chat, chat FROM creations ORDER BY id")?;
+		let decode = |index: usize, bytes: Vec<u8>| {
+			Vec::<AccountBytes>::decode(&mut &bytes[..])
+				.map_err(|_| rusqlite::Error::InvalidColumnType(index, "accounts".into(), rusqlite::types::Type::Blob))
+		};
+		let rows = stmt.query_map([], |r| {
+			Ok(CreationRow {
+				id: r.get::<_, i64>(0)? as u64,
+				kind: kind_from(r.get(1)?),
+				key: ChatKey::from_bytes(blob32(r.get(2)?)?),
+				invitees: decode(3, r.get(3)?)?,
+				waiting: decode(4, r.get(4)?)?,
+				first_chat: r.get::<_, i64>(5)? as u64,
+				chat: r.get::<_, Option<i64>>(6)?.map(|c| c as u64),
+			})
+		})?;
+		let mut wanted = invitees.to_vec();
+		wanted.sort();
+		for row in rows {
+			let row = row?;
+			let mut theirs = row.invitees.clone();
+			theirs.sort();
+			if row.kind == kind && theirs == wanted {
+				return Ok(Some(row));
+			}
+		}
+		Ok(None)
+	}
+
+	/// Records the id of creation `id`'s chat (stored in the same transaction).
+	pub fn set_creation_chat(&self, id: u64, chat: ChatId) -> Result<()> {
+		self.conn.execute("UPDATE creations SET chat = ?2 WHERE id = ?1", params![id as i64, chat as i64])?;
+		Ok(())
+	}
+
+	/// Records who of creation `id`'s invitees are still to be invited; with nobody
+	/// left, the creation is over and forgotten.
+	pub fn set_creation_waiting(&self, id: u64, waiting: &[AccountBytes]) -> Result<()> {
+		if waiting.is_empty() {
+			self.conn.execute("DELETE FROM creations WHERE id = ?1", [id as i64])?;
+		} else {
+			self.conn
+				.execute("UPDATE creations SET waiting = ?2 WHERE id = ?1", params![id as i64, waiting.to_vec().encode()])?;
+		}
+		Ok(())
+	}
+
 	/// Records the user's answer to an invitation.
 	pub fn set_invitation_state(&self, id: u64, state: InvitationState) -> Result<()> {
 		let state = match state {
@@ -1403,6 +1495,32 @@ mod tests {
 		store.settle_invitations(8).unwrap();
 		assert!(store.pending_invitations().unwrap().is_empty());
 		assert_eq!(store.invitation(third).unwrap().unwrap().state, InvitationState::Accepted);
+	}
+
+	/// A creation is kept until its last invitee is invited, found again by its kind and
+	/// invitees in any order, and survives reopening.
+	#[test]
+	fn a_creation_is_kept_until_everyone_is_invited() {
+		let dir = tempfile::tempdir().unwrap();
+		let path = dir.path().join("db");
+		let key = ChatKey::from_bytes([4; 32]);
+		let id = {
+			let store = Store::open(&path, &KEY).unwrap();
+			assert!(store.creation_for(ChatKind::Group, &[[1; 32]]).unwrap().is_none());
+			store.add_creation(ChatKind::Group, &key, &[[1; 32], [2; 32]], 17).unwrap()
+		};
+		let store = Store::open(&path, &KEY).unwrap();
+		assert!(store.creation_for(ChatKind::Pair, &[[1; 32], [2; 32]]).unwrap().is_none(), "another kind");
+		assert!(store.creation_for(ChatKind::Group, &[[1; 32]]).unwrap().is_none(), "other invitees");
+		let row = store.creation_for(ChatKind::Group, &[[2; 32], [1; 32]]).unwrap().expect("the same, in another order");
+		assert_eq!((row.id, row.first_chat, row.chat, row.key.expose()), (id, 17, None, &[4; 32]));
+		assert_eq!((row.invitees.clone(), row.waiting.clone()), (vec![[1; 32], [2; 32]], vec![[1; 32], [2; 32]]));
+		store.set_creation_chat(id, 20).unwrap();
+		store.set_creation_waiting(id, &[[2; 32]]).unwrap();
+		let row = store.creation_for(ChatKind::Group, &[[1; 32], [2; 32]]).unwrap().unwrap();
+		assert_eq!((row.chat, row.waiting), (Some(20), vec![[2; 32]]));
+		store.set_creation_waiting(id, &[]).unwrap();
+		assert!(store.creation_for(ChatKind::Group, &[[1; 32], [2; 32]]).unwrap().is_none(), "over");
 	}
 
 	/// Each claim on a slot has room for its own few parts: another claim filling its own

@@ -157,7 +157,7 @@ pub const LEASE: BlockNumber = 90 * DAYS;
 /// messages of a line or two, or 61 of the largest size.
 pub const PART_QUOTA: u32 = 256 * 1024;
 /// The length of every connector record, invitation or response: a sealed invitation
-/// listing up to eight parts (docs/CHAIN.md).
+/// listing up to five parts (docs/CHAIN.md).
 pub const RECORD_LEN: u32 = 512;
 /// Invitations a chat sends in its life.
 pub const MAX_INVITATIONS: u64 = 256;

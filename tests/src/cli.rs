@@ -100,6 +100,11 @@ impl User {
 
 	/// Starts `sealchat --json <args>` with `stdin` piped in; the caller waits.
 	pub fn spawn(&self, args: &[&str]) -> Child {
+		self.spawn_with(args, &[])
+	}
+
+	/// Starts `sealchat --json <args>` with `env` on top of the user's; the caller waits.
+	fn spawn_with(&self, args: &[&str], env: &[(&str, &str)]) -> Child {
 		Command::new(cli_binary())
 			.arg("--data-dir")
 			.arg(&self.dir)
@@ -108,6 +113,7 @@ impl User {
 			.env("SEALCHAT_PASSPHRASE", &self.passphrase)
 			// No random pauses before writes in tests, unless a test asks for them.
 			.env("SEALCHAT_DELAY_WINDOW", "0")
+			.envs(env.iter().copied())
 			.stdin(Stdio::piped())
 			.stdout(Stdio::piped())
 			.stderr(Stdio::piped())
@@ -171,8 +177,27 @@ impl User {
 	/// while it runs (say, to sample its memory), and returns what it did. Panics when it
 	/// outlives `timeout`. The output is read as it comes, so no amount of it blocks the
 	/// command, and goes to the user's log.
-	pub fn run_observed(&self, args: &[&str], stdin: &str, timeout: Option<Duration>, mut observe: impl FnMut(u32)) -> Output {
-		let mut child = self.spawn(args);
+	pub fn run_observed(&self, args: &[&str], stdin: &str, timeout: Option<Duration>, observe: impl FnMut(u32)) -> Output {
+		self.run_in(args, &[], stdin, timeout, observe)
+	}
+
+	/// Runs `sealchat --json <args>` with a crash simulated at `step` of its flow
+	/// (`SEALCHAT_CRASH_AT`): it must stop dead there, failing, and leave the profile as
+	/// that step left it.
+	pub fn crashes_at(&self, step: &str, args: &[&str]) {
+		let out = self.run_in(args, &[("SEALCHAT_CRASH_AT", step)], "", Some(COMMAND_TIMEOUT), |_| {});
+		assert!(!out.success, "{}: `sealchat {}` ran past {step}: {}", self.name, args.join(" "), out.stdout);
+	}
+
+	fn run_in(
+		&self,
+		args: &[&str],
+		env: &[(&str, &str)],
+		stdin: &str,
+		timeout: Option<Duration>,
+		mut observe: impl FnMut(u32),
+	) -> Output {
+		let mut child = self.spawn_with(args, env);
 		// A command that exits before reading its input (say, on a bad argument) closes
 		// the pipe; its output still tells what happened.
 		let mut input = child.stdin.take().expect("piped stdin");

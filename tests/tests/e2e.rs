@@ -10,6 +10,7 @@
 //!    account on any chat operation and no fee paid for one;
 //! 6. bad input of every kind, and a join relayed first by someone else;
 //! 7. faults: node killed mid-conversation, client killed mid-sync, a validator down;
+//!    a crash at each step of creating and of joining a chat, then the command again;
 //!    a busy day that takes a part past its daily writes;
 //! 8. messages shown before they are final: confirmed when final, withdrawn when their
 //!    block is abandoned (a validator cut off from the others builds a fork of its own);
@@ -1026,6 +1027,89 @@ async fn a_join_relayed_first_by_someone_else_still_joins() {
 	eve.send(chat, "in, all the same");
 	ferdie.sync();
 	assert_eq!(ferdie.show(chat), expected(&[(&eve, "in, all the same")]));
+}
+
+/// A heavy writer fills their part of a chat: the message that does not fit goes into a
+/// fresh part of theirs, joined on the way (a part rotation), with nothing for the user
+/// to do, and every member reads everything, in order, from the same sender.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_full_part_hands_over_to_a_fresh_one() {
+	use sealchat_runtime::configs::PART_QUOTA;
+	let dir = TestDir::new("e2e-rotation");
+	let (node, _rpc) = dev_node(&dir).await;
+	let [bob, charlie] = registered(&dir, &node.ws_url(), ["bob", "charlie"]);
+	let chain = read::connect(&node.ws_url()).await;
+	let chat = bob.pair_chat(&charlie);
+	charlie.join(chat);
+	let first = my_parts(&bob)[0];
+	// The longest text a message holds (its ciphertext at most the chain's 4,096 bytes).
+	let longest = (1..4096).rev().find(|len| wire::Message::sealed_len(*len) <= 4096).unwrap();
+	let most = (PART_QUOTA as usize / longest) + 2;
+	let mut texts = Vec::new();
+	while my_parts(&bob)[0] == first {
+		assert!(texts.len() <= most, "{} messages and still the first part", texts.len());
+		let text = format!("{:04} {}", texts.len(), "x".repeat(longest - 5));
+		bob.send_in_block(chat, &text);
+		texts.push(text);
+	}
+	let full = chain.part(&first, None).await.unwrap().expect("the full part lives on");
+	assert!(full.used + 4096 > PART_QUOTA, "rotated at {} of {PART_QUOTA} bytes", full.used);
+	let second = my_parts(&bob)[0];
+	let text = "after the rotation".to_string();
+	bob.send(chat, &text);
+	texts.push(text);
+	assert_eq!(my_parts(&bob)[0], second, "one rotation");
+	charlie.sync();
+	bob.sync();
+	for (who, shown) in [("charlie", charlie.show(chat)), ("bob", bob.show(chat))] {
+		assert_eq!(shown.len(), texts.len(), "{who}");
+		assert!(shown.iter().all(|(sender, _)| *sender == bob.address), "{who}: one sender");
+		assert!(shown.iter().map(|(_, t)| t).eq(texts.iter()), "{who}: in order");
+	}
+}
+
+/// A crash at any step of creating a chat, or of joining one, and then the same command
+/// again: the flow is finished where it stopped, the chat is created once, and it works.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_crash_at_any_step_of_creating_or_joining_a_chat_is_finished_by_the_command_again() {
+	let dir = TestDir::new("e2e-crash");
+	let (node, _rpc) = dev_node(&dir).await;
+	let [bob, charlie] = registered(&dir, &node.ws_url(), ["bob", "charlie"]);
+	let chain = read::connect(&node.ws_url()).await;
+	let first = chain.next_chat_id(None).await.unwrap();
+	// Stopped after the creation is final, after the chat is stored, after the creator's
+	// join is submitted, and after it is joined (before the invitation).
+	let mut chats = Vec::new();
+	for step in ["create:created", "create:stored", "join:submitted", "create:joined"] {
+		bob.crashes_at(step, &["chat", "new", "--wait-finalized", &charlie.address]);
+		let chat = bob.pair_chat(&charlie);
+		assert!(!chats.contains(&chat), "{step}: the command again made chat {chat} again");
+		chats.push(chat);
+	}
+	assert_eq!(chain.next_chat_id(None).await.unwrap(), first + chats.len() as u64, "one chat per creation");
+	let mut mine = chat_ids(&bob);
+	mine.sort();
+	assert_eq!(mine, chats);
+	// Accepting, stopped after the chat is stored, and after the join is submitted.
+	charlie.sync();
+	for (chat, step) in chats.iter().zip(["accept:stored", "join:submitted"]) {
+		let id = charlie.invitation_to(*chat).expect("Bob's invitation").to_string();
+		charlie.crashes_at(step, &["accept", "--wait-finalized", &id]);
+		assert_eq!(charlie.ok(&["accept", "--wait-finalized", &id])[0]["joined"], *chat, "{step}");
+	}
+	for chat in &chats[2..] {
+		charlie.join(*chat);
+	}
+	for (i, chat) in chats.iter().enumerate() {
+		let (there, back) = (format!("to chat {i}"), format!("back in chat {i}"));
+		bob.send(*chat, &there);
+		charlie.send(*chat, &back);
+		bob.sync();
+		charlie.sync();
+		let both = expected(&[(&bob, there.as_str()), (&charlie, back.as_str())]);
+		assert_eq!(bob.show(*chat), both, "chat {i}");
+		assert_eq!(charlie.show(*chat), both, "chat {i}");
+	}
 }
 
 /// A part writes `WritesPerEpoch` times a day; the client tops its allowance up with a

@@ -1113,6 +1113,13 @@ pub mod pallet {
 			Chats::<T>::get(chat)
 		}
 
+		/// The id the next chat created gets: every chat created so far has a lower one.
+		/// A client that lost track of a creation it submitted finds the chat among the
+		/// ids from the one it read before submitting.
+		pub fn next_chat_id() -> ChatId {
+			NextChatId::<T>::get()
+		}
+
 		/// A part's public state.
 		pub fn part(part: PartId) -> Option<PartInfo<T>> {
 			Parts::<T>::get(part)

@@ -167,7 +167,9 @@ mod chats {
 	#[test]
 	fn a_chat_is_spawned_through_the_connector() {
 		build_and_execute(|| {
+			let first = Chat::next_chat_id();
 			let chat = create_chat(1);
+			assert_eq!((chat, Chat::next_chat_id()), (first, first + 1), "the view names the id the next chat gets");
 			System::assert_has_event(Event::ChatSpawned { chat }.into());
 			System::assert_last_event(pallet_connector::Event::ChatCreated { chat }.into());
 			assert!(pallet_connector::CreatedChats::<Test>::contains_key(chat));

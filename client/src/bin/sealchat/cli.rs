@@ -172,7 +172,8 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum ChatCommand {
-	/// Start a pair chat with a user.
+	/// Start a pair chat with a user (or finish one with them that an earlier command
+	/// left unfinished).
 	New {
 		/// The other user: an SS58 address or a nickname from `sealchat contact`.
 		with: String,
@@ -185,7 +186,8 @@ pub enum ChatCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum GroupCommand {
-	/// Start a group chat with these users.
+	/// Start a group chat with these users (or finish one with them that an earlier
+	/// command left unfinished).
 	New {
 		/// The other members: SS58 addresses or nicknames from `sealchat contact`.
 		#[arg(required = true, num_args = 1..)]
