@@ -141,6 +141,12 @@ pub enum ClientError {
 	DeclinedInvitation(u64),
 	#[error("your message to chat {chat} was not delivered: {reason} (its block was abandoned for another fork?); send it again")]
 	NotDelivered { chat: ChatId, reason: String },
+	#[error("no message {seq} in chat {chat} here (`sealchat show {chat}` numbers your messages; one not final yet can be deleted once a sync stored it)")]
+	UnknownMessage { chat: ChatId, seq: u32 },
+	#[error("that part of chat {chat} is another member's: only its sender can delete message {seq}")]
+	NotYourMessage { chat: ChatId, seq: u32 },
+	#[error("two parts of yours in chat {chat} have a message {seq}: say which with --part (`sealchat show {chat} --json` gives each message's part)")]
+	AmbiguousMessage { chat: ChatId, seq: u32 },
 	#[error("unexpected chain answer: {0}")]
 	Unexpected(String),
 }
@@ -178,6 +184,9 @@ impl ClientError {
 			ClientError::TooManyInvitees { .. } => "too_many_invitees",
 			ClientError::UnknownInvitation(_) => "unknown_invitation",
 			ClientError::AlreadyAccepted(_) => "already_accepted",
+			ClientError::UnknownMessage { .. } => "unknown_message",
+			ClientError::NotYourMessage { .. } => "not_your_message",
+			ClientError::AmbiguousMessage { .. } => "ambiguous_message",
 			ClientError::DeclinedInvitation(_) => "declined_invitation",
 			ClientError::NotDelivered { .. } => "not_delivered",
 			ClientError::Unexpected(_) => "unexpected",
@@ -1194,6 +1203,81 @@ impl Session {
 		let (epoch, _, _) = self.chain.ticket_epoch().await?;
 		let end = probe_end(epoch, self.store.next_part_index()?);
 		Ok((0..end).rev().map(|index| (self.identity.part_key(index).public(), index)).find(|(key, _)| *key == part))
+	}
+
+	/// Deletes my message `seq` of `chat`, for every member: `chat.delete_message`, signed
+	/// by the key of the part that holds it (`part`, or whichever part of mine in the
+	/// chat holds a message `seq`), frees its room in the part; every member's next sync
+	/// drops it. The part's day of writes is topped up first if it is spent. Returns the
+	/// part. Only a message a sync stored can be deleted; another member's is refused.
+	pub async fn delete(&mut self, chat: ChatId, seq: u32, part: Option<PartId>) -> Result<PartId> {
+		let row = self.store.chat(chat)?.ok_or(ClientError::UnknownChat(chat))?;
+		let me = self.me();
+		// Numbers are per part: without `part`, SEQ names a message of mine.
+		if let Some(part) = part {
+			let owner = self.store.parts(chat)?.into_iter().find(|p| p.part == part).and_then(|p| p.owner);
+			if owner.is_some_and(|owner| owner != me) {
+				return Err(ClientError::NotYourMessage { chat, seq });
+			}
+		}
+		let mine: Vec<PartId> = self
+			.store
+			.messages(chat)?
+			.into_iter()
+			.filter(|m| m.sender == me && m.seq == seq && part.is_none_or(|p| p == m.part))
+			.map(|m| m.part)
+			.collect();
+		let part = match mine.as_slice() {
+			[part] => *part,
+			[] => return Err(ClientError::UnknownMessage { chat, seq }),
+			_ => return Err(ClientError::AmbiguousMessage { chat, seq }),
+		};
+		let index = match part == row.my_part {
+			true => row.my_part_index,
+			false => {
+				let (epoch, _, _) = self.chain.ticket_epoch().await?;
+				let end = probe_end(epoch, self.store.next_part_index()?);
+				(0..end)
+					.rev()
+					.find(|index| self.identity.part_key(*index).public() == part)
+					.ok_or(ClientError::NotYourMessage { chat, seq })?
+			},
+		};
+		let _lock = self.submitting().await?;
+		let genesis = self.chain.genesis_hash();
+		let part_key = self.identity.part_key(index);
+		let (mut topped_up, mut waited) = (false, 0);
+		loop {
+			let best = self.chain.best().await?;
+			let state = self.chain.part(&part, Some(&best)).await?.ok_or(ClientError::PartMissing(chat))?;
+			let (epoch, _, _) = self.chain.ticket_epoch().await?;
+			if !topped_up && !self.chain.limits().part_allows(&state.usage, epoch, 1, 0) {
+				self.top_up(chat, Lease::Part(part), "writes").await?;
+				topped_up = true;
+				continue;
+			}
+			let action = PartAction::DeleteMessage { incarnation: state.incarnation, nonce: state.nonce, seq };
+			let signature = part_key.sign(&wire::part_message(&genesis, &part, &action));
+			match self.chain.submit_general(&api::tx().chat().delete_message(part, state.nonce, seq, signature)).await {
+				Ok(_) => break,
+				// Gone on chain already (deleted from another device): gone here too.
+				Err(ChainError::Invalid(Invalidity::Chat(ChatRefusal::UnknownMessage))) => break,
+				// Another device of mine wrote to the part since it was read.
+				Err(ChainError::Invalid(Invalidity::Stale)) if waited < RETRIES => {
+					waited += 1;
+					continue;
+				},
+				// Right after a top-up the pool may still check against the block before it.
+				Err(ChainError::Invalid(Invalidity::Chat(ChatRefusal::AllowanceSpent))) if topped_up && waited < RETRIES => {
+					waited += 1;
+					tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+					continue;
+				},
+				Err(e) => return Err(e.into()),
+			}
+		}
+		self.store.remove_message(chat, &part, seq)?;
+		Ok(part)
 	}
 
 	/// The longest text that fits in one message.

@@ -759,6 +759,33 @@ impl Store {
 		Ok(())
 	}
 
+	/// How many messages of `part` below sequence number `below` are stored for `chat`.
+	pub fn count_messages(&self, chat: ChatId, part: &PartId, below: u32) -> Result<u64> {
+		Ok(self.conn.query_row(
+			"SELECT COUNT(*) FROM messages WHERE chat = ?1 AND part = ?2 AND seq < ?3",
+			params![chat as i64, &part[..], below],
+			|r| r.get::<_, i64>(0),
+		)? as u64)
+	}
+
+	/// The sequence numbers below `below` of the stored messages of `part` for `chat`, in
+	/// order.
+	pub fn message_seqs(&self, chat: ChatId, part: &PartId, below: u32) -> Result<Vec<u32>> {
+		let mut stmt =
+			self.conn.prepare("SELECT seq FROM messages WHERE chat = ?1 AND part = ?2 AND seq < ?3 ORDER BY seq")?;
+		let rows = stmt.query_map(params![chat as i64, &part[..], below], |r| r.get(0))?;
+		Ok(rows.collect::<rusqlite::Result<_>>()?)
+	}
+
+	/// Forgets message `seq` of `part` in `chat` (its sender deleted it).
+	pub fn remove_message(&self, chat: ChatId, part: &PartId, seq: u32) -> Result<()> {
+		self.conn.execute(
+			"DELETE FROM messages WHERE chat = ?1 AND part = ?2 AND seq = ?3",
+			params![chat as i64, &part[..], seq],
+		)?;
+		Ok(())
+	}
+
 	/// Forgets `chat`'s `part` (and what was read of it in `chat`).
 	pub fn remove_part(&self, chat: ChatId, part: &PartId) -> Result<()> {
 		self.conn.execute("DELETE FROM messages WHERE chat = ?1 AND part = ?2", params![chat as i64, &part[..]])?;
@@ -1495,6 +1522,21 @@ mod tests {
 		store.settle_invitations(8).unwrap();
 		assert!(store.pending_invitations().unwrap().is_empty());
 		assert_eq!(store.invitation(third).unwrap().unwrap().state, InvitationState::Accepted);
+	}
+
+	#[test]
+	fn a_deleted_message_is_dropped() {
+		let store = Store::in_memory().unwrap();
+		store.add_chat(&chat(1)).unwrap();
+		store.add_part(&[1; 32], 1, Some(&[1; 32])).unwrap();
+		for seq in 0..3 {
+			assert!(store.add_message(&message(1, seq, 5)).unwrap());
+		}
+		assert_eq!(store.count_messages(1, &[1; 32], 3).unwrap(), 3);
+		assert_eq!(store.count_messages(1, &[1; 32], 2).unwrap(), 2, "only those below the number read to");
+		store.remove_message(1, &[1; 32], 1).unwrap();
+		assert_eq!(store.message_seqs(1, &[1; 32], 10).unwrap(), vec![0, 2]);
+		assert_eq!(store.messages(1).unwrap().iter().map(|m| m.seq).collect::<Vec<_>>(), [0, 2]);
 	}
 
 	/// A creation is kept until its last invitee is invited, found again by its kind and

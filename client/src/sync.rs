@@ -52,6 +52,8 @@ pub struct SyncReport {
 	pub messages: Vec<MessageRow>,
 	/// Messages that did not decrypt (not from this chat, or tampered).
 	pub unreadable_messages: u64,
+	/// Messages read before that their senders deleted since: no longer stored.
+	pub deleted_messages: u64,
 	/// Messages of mine that were not final when sent and never will be: their block was
 	/// abandoned for another fork, which does not hold them. They are forgotten.
 	pub undelivered: Vec<MessageRow>,
@@ -350,10 +352,39 @@ impl Session {
 						}
 						from = end;
 					}
+					// Messages their sender deleted since they were read: the part holds
+					// fewer than are stored here (it holds the ones that did not decrypt too,
+					// so a delete in a part that also holds unreadable messages may wait for
+					// another one to be noticed).
+					if u64::from(state.messages) < self.store.count_messages(row.id, &part.part, state.next_seq)? {
+						report.deleted_messages += self.drop_deleted(&row, &part.part, state.next_seq, at).await?;
+					}
 				}
 			}
 		}
 		Ok(())
+	}
+
+	/// Drops the stored messages of `part` of `row`'s chat that the part no longer holds
+	/// at `at` (reading its messages below `next_seq` a page at a time); how many.
+	async fn drop_deleted(&self, row: &ChatRow, part: &PartId, next_seq: u32, at: &BlockRef) -> Result<u64> {
+		let page_len = self.chain.limits().message_page.max(1);
+		let stored = self.store.message_seqs(row.id, part, next_seq)?;
+		let mut held = HashSet::new();
+		let mut from = stored.first().copied().unwrap_or(next_seq);
+		while from < next_seq {
+			let page = self.chain.messages(part, from, page_len, at).await?;
+			held.extend(page.messages.iter().map(|(seq, _)| *seq));
+			from = from.saturating_add(page_len);
+		}
+		let gone: Vec<u32> = stored.into_iter().filter(|seq| !held.contains(seq)).collect();
+		self.store.atomically(|s| {
+			for seq in &gone {
+				s.remove_message(row.id, part, *seq)?;
+			}
+			Ok(())
+		})?;
+		Ok(gone.len() as u64)
 	}
 
 	/// Reads the page of `part`'s messages from `from` at `at` (a final block if

@@ -1110,6 +1110,31 @@ async fn a_crash_at_any_step_of_creating_or_joining_a_chat_is_finished_by_the_co
 		assert_eq!(bob.show(*chat), both, "chat {i}");
 		assert_eq!(charlie.show(*chat), both, "chat {i}");
 	}
+
+	// Bob deletes his message of the first chat, for both of them, and frees its room.
+	let chat = chats[0];
+	let listed = bob.ok(&["show", &chat.to_string()]).remove(0);
+	let message = |who: &User| -> (u64, String) {
+		let m = listed["messages"].as_array().unwrap().iter().find(|m| m["sender"] == who.address.as_str()).expect("a message");
+		(m["seq"].as_u64().unwrap(), m["part"].as_str().unwrap().to_string())
+	};
+	let ((seq, part), (charlie_seq, charlie_part)) = (message(&bob), message(&charlie));
+	let bob_part = my_parts(&bob)[0];
+	let used = || async { chain.part(&bob_part, None).await.unwrap().expect("Bob's part").used };
+	let before = used().await;
+	let deleted = bob.ok(&["delete", &chat.to_string(), &seq.to_string()]).remove(0);
+	assert_eq!((deleted["deleted"].as_u64(), deleted["part"].as_str()), (Some(seq), Some(part.as_str())));
+	assert!(used().await < before, "the delete freed the message's room");
+	charlie.sync();
+	let left = expected(&[(&charlie, "back in chat 0")]);
+	assert_eq!(charlie.show(chat), left, "gone for Charlie");
+	assert_eq!(bob.show(chat), left, "gone for Bob");
+	// Deleting it again, or Charlie's message, is refused by name.
+	let kind = |stderr: String| serde_json::from_str::<Value>(stderr.trim()).expect("a JSON error")["kind"].clone();
+	assert_eq!(kind(bob.fails(&["delete", &chat.to_string(), &seq.to_string()])), "unknown_message");
+	let (chat_arg, charlie_seq) = (chat.to_string(), charlie_seq.to_string());
+	assert_eq!(kind(bob.fails(&["delete", &chat_arg, &charlie_seq, "--part", &charlie_part])), "not_your_message");
+	assert_eq!(charlie.show(chat), left, "nothing else moved");
 }
 
 /// A part writes `WritesPerEpoch` times a day; the client tops its allowance up with a

@@ -141,6 +141,19 @@ pub enum Command {
 		#[arg(long)]
 		sync: bool,
 	},
+	/// Delete a message of yours from a chat, for every member (it frees room in your
+	/// part). SEQ is the number `show` gives your messages (`[n]` at the end of the line,
+	/// "seq" in --json).
+	Delete {
+		/// The chat's number, as `sealchat chats` lists it.
+		chat: u64,
+		/// The message's number in your part.
+		seq: u32,
+		/// Which part of yours holds it, in hex ("part" in `show --json`): needed only
+		/// when two parts of yours in the chat (after a rotation) have a message SEQ.
+		#[arg(long)]
+		part: Option<String>,
+	},
 	/// List your chats.
 	Chats,
 	/// List the invitations waiting for your answer.

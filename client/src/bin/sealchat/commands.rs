@@ -44,6 +44,7 @@ pub(crate) async fn run(cli: Cli) -> Result<()> {
 		Command::Group(GroupCommand::Add { chat, who }) => add_member(&ctx, chat, &who).await,
 		Command::Send { chat, text, wait_finalized } => send(&ctx, chat, text, wait_finalized).await,
 		Command::Show { chat, last, sync } => show(&ctx, chat, last, sync).await,
+		Command::Delete { chat, seq, part } => delete(&ctx, chat, seq, part.as_deref()).await,
 		Command::Chats => chats(&ctx).await,
 		Command::Invites => invites(&ctx).await,
 		Command::Accept { invitation, wait_finalized } => accept(&ctx, invitation, until(wait_finalized)).await,
@@ -123,6 +124,24 @@ async fn send(ctx: &Ctx, chat: u64, text: Vec<String>, wait_finalized: bool) -> 
 	ctx.print(
 		format!("sent to chat {chat} (block #{}, {state})", sent.block),
 		json!({ "chat": chat, "block": sent.block, "seq": sent.seq, "final": sent.confirmed }),
+	);
+	Ok(())
+}
+
+/// Deletes my message `seq` of `chat` (in `part`, given in hex), for every member.
+async fn delete(ctx: &Ctx, chat: u64, seq: u32, part: Option<&str>) -> Result<()> {
+	let part = match part {
+		Some(text) => {
+			let bytes = hex::decode(text.trim_start_matches("0x")).ok().and_then(|b| <[u8; 32]>::try_from(b).ok());
+			Some(bytes.ok_or_else(|| crate::usage("usage", format!("--part {text}: not the 64 hex digits of a part")))?)
+		},
+		None => None,
+	};
+	let mut session = ctx.session().await?;
+	let part = session.delete(chat, seq, part).await?;
+	ctx.print(
+		format!("deleted message {seq} of chat {chat}"),
+		json!({ "chat": chat, "deleted": seq, "part": hex::encode(part) }),
 	);
 	Ok(())
 }

@@ -94,7 +94,8 @@ pub(crate) fn report_sync(ctx: &Ctx, session: &Session, report: &SyncReport, lis
 				"recordsTrialOpened": report.records_trial_opened, "recordsExpired": report.records_expired,
 				"invitations": invitations, "invitationsRejected": report.invitations_rejected,
 				"newMembers": report.new_members, "newMessages": report.messages.len(),
-				"unreadableMessages": report.unreadable_messages, "undelivered": report.undelivered.len() })
+				"unreadableMessages": report.unreadable_messages, "deletedMessages": report.deleted_messages,
+				"undelivered": report.undelivered.len() })
 		);
 		return;
 	}
@@ -187,13 +188,16 @@ fn kind_name(kind: ChatKind) -> &'static str {
 
 pub(crate) fn message_json(session: &Session, m: &MessageRow) -> serde_json::Value {
 	json!({ "chat": m.chat, "block": m.block, "sentAt": m.sent_at, "sender": sealchat::address(&m.sender),
-		"name": session.name(&m.sender), "text": m.text, "seq": m.seq, "final": m.confirmed })
+		"name": session.name(&m.sender), "text": m.text, "seq": m.seq, "part": hex::encode(m.part), "final": m.confirmed })
 }
 
 /// A message as one entry of a listing: `#block date  sender: text`, the text's lines after
-/// the first indented, so that no line of a message passes for a message of its own.
+/// the first indented, so that no line of a message passes for a message of its own. A
+/// message of mine that is final ends with its number (`[n]`), which `sealchat delete`
+/// takes.
 pub(crate) fn message_line(session: &Session, m: &MessageRow) -> String {
-	entry(m.block, m.sent_at, &session.name(&m.sender), &m.text, m.confirmed)
+	let line = entry(m.block, m.sent_at, &session.name(&m.sender), &m.text, m.confirmed);
+	if m.confirmed && m.sender == session.me() { format!("{line}  [{}]", m.seq) } else { line }
 }
 
 fn entry(block: u32, sent_at: u64, name: &str, text: &str, confirmed: bool) -> String {
