@@ -594,24 +594,33 @@ impl Session {
 			Until::InBlock => 5,
 			Until::Final => 10,
 		};
-		let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
-		let Ok(start) = self.chain.best().await else { return false };
 		let _waiting =
 			self.waiting_for(Waiting::Block { what: "your part of the chat", until_final: until == Until::Final });
+		let turned_up = self
+			.within_blocks(blocks, async || {
+				let at = match until {
+					Until::InBlock => None,
+					Until::Final => Some(self.chain.finalized().await?),
+				};
+				Ok(self.is_my_part_at(&row.my_part, row.id, at.as_ref()).await.unwrap_or(false).then_some(()))
+			})
+			.await;
+		matches!(turned_up, Ok(Some(())))
+	}
+
+	/// What `found` finds, asked again every half second until it finds something, for
+	/// at most `blocks` blocks past the best block now and at most a minute: for a
+	/// transaction that may still be on its way. `None` when nothing turned up.
+	async fn within_blocks<T>(&self, blocks: u32, mut found: impl AsyncFnMut() -> Result<Option<T>>) -> Result<Option<T>> {
+		let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
+		let start = self.chain.best().await?;
 		loop {
-			let at = match until {
-				Until::InBlock => None,
-				Until::Final => match self.chain.finalized().await {
-					Ok(block) => Some(block),
-					Err(_) => return false,
-				},
-			};
-			if self.is_my_part_at(&row.my_part, row.id, at.as_ref()).await.unwrap_or(false) {
-				return true;
+			if let Some(found) = found().await? {
+				return Ok(Some(found));
 			}
-			let moved_on = self.chain.best().await.map_or(true, |best| best.number >= start.number + blocks);
-			if moved_on || tokio::time::Instant::now() >= deadline {
-				return false;
+			let best = self.chain.best().await?;
+			if best.number >= start.number + blocks || tokio::time::Instant::now() >= deadline {
+				return Ok(None);
 			}
 			tokio::time::sleep(std::time::Duration::from_millis(500)).await;
 		}
@@ -803,10 +812,8 @@ impl Session {
 	/// not created.
 	async fn created_chat(&self, creation: &CreationRow) -> Result<Option<ChatId>> {
 		let membership_key = creation.key.membership_key().public();
-		let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
-		let start = self.chain.best().await?;
 		let mut from = creation.first_chat;
-		loop {
+		self.within_blocks(CREATION_SETTLES, async || {
 			let best = self.chain.best().await?;
 			let end = self.chain.next_chat_id(Some(&best)).await?;
 			for chat in from..end {
@@ -815,11 +822,9 @@ impl Session {
 				}
 			}
 			from = from.max(end);
-			if best.number >= start.number + CREATION_SETTLES || tokio::time::Instant::now() >= deadline {
-				return Ok(None);
-			}
-			tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-		}
+			Ok(None)
+		})
+		.await
 	}
 
 	/// Sends the first invitations of `row`'s chat, to `invitees` (whose encryption keys
@@ -836,20 +841,12 @@ impl Session {
 		if invitees.is_empty() {
 			return Ok(Vec::new());
 		}
-		let genesis = self.chain.genesis_hash();
-		let record_len = self.chain.limits().record_len as usize;
 		let first = self.chain.chat(row.id, None).await?.ok_or(ClientError::UnknownChat(row.id))?.nonce;
-		let membership = row.key.membership_key();
-		let mut parts = vec![row.my_part];
-		parts.extend(self.others_parts(row)?);
-		parts.truncate(Invitation::max_parts(record_len));
+		let parts = self.invitation_parts(row)?;
 		let mut batch = self.chain.batch().await?;
 		for ((nonce, who), who_key) in (first..).zip(invitees).zip(keys) {
-			let invitation = Invitation::new(&self.identity, &genesis, row.kind, row.id, nonce, &row.key, *who, parts.clone())
-				.seal(who_key, record_len)?;
-			let tag = crypto::random_32();
-			let proof = membership.sign(&wire::add_member_message(&genesis, row.id, nonce, &invitation, &tag));
-			batch.push(&api::tx().chat().add_member(row.id, nonce, invitation, tag, proof)).await?;
+			let (call, _claim) = self.invitation(row, nonce, who, who_key, &parts, crypto::random_32())?;
+			batch.push(&call).await?;
 		}
 		let _waiting = self.waiting_for(Waiting::Block { what: "the invitations", until_final: until == Until::Final });
 		Ok(match until {
@@ -1046,6 +1043,37 @@ impl Session {
 		Ok(self.store.parts(row.id)?.into_iter().filter(|p| p.owner != Some(me)).map(|p| p.part).collect())
 	}
 
+	/// The parts an invitation into `row`'s chat names: mine first, then the others I
+	/// know, as many as a record holds (the invitee learns the rest from the members'
+	/// listings).
+	fn invitation_parts(&self, row: &ChatRow) -> Result<Vec<PartId>> {
+		let mut parts = vec![row.my_part];
+		parts.extend(self.others_parts(row)?);
+		parts.truncate(Invitation::max_parts(self.chain.limits().record_len as usize));
+		Ok(parts)
+	}
+
+	/// The call that invites `invitee` (whose encryption key is `invitee_key`) into
+	/// `row`'s chat with the chat's nonce `nonce`, under `tag`, naming `parts`: my signed
+	/// invitation sealed to the invitee, with the chat's membership proof, the whole
+	/// authorization (no signer). With the invitation's claim on its response slot.
+	fn invitation(
+		&self,
+		row: &ChatRow,
+		nonce: u64,
+		invitee: &AccountBytes,
+		invitee_key: &[u8; 32],
+		parts: &[PartId],
+		tag: [u8; 32],
+	) -> Result<(impl subxt::transactions::Payload, SlotClaim)> {
+		let genesis = self.chain.genesis_hash();
+		let invitation = Invitation::new(&self.identity, &genesis, row.kind, row.id, nonce, &row.key, *invitee, parts.to_vec());
+		let claim = invitation.slot_claim();
+		let sealed = invitation.seal(invitee_key, self.chain.limits().record_len as usize)?;
+		let proof = row.key.membership_key().sign(&wire::add_member_message(&genesis, row.id, nonce, &sealed, &tag));
+		Ok((api::tx().chat().add_member(row.id, nonce, sealed, tag, proof), claim))
+	}
+
 	/// Sends an invitation to `invitee` (whose encryption key is `invitee_key`) into
 	/// `row`'s chat under `tag` with my membership proof, and waits for it to be final;
 	/// returns the nonce it took, the response slot of the invitee's join, and the
@@ -1058,24 +1086,10 @@ impl Session {
 		tag: [u8; 32],
 	) -> Result<(u64, SlotClaim)> {
 		let chat = row.id;
-		// The parts I know, mine first, as many as a record holds: the invitee learns the
-		// rest from the members' listings.
-		let record_len = self.chain.limits().record_len as usize;
-		let mut part_ids = vec![row.my_part];
-		part_ids.extend(self.others_parts(row)?);
-		part_ids.truncate(Invitation::max_parts(record_len));
-		let membership = row.key.membership_key();
-
-		let genesis = self.chain.genesis_hash();
+		let parts = self.invitation_parts(row)?;
 		for _ in 0..RETRIES {
 			let state = self.chain.chat(chat, None).await?.ok_or(ClientError::UnknownChat(chat))?;
-			let invitation =
-				Invitation::new(&self.identity, &genesis, row.kind, chat, state.nonce, &row.key, *invitee, part_ids.clone());
-			let claim = invitation.slot_claim();
-			let invitation = invitation.seal(invitee_key, record_len)?;
-			let proof = membership.sign(&wire::add_member_message(&genesis, chat, state.nonce, &invitation, &tag));
-			let call = api::tx().chat().add_member(chat, state.nonce, invitation, tag, proof);
-			// No signer: the membership proof is the whole authorization.
+			let (call, claim) = self.invitation(row, state.nonce, invitee, invitee_key, &parts, tag)?;
 			match self.chain.submit_general(&call).await {
 				Ok(_) => return Ok((state.nonce, claim)),
 				// Another member used the nonce first.
@@ -1164,8 +1178,7 @@ impl Session {
 
 	/// A part of `row`'s chat, on chain and not ending, that another device of mine joined
 	/// with (its blob seals the chat to me), with the index of its part key: found among
-	/// the responses to the chat's invitations, and the key among my part keys up to where
-	/// a login stops trying ([`probe_end`]; another device takes the same days' keys).
+	/// the responses to the chat's invitations ([`Self::part_key_index`]).
 	async fn other_device_part(&self, row: &ChatRow) -> Result<Option<(PartId, u32)>> {
 		self.read_responses(row).await?;
 		let best = self.chain.best().await?;
@@ -1200,9 +1213,16 @@ impl Session {
 			}
 		}
 		let Some((part, _)) = latest else { return Ok(None) };
+		Ok(self.part_key_index(&part).await?.map(|index| (part, index)))
+	}
+
+	/// The index of my part key whose public key is `part`, among my part keys up to where
+	/// a login stops trying ([`probe_end`]; another device of mine takes the same days'
+	/// keys): `None` when it is not mine.
+	async fn part_key_index(&self, part: &PartId) -> Result<Option<u32>> {
 		let (epoch, _, _) = self.chain.ticket_epoch().await?;
 		let end = probe_end(epoch, self.store.next_part_index()?);
-		Ok((0..end).rev().map(|index| (self.identity.part_key(index).public(), index)).find(|(key, _)| *key == part))
+		Ok((0..end).rev().find(|index| self.identity.part_key(*index).public() == *part))
 	}
 
 	/// Deletes my message `seq` of `chat`, for every member: `chat.delete_message`, signed
@@ -1234,14 +1254,7 @@ impl Session {
 		};
 		let index = match part == row.my_part {
 			true => row.my_part_index,
-			false => {
-				let (epoch, _, _) = self.chain.ticket_epoch().await?;
-				let end = probe_end(epoch, self.store.next_part_index()?);
-				(0..end)
-					.rev()
-					.find(|index| self.identity.part_key(*index).public() == part)
-					.ok_or(ClientError::NotYourMessage { chat, seq })?
-			},
+			false => self.part_key_index(&part).await?.ok_or(ClientError::NotYourMessage { chat, seq })?,
 		};
 		let _lock = self.submitting().await?;
 		let genesis = self.chain.genesis_hash();
