@@ -99,7 +99,9 @@ impl Session {
 		let best = self.chain.best().await?;
 		let mut found = Renewals::default();
 		let mut due_now: Vec<(u32, ChatId, Lease)> = Vec::new();
-		let joined: Vec<ChatRow> = self.store.chats()?.into_iter().filter(|row| row.joined).collect();
+		// A chat I left is not kept: my part of it ends with its lease, and the chat with
+		// its members' renewals.
+		let joined: Vec<ChatRow> = self.store.chats()?.into_iter().filter(|row| row.joined && !row.left).collect();
 		let parts = self.chain.parts(&joined.iter().map(|row| row.my_part).collect::<Vec<_>>(), &best).await?;
 		for (row, part) in joined.iter().zip(parts) {
 			// A lease whose end has come is not renewed any more, even while `on_idle`

@@ -18,7 +18,7 @@ use crate::{
 	scan::Scanner,
 	store::{ChatRow, CreationRow, InvitationRow, InvitationState, MessageRow, Store, StoreError},
 	sync::{Live, SyncReport},
-	wire::{self, ChatId, ChatKind, Invitation, Lease, Message, PartAction, PartBlob, PartId, SlotClaim, WireError},
+	wire::{self, Body, ChatId, ChatKind, Invitation, Lease, Message, PartAction, PartBlob, PartId, SlotClaim, WireError},
 };
 
 /// How often a flow is retried when the chain moved under it: another member used the
@@ -147,6 +147,8 @@ pub enum ClientError {
 	NotYourMessage { chat: ChatId, seq: u32 },
 	#[error("two parts of yours in chat {chat} have a message {seq}: say which with --part (`sealchat show {chat} --json` gives each message's part)")]
 	AmbiguousMessage { chat: ChatId, seq: u32 },
+	#[error("you left chat {0}: nothing more of yours is written to it (its history stays; `sealchat show {0}`)")]
+	LeftChat(ChatId),
 	#[error("unexpected chain answer: {0}")]
 	Unexpected(String),
 }
@@ -189,9 +191,22 @@ impl ClientError {
 			ClientError::AmbiguousMessage { .. } => "ambiguous_message",
 			ClientError::DeclinedInvitation(_) => "declined_invitation",
 			ClientError::NotDelivered { .. } => "not_delivered",
+			ClientError::LeftChat(_) => "left_chat",
 			ClientError::Unexpected(_) => "unexpected",
 		}
 	}
+}
+
+/// The senders of `messages` (a chat's, in chain order) who left: their last message
+/// says so. One who joined again and wrote since is a member again.
+pub fn leavers(messages: &[MessageRow]) -> Vec<AccountBytes> {
+	let mut last: HashMap<AccountBytes, &Body> = HashMap::new();
+	for m in messages {
+		last.insert(m.sender, &m.body);
+	}
+	let mut left: Vec<AccountBytes> = last.into_iter().filter(|(_, body)| **body == Body::Left).map(|(who, _)| who).collect();
+	left.sort();
+	left
 }
 
 /// Whether the chain refused a transaction because a ticket it carries went stale while
@@ -223,6 +238,9 @@ pub struct ChatSummary {
 	pub chat: ChatId,
 	pub kind: &'static str,
 	pub joined: bool,
+	/// Whether I left it.
+	pub left: bool,
+	/// Its members, without those who left (me too when I did).
 	pub members: Vec<String>,
 	pub messages: usize,
 	/// Messages of others after the chat's read mark (see [`Session::mark_read`]).
@@ -741,6 +759,7 @@ impl Session {
 						joined: false,
 						response_slot: wire::CREATOR_RESPONSE,
 						response_claim: Some(SlotClaim::new(identity, &genesis, chat, wire::CREATOR_RESPONSE)),
+						left: false,
 					};
 					s.add_chat(&row)?;
 					s.add_part(&row.my_part, chat, Some(&me))?;
@@ -862,6 +881,9 @@ impl Session {
 	/// may have done either meanwhile.
 	async fn joined_chat(&mut self, chat: ChatId) -> Result<ChatRow> {
 		let row = self.store.chat(chat)?.ok_or(ClientError::UnknownChat(chat))?;
+		if row.left {
+			return Err(ClientError::LeftChat(chat));
+		}
 		if row.joined && self.my_part_lives(&row).await? {
 			return Ok(row);
 		}
@@ -979,6 +1001,7 @@ impl Session {
 				joined: false,
 				response_slot: invitation.nonce,
 				response_claim: invitation.slot_claim.clone(),
+				left: false,
 			};
 			s.add_chat(&row)?;
 			s.add_part(&row.my_part, row.id, Some(&me))?;
@@ -1026,7 +1049,8 @@ impl Session {
 		if *invitee == self.me() {
 			return Err(ClientError::SelfInvite);
 		}
-		if self.store.parts(chat)?.iter().any(|p| p.owner == Some(*invitee)) {
+		let left = leavers(&self.store.messages(chat)?);
+		if self.store.parts(chat)?.iter().any(|p| p.owner == Some(*invitee)) && !left.contains(invitee) {
 			return Err(ClientError::AlreadyMember(crate::address(invitee), chat));
 		}
 		let invitee_key = self.key_of(invitee).await?;
@@ -1232,6 +1256,9 @@ impl Session {
 	/// part. Only a message a sync stored can be deleted; another member's is refused.
 	pub async fn delete(&mut self, chat: ChatId, seq: u32, part: Option<PartId>) -> Result<PartId> {
 		let row = self.store.chat(chat)?.ok_or(ClientError::UnknownChat(chat))?;
+		if row.left {
+			return Err(ClientError::LeftChat(chat));
+		}
 		let me = self.me();
 		// Numbers are per part: without `part`, SEQ names a message of mine.
 		if let Some(part) = part {
@@ -1316,13 +1343,44 @@ impl Session {
 		if text.len() > max {
 			return Err(ClientError::MessageTooLong { len: text.len(), max });
 		}
+		self.post(chat, Body::Text(text.to_string())).await
+	}
+
+	/// Leaves `chat`: my last message to it says so ([`Body::Left`]), and once it is final
+	/// the chat is marked left here. Nothing of mine is written to it after: no message,
+	/// no invitation, no renewal of my part or of the chat (my part ends with its lease,
+	/// so members read its history and my leaving until then), and it is no longer read.
+	/// Its history stays. A chat that ended on chain is only marked left. Another device
+	/// of mine, or a login, leaves it too when its sync reads that message.
+	pub async fn leave(&mut self, chat: ChatId) -> Result<()> {
+		let row = self.store.chat(chat)?.ok_or(ClientError::UnknownChat(chat))?;
+		if row.left {
+			return Err(ClientError::LeftChat(chat));
+		}
+		// Not joined yet (an invitation accepted, or a creation, left unfinished): nobody
+		// reads a part of mine there, and none is made.
+		if !row.joined {
+			return Ok(self.store.set_left(chat)?);
+		}
+		match self.post(chat, Body::Left).await {
+			Ok(sent) => {
+				self.confirm(sent).await?;
+			},
+			Err(ClientError::ChatEnded(_)) => {},
+			Err(e) => return Err(e),
+		}
+		Ok(self.store.set_left(chat)?)
+	}
+
+	/// Posts a message saying `body` into my part of `chat` (see [`Session::send`]).
+	async fn post(&mut self, chat: ChatId, body: Body) -> Result<Sent> {
 		let mut row = self.joined_chat(chat).await?;
 		// Held from reading the sequence number to its inclusion, so a second send from
 		// this profile waits and encrypts for the next one.
 		let _lock = self.submitting().await?;
 		let mut best = self.chain.best().await?;
 		let mut part = self.chain.part(&row.my_part, Some(&best)).await?.ok_or(ClientError::PartMissing(chat))?;
-		let message = Message { version: wire::VERSION, sent_at: now_ms(), text: text.to_string() };
+		let message = Message::new(now_ms(), body);
 		let mut ciphertext = message.seal(&row.key, &row.my_part, part.next_seq)?;
 		let limits = self.chain.limits();
 		let footprint = ciphertext.len() as u32 + wire::MESSAGE_OVERHEAD;
@@ -1418,7 +1476,7 @@ impl Session {
 			block: in_block.included.block,
 			sender: self.me(),
 			sent_at: message.sent_at,
-			text: message.text,
+			body: message.body,
 			confirmed: false,
 		};
 		self.store.add_unconfirmed(&sent, &in_block.hash)?;
@@ -1488,6 +1546,7 @@ impl Session {
 				// Only an unfinished join uses the slot and claim, and this part is on chain.
 				response_slot: wire::CREATOR_RESPONSE,
 				response_claim: None,
+				left: false,
 			};
 			self.store.atomically(|s| {
 				if !s.add_chat(&row)? {
@@ -1518,8 +1577,10 @@ impl Session {
 		let me = self.me();
 		let mut out = Vec::new();
 		for row in self.store.chats()? {
+			let messages = self.messages_with(row.id, live)?;
+			let left = leavers(&messages);
 			let mut members: Vec<String> = Vec::new();
-			for part in self.store.parts(row.id)? {
+			for part in self.store.parts(row.id)?.into_iter().filter(|p| p.owner.is_none_or(|owner| !left.contains(&owner))) {
 				// A part without an owner is either only named so far (its listing not read
 				// yet) or a member's whose listing stopped verifying.
 				let name = match (part.owner, part.verified) {
@@ -1531,7 +1592,6 @@ impl Session {
 					members.push(name);
 				}
 			}
-			let messages = self.messages_with(row.id, live)?;
 			let read = self.store.read_mark(row.id)?;
 			out.push(ChatSummary {
 				chat: row.id,
@@ -1540,10 +1600,14 @@ impl Session {
 					ChatKind::Group => "group",
 				},
 				joined: row.joined,
+				left: row.left,
 				members,
 				messages: messages.len(),
 				unread: messages.iter().filter(|m| m.sender != me && read.is_none_or(|r| m.block > r)).count(),
-				last: messages.last().map(|m| format!("{}: {}", self.name(&m.sender), m.text)),
+				last: messages.last().map(|m| match &m.body {
+					Body::Text(text) => format!("{}: {text}", self.name(&m.sender)),
+					Body::Left => format!("{} left the chat", self.name(&m.sender)),
+				}),
 			});
 		}
 		Ok(out)
@@ -1582,6 +1646,26 @@ impl Session {
 #[cfg(test)]
 mod tests {
 	use super::*;
+
+	#[test]
+	fn a_member_whose_last_message_is_a_leaving_has_left() {
+		let message = |sender: u8, body: Body| MessageRow {
+			part: [sender; 32],
+			seq: 0,
+			chat: 1,
+			block: 1,
+			sender: [sender; 32],
+			sent_at: 0,
+			body,
+			confirmed: true,
+		};
+		let text = || Body::Text("hi".into());
+		// 1 left; 2 left and wrote again (invited again); 3 never left.
+		let messages =
+			[message(1, text()), message(2, Body::Left), message(1, Body::Left), message(3, text()), message(2, text())];
+		assert_eq!(leavers(&messages), vec![[1; 32]]);
+		assert!(leavers(&messages[..3]).len() == 2 && leavers(&[]).is_empty());
+	}
 
 	#[test]
 	fn one_message_in_eight_rewrites_the_blob_whatever_happened() {

@@ -15,7 +15,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::{
 	crypto::{AccountBytes, ChatKey},
-	wire::{ChatId, ChatKind, PartId, SlotClaim},
+	wire::{Body, ChatId, ChatKind, PartId, SlotClaim},
 };
 
 /// Errors of the local database.
@@ -53,7 +53,9 @@ CREATE TABLE IF NOT EXISTS chats (
 	response_slot INTEGER NOT NULL,
 	-- the claim my response answers it under (a SCALE-encoded `SlotClaim`; none in a
 	-- chat joined before claims: a pending join then claims its slot itself)
-	response_claim BLOB
+	response_claim BLOB,
+	-- 1 once I left the chat: nothing of mine is written to it any more
+	left INTEGER NOT NULL DEFAULT 0
 	-- (databases of earlier versions also have a column `listed`, no longer used)
 );
 -- The parts of each chat, one row per (chat, part): what a listing of one chat names
@@ -76,6 +78,8 @@ CREATE TABLE IF NOT EXISTS messages (
 	block INTEGER NOT NULL,
 	sender BLOB NOT NULL,
 	sent_at INTEGER NOT NULL,
+	-- what the message says ([`MessageKind`]); the text of a text, empty otherwise
+	kind INTEGER NOT NULL DEFAULT 0,
 	text TEXT NOT NULL,
 	PRIMARY KEY (part, seq)
 );
@@ -90,6 +94,7 @@ CREATE TABLE IF NOT EXISTS unconfirmed (
 	block_hash BLOB NOT NULL,
 	sender BLOB NOT NULL,
 	sent_at INTEGER NOT NULL,
+	kind INTEGER NOT NULL DEFAULT 0,
 	text TEXT NOT NULL,
 	PRIMARY KEY (part, seq)
 );
@@ -156,8 +161,9 @@ CREATE TABLE IF NOT EXISTS read_marks (
 /// The layout [`SCHEMA`] creates. A database of layout "1" holds state of an earlier
 /// protocol's chain: its chats, parts, messages and cursor are dropped when it is opened
 /// (contacts are kept), and the next sync or login rebuilds them. Layouts "2" to "4"
-/// are migrated ([`LAYOUT_2_TO_3`], [`LAYOUT_3_TO_4`], then [`LAYOUT_4_TO_5`]).
-const SCHEMA_VERSION: &[u8] = b"5";
+/// are migrated ([`LAYOUT_2_TO_3`], [`LAYOUT_3_TO_4`], then [`LAYOUT_4_TO_5`]); layouts
+/// "5" and later only gain columns ([`ADDED_COLUMNS`]).
+const SCHEMA_VERSION: &[u8] = b"6";
 
 /// Layout "2" kept one row per part id, whatever chat named it first: its parts move
 /// into the (chat, part) table as they are.
@@ -183,14 +189,21 @@ UPDATE parts SET verified = 1 WHERE owner IS NOT NULL OR next_seq > 0;
 ";
 
 /// Layout "4" marked a slot answered by its first response, and had no claims: the
-/// columns for claims are added after [`SCHEMA`] (as [`CLAIM_COLUMNS`]), since a
+/// columns for claims are added after [`SCHEMA`] (as [`ADDED_COLUMNS`]), since a
 /// database of layout "2" may have no table of invitations yet.
 const LAYOUT_4_TO_5: &str = "
 DROP TABLE IF EXISTS answered;
 ";
 
-/// The columns layout "5" added to tables that existed before: (table, column).
-const CLAIM_COLUMNS: [(&str, &str); 2] = [("chats", "response_claim"), ("invitations", "slot_claim")];
+/// The columns layouts "5" (claims) and "6" (message kinds, chats left) added to tables
+/// that existed before: (table, column, type).
+const ADDED_COLUMNS: [(&str, &str, &str); 5] = [
+	("chats", "response_claim", "BLOB"),
+	("invitations", "slot_claim", "BLOB"),
+	("chats", "left", "INTEGER NOT NULL DEFAULT 0"),
+	("messages", "kind", "INTEGER NOT NULL DEFAULT 0"),
+	("unconfirmed", "kind", "INTEGER NOT NULL DEFAULT 0"),
+];
 
 /// The most parts of one chat that one claim on one response slot adds: the invitee's
 /// part, the part of another device of theirs, and room for a re-join. A claim is
@@ -235,6 +248,9 @@ pub struct ChatRow {
 	/// creator's slot). `None` in a chat stored before claims: a join still to be made
 	/// claims the slot itself.
 	pub response_claim: Option<SlotClaim>,
+	/// Whether I left the chat ([`Store::set_left`]): its history stays, and nothing of
+	/// mine is written to it any more.
+	pub left: bool,
 }
 
 /// A re-join of a chat begun (my part of it ended while the chat lives): the part key it
@@ -320,7 +336,7 @@ pub struct MessageRow {
 	pub block: u32,
 	pub sender: AccountBytes,
 	pub sent_at: u64,
-	pub text: String,
+	pub body: Body,
 	/// Whether its block is final. A message in a block that is not final yet is shown
 	/// marked; it may still be withdrawn if another fork takes over.
 	pub confirmed: bool,
@@ -330,8 +346,25 @@ impl MessageRow {
 	/// Whether `other` is the same message (the same position, sender, clock and text),
 	/// wherever and however final its block.
 	pub fn same_as(&self, other: &MessageRow) -> bool {
-		(self.part, self.seq, self.chat, self.sender, self.sent_at, &self.text)
-			== (other.part, other.seq, other.chat, other.sender, other.sent_at, &other.text)
+		(self.part, self.seq, self.chat, self.sender, self.sent_at, &self.body)
+			== (other.part, other.seq, other.chat, other.sender, other.sent_at, &other.body)
+	}
+}
+
+/// What a stored message says, as its `kind` and `text` columns: (kind, text).
+fn body_columns(body: &Body) -> (i64, &str) {
+	match body {
+		Body::Text(text) => (0, text),
+		Body::Left => (1, ""),
+	}
+}
+
+/// The body stored in a message's `kind` and `text` columns.
+fn body_from_columns(kind: i64, text: String) -> rusqlite::Result<Body> {
+	match kind {
+		0 => Ok(Body::Text(text)),
+		1 => Ok(Body::Left),
+		_ => Err(rusqlite::Error::IntegralValueOutOfRange(0, kind)),
 	}
 }
 
@@ -455,7 +488,7 @@ impl Store {
 		conn.execute_batch("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);")?;
 		let store = Self { conn };
 		match store.meta(SCHEMA_KEY)?.as_deref() {
-			Some(SCHEMA_VERSION) => {},
+			Some(SCHEMA_VERSION) | Some(b"5") => {},
 			Some(b"2") => store.atomically(|s| {
 				Ok(s.conn.execute_batch(&[LAYOUT_2_TO_3, LAYOUT_3_TO_4, LAYOUT_4_TO_5].concat())?)
 			})?,
@@ -464,14 +497,14 @@ impl Store {
 			_ => store.conn.execute_batch(EARLIER_TABLES)?,
 		}
 		store.conn.execute_batch(SCHEMA)?;
-		for (table, column) in CLAIM_COLUMNS {
+		for (table, column, kind) in ADDED_COLUMNS {
 			let has: bool = store.conn.query_row(
 				"SELECT EXISTS (SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2)",
 				[table, column],
 				|r| r.get(0),
 			)?;
 			if !has {
-				store.conn.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {column} BLOB;"))?;
+				store.conn.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {column} {kind};"))?;
 			}
 		}
 		store.set_meta(SCHEMA_KEY, SCHEMA_VERSION)?;
@@ -672,6 +705,12 @@ impl Store {
 		self.raise_part_index(index.saturating_add(1))
 	}
 
+	/// Marks `chat` left: I posted my last message to it (or another device of mine did).
+	pub fn set_left(&self, chat: ChatId) -> Result<()> {
+		self.conn.execute("UPDATE chats SET left = 1 WHERE id = ?1", [chat as i64])?;
+		Ok(())
+	}
+
 	fn chat_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ChatRow> {
 		Ok(ChatRow {
 			id: r.get::<_, i64>(0)? as u64,
@@ -682,6 +721,7 @@ impl Store {
 			joined: r.get::<_, i64>(5)? == 1,
 			response_slot: r.get::<_, i64>(6)? as u64,
 			response_claim: decode_claim(r, 7)?,
+			left: r.get::<_, i64>(8)? == 1,
 		})
 	}
 
@@ -690,7 +730,7 @@ impl Store {
 		Ok(self
 			.conn
 			.query_row(
-				"SELECT id, kind, key, my_part, my_part_index, state, response_slot, response_claim FROM chats WHERE id = ?1",
+				"SELECT id, kind, key, my_part, my_part_index, state, response_slot, response_claim, left FROM chats WHERE id = ?1",
 				[id as i64],
 				Self::chat_from_row,
 			)
@@ -702,7 +742,7 @@ impl Store {
 		let mut stmt = self
 			.conn
 			.prepare(
-			"SELECT id, kind, key, my_part, my_part_index, state, response_slot, response_claim FROM chats ORDER BY id",
+			"SELECT id, kind, key, my_part, my_part_index, state, response_slot, response_claim, left FROM chats ORDER BY id",
 		)?;
 		let rows = stmt.query_map([], Self::chat_from_row)?;
 		Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -821,10 +861,11 @@ impl Store {
 
 	/// Stores a message; `false` when it was already stored.
 	pub fn add_message(&self, m: &MessageRow) -> Result<bool> {
+		let (kind, text) = body_columns(&m.body);
 		let added = self.conn.execute(
-			"INSERT OR IGNORE INTO messages (part, seq, chat, block, sender, sent_at, text)
-			 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-			params![&m.part[..], m.seq, m.chat as i64, m.block, &m.sender[..], m.sent_at as i64, m.text],
+			"INSERT OR IGNORE INTO messages (part, seq, chat, block, sender, sent_at, kind, text)
+			 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+			params![&m.part[..], m.seq, m.chat as i64, m.block, &m.sender[..], m.sent_at as i64, kind, text],
 		)?;
 		Ok(added == 1)
 	}
@@ -834,7 +875,7 @@ impl Store {
 	/// them ([`Store::disown_part`] hides a part's).
 	pub fn messages(&self, chat: ChatId) -> Result<Vec<MessageRow>> {
 		let mut stmt = self.conn.prepare(
-			"SELECT m.part, m.seq, m.chat, m.block, m.sender, m.sent_at, m.text FROM messages m
+			"SELECT m.part, m.seq, m.chat, m.block, m.sender, m.sent_at, m.kind, m.text FROM messages m
 			 JOIN parts p ON p.chat = m.chat AND p.part = m.part AND p.owner = m.sender
 			 WHERE m.chat = ?1 ORDER BY m.block, m.sent_at, m.part, m.seq",
 		)?;
@@ -846,7 +887,7 @@ impl Store {
 				block: r.get(3)?,
 				sender: blob32(r.get(4)?)?,
 				sent_at: r.get::<_, i64>(5)? as u64,
-				text: r.get(6)?,
+				body: body_from_columns(r.get(6)?, r.get(7)?)?,
 				confirmed: true,
 			})
 		})?;
@@ -855,10 +896,11 @@ impl Store {
 
 	/// Keeps a message of mine that is in block `block_hash`, not final yet.
 	pub fn add_unconfirmed(&self, m: &MessageRow, block_hash: &[u8; 32]) -> Result<()> {
+		let (kind, text) = body_columns(&m.body);
 		self.conn.execute(
-			"INSERT OR REPLACE INTO unconfirmed (part, seq, chat, block, block_hash, sender, sent_at, text)
-			 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-			params![&m.part[..], m.seq, m.chat as i64, m.block, &block_hash[..], &m.sender[..], m.sent_at as i64, m.text],
+			"INSERT OR REPLACE INTO unconfirmed (part, seq, chat, block, block_hash, sender, sent_at, kind, text)
+			 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+			params![&m.part[..], m.seq, m.chat as i64, m.block, &block_hash[..], &m.sender[..], m.sent_at as i64, kind, text],
 		)?;
 		Ok(())
 	}
@@ -867,7 +909,7 @@ impl Store {
 	/// of every chat.
 	pub fn unconfirmed(&self, chat: Option<ChatId>) -> Result<Vec<(MessageRow, [u8; 32])>> {
 		let mut stmt = self.conn.prepare(
-			"SELECT part, seq, chat, block, block_hash, sender, sent_at, text FROM unconfirmed
+			"SELECT part, seq, chat, block, block_hash, sender, sent_at, kind, text FROM unconfirmed
 			 WHERE ?1 IS NULL OR chat = ?1 ORDER BY block, sent_at, part, seq",
 		)?;
 		let rows = stmt.query_map([chat.map(|c| c as i64)], |r| {
@@ -879,7 +921,7 @@ impl Store {
 					block: r.get(3)?,
 					sender: blob32(r.get(5)?)?,
 					sent_at: r.get::<_, i64>(6)? as u64,
-					text: r.get(7)?,
+					body: body_from_columns(r.get(7)?, r.get(8)?)?,
 					confirmed: false,
 				},
 				blob32(r.get(4)?)?,
@@ -1136,11 +1178,16 @@ mod tests {
 			joined: false,
 			response_slot: crate::wire::CREATOR_RESPONSE,
 			response_claim: Some(claim(id as u8)),
+			left: false,
 		}
 	}
 
 	fn claim(inviter: u8) -> SlotClaim {
 		SlotClaim { inviter: [inviter; 32], secret: [inviter.wrapping_add(1); 32], signature: [inviter; 64] }
+	}
+
+	fn text(text: &str) -> Body {
+		Body::Text(text.into())
 	}
 
 	fn message(part: u8, seq: u32, block: u32) -> MessageRow {
@@ -1151,7 +1198,7 @@ mod tests {
 			block,
 			sender: [part; 32],
 			sent_at: 0,
-			text: format!("{part}/{seq}"),
+			body: Body::Text(format!("{part}/{seq}")),
 			confirmed: true,
 		}
 	}
@@ -1194,8 +1241,14 @@ mod tests {
 				PartRow { part: [2; 32], chat: 1, owner: Some([2; 32]), next_seq: 0, verified: true }
 			]
 		);
-		let texts: Vec<_> = store.messages(1).unwrap().into_iter().map(|m| m.text).collect();
-		assert_eq!(texts, ["1/0", "2/0"]);
+		let texts: Vec<_> = store.messages(1).unwrap().into_iter().map(|m| m.body).collect();
+		assert_eq!(texts, [text("1/0"), text("2/0")]);
+		// A leaving is kept as what it is, and so is the chat I left.
+		assert!(store.add_message(&MessageRow { body: Body::Left, block: 9, ..message(2, 1, 9) }).unwrap());
+		assert_eq!(store.messages(1).unwrap().last().unwrap().body, Body::Left);
+		assert!(!store.chat(1).unwrap().unwrap().left);
+		store.set_left(1).unwrap();
+		assert!(store.chat(1).unwrap().unwrap().left);
 		assert_eq!(store.cursor().unwrap(), 42);
 	}
 
@@ -1247,16 +1300,16 @@ mod tests {
 		store.add_part(&[2; 32], 1, Some(&[2; 32])).unwrap();
 		store.add_message(&message(1, 0, 4)).unwrap();
 		store.add_message(&message(2, 0, 5)).unwrap();
-		let texts = || store.messages(1).unwrap().into_iter().map(|m| m.text).collect::<Vec<_>>();
-		assert_eq!(texts(), ["1/0", "2/0"]);
+		let texts = || store.messages(1).unwrap().into_iter().map(|m| m.body).collect::<Vec<_>>();
+		assert_eq!(texts(), [text("1/0"), text("2/0")]);
 		store.disown_part(1, &[2; 32]).unwrap();
-		assert_eq!(texts(), ["1/0"]);
+		assert_eq!(texts(), [text("1/0")]);
 		assert_eq!(store.parts(1).unwrap()[1].owner, None);
 		store.add_part(&[2; 32], 1, Some(&[2; 32])).unwrap();
-		assert_eq!(texts(), ["1/0", "2/0"]);
+		assert_eq!(texts(), [text("1/0"), text("2/0")]);
 		store.disown_part(1, &[2; 32]).unwrap();
 		store.add_part(&[2; 32], 1, Some(&[9; 32])).unwrap();
-		assert_eq!(texts(), ["1/0"]);
+		assert_eq!(texts(), [text("1/0")]);
 	}
 
 	/// A part is a fact about one chat: a listing of one chat naming another chat's part
@@ -1372,7 +1425,7 @@ mod tests {
 		{
 			let store = Store::open(&path, &KEY).unwrap();
 			store.add_chat(&chat(1)).unwrap();
-			store.add_message(&MessageRow { text: SECRET_TEXT.into(), ..message(9, 0, 1) }).unwrap();
+			store.add_message(&MessageRow { body: Body::Text(SECRET_TEXT.into()), ..message(9, 0, 1) }).unwrap();
 			store.set_contact("a nickname", &[3; 32]).unwrap();
 		}
 		// Needles of 10 bytes or more: ciphertext matches a shorter one by chance now

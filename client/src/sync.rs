@@ -15,7 +15,7 @@ use crate::{
 	crypto,
 	session::{Result, Session},
 	store::{ChatRow, InvitationRow, MessageRow, Store},
-	wire::{self, ChatId, Invitation, Message, PartBlob, PartId, Response},
+	wire::{self, Body, ChatId, Invitation, Message, PartBlob, PartId, Response},
 };
 
 /// A page of connector records read and queued on the scanner's threads.
@@ -79,7 +79,7 @@ impl Session {
 	/// every response proven under a claim is learned, and none hides another.
 	async fn expected_tags(&self, at: &BlockRef) -> Result<HashMap<[u8; 32], (ChatId, u64)>> {
 		let mut tags = HashMap::new();
-		for row in self.store.chats()? {
+		for row in self.store.chats()?.into_iter().filter(|row| !row.left) {
 			self.add_chat_tags(&mut tags, &row, at).await?;
 		}
 		Ok(tags)
@@ -263,13 +263,21 @@ impl Session {
 		let genesis = self.chain.genesis_hash();
 		let mut mine: HashMap<(PartId, u32), MessageRow> =
 			self.store.unconfirmed(None)?.into_iter().map(|(m, _)| ((m.part, m.seq), m)).collect();
+		let me = self.me();
 		for row in self.store.chats()? {
 			let mut seen: HashSet<PartId> = HashSet::new();
 			// Parts forgotten in this sync: no listing read after brings them back. Parts
 			// a listing named for the first time in this sync: new members once they verify.
 			let (mut forgotten, mut named): (HashSet<PartId>, HashSet<PartId>) = Default::default();
 			loop {
-				let todo: Vec<_> = self.store.parts(row.id)?.into_iter().filter(|p| !seen.contains(&p.part)).collect();
+				// Of a chat I left, only my own parts are read (my messages not final yet when I
+				// left settle): nothing new of the others is, its history stays as it was.
+				let todo: Vec<_> = self
+					.store
+					.parts(row.id)?
+					.into_iter()
+					.filter(|p| !seen.contains(&p.part) && (!row.left || p.owner == Some(me)))
+					.collect();
 				if todo.is_empty() {
 					break;
 				}
@@ -338,6 +346,11 @@ impl Session {
 									if !mine.same_as(&m) {
 										report.undelivered.push(mine);
 									}
+								}
+								// My last message to a chat, from another device of mine (or from
+								// before a login): this device leaves it too.
+								if m.sender == me && m.body == Body::Left {
+									s.set_left(row.id)?;
 								}
 								if s.add_message(&m)? {
 									added.push(m);
@@ -411,7 +424,7 @@ impl Session {
 					block: m.block,
 					sender,
 					sent_at: msg.sent_at,
-					text: msg.text,
+					body: msg.body,
 					confirmed: at_final,
 				}),
 				Err(_) => unreadable += 1,
@@ -570,7 +583,7 @@ impl Session {
 	async fn unconfirmed_messages(&self, best: &BlockRef) -> Result<Vec<MessageRow>> {
 		let genesis = self.chain.genesis_hash();
 		let mut out = Vec::new();
-		for row in self.store.chats()? {
+		for row in self.store.chats()?.into_iter().filter(|row| !row.left) {
 			let parts: Vec<_> = self
 				.store
 				.parts(row.id)?
@@ -627,11 +640,12 @@ mod tests {
 	use super::*;
 
 	fn message(part: u8, seq: u32, block: u32, text: &str, confirmed: bool) -> MessageRow {
-		MessageRow { part: [part; 32], seq, chat: 1, block, sender: [part; 32], sent_at: 7, text: text.into(), confirmed }
+		let body = Body::Text(text.into());
+		MessageRow { part: [part; 32], seq, chat: 1, block, sender: [part; 32], sent_at: 7, body, confirmed }
 	}
 
 	fn texts(messages: &[MessageRow]) -> Vec<&str> {
-		messages.iter().map(|m| m.text.as_str()).collect()
+		messages.iter().map(|m| if let Body::Text(text) = &m.body { text.as_str() } else { "" }).collect()
 	}
 
 	#[test]

@@ -24,7 +24,7 @@ pub fn all() -> Vec<(&'static str, String)> {
 	let bob = Identity::from_suri("//Bob").unwrap();
 	let key = ChatKey::from_bytes([0x01; 32]);
 	let part = [0xaa; 32];
-	let message = Message { version: wire::VERSION, sent_at: 1_700_000_000_000, text: "hello".into() };
+	let message = Message::new(1_700_000_000_000, wire::Body::Text("hello".into()));
 	let genesis = [0x47; 32];
 	let mut invitation = Invitation::new(&alice, &genesis, ChatKind::Pair, 7, 0, &key, bob.account(), vec![part]);
 	// Signatures are sr25519 (randomized) and the slot secret is random: fixed here.
@@ -67,6 +67,7 @@ pub fn all() -> Vec<(&'static str, String)> {
 		("part_owner_payload([0x47; 32], 7, [0xaa; 32])", hex(&wire::PartListing::owner_payload(&genesis, 7, &part))),
 		("message.encoded", hex(&message.encode())),
 		("message.padded", hex(&message.padded())),
+		("left.encoded (sent_at 1_700_000_000_000)", hex(&Message::new(1_700_000_000_000, wire::Body::Left).encode())),
 		("message.context(part, 3)", hex(&Message::context(&part, 3))),
 		(
 			"message.ciphertext(nonce 0x02..)",

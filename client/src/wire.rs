@@ -8,13 +8,17 @@ use codec::{Decode, Encode};
 use crate::crypto::{self, AccountBytes, ChatKey, CryptoError, Identity};
 
 /// The protocol version every structure starts with.
-pub const VERSION: u8 = 4;
-/// The oldest version a client still reads, invitations and responses excepted:
-/// messages and blobs have the same layout in versions 2 to 4, so a chain upgraded in
-/// place keeps its chats. Invitations and responses must be of [`VERSION`]: from
-/// version 4 on, an invitation carries a claim on its response slot, and a response
-/// proves it holds that claim's secret.
+pub const VERSION: u8 = 5;
+/// The oldest version a client still reads, invitations and responses excepted: blobs
+/// have the same layout in versions 2 to 5 and messages in versions 2 to 4 (a message of
+/// version 5 on has a [`Body`]), so a chain upgraded in place keeps its chats.
 pub const OLDEST_READ_VERSION: u8 = 2;
+/// The oldest version of invitations and responses a client reads: from version 4 on,
+/// an invitation carries a claim on its response slot, and a response proves it holds
+/// that claim's secret. Their layout is the same in versions 4 and 5.
+pub const OLDEST_CLAIM_VERSION: u8 = 4;
+/// The first version whose messages have a [`Body`] (before: a text alone).
+pub const BODY_VERSION: u8 = 5;
 
 /// A chat id (the chat actor's id in the chat pallet).
 pub type ChatId = u64;
@@ -307,9 +311,7 @@ impl Invitation {
 	/// Checks an opened invitation's version, encoding, signature (for the chain with
 	/// `genesis`) and addressee.
 	pub fn decode_checked(me: &Identity, genesis: &[u8; 32], plain: &[u8]) -> Result<Self, WireError> {
-		if plain.first() != Some(&VERSION) {
-			return Err(plain.first().map_or(WireError::Malformed("empty"), |v| WireError::Version(*v)));
-		}
+		check_claim_version(plain)?;
 		let invitation = decode_padded::<Self>(plain).ok_or(WireError::Malformed("invitation encoding"))?;
 		if !crypto::verify_account_signature(
 			&invitation.inviter,
@@ -428,11 +430,7 @@ impl Response {
 	/// on the chain with `genesis`, and checks its claim and proof.
 	pub fn open(key: &ChatKey, genesis: &[u8; 32], chat: ChatId, slot: u64, record: &[u8]) -> Result<Self, WireError> {
 		let plain = key.decrypt(record, &Self::context(&key.response_tag(slot)))?;
-		match plain.first() {
-			Some(&VERSION) => {},
-			Some(v) => return Err(WireError::Version(*v)),
-			None => return Err(WireError::Malformed("empty")),
-		}
+		check_claim_version(&plain)?;
 		let response: Self = decode_padded(&plain).ok_or(WireError::Malformed("response encoding"))?;
 		let claimed = crypto::verify_account_signature(
 			&response.inviter,
@@ -578,12 +576,45 @@ impl PartBlob {
 }
 
 /// A chat message, encrypted under the chat key into its sender's part.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Debug, PartialEq, Eq, Encode)]
 pub struct Message {
 	pub version: u8,
 	/// The sender's clock, milliseconds since the Unix epoch.
 	pub sent_at: u64,
-	pub text: String,
+	pub body: Body,
+}
+
+/// What a message says.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub enum Body {
+	/// A text written by its sender.
+	#[codec(index = 0)]
+	Text(String),
+	/// Its sender left the chat: their last message in it.
+	#[codec(index = 1)]
+	Left,
+}
+
+impl Message {
+	/// A message of this version with `body`, sent now by the clock `sent_at`.
+	pub fn new(sent_at: u64, body: Body) -> Self {
+		Self { version: VERSION, sent_at, body }
+	}
+
+	/// Decodes a message of version `plain[0]`: a text alone before [`BODY_VERSION`].
+	fn decode_versioned(input: &mut &[u8]) -> Result<Self, WireError> {
+		let malformed = |_| WireError::Malformed("message encoding");
+		match input.first() {
+			Some(v) if *v < BODY_VERSION => {
+				let (version, sent_at, text) = <(u8, u64, String)>::decode(input).map_err(malformed)?;
+				Ok(Self { version, sent_at, body: Body::Text(text) })
+			},
+			_ => {
+				let (version, sent_at, body) = <(u8, u64, Body)>::decode(input).map_err(malformed)?;
+				Ok(Self { version, sent_at, body })
+			},
+		}
+	}
 }
 
 impl Message {
@@ -614,7 +645,7 @@ impl Message {
 		let plain = zeroize::Zeroizing::new(key.decrypt(data, &Self::context(part, seq))?);
 		check_version(&plain)?;
 		let mut input = &plain[..];
-		let message = Self::decode(&mut input).map_err(|_| WireError::Malformed("message encoding"))?;
+		let message = Self::decode_versioned(&mut input)?;
 		if input.iter().any(|b| *b != 0) {
 			return Err(WireError::Malformed("message padding"));
 		}
@@ -623,7 +654,7 @@ impl Message {
 
 	/// Ciphertext length for a text of `len` bytes (for limits and the docs).
 	pub fn sealed_len(text_len: usize) -> usize {
-		padme(Self { version: VERSION, sent_at: 0, text: "x".repeat(text_len) }.encoded_size())
+		padme(Self::new(0, Body::Text("x".repeat(text_len))).encoded_size())
 			+ crypto::AEAD_OVERHEAD
 	}
 }
@@ -647,6 +678,15 @@ pub fn padme(len: usize) -> usize {
 fn check_version(plain: &[u8]) -> Result<(), WireError> {
 	match plain.first() {
 		Some(v) if (OLDEST_READ_VERSION..=VERSION).contains(v) => Ok(()),
+		Some(v) => Err(WireError::Version(*v)),
+		None => Err(WireError::Malformed("empty")),
+	}
+}
+
+/// Checks the version byte of an invitation or a response ([`OLDEST_CLAIM_VERSION`]).
+fn check_claim_version(plain: &[u8]) -> Result<(), WireError> {
+	match plain.first() {
+		Some(v) if (OLDEST_CLAIM_VERSION..=VERSION).contains(v) => Ok(()),
 		Some(v) => Err(WireError::Version(*v)),
 		None => Err(WireError::Malformed("empty")),
 	}
@@ -785,7 +825,7 @@ mod tests {
 		// Well sealed but not an invitation.
 		let junk = crypto::seal(&[VERSION, 2, 3], &bob().encryption_key()).unwrap();
 		assert!(matches!(Invitation::open(&bob(), &GENESIS, &junk), Err(WireError::Malformed(_))));
-		for other in [VERSION - 1, VERSION + 1] {
+		for other in [OLDEST_CLAIM_VERSION - 1, VERSION + 1] {
 			let other_version = crypto::seal(&[other, 0, 0], &bob().encryption_key()).unwrap();
 			assert_eq!(Invitation::open(&bob(), &GENESIS, &other_version), Err(WireError::Version(other)));
 		}
@@ -808,10 +848,10 @@ mod tests {
 	#[test]
 	fn message_padding_must_be_zeros() {
 		let key = ChatKey::generate();
-		// 13 bytes encoded, padded to 14.
-		let msg = Message { version: VERSION, sent_at: 5, text: "pad".into() };
+		// 15 bytes encoded, padded to 16.
+		let msg = Message::new(5, Body::Text("pads".into()));
 		let mut plain = msg.padded();
-		assert_eq!((msg.encode().len(), plain.len()), (13, 14));
+		assert_eq!((msg.encode().len(), plain.len()), (15, 16));
 		let sealed = key.encrypt(&plain, &Message::context(&[1; 32], 0)).unwrap();
 		assert_eq!(Message::open(&key, &[1; 32], 0, &sealed).unwrap(), msg);
 		*plain.last_mut().unwrap() = 1;
@@ -859,24 +899,33 @@ mod tests {
 		assert_eq!(Response::open(&invitation.key(), &GENESIS, invitation.chat, invitation.nonce, &sealed).unwrap(), answer);
 	}
 
-	/// Messages of version 2 and 3 (the same layout) are still read, so a chain upgraded
-	/// in place keeps its chats; versions before and after are refused by name, and so is
-	/// a response of an earlier version (it carries no claim).
+	/// Messages of versions 2 to 4 (a text alone) are still read, so a chain upgraded in
+	/// place keeps its chats; versions before and after are refused by name, and so is a
+	/// response of a version before claims. A response of version 4 (the same layout) is
+	/// read.
 	#[test]
 	fn the_previous_version_is_still_read() {
 		let key = ChatKey::generate();
-		for version in OLDEST_READ_VERSION..VERSION {
-			let old = Message { version, sent_at: 1, text: "from before".into() };
-			let sealed = old.seal(&key, &[1; 32], 5).unwrap();
-			assert_eq!(Message::open(&key, &[1; 32], 5, &sealed).unwrap(), old);
+		let sealed_plain = |plain: Vec<u8>| key.encrypt(&plain, &Message::context(&[1; 32], 5)).unwrap();
+		for version in OLDEST_READ_VERSION..BODY_VERSION {
+			let sealed = sealed_plain((version, 1u64, "from before".to_string()).encode());
+			let expected = Message { version, sent_at: 1, body: Body::Text("from before".into()) };
+			assert_eq!(Message::open(&key, &[1; 32], 5, &sealed).unwrap(), expected);
 		}
+		let left = Message::new(1, Body::Left);
+		assert_eq!(Message::open(&key, &[1; 32], 5, &left.seal(&key, &[1; 32], 5).unwrap()).unwrap(), left);
 		let tag = key.response_tag(3);
-		let mut old_response = vec![VERSION - 1];
+		let mut old_response = vec![OLDEST_CLAIM_VERSION - 1];
 		old_response.extend([9; 32]);
 		let sealed = key.encrypt(&pad(old_response, RECORD - crypto::AEAD_OVERHEAD).unwrap(), &Response::context(&tag)).unwrap();
-		assert_eq!(Response::open(&key, &[0x47; 32], 7, 3, &sealed), Err(WireError::Version(VERSION - 1)));
+		assert_eq!(Response::open(&key, &[0x47; 32], 7, 3, &sealed), Err(WireError::Version(OLDEST_CLAIM_VERSION - 1)));
+		let genesis = [0x47; 32];
+		let mut previous = SlotClaim::new(&alice(), &genesis, 7, 3).respond(&genesis, 7, 3, [9; 32]);
+		previous.version = OLDEST_CLAIM_VERSION;
+		let sealed = previous.seal(&key, &tag, RECORD).unwrap();
+		assert_eq!(Response::open(&key, &genesis, 7, 3, &sealed).unwrap(), previous);
 		for other in [OLDEST_READ_VERSION - 1, VERSION + 1] {
-			let msg = Message { version: other, sent_at: 1, text: "x".into() };
+			let msg = Message { version: other, ..Message::new(1, Body::Text("x".into())) };
 			let sealed = msg.seal(&key, &[1; 32], 5).unwrap();
 			assert_eq!(Message::open(&key, &[1; 32], 5, &sealed), Err(WireError::Version(other)));
 		}
@@ -885,7 +934,7 @@ mod tests {
 	#[test]
 	fn message_is_bound_to_part_and_sequence() {
 		let key = ChatKey::generate();
-		let msg = Message { version: VERSION, sent_at: 1, text: "hi".into() };
+		let msg = Message::new(1, Body::Text("hi".into()));
 		let sealed = msg.seal(&key, &[1; 32], 5).unwrap();
 		assert_eq!(sealed.len(), Message::sealed_len(2));
 		assert_eq!(padme(sealed.len() - crypto::AEAD_OVERHEAD), sealed.len() - crypto::AEAD_OVERHEAD);

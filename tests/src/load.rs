@@ -224,7 +224,8 @@ pub async fn run(dir: &TestDir, users: usize, seconds: u64, interval: Duration) 
 			};
 			let now = Instant::now();
 			for m in update.new.iter().chain(&update.confirmed).filter(|m| m.sender != me) {
-				let entry = seen.entry(m.text.clone()).or_default();
+				let sealchat::wire::Body::Text(text) = &m.body else { continue };
+				let entry = seen.entry(text.clone()).or_default();
 				entry.0.get_or_insert(now);
 				if m.confirmed {
 					entry.1.get_or_insert(now);

@@ -1135,6 +1135,25 @@ async fn a_crash_at_any_step_of_creating_or_joining_a_chat_is_finished_by_the_co
 	let (chat_arg, charlie_seq) = (chat.to_string(), charlie_seq.to_string());
 	assert_eq!(kind(bob.fails(&["delete", &chat_arg, &charlie_seq, "--part", &charlie_part])), "not_your_message");
 	assert_eq!(charlie.show(chat), left, "nothing else moved");
+
+	// Charlie leaves the second chat: Bob reads that he left, and no longer counts him a
+	// member; Charlie writes nothing more to it, nor reads what Bob writes after.
+	let (chat, chat_arg) = (chats[1], chats[1].to_string());
+	assert_eq!(charlie.ok(&["leave", &chat_arg])[0]["left"], true);
+	bob.sync();
+	let last = bob.ok(&["show", &chat_arg]).remove(0)["messages"].as_array().unwrap().last().unwrap().clone();
+	assert_eq!((last["sender"].as_str(), last["kind"].as_str()), (Some(charlie.address.as_str()), Some("left")));
+	let summary = |user: &User| user.chats().into_iter().find(|c| c["chat"] == chat).expect("the chat");
+	let members = summary(&bob)["members"].clone();
+	assert!(!members.to_string().contains(&charlie.address), "Charlie is no member after leaving: {members}");
+	assert_eq!(summary(&charlie)["left"], true);
+	assert_eq!(kind(charlie.fails(&["send", &chat_arg, "still here?"])), "left_chat");
+	assert_eq!(kind(charlie.fails(&["leave", &chat_arg])), "left_chat");
+	bob.send(chat, "after Charlie left");
+	charlie.sync();
+	let history = charlie.show(chat);
+	assert!(history.iter().all(|(_, text)| text != "after Charlie left"), "a chat left is not read: {history:?}");
+	assert!(history.iter().any(|(_, text)| text == "to chat 1"), "its history stays: {history:?}");
 }
 
 /// A part writes `WritesPerEpoch` times a day; the client tops its allowance up with a

@@ -25,7 +25,7 @@ use codec::Encode;
 use jsonrpsee::rpc_params;
 use sealchat::{
 	crypto::{self, ChatKey, Identity},
-	wire::{self, Message, PartAction, VERSION},
+	wire::{self, Body, Message, PartAction},
 };
 use sealchat_runtime::{Runtime, RuntimeCall};
 use sealchat_tests::{cli::User, hex, read, tx::general, Node, Role, Rpc, TestDir};
@@ -264,7 +264,7 @@ async fn overhead(rpc: &Rpc) {
 	let key = ChatKey::generate();
 	for (seq, len) in [10usize, 100, 1024].into_iter().enumerate() {
 		let seq = seq as u32;
-		let message = Message { version: VERSION, sent_at: 1_700_000_000_000, text: "x".repeat(len) };
+		let message = Message::new(1_700_000_000_000, Body::Text("x".repeat(len)));
 		let ciphertext = message.seal(&key, &part, seq).expect("seal");
 		let extrinsic = post_message(&genesis, &writer, 0, seq, ciphertext.clone());
 		let outcome = rpc.submit_encoded(&extrinsic).await;
@@ -302,7 +302,7 @@ async fn overhead(rpc: &Rpc) {
 fn padding_cost(lengths: std::ops::RangeInclusive<usize>) -> (f64, f64) {
 	let (mut sum, mut max, mut n) = (0.0, 0.0f64, 0);
 	for len in lengths {
-		let plain = Message { version: VERSION, sent_at: 0, text: "x".repeat(len) }.encoded_size();
+		let plain = Message::new(0, Body::Text("x".repeat(len))).encoded_size();
 		let unpadded = plain + crypto::AEAD_OVERHEAD;
 		let extra = (Message::sealed_len(len) - unpadded) as f64 / unpadded as f64;
 		sum += extra;
@@ -329,7 +329,7 @@ async fn throughput(rpc: &Rpc, n: u32) {
 	let mut messages = Vec::with_capacity(n as usize);
 	for i in 0..n {
 		let (index, seq) = (i % PARTS, i / PARTS);
-		let message = Message { version: VERSION, sent_at: 0, text: "x".repeat(100) };
+		let message = Message::new(0, Body::Text("x".repeat(100)));
 		let ciphertext = message.seal(&key, &writer.part_key(index).public(), seq).expect("seal");
 		messages.push(post_message(&genesis, &writer, index, seq, ciphertext));
 	}

@@ -154,6 +154,12 @@ pub enum Command {
 		#[arg(long)]
 		part: Option<String>,
 	},
+	/// Leave a chat: your last message to it tells every member, and nothing more of
+	/// yours is written to it or read from it. Its history stays here.
+	Leave {
+		/// The chat's number, as `sealchat chats` lists it.
+		chat: u64,
+	},
 	/// List your chats.
 	Chats,
 	/// List the invitations waiting for your answer.

@@ -45,6 +45,7 @@ pub(crate) async fn run(cli: Cli) -> Result<()> {
 		Command::Send { chat, text, wait_finalized } => send(&ctx, chat, text, wait_finalized).await,
 		Command::Show { chat, last, sync } => show(&ctx, chat, last, sync).await,
 		Command::Delete { chat, seq, part } => delete(&ctx, chat, seq, part.as_deref()).await,
+		Command::Leave { chat } => leave(&ctx, chat).await,
 		Command::Chats => chats(&ctx).await,
 		Command::Invites => invites(&ctx).await,
 		Command::Accept { invitation, wait_finalized } => accept(&ctx, invitation, until(wait_finalized)).await,
@@ -146,6 +147,14 @@ async fn delete(ctx: &Ctx, chat: u64, seq: u32, part: Option<&str>) -> Result<()
 	Ok(())
 }
 
+/// Leaves `chat`.
+async fn leave(ctx: &Ctx, chat: u64) -> Result<()> {
+	let mut session = ctx.session().await?;
+	session.leave(chat).await?;
+	ctx.print(format!("left chat {chat}"), json!({ "chat": chat, "left": true }));
+	Ok(())
+}
+
 /// Prints a chat's messages, after a sync with `sync`.
 async fn show(ctx: &Ctx, chat: u64, last: Option<usize>, sync: bool) -> Result<()> {
 	let mut session = ctx.session().await?;
@@ -210,7 +219,11 @@ async fn chats(ctx: &Ctx) -> Result<()> {
 		println!("no chats yet: `sealchat chat new <address>` starts one, `sealchat sync` finds invitations");
 	} else {
 		for c in chats {
-			let state = if c.joined { "" } else { " (setting up)" };
+			let state = match (c.left, c.joined) {
+				(true, _) => " (you left)",
+				(false, true) => "",
+				(false, false) => " (setting up)",
+			};
 			let unread = if c.unread > 0 { format!(" ({} unread)", c.unread) } else { String::new() };
 			let members: Vec<String> = c.members.iter().map(|m| one_line(m)).collect();
 			println!("{:>5}  {:<5}  {}{}{}", c.chat, c.kind, members.join(", "), state, unread);

@@ -7,7 +7,7 @@ use sealchat::{
 	session::{Session, Waiting},
 	store::{InvitationRow, MessageRow},
 	sync::{LiveUpdate, SyncReport},
-	wire::{ChatId, ChatKind},
+	wire::{Body, ChatId, ChatKind},
 };
 use serde_json::json;
 
@@ -187,23 +187,42 @@ fn kind_name(kind: ChatKind) -> &'static str {
 }
 
 pub(crate) fn message_json(session: &Session, m: &MessageRow) -> serde_json::Value {
+	let (kind, text) = match &m.body {
+		Body::Text(text) => ("text", text.as_str()),
+		Body::Left => ("left", ""),
+	};
 	json!({ "chat": m.chat, "block": m.block, "sentAt": m.sent_at, "sender": sealchat::address(&m.sender),
-		"name": session.name(&m.sender), "text": m.text, "seq": m.seq, "part": hex::encode(m.part), "final": m.confirmed })
+		"name": session.name(&m.sender), "kind": kind, "text": text, "seq": m.seq, "part": hex::encode(m.part),
+		"final": m.confirmed })
 }
 
 /// A message as one entry of a listing: `#block date  sender: text`, the text's lines after
 /// the first indented, so that no line of a message passes for a message of its own. A
 /// message of mine that is final ends with its number (`[n]`), which `sealchat delete`
-/// takes.
+/// takes. A member's leaving is a line of its own: `#block date  * sender left the chat`.
 pub(crate) fn message_line(session: &Session, m: &MessageRow) -> String {
-	let line = entry(m.block, m.sent_at, &session.name(&m.sender), &m.text, m.confirmed);
-	if m.confirmed && m.sender == session.me() { format!("{line}  [{}]", m.seq) } else { line }
+	match &m.body {
+		Body::Text(text) => {
+			let line = entry(m.block, m.sent_at, &session.name(&m.sender), text, m.confirmed);
+			if m.confirmed && m.sender == session.me() { format!("{line}  [{}]", m.seq) } else { line }
+		},
+		Body::Left => format!(
+			"#{:<6} {}  * {} left the chat{}",
+			m.block,
+			utc(m.sent_at),
+			one_line(&session.name(&m.sender)),
+			unconfirmed_mark(m.confirmed)
+		),
+	}
 }
 
 fn entry(block: u32, sent_at: u64, name: &str, text: &str, confirmed: bool) -> String {
-	let mark = if confirmed { "" } else { "  (not final yet)" };
 	let text = printable(text).replace('\n', "\n        ");
-	format!("#{block:<6} {}  {}: {text}{mark}", utc(sent_at), one_line(name))
+	format!("#{block:<6} {}  {}: {text}{}", utc(sent_at), one_line(name), unconfirmed_mark(confirmed))
+}
+
+fn unconfirmed_mark(confirmed: bool) -> &'static str {
+	if confirmed { "" } else { "  (not final yet)" }
 }
 
 /// `text` as a terminal may be given it: every character that could start an escape

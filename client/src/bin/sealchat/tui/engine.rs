@@ -12,7 +12,7 @@ use sealchat::{
 	session::{Session, Until},
 	store::MessageRow,
 	sync::Live,
-	wire::{ChatId, ChatKind},
+	wire::{Body, ChatId, ChatKind},
 };
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
@@ -138,7 +138,10 @@ pub(crate) fn message_view(session: &Session, m: &MessageRow) -> MessageView {
 		sender: short_name(output::display_name(session, &m.sender)),
 		mine: m.sender == session.me(),
 		sent_at: output::utc(m.sent_at),
-		text: output::printable(&m.text),
+		text: match &m.body {
+			Body::Text(text) => output::printable(text),
+			Body::Left => "(left the chat)".into(),
+		},
 		block: m.block,
 		confirmed: m.confirmed,
 	}
