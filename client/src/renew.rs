@@ -21,11 +21,16 @@
 //!
 //! (A write tops up its part's daily allowance with a renewal of that part when it needs
 //! one, right before it: that renewal names the part the write names, and links nothing.)
+//!
+//! The same schedule deletes my messages that disappear ([`crate::wire::Body::Timer`])
+//! from the chain: each from a time drawn from my secret in the [`spacing`] after its
+//! time came, alone in its transaction and kept apart from my other writes as a renewal
+//! is, when no renewal is due.
 
 use crate::{
 	session::{ClientError, Result, Session},
 	store::ChatRow,
-	wire::{ChatId, Lease},
+	wire::{ChatId, Lease, PartId},
 };
 
 /// Whether a lease that ends in block `expires` is still worth writing to at block
@@ -59,6 +64,12 @@ pub fn gap(identity: &crate::crypto::Identity, lease: &Lease, since: std::time::
 	spacing + identity.secret_draw(&[b"gap", &lease_bytes(lease), &since_ms.to_le_bytes()], spacing.max(1))
 }
 
+/// When my message `seq` of `part`, which disappears at `expires_at` (ms since 1970),
+/// is deleted from the chain: in the [`spacing`] after, at a time drawn from my secret.
+pub fn deletion_due(identity: &crate::crypto::Identity, part: &PartId, seq: u32, expires_at: u64, spacing: u64) -> u64 {
+	expires_at + identity.secret_draw(&[b"disappear", part, &seq.to_le_bytes()], spacing.max(1))
+}
+
 /// A lease as the draws of [`due`] and [`gap`] name it.
 fn lease_bytes(lease: &Lease) -> Vec<u8> {
 	match lease {
@@ -86,14 +97,19 @@ pub struct Renewals {
 	pub waiting: usize,
 	/// Joined chats whose lease ended, or whose part of mine did.
 	pub lapsed: Vec<ChatId>,
+	/// My message deleted from the chain because its time came (no renewal was due):
+	/// (chat, its number in my part).
+	pub deleted: Option<(ChatId, u32)>,
 }
 
 impl Session {
 	/// Renews the lease of mine whose time ([`due`]) came first, if any came and nothing
 	/// of mine was written within [`spacing`]: alone in its transaction, waiting for it
-	/// to be in a block. Call it from time to time from every process that runs long
-	/// enough (once per block is plenty), never right before or after a write of one's
-	/// own: the spacing is kept across processes, but the caller knows best.
+	/// to be in a block. When no lease is due, deletes from the chain the message of mine
+	/// whose time to disappear came first ([`deletion_due`]), the same way. Call it from
+	/// time to time from every process that runs long enough (once per block is plenty),
+	/// never right before or after a write of one's own: the spacing is kept across
+	/// processes, but the caller knows best.
 	pub async fn renew_due(&mut self) -> Result<Renewals> {
 		let limits = self.chain.limits();
 		let best = self.chain.best().await?;
@@ -123,7 +139,10 @@ impl Session {
 			}
 		}
 		due_now.sort_by_key(|(at, ..)| *at);
-		let Some(&(_, chat, lease)) = due_now.first() else { return Ok(found) };
+		let Some(&(_, chat, lease)) = due_now.first() else {
+			found.deleted = self.delete_expired_due().await?;
+			return Ok(found);
+		};
 		found.waiting = due_now.len() - 1;
 
 		// Another process of mine writing now is a write within the spacing: its turn
@@ -132,6 +151,11 @@ impl Session {
 			found.waiting += 1;
 			return Ok(found);
 		};
+		// Another process of mine may have left the chat meanwhile.
+		if self.store.chat(chat)?.is_none_or(|row| row.left) {
+			lock.release_unused();
+			return Ok(found);
+		}
 		let spacing = spacing(limits.lease, limits.block_ms);
 		let now = std::time::SystemTime::now();
 		// (A time ahead of the clock, which was set back since, does not hold anything up.)
@@ -182,6 +206,77 @@ impl Session {
 		drop(lock);
 		found.renewed = Some(Renewal { chat, lease, expires });
 		Ok(found)
+	}
+
+	/// Deletes from the chain the message of mine whose [`deletion_due`] came first, if
+	/// one came and nothing of mine was written within a [`gap`]. One whose part is gone,
+	/// or that is gone from its part (deleted by hand, or its block abandoned and its
+	/// number taken by another message), is only forgotten.
+	async fn delete_expired_due(&mut self) -> Result<Option<(ChatId, u32)>> {
+		let limits = self.chain.limits();
+		let spacing = spacing(limits.lease, limits.block_ms);
+		let now = crate::session::now_ms();
+		let due_now = self
+			.store
+			.expired_on_chain(now)?
+			.into_iter()
+			.map(|(chat, part, seq, expires_at)| (deletion_due(&self.identity, &part, seq, expires_at, spacing), chat, part, seq))
+			.filter(|(at, ..)| *at <= now)
+			.min_by_key(|(at, ..)| *at);
+		let Some((_, chat, part, seq)) = due_now else { return Ok(None) };
+		let Some(lock) = self.submit_lock.try_acquire()? else { return Ok(None) };
+		let now_time = std::time::SystemTime::now();
+		let lease = Lease::Part(part);
+		let quiet = |since: Option<std::time::SystemTime>| match since {
+			Some(since) => now_time.duration_since(since).map_or(true, |elapsed| {
+				elapsed >= std::time::Duration::from_millis(gap(&self.identity, &lease, since, spacing))
+			}),
+			None => true,
+		};
+		if !quiet(lock.last_write_end()) || !quiet(self.store.last_renewal()?) {
+			lock.release_unused();
+			return Ok(None);
+		}
+		// Still there, and still the message that disappears (an abandoned block may have
+		// given its number to another one).
+		let (index, key) = match self.store.chat(chat)? {
+			Some(row) if row.my_part == part => (Some(row.my_part_index), Some(row.key)),
+			Some(row) => (self.part_key_index(&part).await?, Some(row.key)),
+			None => (None, None),
+		};
+		let best = self.chain.best().await?;
+		let on_chain = match (index, key) {
+			(Some(_), Some(key)) => match self.chain.part(&part, Some(&best)).await? {
+				Some(state) if lives(state.expires, best.number) => {
+					let page = self.chain.messages(&part, seq, 1, &best).await?;
+					page.messages.iter().find(|(at, _)| *at == seq).is_some_and(|(_, m)| {
+						crate::wire::Message::open(&key, &part, seq, &m.ciphertext.0)
+							.is_ok_and(|m| m.expires_at().is_some_and(|at| at <= now))
+					})
+				},
+				_ => false,
+			},
+			_ => false,
+		};
+		let (Some(index), true) = (index, on_chain) else {
+			self.store.remove_expiring(&part, seq)?;
+			lock.release_unused();
+			return Ok(None);
+		};
+		self.store.set_last_renewal(std::time::SystemTime::now())?;
+		let deleted = self.delete_on_chain(chat, &part, index, seq).await;
+		// Kept however it went: a write was announced, and the next one keeps its distance.
+		self.store.set_last_renewal(std::time::SystemTime::now())?;
+		drop(lock);
+		match deleted {
+			Ok(()) => {
+				self.store.remove_expiring(&part, seq)?;
+				Ok(Some((chat, seq)))
+			},
+			// No ticket left to top the part's writes up: a later turn deletes it.
+			Err(ClientError::AllowanceSpent { .. } | ClientError::Contended) => Ok(None),
+			Err(e) => Err(e),
+		}
 	}
 }
 

@@ -149,6 +149,10 @@ pub enum ClientError {
 	AmbiguousMessage { chat: ChatId, seq: u32 },
 	#[error("you left chat {0}: nothing more of yours is written to it (its history stays; `sealchat show {0}`)")]
 	LeftChat(ChatId),
+	#[error("{0} left chat {1} and takes no invitation to it again; start a new chat with them")]
+	MemberLeft(String, ChatId),
+	#[error("{0}")]
+	BadTimer(String),
 	#[error("unexpected chain answer: {0}")]
 	Unexpected(String),
 }
@@ -192,6 +196,8 @@ impl ClientError {
 			ClientError::DeclinedInvitation(_) => "declined_invitation",
 			ClientError::NotDelivered { .. } => "not_delivered",
 			ClientError::LeftChat(_) => "left_chat",
+			ClientError::MemberLeft(..) => "member_left",
+			ClientError::BadTimer(_) => "bad_timer",
 			ClientError::Unexpected(_) => "unexpected",
 		}
 	}
@@ -207,6 +213,23 @@ pub fn leavers(messages: &[MessageRow]) -> Vec<AccountBytes> {
 	let mut left: Vec<AccountBytes> = last.into_iter().filter(|(_, body)| **body == Body::Left).map(|(who, _)| who).collect();
 	left.sort();
 	left
+}
+
+/// How a timer's setting reads in a sentence: "to 1d", or "off".
+pub fn timer_words(timer: Option<u32>) -> String {
+	match timer {
+		Some(_) => format!("to {}", crate::timer_name(timer)),
+		None => "off".into(),
+	}
+}
+
+/// The disappearing-messages timer of a chat whose messages are `messages` (in chain
+/// order): the latest [`Body::Timer`]'s, with who set it; `None` if nobody ever did.
+pub fn chat_timer(messages: &[MessageRow]) -> Option<(Option<u32>, AccountBytes)> {
+	messages.iter().rev().find_map(|m| match m.body {
+		Body::Timer(timer) => Some((timer, m.sender)),
+		_ => None,
+	})
 }
 
 /// Whether the chain refused a transaction because a ticket it carries went stale while
@@ -240,6 +263,8 @@ pub struct ChatSummary {
 	pub joined: bool,
 	/// Whether I left it.
 	pub left: bool,
+	/// Its disappearing-messages timer, in seconds, if one is set.
+	pub disappearing: Option<u32>,
 	/// Its members, without those who left (me too when I did).
 	pub members: Vec<String>,
 	pub messages: usize,
@@ -297,7 +322,7 @@ impl Drop for WaitingGuard {
 	}
 }
 
-fn now_ms() -> u64 {
+pub(crate) fn now_ms() -> u64 {
 	std::time::SystemTime::now()
 		.duration_since(std::time::UNIX_EPOCH)
 		.map(|d| d.as_millis() as u64)
@@ -615,28 +640,33 @@ impl Session {
 		let _waiting =
 			self.waiting_for(Waiting::Block { what: "your part of the chat", until_final: until == Until::Final });
 		let turned_up = self
-			.within_blocks(blocks, async || {
+			.within_blocks(blocks, async |best| {
 				let at = match until {
-					Until::InBlock => None,
-					Until::Final => Some(self.chain.finalized().await?),
+					Until::InBlock => best.clone(),
+					Until::Final => self.chain.finalized().await?,
 				};
-				Ok(self.is_my_part_at(&row.my_part, row.id, at.as_ref()).await.unwrap_or(false).then_some(()))
+				Ok(self.is_my_part_at(&row.my_part, row.id, Some(&at)).await.unwrap_or(false).then_some(()))
 			})
 			.await;
 		matches!(turned_up, Ok(Some(())))
 	}
 
-	/// What `found` finds, asked again every half second until it finds something, for
-	/// at most `blocks` blocks past the best block now and at most a minute: for a
-	/// transaction that may still be on its way. `None` when nothing turned up.
-	async fn within_blocks<T>(&self, blocks: u32, mut found: impl AsyncFnMut() -> Result<Option<T>>) -> Result<Option<T>> {
+	/// What `found` finds at the best block it is given, asked again every half second
+	/// until it finds something, for at most `blocks` blocks past the best block now and
+	/// at most a minute: for a transaction that may still be on its way. `None` when
+	/// nothing turned up up to the last best block asked about.
+	async fn within_blocks<T>(
+		&self,
+		blocks: u32,
+		mut found: impl AsyncFnMut(&crate::chain::BlockRef) -> Result<Option<T>>,
+	) -> Result<Option<T>> {
 		let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
 		let start = self.chain.best().await?;
 		loop {
-			if let Some(found) = found().await? {
+			let best = self.chain.best().await?;
+			if let Some(found) = found(&best).await? {
 				return Ok(Some(found));
 			}
-			let best = self.chain.best().await?;
 			if best.number >= start.number + blocks || tokio::time::Instant::now() >= deadline {
 				return Ok(None);
 			}
@@ -711,11 +741,12 @@ impl Session {
 			keys.insert(*who, self.key_of(who).await?);
 		}
 
-		// An unfinished creation of this chat is finished, unless its chat ended meanwhile:
-		// then it is begun anew.
+		// An unfinished creation of this chat is finished, unless its chat ended meanwhile
+		// or I left it: then it is begun anew.
 		let mut unfinished = self.store.creation_for(kind, &unique)?;
 		if let Some((id, chat)) = unfinished.as_ref().and_then(|c| Some((c.id, c.chat?))) {
-			if !self.chat_lives(chat).await? {
+			let left = self.store.chat(chat)?.is_some_and(|row| row.left);
+			if left || !self.chat_lives(chat).await? {
 				self.store.set_creation_waiting(id, &[])?;
 				unfinished = None;
 			}
@@ -832,11 +863,10 @@ impl Session {
 	async fn created_chat(&self, creation: &CreationRow) -> Result<Option<ChatId>> {
 		let membership_key = creation.key.membership_key().public();
 		let mut from = creation.first_chat;
-		self.within_blocks(CREATION_SETTLES, async || {
-			let best = self.chain.best().await?;
-			let end = self.chain.next_chat_id(Some(&best)).await?;
+		self.within_blocks(CREATION_SETTLES, async |best| {
+			let end = self.chain.next_chat_id(Some(best)).await?;
 			for chat in from..end {
-				if self.chain.chat(chat, Some(&best)).await?.is_some_and(|c| c.membership_key == membership_key) {
+				if self.chain.chat(chat, Some(best)).await?.is_some_and(|c| c.membership_key == membership_key) {
 					return Ok(Some(chat));
 				}
 			}
@@ -979,6 +1009,9 @@ impl Session {
 			return Err(ClientError::DeclinedInvitation(id));
 		}
 		if let Some(row) = self.store.chat(invitation.chat)? {
+			if row.left {
+				return Err(ClientError::LeftChat(row.id));
+			}
 			if row.joined {
 				return Err(ClientError::AlreadyAccepted(id));
 			}
@@ -1049,8 +1082,15 @@ impl Session {
 		if *invitee == self.me() {
 			return Err(ClientError::SelfInvite);
 		}
-		let left = leavers(&self.store.messages(chat)?);
-		if self.store.parts(chat)?.iter().any(|p| p.owner == Some(*invitee)) && !left.contains(invitee) {
+		if row.left {
+			return Err(ClientError::LeftChat(chat));
+		}
+		// Who left a chat does not take invitations to it again (it keeps the chat, and
+		// its client passes over invitations to a chat it has).
+		if leavers(&self.store.messages(chat)?).contains(invitee) {
+			return Err(ClientError::MemberLeft(crate::address(invitee), chat));
+		}
+		if self.store.parts(chat)?.iter().any(|p| p.owner == Some(*invitee)) {
 			return Err(ClientError::AlreadyMember(crate::address(invitee), chat));
 		}
 		let invitee_key = self.key_of(invitee).await?;
@@ -1243,7 +1283,7 @@ impl Session {
 	/// The index of my part key whose public key is `part`, among my part keys up to where
 	/// a login stops trying ([`probe_end`]; another device of mine takes the same days'
 	/// keys): `None` when it is not mine.
-	async fn part_key_index(&self, part: &PartId) -> Result<Option<u32>> {
+	pub(crate) async fn part_key_index(&self, part: &PartId) -> Result<Option<u32>> {
 		let (epoch, _, _) = self.chain.ticket_epoch().await?;
 		let end = probe_end(epoch, self.store.next_part_index()?);
 		Ok((0..end).rev().find(|index| self.identity.part_key(*index).public() == *part))
@@ -1284,6 +1324,19 @@ impl Session {
 			false => self.part_key_index(&part).await?.ok_or(ClientError::NotYourMessage { chat, seq })?,
 		};
 		let _lock = self.submitting().await?;
+		self.delete_on_chain(chat, &part, index, seq).await?;
+		self.store.atomically(|s| {
+			s.remove_message(chat, &part, seq)?;
+			s.remove_expiring(&part, seq)
+		})?;
+		Ok(part)
+	}
+
+	/// Deletes message `seq` of my part `part` of `chat` (whose key is my part key number
+	/// `index`) from the chain, topping up the part's day of writes first if it is spent.
+	/// A message gone already is deleted. The caller holds the submission lock.
+	pub(crate) async fn delete_on_chain(&mut self, chat: ChatId, part: &PartId, index: u32, seq: u32) -> Result<()> {
+		let part = *part;
 		let genesis = self.chain.genesis_hash();
 		let part_key = self.identity.part_key(index);
 		let (mut topped_up, mut waited) = (false, 0);
@@ -1316,8 +1369,7 @@ impl Session {
 				Err(e) => return Err(e.into()),
 			}
 		}
-		self.store.remove_message(chat, &part, seq)?;
-		Ok(part)
+		Ok(())
 	}
 
 	/// The longest text that fits in one message.
@@ -1357,30 +1409,63 @@ impl Session {
 		if row.left {
 			return Err(ClientError::LeftChat(chat));
 		}
-		// Not joined yet (an invitation accepted, or a creation, left unfinished): nobody
-		// reads a part of mine there, and none is made.
-		if !row.joined {
-			return Ok(self.store.set_left(chat)?);
+		// Not joined, and no part of mine on chain (an invitation accepted, or a creation,
+		// left unfinished before the join): nobody counts me a member, and none is made.
+		if !row.joined && !self.my_part_lives(&row).await? {
+			return Ok(self.store.set_left(chat, true)?);
 		}
+		// `post` marks the chat left as it posts, under the submission lock, so that no
+		// other process of mine writes to it after my `Left`.
 		match self.post(chat, Body::Left).await {
-			Ok(sent) => {
-				self.confirm(sent).await?;
+			Ok(sent) => match self.confirm(sent).await {
+				Ok(_) => Ok(()),
+				// Not delivered: I am still a member, and may try again.
+				Err(e) => {
+					self.store.set_left(chat, false)?;
+					Err(e)
+				},
 			},
-			Err(ClientError::ChatEnded(_)) => {},
-			Err(e) => return Err(e),
+			Err(ClientError::ChatEnded(_)) => Ok(self.store.set_left(chat, true)?),
+			Err(e) => Err(e),
 		}
-		Ok(self.store.set_left(chat)?)
 	}
 
-	/// Posts a message saying `body` into my part of `chat` (see [`Session::send`]).
+	/// Sets the disappearing-messages timer of `chat` for every member: the texts sent
+	/// after it (by anyone) disappear `timer` seconds after they were sent; `None` turns it
+	/// off. Posted as a message ([`Body::Timer`]), so every member shows who set it; the
+	/// latest in chain order rules.
+	pub async fn set_timer(&mut self, chat: ChatId, timer: Option<u32>) -> Result<Sent> {
+		if let Some(seconds) = timer {
+			if !wire::TIMER_RANGE.contains(&seconds) {
+				return Err(ClientError::BadTimer(format!(
+					"a timer runs from {} to {}",
+					crate::timer_name(Some(*wire::TIMER_RANGE.start())),
+					crate::timer_name(Some(*wire::TIMER_RANGE.end()))
+				)));
+			}
+		}
+		self.post(chat, Body::Timer(timer)).await
+	}
+
+	/// Posts a message saying `body` into my part of `chat` (see [`Session::send`]). A
+	/// text disappears as the chat's timer says ([`chat_timer`]), as far as this device
+	/// knows it.
 	async fn post(&mut self, chat: ChatId, body: Body) -> Result<Sent> {
 		let mut row = self.joined_chat(chat).await?;
 		// Held from reading the sequence number to its inclusion, so a second send from
 		// this profile waits and encrypts for the next one.
 		let _lock = self.submitting().await?;
+		// Another process of mine may have left the chat meanwhile.
+		if self.store.chat(chat)?.is_some_and(|row| row.left) {
+			return Err(ClientError::LeftChat(chat));
+		}
 		let mut best = self.chain.best().await?;
 		let mut part = self.chain.part(&row.my_part, Some(&best)).await?.ok_or(ClientError::PartMissing(chat))?;
-		let message = Message::new(now_ms(), body);
+		let disappears_after = match body {
+			Body::Text(_) => chat_timer(&self.messages(chat)?).and_then(|(timer, _)| timer),
+			_ => None,
+		};
+		let message = Message::new(now_ms(), body).disappearing(disappears_after);
 		let mut ciphertext = message.seal(&row.key, &row.my_part, part.next_seq)?;
 		let limits = self.chain.limits();
 		let footprint = ciphertext.len() as u32 + wire::MESSAGE_OVERHEAD;
@@ -1476,10 +1561,19 @@ impl Session {
 			block: in_block.included.block,
 			sender: self.me(),
 			sent_at: message.sent_at,
+			expires_at: message.expires_at(),
 			body: message.body,
 			confirmed: false,
 		};
-		self.store.add_unconfirmed(&sent, &in_block.hash)?;
+		let leaving = sent.body == Body::Left;
+		self.store.atomically(|s| {
+			s.add_unconfirmed(&sent, &in_block.hash)?;
+			s.add_expiring(&sent)?;
+			if leaving {
+				s.set_left(chat, true)?;
+			}
+			Ok(())
+		})?;
 		Ok(Sent { message: sent, finality: in_block.finality })
 	}
 
@@ -1601,12 +1695,14 @@ impl Session {
 				},
 				joined: row.joined,
 				left: row.left,
+				disappearing: chat_timer(&messages).and_then(|(timer, _)| timer),
 				members,
 				messages: messages.len(),
 				unread: messages.iter().filter(|m| m.sender != me && read.is_none_or(|r| m.block > r)).count(),
 				last: messages.last().map(|m| match &m.body {
 					Body::Text(text) => format!("{}: {text}", self.name(&m.sender)),
 					Body::Left => format!("{} left the chat", self.name(&m.sender)),
+					Body::Timer(timer) => format!("{} set disappearing messages {}", self.name(&m.sender), timer_words(*timer)),
 				}),
 			});
 		}
@@ -1639,6 +1735,9 @@ impl Session {
 			messages.extend(live.unconfirmed(chat).filter(|m| !stored.contains(&(m.part, m.seq))).cloned());
 		}
 		messages.sort_by(|a, b| (a.block, a.sent_at, a.part, a.seq).cmp(&(b.block, b.sent_at, b.part, b.seq)));
+		// Those whose time came since the last sync dropped them are not shown either.
+		let now = now_ms();
+		messages.retain(|m| m.expires_at.is_none_or(|at| at > now));
 		Ok(messages)
 	}
 }
@@ -1657,6 +1756,7 @@ mod tests {
 			sender: [sender; 32],
 			sent_at: 0,
 			body,
+			expires_at: None,
 			confirmed: true,
 		};
 		let text = || Body::Text("hi".into());

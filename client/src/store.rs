@@ -78,9 +78,12 @@ CREATE TABLE IF NOT EXISTS messages (
 	block INTEGER NOT NULL,
 	sender BLOB NOT NULL,
 	sent_at INTEGER NOT NULL,
-	-- what the message says ([`MessageKind`]); the text of a text, empty otherwise
-	kind INTEGER NOT NULL DEFAULT 0,
+	-- a text's text; empty for a message that says something else (`body`)
 	text TEXT NOT NULL,
+	-- the SCALE encoding of what a message that is not a text says (a `wire::Body`)
+	body BLOB,
+	-- when it disappears, ms since 1970 (`wire::Message::expires_at`); NULL: never
+	expires_at INTEGER,
 	PRIMARY KEY (part, seq)
 );
 CREATE INDEX IF NOT EXISTS messages_by_chat ON messages(chat, block);
@@ -94,8 +97,9 @@ CREATE TABLE IF NOT EXISTS unconfirmed (
 	block_hash BLOB NOT NULL,
 	sender BLOB NOT NULL,
 	sent_at INTEGER NOT NULL,
-	kind INTEGER NOT NULL DEFAULT 0,
 	text TEXT NOT NULL,
+	body BLOB,
+	expires_at INTEGER,
 	PRIMARY KEY (part, seq)
 );
 CREATE TABLE IF NOT EXISTS seen_invitations (
@@ -151,6 +155,15 @@ CREATE TABLE IF NOT EXISTS creations (
 	-- the chat's id once it is stored
 	chat INTEGER
 );
+-- Messages of mine that disappear, from when they are sent until they are deleted from
+-- the chain (`Session::renew_due`) or found gone: their part, number, chat and time.
+CREATE TABLE IF NOT EXISTS expiring (
+	part BLOB NOT NULL,
+	seq INTEGER NOT NULL,
+	chat INTEGER NOT NULL,
+	expires_at INTEGER NOT NULL,
+	PRIMARY KEY (part, seq)
+);
 -- How far the user has read each chat: the messages in blocks up to `block` are read.
 CREATE TABLE IF NOT EXISTS read_marks (
 	chat INTEGER PRIMARY KEY,
@@ -195,14 +208,16 @@ const LAYOUT_4_TO_5: &str = "
 DROP TABLE IF EXISTS answered;
 ";
 
-/// The columns layouts "5" (claims) and "6" (message kinds, chats left) added to tables
-/// that existed before: (table, column, type).
-const ADDED_COLUMNS: [(&str, &str, &str); 5] = [
+/// The columns layouts "5" (claims) and "6" (messages that are not texts, messages that
+/// disappear, chats left) added to tables that existed before: (table, column, type).
+const ADDED_COLUMNS: [(&str, &str, &str); 7] = [
 	("chats", "response_claim", "BLOB"),
 	("invitations", "slot_claim", "BLOB"),
 	("chats", "left", "INTEGER NOT NULL DEFAULT 0"),
-	("messages", "kind", "INTEGER NOT NULL DEFAULT 0"),
-	("unconfirmed", "kind", "INTEGER NOT NULL DEFAULT 0"),
+	("messages", "body", "BLOB"),
+	("messages", "expires_at", "INTEGER"),
+	("unconfirmed", "body", "BLOB"),
+	("unconfirmed", "expires_at", "INTEGER"),
 ];
 
 /// The most parts of one chat that one claim on one response slot adds: the invitee's
@@ -337,6 +352,8 @@ pub struct MessageRow {
 	pub sender: AccountBytes,
 	pub sent_at: u64,
 	pub body: Body,
+	/// When it disappears, in ms since 1970 ([`crate::wire::Message::expires_at`]).
+	pub expires_at: Option<u64>,
 	/// Whether its block is final. A message in a block that is not final yet is shown
 	/// marked; it may still be withdrawn if another fork takes over.
 	pub confirmed: bool,
@@ -351,20 +368,22 @@ impl MessageRow {
 	}
 }
 
-/// What a stored message says, as its `kind` and `text` columns: (kind, text).
-fn body_columns(body: &Body) -> (i64, &str) {
+/// What a stored message says, as its `text` and `body` columns.
+fn body_columns(body: &Body) -> (&str, Option<Vec<u8>>) {
 	match body {
-		Body::Text(text) => (0, text),
-		Body::Left => (1, ""),
+		Body::Text(text) => (text, None),
+		other => ("", Some(other.encode())),
 	}
 }
 
-/// The body stored in a message's `kind` and `text` columns.
-fn body_from_columns(kind: i64, text: String) -> rusqlite::Result<Body> {
-	match kind {
-		0 => Ok(Body::Text(text)),
-		1 => Ok(Body::Left),
-		_ => Err(rusqlite::Error::IntegralValueOutOfRange(0, kind)),
+/// The body stored in a message's `text` column (at `column` of row `r`) and `body`
+/// column (after it).
+fn body_from_columns(r: &rusqlite::Row<'_>, column: usize) -> rusqlite::Result<Body> {
+	match r.get::<_, Option<Vec<u8>>>(column + 1)? {
+		None => Ok(Body::Text(r.get(column)?)),
+		Some(encoded) => Body::decode(&mut &encoded[..]).map_err(|e| {
+			rusqlite::Error::FromSqlConversionFailure(column + 1, rusqlite::types::Type::Blob, Box::new(e))
+		}),
 	}
 }
 
@@ -705,9 +724,10 @@ impl Store {
 		self.raise_part_index(index.saturating_add(1))
 	}
 
-	/// Marks `chat` left: I posted my last message to it (or another device of mine did).
-	pub fn set_left(&self, chat: ChatId) -> Result<()> {
-		self.conn.execute("UPDATE chats SET left = 1 WHERE id = ?1", [chat as i64])?;
+	/// Marks `chat` left (I posted my last message to it, or another device of mine did),
+	/// or, with `left` false, not left (that last message was not delivered).
+	pub fn set_left(&self, chat: ChatId, left: bool) -> Result<()> {
+		self.conn.execute("UPDATE chats SET left = ?2 WHERE id = ?1", params![chat as i64, left])?;
 		Ok(())
 	}
 
@@ -861,11 +881,21 @@ impl Store {
 
 	/// Stores a message; `false` when it was already stored.
 	pub fn add_message(&self, m: &MessageRow) -> Result<bool> {
-		let (kind, text) = body_columns(&m.body);
+		let (text, body) = body_columns(&m.body);
 		let added = self.conn.execute(
-			"INSERT OR IGNORE INTO messages (part, seq, chat, block, sender, sent_at, kind, text)
-			 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-			params![&m.part[..], m.seq, m.chat as i64, m.block, &m.sender[..], m.sent_at as i64, kind, text],
+			"INSERT OR IGNORE INTO messages (part, seq, chat, block, sender, sent_at, text, body, expires_at)
+			 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+			params![
+				&m.part[..],
+				m.seq,
+				m.chat as i64,
+				m.block,
+				&m.sender[..],
+				m.sent_at as i64,
+				text,
+				body,
+				m.expires_at.map(|e| e as i64)
+			],
 		)?;
 		Ok(added == 1)
 	}
@@ -875,7 +905,7 @@ impl Store {
 	/// them ([`Store::disown_part`] hides a part's).
 	pub fn messages(&self, chat: ChatId) -> Result<Vec<MessageRow>> {
 		let mut stmt = self.conn.prepare(
-			"SELECT m.part, m.seq, m.chat, m.block, m.sender, m.sent_at, m.kind, m.text FROM messages m
+			"SELECT m.part, m.seq, m.chat, m.block, m.sender, m.sent_at, m.text, m.body, m.expires_at FROM messages m
 			 JOIN parts p ON p.chat = m.chat AND p.part = m.part AND p.owner = m.sender
 			 WHERE m.chat = ?1 ORDER BY m.block, m.sent_at, m.part, m.seq",
 		)?;
@@ -887,7 +917,8 @@ impl Store {
 				block: r.get(3)?,
 				sender: blob32(r.get(4)?)?,
 				sent_at: r.get::<_, i64>(5)? as u64,
-				body: body_from_columns(r.get(6)?, r.get(7)?)?,
+				body: body_from_columns(r, 6)?,
+				expires_at: r.get::<_, Option<i64>>(8)?.map(|e| e as u64),
 				confirmed: true,
 			})
 		})?;
@@ -896,11 +927,22 @@ impl Store {
 
 	/// Keeps a message of mine that is in block `block_hash`, not final yet.
 	pub fn add_unconfirmed(&self, m: &MessageRow, block_hash: &[u8; 32]) -> Result<()> {
-		let (kind, text) = body_columns(&m.body);
+		let (text, body) = body_columns(&m.body);
 		self.conn.execute(
-			"INSERT OR REPLACE INTO unconfirmed (part, seq, chat, block, block_hash, sender, sent_at, kind, text)
-			 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-			params![&m.part[..], m.seq, m.chat as i64, m.block, &block_hash[..], &m.sender[..], m.sent_at as i64, kind, text],
+			"INSERT OR REPLACE INTO unconfirmed (part, seq, chat, block, block_hash, sender, sent_at, text, body, expires_at)
+			 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+			params![
+				&m.part[..],
+				m.seq,
+				m.chat as i64,
+				m.block,
+				&block_hash[..],
+				&m.sender[..],
+				m.sent_at as i64,
+				text,
+				body,
+				m.expires_at.map(|e| e as i64)
+			],
 		)?;
 		Ok(())
 	}
@@ -909,7 +951,7 @@ impl Store {
 	/// of every chat.
 	pub fn unconfirmed(&self, chat: Option<ChatId>) -> Result<Vec<(MessageRow, [u8; 32])>> {
 		let mut stmt = self.conn.prepare(
-			"SELECT part, seq, chat, block, block_hash, sender, sent_at, kind, text FROM unconfirmed
+			"SELECT part, seq, chat, block, block_hash, sender, sent_at, text, body, expires_at FROM unconfirmed
 			 WHERE ?1 IS NULL OR chat = ?1 ORDER BY block, sent_at, part, seq",
 		)?;
 		let rows = stmt.query_map([chat.map(|c| c as i64)], |r| {
@@ -921,13 +963,56 @@ impl Store {
 					block: r.get(3)?,
 					sender: blob32(r.get(5)?)?,
 					sent_at: r.get::<_, i64>(6)? as u64,
-					body: body_from_columns(r.get(7)?, r.get(8)?)?,
+					body: body_from_columns(r, 7)?,
+					expires_at: r.get::<_, Option<i64>>(9)?.map(|e| e as u64),
 					confirmed: false,
 				},
 				blob32(r.get(4)?)?,
 			))
 		})?;
 		Ok(rows.collect::<rusqlite::Result<_>>()?)
+	}
+
+	/// Keeps my message `m`, which disappears, until it is deleted from the chain.
+	pub fn add_expiring(&self, m: &MessageRow) -> Result<()> {
+		let Some(expires_at) = m.expires_at else { return Ok(()) };
+		self.conn.execute(
+			"INSERT OR REPLACE INTO expiring (part, seq, chat, expires_at) VALUES (?1, ?2, ?3, ?4)",
+			params![&m.part[..], m.seq, m.chat as i64, expires_at as i64],
+		)?;
+		Ok(())
+	}
+
+	/// My messages whose time came by `now` and that are not deleted from the chain yet:
+	/// (chat, part, seq, expires_at), the earliest first.
+	pub fn expired_on_chain(&self, now: u64) -> Result<Vec<(ChatId, PartId, u32, u64)>> {
+		let mut stmt = self.conn.prepare(
+			"SELECT chat, part, seq, expires_at FROM expiring WHERE expires_at <= ?1 ORDER BY expires_at, part, seq",
+		)?;
+		let rows = stmt.query_map([now as i64], |r| {
+			Ok((r.get::<_, i64>(0)? as u64, blob32(r.get(1)?)?, r.get(2)?, r.get::<_, i64>(3)? as u64))
+		})?;
+		Ok(rows.collect::<rusqlite::Result<_>>()?)
+	}
+
+	/// Forgets my message at `part`'s `seq` as one to delete from the chain (deleted, or
+	/// gone).
+	pub fn remove_expiring(&self, part: &PartId, seq: u32) -> Result<()> {
+		self.conn.execute("DELETE FROM expiring WHERE part = ?1 AND seq = ?2", params![&part[..], seq])?;
+		Ok(())
+	}
+
+	/// Forgets every message that disappeared by `now` (ms since 1970; see
+	/// [`MessageRow::expires_at`]); how many.
+	pub fn remove_expired(&self, now: u64) -> Result<usize> {
+		let mut removed = 0;
+		for table in ["messages", "unconfirmed"] {
+			removed += self.conn.execute(
+				&format!("DELETE FROM {table} WHERE expires_at IS NOT NULL AND expires_at <= ?1"),
+				[now as i64],
+			)?;
+		}
+		Ok(removed)
 	}
 
 	/// Forgets the unconfirmed message at `part`'s `seq` (now final, or gone).
@@ -1199,6 +1284,7 @@ mod tests {
 			sender: [part; 32],
 			sent_at: 0,
 			body: Body::Text(format!("{part}/{seq}")),
+			expires_at: None,
 			confirmed: true,
 		}
 	}
@@ -1243,12 +1329,32 @@ mod tests {
 		);
 		let texts: Vec<_> = store.messages(1).unwrap().into_iter().map(|m| m.body).collect();
 		assert_eq!(texts, [text("1/0"), text("2/0")]);
-		// A leaving is kept as what it is, and so is the chat I left.
+		// A leaving and a timer are kept as what they are, and so is the chat I left.
 		assert!(store.add_message(&MessageRow { body: Body::Left, block: 9, ..message(2, 1, 9) }).unwrap());
 		assert_eq!(store.messages(1).unwrap().last().unwrap().body, Body::Left);
+		let timer = MessageRow { body: Body::Timer(Some(60)), block: 10, ..message(1, 4, 10) };
+		assert!(store.add_message(&timer).unwrap());
+		assert_eq!(store.messages(1).unwrap().last().unwrap(), &timer);
+		// A message that disappears is gone once its time came, not before.
+		let fleeting = MessageRow { expires_at: Some(5_000), block: 11, ..message(1, 5, 11) };
+		assert!(store.add_message(&fleeting).unwrap());
+		store.add_unconfirmed(&MessageRow { confirmed: false, ..fleeting.clone() }, &[1; 32]).unwrap();
+		assert_eq!(store.remove_expired(4_999).unwrap(), 0);
+		assert_eq!(store.messages(1).unwrap().last().unwrap(), &fleeting);
+		store.add_expiring(&fleeting).unwrap();
+		assert!(store.expired_on_chain(4_999).unwrap().is_empty());
+		assert_eq!(store.remove_expired(5_000).unwrap(), 2);
+		// Gone from here, still to be deleted from the chain by its sender.
+		assert_eq!(store.expired_on_chain(5_000).unwrap(), [(1, [1; 32], 5, 5_000)]);
+		store.remove_expiring(&[1; 32], 5).unwrap();
+		assert!(store.expired_on_chain(u64::MAX / 2).unwrap().is_empty());
+		assert_eq!(store.messages(1).unwrap().last().unwrap(), &timer);
+		assert!(store.unconfirmed(Some(1)).unwrap().is_empty());
 		assert!(!store.chat(1).unwrap().unwrap().left);
-		store.set_left(1).unwrap();
+		store.set_left(1, true).unwrap();
 		assert!(store.chat(1).unwrap().unwrap().left);
+		store.set_left(1, false).unwrap();
+		assert!(!store.chat(1).unwrap().unwrap().left);
 		assert_eq!(store.cursor().unwrap(), 42);
 	}
 

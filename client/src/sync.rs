@@ -54,6 +54,9 @@ pub struct SyncReport {
 	pub unreadable_messages: u64,
 	/// Messages read before that their senders deleted since: no longer stored.
 	pub deleted_messages: u64,
+	/// Messages whose disappearing time came (before or as they were read): no longer
+	/// stored, and those read now not stored at all.
+	pub disappeared_messages: u64,
 	/// Messages of mine that were not final when sent and never will be: their block was
 	/// abandoned for another fork, which does not hold them. They are forgotten.
 	pub undelivered: Vec<MessageRow>,
@@ -67,6 +70,7 @@ impl Session {
 	pub async fn sync(&mut self, mut progress: impl FnMut(u64, u64)) -> Result<SyncReport> {
 		let at = self.chain.finalized().await?;
 		let mut report = SyncReport { block: at.number, ..Default::default() };
+		report.disappeared_messages += self.store.remove_expired(crate::session::now_ms())? as u64;
 		self.scan_records(&at, &mut report, &mut progress).await?;
 		self.read_parts(&at, &mut report).await?;
 		self.settle_unconfirmed(&at, &mut report).await?;
@@ -336,6 +340,7 @@ impl Session {
 					while from < state.next_seq {
 						let (page, end, unreadable) = self.read_messages(&row, &part.part, sender, from, (at, true)).await?;
 						report.unreadable_messages += unreadable;
+						let now = crate::session::now_ms();
 						let added = self.store.atomically(|s| {
 							let mut added = Vec::new();
 							for m in page {
@@ -350,7 +355,12 @@ impl Session {
 								// My last message to a chat, from another device of mine (or from
 								// before a login): this device leaves it too.
 								if m.sender == me && m.body == Body::Left {
-									s.set_left(row.id)?;
+									s.set_left(row.id, true)?;
+								}
+								// Gone already: its time came before it was read.
+								if m.expires_at.is_some_and(|at| at <= now) {
+									report.disappeared_messages += 1;
+									continue;
 								}
 								if s.add_message(&m)? {
 									added.push(m);
@@ -424,6 +434,7 @@ impl Session {
 					block: m.block,
 					sender,
 					sent_at: msg.sent_at,
+					expires_at: msg.expires_at(),
 					body: msg.body,
 					confirmed: at_final,
 				}),
@@ -641,7 +652,7 @@ mod tests {
 
 	fn message(part: u8, seq: u32, block: u32, text: &str, confirmed: bool) -> MessageRow {
 		let body = Body::Text(text.into());
-		MessageRow { part: [part; 32], seq, chat: 1, block, sender: [part; 32], sent_at: 7, body, confirmed }
+		MessageRow { part: [part; 32], seq, chat: 1, block, sender: [part; 32], sent_at: 7, body, expires_at: None, confirmed }
 	}
 
 	fn texts(messages: &[MessageRow]) -> Vec<&str> {

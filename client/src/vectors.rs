@@ -68,6 +68,14 @@ pub fn all() -> Vec<(&'static str, String)> {
 		("message.encoded", hex(&message.encode())),
 		("message.padded", hex(&message.padded())),
 		("left.encoded (sent_at 1_700_000_000_000)", hex(&Message::new(1_700_000_000_000, wire::Body::Left).encode())),
+		(
+			"timer.encoded (sent_at 1_700_000_000_000, Timer(Some(86_400)))",
+			hex(&Message::new(1_700_000_000_000, wire::Body::Timer(Some(86_400))).encode()),
+		),
+		(
+			"message.disappearing(Some(86_400)).encoded",
+			hex(&message.clone().disappearing(Some(86_400)).encode()),
+		),
 		("message.context(part, 3)", hex(&Message::context(&part, 3))),
 		(
 			"message.ciphertext(nonce 0x02..)",

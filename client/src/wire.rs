@@ -581,6 +581,10 @@ pub struct Message {
 	pub version: u8,
 	/// The sender's clock, milliseconds since the Unix epoch.
 	pub sent_at: u64,
+	/// Seconds after `sent_at` when every member's client drops it, and its sender
+	/// deletes it from the chain; `None`: it stays (the chat's disappearing-messages
+	/// timer when it was sent, see [`Body::Timer`]).
+	pub disappears_after: Option<u32>,
 	pub body: Body,
 }
 
@@ -593,12 +597,32 @@ pub enum Body {
 	/// Its sender left the chat: their last message in it.
 	#[codec(index = 1)]
 	Left,
+	/// Its sender set the chat's disappearing-messages timer: the texts members send
+	/// after it disappear this many seconds after they were sent; `None` turns it off.
+	/// The latest in chain order rules.
+	#[codec(index = 2)]
+	Timer(Option<u32>),
 }
 
+/// The shortest and the longest disappearing-messages timer, in seconds: a minute, and
+/// the 90 days a part lives unless renewed.
+pub const TIMER_RANGE: std::ops::RangeInclusive<u32> = 60..=90 * 86_400;
+
 impl Message {
-	/// A message of this version with `body`, sent now by the clock `sent_at`.
+	/// A message of this version with `body`, sent now by the clock `sent_at`, that does
+	/// not disappear.
 	pub fn new(sent_at: u64, body: Body) -> Self {
-		Self { version: VERSION, sent_at, body }
+		Self { version: VERSION, sent_at, disappears_after: None, body }
+	}
+
+	/// The message, disappearing `after` seconds after it was sent (`None`: never).
+	pub fn disappearing(self, after: Option<u32>) -> Self {
+		Self { disappears_after: after, ..self }
+	}
+
+	/// When every member's client drops it, in milliseconds since the Unix epoch.
+	pub fn expires_at(&self) -> Option<u64> {
+		self.disappears_after.map(|after| self.sent_at.saturating_add(u64::from(after) * 1000))
 	}
 
 	/// Decodes a message of version `plain[0]`: a text alone before [`BODY_VERSION`].
@@ -607,11 +631,12 @@ impl Message {
 		match input.first() {
 			Some(v) if *v < BODY_VERSION => {
 				let (version, sent_at, text) = <(u8, u64, String)>::decode(input).map_err(malformed)?;
-				Ok(Self { version, sent_at, body: Body::Text(text) })
+				Ok(Self { version, sent_at, disappears_after: None, body: Body::Text(text) })
 			},
 			_ => {
-				let (version, sent_at, body) = <(u8, u64, Body)>::decode(input).map_err(malformed)?;
-				Ok(Self { version, sent_at, body })
+				let (version, sent_at, disappears_after, body) =
+					<(u8, u64, Option<u32>, Body)>::decode(input).map_err(malformed)?;
+				Ok(Self { version, sent_at, disappears_after, body })
 			},
 		}
 	}
@@ -652,9 +677,10 @@ impl Message {
 		Ok(message)
 	}
 
-	/// Ciphertext length for a text of `len` bytes (for limits and the docs).
+	/// Ciphertext length for a text of `len` bytes in a message that disappears (the
+	/// longest framing; for limits and the docs).
 	pub fn sealed_len(text_len: usize) -> usize {
-		padme(Self::new(0, Body::Text("x".repeat(text_len))).encoded_size())
+		padme(Self::new(0, Body::Text("x".repeat(text_len))).disappearing(Some(u32::MAX)).encoded_size())
 			+ crypto::AEAD_OVERHEAD
 	}
 }
@@ -849,7 +875,7 @@ mod tests {
 	fn message_padding_must_be_zeros() {
 		let key = ChatKey::generate();
 		// 15 bytes encoded, padded to 16.
-		let msg = Message::new(5, Body::Text("pads".into()));
+		let msg = Message::new(5, Body::Text("pad".into()));
 		let mut plain = msg.padded();
 		assert_eq!((msg.encode().len(), plain.len()), (15, 16));
 		let sealed = key.encrypt(&plain, &Message::context(&[1; 32], 0)).unwrap();
@@ -909,11 +935,15 @@ mod tests {
 		let sealed_plain = |plain: Vec<u8>| key.encrypt(&plain, &Message::context(&[1; 32], 5)).unwrap();
 		for version in OLDEST_READ_VERSION..BODY_VERSION {
 			let sealed = sealed_plain((version, 1u64, "from before".to_string()).encode());
-			let expected = Message { version, sent_at: 1, body: Body::Text("from before".into()) };
+			let expected = Message { version, ..Message::new(1, Body::Text("from before".into())) };
 			assert_eq!(Message::open(&key, &[1; 32], 5, &sealed).unwrap(), expected);
 		}
-		let left = Message::new(1, Body::Left);
-		assert_eq!(Message::open(&key, &[1; 32], 5, &left.seal(&key, &[1; 32], 5).unwrap()).unwrap(), left);
+		for now in [Message::new(1, Body::Left), Message::new(1, Body::Timer(Some(60))), Message::new(1, Body::Timer(None))] {
+			assert_eq!(Message::open(&key, &[1; 32], 5, &now.seal(&key, &[1; 32], 5).unwrap()).unwrap(), now);
+		}
+		let fleeting = Message::new(1_000, Body::Text("soon gone".into())).disappearing(Some(60));
+		assert_eq!(fleeting.expires_at(), Some(61_000));
+		assert_eq!(Message::open(&key, &[1; 32], 5, &fleeting.seal(&key, &[1; 32], 5).unwrap()).unwrap(), fleeting);
 		let tag = key.response_tag(3);
 		let mut old_response = vec![OLDEST_CLAIM_VERSION - 1];
 		old_response.extend([9; 32]);
@@ -934,7 +964,7 @@ mod tests {
 	#[test]
 	fn message_is_bound_to_part_and_sequence() {
 		let key = ChatKey::generate();
-		let msg = Message::new(1, Body::Text("hi".into()));
+		let msg = Message::new(1, Body::Text("hi".into())).disappearing(Some(60));
 		let sealed = msg.seal(&key, &[1; 32], 5).unwrap();
 		assert_eq!(sealed.len(), Message::sealed_len(2));
 		assert_eq!(padme(sealed.len() - crypto::AEAD_OVERHEAD), sealed.len() - crypto::AEAD_OVERHEAD);

@@ -93,6 +93,34 @@ async fn a_member_who_only_reads_keeps_the_chat_across_three_leases() {
 	let new_part = dave.store().chat(chat).unwrap().expect("Dave's chat").my_part;
 	assert_ne!(new_part, dave_part, "a part key is never used twice");
 	assert!(chain.part(&new_part, None).await.unwrap().is_some());
+
+	// Charlie makes the chat's messages disappear after a minute: his next one is on both
+	// screens, then on neither once its minute is up, and his `watch` deletes it from the
+	// chain soon after (a scheduled write of his, like a renewal).
+	let chat_arg = chat.to_string();
+	assert_eq!(charlie.ok(&["timer", &chat_arg, "1m"])[0]["disappearing"], 60);
+	let fleeting = charlie.ok(&["send", "--wait-finalized", &chat_arg, "gone in a minute"]).remove(0);
+	let sent_at = std::time::Instant::now();
+	let charlie_part = charlie.store().chat(chat).unwrap().expect("Charlie's chat").my_part;
+	let held = chain.part(&charlie_part, None).await.unwrap().expect("Charlie's part").messages;
+	dave.sync();
+	let shown = dave.ok(&["show", &chat_arg]).remove(0)["messages"].as_array().unwrap().clone();
+	let timer = &shown[shown.len() - 2];
+	assert_eq!((timer["kind"].as_str(), timer["timer"].as_u64()), (Some("timer"), Some(60)), "{shown:?}");
+	let last = shown.last().unwrap();
+	assert_eq!(last["text"], "gone in a minute");
+	assert!(last["expiresAt"].as_u64().unwrap() > last["sentAt"].as_u64().unwrap());
+	let summary = dave.chats().into_iter().find(|c| c["chat"] == chat).expect("the chat");
+	assert_eq!(summary["disappearing"], 60);
+	std::thread::sleep(Duration::from_secs(61).saturating_sub(sent_at.elapsed()));
+	for user in [&charlie, &dave] {
+		assert!(user.show(chat).iter().all(|(_, text)| text != "gone in a minute"), "{}: still shown", user.name);
+	}
+	let deadline = std::time::Instant::now() + PROGRESS;
+	while chain.part(&charlie_part, None).await.unwrap().expect("Charlie's part").messages >= held {
+		assert!(std::time::Instant::now() < deadline, "Charlie's watch did not delete message {}", fleeting["seq"]);
+		tokio::time::sleep(Duration::from_secs(2)).await;
+	}
 	std::thread::sleep(Duration::from_secs(4));
 	let _ = charlie_watch.kill();
 	let _ = charlie_watch.wait();
@@ -112,10 +140,12 @@ async fn a_member_who_only_reads_keeps_the_chat_across_three_leases() {
 	}
 	// Both members read everything, Dave without writing for three leases, and Dave's
 	// message from his new part as his.
+	// (The timer's setting is a line of its own, with no text.)
 	let history = vec![
 		(charlie.address.clone(), "before three leases".to_string()),
 		(charlie.address.clone(), "after three leases".to_string()),
 		(dave.address.clone(), "back with a new part".to_string()),
+		(charlie.address.clone(), String::new()),
 	];
 	dave.sync();
 	charlie.sync();

@@ -154,6 +154,15 @@ pub enum Command {
 		#[arg(long)]
 		part: Option<String>,
 	},
+	/// Set a chat's disappearing messages, for every member: texts sent after it
+	/// disappear that long after they were sent (from every member's device, and from the
+	/// chain as each sender deletes theirs). `off` turns it off.
+	Timer {
+		/// The chat's number, as `sealchat chats` lists it.
+		chat: u64,
+		/// How long messages last: 30m, 8h, 1d, 1w (from 1m to 90d), or off.
+		timer: String,
+	},
 	/// Leave a chat: your last message to it tells every member, and nothing more of
 	/// yours is written to it or read from it. Its history stays here.
 	Leave {

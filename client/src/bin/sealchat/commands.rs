@@ -45,6 +45,7 @@ pub(crate) async fn run(cli: Cli) -> Result<()> {
 		Command::Send { chat, text, wait_finalized } => send(&ctx, chat, text, wait_finalized).await,
 		Command::Show { chat, last, sync } => show(&ctx, chat, last, sync).await,
 		Command::Delete { chat, seq, part } => delete(&ctx, chat, seq, part.as_deref()).await,
+		Command::Timer { chat, timer } => set_timer(&ctx, chat, &timer).await,
 		Command::Leave { chat } => leave(&ctx, chat).await,
 		Command::Chats => chats(&ctx).await,
 		Command::Invites => invites(&ctx).await,
@@ -147,6 +148,19 @@ async fn delete(ctx: &Ctx, chat: u64, seq: u32, part: Option<&str>) -> Result<()
 	Ok(())
 }
 
+/// Sets the disappearing-messages timer of `chat`.
+async fn set_timer(ctx: &Ctx, chat: u64, timer: &str) -> Result<()> {
+	let timer = sealchat::parse_timer(timer).map_err(|e| crate::usage("bad_timer", e))?;
+	let mut session = ctx.session().await?;
+	let sent = session.set_timer(chat, timer).await?;
+	session.confirm(sent).await?;
+	ctx.print(
+		format!("disappearing messages in chat {chat}: {}", sealchat::timer_name(timer)),
+		json!({ "chat": chat, "disappearing": timer }),
+	);
+	Ok(())
+}
+
 /// Leaves `chat`.
 async fn leave(ctx: &Ctx, chat: u64) -> Result<()> {
 	let mut session = ctx.session().await?;
@@ -188,15 +202,25 @@ async fn show(ctx: &Ctx, chat: u64, last: Option<usize>, sync: bool) -> Result<(
 /// output. Said on stderr; a failure is only a warning, the next command tries again.
 async fn renew_due(ctx: &Ctx, session: &mut sealchat::session::Session) {
 	match session.renew_due().await {
-		Ok(found) =>
-			if let (Some(renewal), false) = (found.renewed, ctx.cli.json) {
+		Ok(found) if !ctx.cli.json => {
+			if let Some(renewal) = found.renewed {
 				eprintln!("{}", renewal_line(&renewal));
-			},
+			}
+			if let Some((chat, seq)) = found.deleted {
+				eprintln!("{}", disappeared_line(chat, seq));
+			}
+		},
+		Ok(_) => {},
 		Err(e) =>
 			if !ctx.cli.json {
 				eprintln!("warning: a lease could not be renewed now ({e}); the next command tries again");
 			},
 	}
+}
+
+/// A deletion of a message of mine whose time to disappear came, as the CLI says it.
+fn disappeared_line(chat: u64, seq: u32) -> String {
+	format!("deleted your message {seq} of chat {chat} from the chain: its time to disappear came")
 }
 
 /// A renewal, as the CLI says it.
@@ -224,7 +248,10 @@ async fn chats(ctx: &Ctx) -> Result<()> {
 				(false, true) => "",
 				(false, false) => " (setting up)",
 			};
-			let unread = if c.unread > 0 { format!(" ({} unread)", c.unread) } else { String::new() };
+			let mut unread = if c.unread > 0 { format!(" ({} unread)", c.unread) } else { String::new() };
+			if c.disappearing.is_some() {
+				unread.push_str(&format!(" (disappearing: {})", sealchat::timer_name(c.disappearing)));
+			}
 			let members: Vec<String> = c.members.iter().map(|m| one_line(m)).collect();
 			println!("{:>5}  {:<5}  {}{}{}", c.chat, c.kind, members.join(", "), state, unread);
 			if let Some(last) = c.last {
@@ -516,6 +543,9 @@ async fn watch(ctx: &Ctx) -> Result<()> {
 		}
 		match session.renew_due().await {
 			Ok(found) => {
+				if let Some((chat, seq)) = found.deleted {
+					ctx.print(disappeared_line(chat, seq), json!({ "event": "disappeared", "chat": chat, "seq": seq }));
+				}
 				if let Some(renewal) = found.renewed {
 					let lease = match renewal.lease {
 						sealchat::wire::Lease::Chat(_) => "chat",

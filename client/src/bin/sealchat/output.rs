@@ -187,33 +187,37 @@ fn kind_name(kind: ChatKind) -> &'static str {
 }
 
 pub(crate) fn message_json(session: &Session, m: &MessageRow) -> serde_json::Value {
-	let (kind, text) = match &m.body {
-		Body::Text(text) => ("text", text.as_str()),
-		Body::Left => ("left", ""),
+	let (kind, text, timer) = match &m.body {
+		Body::Text(text) => ("text", text.as_str(), None),
+		Body::Left => ("left", "", None),
+		Body::Timer(timer) => ("timer", "", *timer),
 	};
 	json!({ "chat": m.chat, "block": m.block, "sentAt": m.sent_at, "sender": sealchat::address(&m.sender),
-		"name": session.name(&m.sender), "kind": kind, "text": text, "seq": m.seq, "part": hex::encode(m.part),
-		"final": m.confirmed })
+		"name": session.name(&m.sender), "kind": kind, "text": text, "timer": timer, "expiresAt": m.expires_at,
+		"seq": m.seq, "part": hex::encode(m.part), "final": m.confirmed })
 }
 
 /// A message as one entry of a listing: `#block date  sender: text`, the text's lines after
 /// the first indented, so that no line of a message passes for a message of its own. A
 /// message of mine that is final ends with its number (`[n]`), which `sealchat delete`
-/// takes. A member's leaving is a line of its own: `#block date  * sender left the chat`.
+/// takes. A member's leaving, or setting the chat's timer, is a line of its own:
+/// `#block date  * sender left the chat`.
 pub(crate) fn message_line(session: &Session, m: &MessageRow) -> String {
 	match &m.body {
 		Body::Text(text) => {
 			let line = entry(m.block, m.sent_at, &session.name(&m.sender), text, m.confirmed);
 			if m.confirmed && m.sender == session.me() { format!("{line}  [{}]", m.seq) } else { line }
 		},
-		Body::Left => format!(
-			"#{:<6} {}  * {} left the chat{}",
-			m.block,
-			utc(m.sent_at),
-			one_line(&session.name(&m.sender)),
-			unconfirmed_mark(m.confirmed)
-		),
+		Body::Left => notice_line(session, m, "left the chat"),
+		Body::Timer(timer) =>
+			notice_line(session, m, &format!("set disappearing messages {}", sealchat::session::timer_words(*timer))),
 	}
+}
+
+/// A line that tells what a member did: `#block date  * sender did`.
+fn notice_line(session: &Session, m: &MessageRow, did: &str) -> String {
+	let (block, at, who) = (m.block, utc(m.sent_at), one_line(&session.name(&m.sender)));
+	format!("#{block:<6} {at}  * {who} {did}{}", unconfirmed_mark(m.confirmed))
 }
 
 fn entry(block: u32, sent_at: u64, name: &str, text: &str, confirmed: bool) -> String {

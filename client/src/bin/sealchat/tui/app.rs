@@ -40,6 +40,12 @@ pub(crate) enum PromptKind {
 	NewGroup,
 	AddMember(ChatId),
 	AddContact,
+	/// Which message of mine to delete from the chat.
+	Delete(ChatId),
+	/// Whether to leave the chat.
+	Leave(ChatId),
+	/// The chat's disappearing-messages timer.
+	Timer(ChatId),
 }
 
 impl PromptKind {
@@ -49,6 +55,12 @@ impl PromptKind {
 			PromptKind::NewGroup => "Start a group with (addresses or nicknames, separated by spaces):".into(),
 			PromptKind::AddMember(chat) => format!("Add to chat {chat} (an address or a nickname):"),
 			PromptKind::AddContact => "New contact (a nickname, a space, then the address):".into(),
+			PromptKind::Delete(chat) =>
+				format!("Delete which message of yours from chat {chat}, for everyone? (the [number] ending its line):"),
+			PromptKind::Timer(chat) =>
+				format!("Disappearing messages in chat {chat}, for everyone: how long (30m, 8h, 1d, 1w) or off:"),
+			PromptKind::Leave(chat) =>
+				format!("Leave chat {chat}? Its members read that you left, and nothing new reaches you. Type yes:"),
 		}
 	}
 }
@@ -381,6 +393,18 @@ impl App {
 				Some(_) => self.error = Some("members are added to groups only; N starts a group".into()),
 				None => self.error = Some("no chat selected".into()),
 			},
+			KeyCode::Char(c @ ('d' | 't' | 'L')) => match self.chat() {
+				Some(chat) if chat.left => self.error = Some(format!("you left chat {}", chat.id)),
+				Some(chat) => {
+					let id = chat.id;
+					self.prompt(match c {
+						'd' => PromptKind::Delete(id),
+						't' => PromptKind::Timer(id),
+						_ => PromptKind::Leave(id),
+					});
+				},
+				None => self.error = Some("no chat selected".into()),
+			},
 			KeyCode::Enter | KeyCode::Char('l') | KeyCode::Right if self.focus == Focus::Chats =>
 				self.focus = Focus::Composer,
 			KeyCode::Down | KeyCode::Char('j') if self.focus == Focus::Chats && chats > 0 => {
@@ -460,6 +484,10 @@ impl App {
 			self.error = Some("no chat to send to: n starts a pair chat, i lists invitations".into());
 			return vec![];
 		};
+		if chat.left {
+			self.error = Some(format!("you left chat {}: nothing more is sent to it", chat.id));
+			return vec![];
+		}
 		let chat = chat.id;
 		self.composer.take();
 		self.recall = None;
@@ -552,6 +580,22 @@ impl App {
 						Err(e) => Err(format!("{}: {e}", words[1])),
 					},
 					(PromptKind::AddContact, _) => Err("a nickname without spaces, then the address".into()),
+					(PromptKind::Delete(chat), 1) => match words[0].trim_matches(|c| c == '[' || c == ']').parse::<u32>() {
+						Ok(seq) => Ok(self.job(Job::Delete { chat, seq }, format!("deleting message {seq} of chat {chat}"))),
+						Err(_) => Err(format!("{}: not a message number ([n] ends each line of yours)", words[0])),
+					},
+					(PromptKind::Delete(_), _) => Err("one message number".into()),
+					(PromptKind::Timer(chat), 1) => match sealchat::parse_timer(&words[0]) {
+						Ok(timer) => Ok(self.job(
+							Job::Timer { chat, timer },
+							format!("setting disappearing messages in chat {chat} to {}", sealchat::timer_name(timer)),
+						)),
+						Err(e) => Err(e),
+					},
+					(PromptKind::Timer(_), _) => Err("one time (30m, 8h, 1d, 1w), or off".into()),
+					(PromptKind::Leave(chat), 1) if words[0].eq_ignore_ascii_case("yes") =>
+						Ok(self.job(Job::Leave(chat), format!("leaving chat {chat}"))),
+					(PromptKind::Leave(_), _) => Err("type yes to leave, or Esc to stay".into()),
 					_ => Err("one address or nickname".into()),
 				};
 				match answer {
@@ -583,6 +627,7 @@ impl App {
 				text: o.text.clone(),
 				block: 0,
 				confirmed: false,
+				seq: None,
 			});
 		}
 		messages
@@ -611,6 +656,7 @@ pub(crate) mod tests {
 			text: text.into(),
 			block,
 			confirmed,
+			seq: None,
 		}
 	}
 
@@ -621,6 +667,8 @@ pub(crate) mod tests {
 					id: 1,
 					kind: "pair",
 					joined: true,
+					left: false,
+					disappearing: None,
 					members: vec!["bob".into()],
 					unread: 0,
 					messages: vec![message("bob", "hello", 10, true), message("you", "hi bob", 11, true)],
@@ -629,6 +677,8 @@ pub(crate) mod tests {
 					id: 2,
 					kind: "group",
 					joined: true,
+					left: false,
+					disappearing: None,
 					members: vec!["bob".into(), "charlie".into()],
 					unread: 2,
 					messages: vec![message("charlie", "lunch?", 12, true), message("bob", "yes", 13, false)],
@@ -660,6 +710,47 @@ pub(crate) mod tests {
 		assert!(app.on_key(key(KeyCode::Down)).is_empty());
 		assert!(app.on_key(key(KeyCode::Char('k'))).is_empty());
 		assert_eq!(app.selected, Some(1));
+	}
+
+	#[test]
+	fn t_sets_the_timer_d_deletes_a_message_by_its_number_and_leaving_asks_first() {
+		let mut app = app();
+		app.on_key(key(KeyCode::Char('t')));
+		typed(&mut app, "1y");
+		assert!(app.on_key(key(KeyCode::Enter)).is_empty(), "not a timer");
+		app.on_key(key(KeyCode::Esc));
+		app.on_key(key(KeyCode::Char('t')));
+		typed(&mut app, "1d");
+		assert_eq!(app.on_key(key(KeyCode::Enter)), [Action::Job(1, Job::Timer { chat: 1, timer: Some(86_400) })]);
+		app.on_key(key(KeyCode::Char('d')));
+		assert!(matches!(&app.popup, Some(Popup::Prompt(p)) if p.kind == PromptKind::Delete(1)));
+		typed(&mut app, "two");
+		assert!(app.on_key(key(KeyCode::Enter)).is_empty(), "not a number");
+		assert!(matches!(&app.popup, Some(Popup::Prompt(p)) if p.error.is_some()));
+		for _ in 0..3 {
+			app.on_key(key(KeyCode::Backspace));
+		}
+		typed(&mut app, "[4]");
+		assert_eq!(app.on_key(key(KeyCode::Enter)), [Action::Job(2, Job::Delete { chat: 1, seq: 4 })]);
+
+		app.on_key(key(KeyCode::Char('L')));
+		typed(&mut app, "no");
+		assert!(app.on_key(key(KeyCode::Enter)).is_empty(), "only yes leaves");
+		app.on_key(key(KeyCode::Esc));
+		assert!(app.popup.is_none());
+		app.on_key(key(KeyCode::Char('L')));
+		typed(&mut app, "yes");
+		assert_eq!(app.on_key(key(KeyCode::Enter)), [Action::Job(3, Job::Leave(1))]);
+
+		// A chat left takes no message, delete or leave.
+		app.snapshot.chats[0].left = true;
+		assert!(app.on_key(key(KeyCode::Char('d'))).is_empty());
+		assert!(app.popup.is_none() && app.error.is_some());
+		app.on_key(key(KeyCode::Enter));
+		typed(&mut app, "still there?");
+		assert!(app.on_key(key(KeyCode::Enter)).is_empty());
+		assert!(app.error.as_deref().is_some_and(|e| e.contains("you left")), "{:?}", app.error);
+		assert_eq!(app.composer.text(), "still there?", "nothing typed is lost");
 	}
 
 	#[test]

@@ -37,6 +37,10 @@ pub(crate) struct ChatView {
 	pub kind: &'static str,
 	/// Whether my part is on chain (a write to a chat being set up finishes its join first).
 	pub joined: bool,
+	/// Whether I left it: nothing more is written to it.
+	pub left: bool,
+	/// Its disappearing-messages timer, in seconds.
+	pub disappearing: Option<u32>,
 	/// The other members, by nickname or address.
 	pub members: Vec<String>,
 	pub unread: usize,
@@ -54,6 +58,8 @@ pub(crate) struct MessageView {
 	pub block: u32,
 	/// Whether its block is final.
 	pub confirmed: bool,
+	/// Its number in my part, for a message of mine that is final: what `d` deletes.
+	pub seq: Option<u32>,
 }
 
 /// An invitation waiting for the user's answer.
@@ -72,6 +78,11 @@ pub(crate) enum Job {
 	Create { kind: ChatKind, with: Vec<String> },
 	AddMember { chat: ChatId, who: String },
 	Accept(u64),
+	/// My message `seq` of `chat`, deleted for everyone.
+	Delete { chat: ChatId, seq: u32 },
+	Leave(ChatId),
+	/// The disappearing-messages timer of `chat`, in seconds (`None`: off).
+	Timer { chat: ChatId, timer: Option<u32> },
 }
 
 /// A change to the local database only; the reader makes it.
@@ -141,7 +152,10 @@ pub(crate) fn message_view(session: &Session, m: &MessageRow) -> MessageView {
 		text: match &m.body {
 			Body::Text(text) => output::printable(text),
 			Body::Left => "(left the chat)".into(),
+			Body::Timer(timer) => format!("(set disappearing messages {})", sealchat::session::timer_words(*timer)),
 		},
+		// What `d` takes: the number of a message of mine that is final.
+		seq: (m.confirmed && m.sender == session.me() && matches!(m.body, Body::Text(_))).then_some(m.seq),
 		block: m.block,
 		confirmed: m.confirmed,
 	}
@@ -156,6 +170,8 @@ fn snapshot(session: &Session, live: &Live) -> Result<Snapshot, sealchat::sessio
 			id: summary.chat,
 			kind: summary.kind,
 			joined: summary.joined,
+			left: summary.left,
+			disappearing: summary.disappearing,
 			members: summary.members.iter().filter(|m| *m != "you").map(|m| short_name(output::one_line(m))).collect(),
 			unread: summary.unread,
 			messages,
@@ -349,7 +365,7 @@ pub(crate) async fn writer(
 			},
 			_ = renewals.tick() => {
 				match session.renew_due().await {
-					Ok(found) => if found.renewed.is_some() {
+					Ok(found) => if found.renewed.is_some() || found.deleted.is_some() {
 						let _ = changes.send(Local::Refresh);
 					},
 					// Said once, not once per block (a lost node is said by the reader).
@@ -408,6 +424,18 @@ async fn run(session: &mut Session, job: Job) -> anyhow::Result<Outcome> {
 			let chat = session.accept(id, Until::InBlock).await?;
 			Outcome::Done(format!("joined chat {chat}"))
 		},
+		Job::Delete { chat, seq } => {
+			session.delete(chat, seq, None).await?;
+			Outcome::Done(format!("deleted message {seq} of chat {chat}"))
+		},
+		Job::Leave(chat) => {
+			session.leave(chat).await?;
+			Outcome::Done(format!("left chat {chat}"))
+		},
+		Job::Timer { chat, timer } => {
+			session.set_timer(chat, timer).await?;
+			Outcome::Done(format!("disappearing messages in chat {chat}: {}", sealchat::timer_name(timer)))
+		},
 	})
 }
 
@@ -433,9 +461,10 @@ mod tests {
 				text: format!("at {block}"),
 				block,
 				confirmed: true,
+				seq: None,
 			})
 			.collect();
-		ChatView { id, kind: "pair", joined: true, members: vec!["bob".into()], unread: 0, messages }
+		ChatView { id, kind: "pair", joined: true, left: false, disappearing: None, members: vec!["bob".into()], unread: 0, messages }
 	}
 
 	#[test]

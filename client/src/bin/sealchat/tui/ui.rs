@@ -23,6 +23,9 @@ pub(crate) const KEYS: &[(&str, &str)] = &[
 	("Esc", "leave the composer, close a window"),
 	("n  N", "start a pair chat, a group"),
 	("a", "add a member to the group shown"),
+	("d", "delete a message of yours from the chat shown, by its [number]"),
+	("t", "disappearing messages in the chat shown: how long, or off"),
+	("L", "leave the chat shown"),
 	("i", "invitations: Enter accepts, d declines"),
 	("c", "contacts: a adds, d removes, Enter starts a chat"),
 	("?", "this help"),
@@ -126,6 +129,7 @@ fn draw_chats(frame: &mut Frame, app: &App, area: Rect) {
 				Span::raw(unread).fg(ACCENT).bold(),
 			];
 			let last = match chat.messages.last() {
+				_ if chat.left => "you left".to_string(),
 				_ if !chat.joined => "setting up...".to_string(),
 				Some(m) => format!("{}: {}", m.sender, m.text.replace('\n', " ")),
 				None => "no messages yet".into(),
@@ -140,7 +144,16 @@ fn draw_chats(frame: &mut Frame, app: &App, area: Rect) {
 
 fn draw_history(frame: &mut Frame, app: &App, area: Rect) {
 	let title = match app.chat() {
-		Some(chat) => format!(" #{} {}: {} ", chat.id, chat.kind, chat_name(&chat.members)),
+		Some(chat) => match chat.disappearing {
+			Some(_) => format!(
+				" #{} {}: {} · disappearing after {} ",
+				chat.id,
+				chat.kind,
+				chat_name(&chat.members),
+				sealchat::timer_name(chat.disappearing)
+			),
+			None => format!(" #{} {}: {} ", chat.id, chat.kind, chat_name(&chat.members)),
+		},
 		None => " SealChat ".into(),
 	};
 	let block = pane(&title, app.focus == Focus::History);
@@ -174,11 +187,13 @@ fn draw_history(frame: &mut Frame, app: &App, area: Rect) {
 		}
 		let time = m.sent_at.split_once(' ').map_or("", |(_, t)| t);
 		let state = if app.is_outgoing(index) {
-			" sending..."
+			" sending...".to_string()
 		} else if !m.confirmed {
-			" (not final yet)"
+			" (not final yet)".to_string()
+		} else if let Some(seq) = m.seq {
+			format!(" [{seq}]")
 		} else {
-			""
+			String::new()
 		};
 		let name_style = if m.mine { Style::new().fg(Color::Green).bold() } else { Style::new().fg(ACCENT).bold() };
 		let prefix = format!("{time:>5} {}: ", m.sender);
