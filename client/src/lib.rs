@@ -72,6 +72,9 @@ pub fn parse_timer(text: &str) -> Result<Option<u32>, String> {
 /// `off` for none.
 pub fn timer_name(timer: Option<u32>) -> String {
 	let Some(seconds) = timer else { return "off".into() };
+	if seconds == 0 {
+		return "0s".into();
+	}
 	let (scale, unit) = [(7 * 86_400, "w"), (86_400, "d"), (3_600, "h"), (60, "m")]
 		.into_iter()
 		.find(|(scale, _)| seconds % scale == 0)
@@ -91,6 +94,7 @@ mod tests {
 		}
 		assert_eq!(super::parse_timer(" OFF "), Ok(None));
 		assert_eq!(super::timer_name(None), "off");
+		assert_eq!(super::timer_name(Some(0)), "0s");
 		for wrong in ["", "1y", "d", "-1d", "59s", "91d", "99999999999w", "1.5h"] {
 			assert!(super::parse_timer(wrong).is_err(), "{wrong}");
 		}

@@ -227,6 +227,8 @@ pub fn timer_words(timer: Option<u32>) -> String {
 /// order): the latest [`Body::Timer`]'s, with who set it; `None` if nobody ever did.
 pub fn chat_timer(messages: &[MessageRow]) -> Option<(Option<u32>, AccountBytes)> {
 	messages.iter().rev().find_map(|m| match m.body {
+		// One outside the range a client sets (a hostile member's zero) is passed over.
+		Body::Timer(Some(t)) if !wire::TIMER_RANGE.contains(&t) => None,
 		Body::Timer(timer) => Some((timer, m.sender)),
 		_ => None,
 	})
@@ -1398,12 +1400,13 @@ impl Session {
 		self.post(chat, Body::Text(text.to_string())).await
 	}
 
-	/// Leaves `chat`: my last message to it says so ([`Body::Left`]), and once it is final
-	/// the chat is marked left here. Nothing of mine is written to it after: no message,
-	/// no invitation, no renewal of my part or of the chat (my part ends with its lease,
-	/// so members read its history and my leaving until then), and it is no longer read.
-	/// Its history stays. A chat that ended on chain is only marked left. Another device
-	/// of mine, or a login, leaves it too when its sync reads that message.
+	/// Leaves `chat`: my last message to it says so ([`Body::Left`]); the chat is marked
+	/// left as it is posted (taken back if it is not delivered). Nothing of mine is
+	/// written to it after but the deletion of my messages whose time to disappear came:
+	/// no message, no invitation, no renewal of my part or of the chat (my part ends with
+	/// its lease, so members read its history and my leaving until then), and it is no
+	/// longer read. Its history stays. A chat that ended on chain is only marked left.
+	/// Another device of mine, or a login, leaves it too when its sync reads that message.
 	pub async fn leave(&mut self, chat: ChatId) -> Result<()> {
 		let row = self.store.chat(chat)?.ok_or(ClientError::UnknownChat(chat))?;
 		if row.left {
@@ -1419,11 +1422,13 @@ impl Session {
 		match self.post(chat, Body::Left).await {
 			Ok(sent) => match self.confirm(sent).await {
 				Ok(_) => Ok(()),
-				// Not delivered: I am still a member, and may try again.
-				Err(e) => {
+				// Not delivered: I am still a member, and may try again. (Any other error,
+				// a lost connection say, leaves the chat left: the `Left` may be final.)
+				Err(e @ ClientError::NotDelivered { .. }) => {
 					self.store.set_left(chat, false)?;
 					Err(e)
 				},
+				Err(e) => Err(e),
 			},
 			Err(ClientError::ChatEnded(_)) => Ok(self.store.set_left(chat, true)?),
 			Err(e) => Err(e),

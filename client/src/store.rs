@@ -360,6 +360,12 @@ pub struct MessageRow {
 }
 
 impl MessageRow {
+	/// The message as kept once its time to disappear came: its place in its part, no
+	/// text ([`Store::remove_expired`]).
+	pub fn blanked(&self) -> MessageRow {
+		MessageRow { body: Body::Text(String::new()), ..self.clone() }
+	}
+
 	/// Whether `other` is the same message (the same position, sender, clock and text),
 	/// wherever and however final its block.
 	pub fn same_as(&self, other: &MessageRow) -> bool {
@@ -1002,17 +1008,22 @@ impl Store {
 		Ok(())
 	}
 
-	/// Forgets every message that disappeared by `now` (ms since 1970; see
-	/// [`MessageRow::expires_at`]); how many.
+	/// Blanks every message that disappeared by `now` (ms since 1970; see
+	/// [`MessageRow::expires_at`]): its text is gone, its row stays as its place in its
+	/// part (so that a part holding fewer messages than are kept still tells of a delete;
+	/// the sender's delete from the chain then removes it), and nothing shows it
+	/// (`Session::messages` leaves out what expired). A message of mine not final yet is
+	/// forgotten. How many were blanked or forgotten.
 	pub fn remove_expired(&self, now: u64) -> Result<usize> {
-		let mut removed = 0;
-		for table in ["messages", "unconfirmed"] {
-			removed += self.conn.execute(
-				&format!("DELETE FROM {table} WHERE expires_at IS NOT NULL AND expires_at <= ?1"),
-				[now as i64],
-			)?;
-		}
-		Ok(removed)
+		let blanked = self.conn.execute(
+			"UPDATE messages SET text = '', body = NULL
+			 WHERE expires_at IS NOT NULL AND expires_at <= ?1 AND (text != '' OR body IS NOT NULL)",
+			[now as i64],
+		)?;
+		let forgotten = self
+			.conn
+			.execute("DELETE FROM unconfirmed WHERE expires_at IS NOT NULL AND expires_at <= ?1", [now as i64])?;
+		Ok(blanked + forgotten)
 	}
 
 	/// Forgets the unconfirmed message at `part`'s `seq` (now final, or gone).
@@ -1340,11 +1351,17 @@ mod tests {
 		assert!(store.add_message(&fleeting).unwrap());
 		store.add_unconfirmed(&MessageRow { confirmed: false, ..fleeting.clone() }, &[1; 32]).unwrap();
 		assert_eq!(store.remove_expired(4_999).unwrap(), 0);
+		let held = store.count_messages(1, &[1; 32], 6).unwrap();
 		assert_eq!(store.messages(1).unwrap().last().unwrap(), &fleeting);
 		store.add_expiring(&fleeting).unwrap();
 		assert!(store.expired_on_chain(4_999).unwrap().is_empty());
 		assert_eq!(store.remove_expired(5_000).unwrap(), 2);
-		// Gone from here, still to be deleted from the chain by its sender.
+		assert_eq!(store.remove_expired(5_000).unwrap(), 0, "blanked once");
+		// Its text is gone; its place stays until its sender deletes it from the chain.
+		assert_eq!(store.messages(1).unwrap().last().unwrap(), &fleeting.blanked());
+		assert_eq!(store.count_messages(1, &[1; 32], 6).unwrap(), held);
+		store.remove_message(1, &[1; 32], 5).unwrap();
+		// Still to be deleted from the chain by its sender.
 		assert_eq!(store.expired_on_chain(5_000).unwrap(), [(1, [1; 32], 5, 5_000)]);
 		store.remove_expiring(&[1; 32], 5).unwrap();
 		assert!(store.expired_on_chain(u64::MAX / 2).unwrap().is_empty());

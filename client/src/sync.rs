@@ -54,8 +54,8 @@ pub struct SyncReport {
 	pub unreadable_messages: u64,
 	/// Messages read before that their senders deleted since: no longer stored.
 	pub deleted_messages: u64,
-	/// Messages whose disappearing time came (before or as they were read): no longer
-	/// stored, and those read now not stored at all.
+	/// Messages whose disappearing time came (before or as they were read): blanked,
+	/// their text gone, kept only as a place in their part.
 	pub disappeared_messages: u64,
 	/// Messages of mine that were not final when sent and never will be: their block was
 	/// abandoned for another fork, which does not hold them. They are forgotten.
@@ -357,9 +357,18 @@ impl Session {
 								if m.sender == me && m.body == Body::Left {
 									s.set_left(row.id, true)?;
 								}
-								// Gone already: its time came before it was read.
+								// A message of mine that disappears, read from the chain (sent from
+								// another device, or before a login): deleted from the chain by my
+								// scheduled writes here too, whichever device comes first.
+								if m.sender == me {
+									s.add_expiring(&m)?;
+								}
+								// Gone already: its time came before it was read. Kept as a blank
+								// in its place, so that the count of a part's messages still tells
+								// when its sender deletes one.
 								if m.expires_at.is_some_and(|at| at <= now) {
 									report.disappeared_messages += 1;
+									s.add_message(&m.blanked())?;
 									continue;
 								}
 								if s.add_message(&m)? {
@@ -434,7 +443,11 @@ impl Session {
 					block: m.block,
 					sender,
 					sent_at: msg.sent_at,
-					expires_at: msg.expires_at(),
+					// Only a text disappears: a leaving or a timer that claims to stays.
+					expires_at: match msg.body {
+						Body::Text(_) => msg.expires_at(),
+						_ => None,
+					},
 					body: msg.body,
 					confirmed: at_final,
 				}),
@@ -615,7 +628,8 @@ impl Session {
 				let mut from = part.next_seq;
 				while from < state.next_seq {
 					let (page, end, _) = self.read_messages(&row, &part.part, sender, from, (best, false)).await?;
-					out.extend(page);
+					let now = crate::session::now_ms();
+					out.extend(page.into_iter().filter(|m| m.expires_at.is_none_or(|at| at > now)));
 					if end <= from {
 						break;
 					}

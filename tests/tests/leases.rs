@@ -116,11 +116,21 @@ async fn a_member_who_only_reads_keeps_the_chat_across_three_leases() {
 	for user in [&charlie, &dave] {
 		assert!(user.show(chat).iter().all(|(_, text)| text != "gone in a minute"), "{}: still shown", user.name);
 	}
+	// That message, and only it, leaves the chain: the timer's message before it stays.
+	let seq = fleeting["seq"].as_u64().expect("the message's number") as u32;
 	let deadline = std::time::Instant::now() + PROGRESS;
-	while chain.part(&charlie_part, None).await.unwrap().expect("Charlie's part").messages >= held {
-		assert!(std::time::Instant::now() < deadline, "Charlie's watch did not delete message {}", fleeting["seq"]);
+	loop {
+		let best = chain.best().await.unwrap();
+		let page = chain.messages(&charlie_part, seq - 1, 2, &best).await.unwrap();
+		let there: Vec<u32> = page.messages.iter().map(|(at, _)| *at).collect();
+		assert!(there.contains(&(seq - 1)), "the timer's message stays: {there:?}");
+		if !there.contains(&seq) {
+			break;
+		}
+		assert!(std::time::Instant::now() < deadline, "Charlie's watch did not delete message {seq}");
 		tokio::time::sleep(Duration::from_secs(2)).await;
 	}
+	assert_eq!(chain.part(&charlie_part, None).await.unwrap().expect("Charlie's part").messages, held - 1);
 	std::thread::sleep(Duration::from_secs(4));
 	let _ = charlie_watch.kill();
 	let _ = charlie_watch.wait();

@@ -213,7 +213,7 @@ async fn renew_due(ctx: &Ctx, session: &mut sealchat::session::Session) {
 		Ok(_) => {},
 		Err(e) =>
 			if !ctx.cli.json {
-				eprintln!("warning: a lease could not be renewed now ({e}); the next command tries again");
+				eprintln!("warning: a scheduled write (a renewal, or deleting a message whose time came) could not be made now ({e}); the next command tries again");
 			},
 	}
 }
@@ -572,7 +572,7 @@ async fn watch(ctx: &Ctx) -> Result<()> {
 				lapsed = now_lapsed;
 			},
 			Err(e) => ctx.print(
-				format!("warning: a lease could not be renewed now ({e}); trying again"),
+				format!("warning: a scheduled write (a renewal, or deleting a message whose time came) could not be made now ({e}); trying again"),
 				json!({ "event": "renewal_failed", "reason": e.to_string() }),
 			),
 		}

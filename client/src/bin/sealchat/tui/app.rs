@@ -749,7 +749,13 @@ pub(crate) mod tests {
 		app.on_key(key(KeyCode::Enter));
 		typed(&mut app, "still there?");
 		assert!(app.on_key(key(KeyCode::Enter)).is_empty());
-		assert!(app.error.as_deref().is_some_and(|e| e.contains("you left")), "{:?}", app.error);
+		assert!(app.error.as_deref().is_some_and(|e| e.contains("nothing more is sent")), "{:?}", app.error);
+		// Nor a timer or a leaving.
+		app.on_key(key(KeyCode::Esc));
+		for c in ['t', 'L'] {
+			assert!(app.on_key(key(KeyCode::Char(c))).is_empty());
+			assert!(app.popup.is_none() && app.error.as_deref() == Some("you left chat 1"), "{c}");
+		}
 		assert_eq!(app.composer.text(), "still there?", "nothing typed is lost");
 	}
 

@@ -370,7 +370,7 @@ pub(crate) async fn writer(
 					},
 					// Said once, not once per block (a lost node is said by the reader).
 					Err(e) => {
-						let said = format!("renewing a lease: {e}");
+						let said = format!("a renewal or a scheduled delete: {e}");
 						if last_failure.as_ref() != Some(&said) {
 							let _ = events.send(Event::Error(said.clone()));
 							last_failure = Some(said);
