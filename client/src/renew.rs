@@ -156,16 +156,7 @@ impl Session {
 			lock.release_unused();
 			return Ok(found);
 		}
-		let spacing = spacing(limits.lease, limits.block_ms);
-		let now = std::time::SystemTime::now();
-		// (A time ahead of the clock, which was set back since, does not hold anything up.)
-		let quiet = |since: Option<std::time::SystemTime>| match since {
-			Some(since) => now.duration_since(since).map_or(true, |elapsed| {
-				elapsed >= std::time::Duration::from_millis(gap(&self.identity, &lease, since, spacing))
-			}),
-			None => true,
-		};
-		if !quiet(lock.last_write_end()) || !quiet(self.store.last_renewal()?) {
+		if !self.quiet_for(&lock, &lease, spacing(limits.lease, limits.block_ms))? {
 			found.waiting += 1;
 			lock.release_unused();
 			return Ok(found);
@@ -208,6 +199,20 @@ impl Session {
 		Ok(found)
 	}
 
+	/// Whether a scheduled write for `lease` may go now: no write of mine (the last one
+	/// `lock` knows of) and no renewal of mine ended within a [`gap`] before now. (A time
+	/// ahead of the clock, which was set back since, does not hold anything up.)
+	fn quiet_for(&self, lock: &crate::profile::SubmitGuard, lease: &Lease, spacing: u64) -> Result<bool> {
+		let now = std::time::SystemTime::now();
+		let quiet = |since: Option<std::time::SystemTime>| match since {
+			Some(since) => now.duration_since(since).map_or(true, |elapsed| {
+				elapsed >= std::time::Duration::from_millis(gap(&self.identity, lease, since, spacing))
+			}),
+			None => true,
+		};
+		Ok(quiet(lock.last_write_end()) && quiet(self.store.last_renewal()?))
+	}
+
 	/// Deletes from the chain the message of mine whose [`deletion_due`] came first, if
 	/// one came and nothing of mine was written within a [`gap`]. One whose part is gone,
 	/// or that is gone from its part (deleted by hand, or its block abandoned and its
@@ -225,15 +230,7 @@ impl Session {
 			.min_by_key(|(at, ..)| *at);
 		let Some((_, chat, part, seq)) = due_now else { return Ok(None) };
 		let Some(lock) = self.submit_lock.try_acquire()? else { return Ok(None) };
-		let now_time = std::time::SystemTime::now();
-		let lease = Lease::Part(part);
-		let quiet = |since: Option<std::time::SystemTime>| match since {
-			Some(since) => now_time.duration_since(since).map_or(true, |elapsed| {
-				elapsed >= std::time::Duration::from_millis(gap(&self.identity, &lease, since, spacing))
-			}),
-			None => true,
-		};
-		if !quiet(lock.last_write_end()) || !quiet(self.store.last_renewal()?) {
+		if !self.quiet_for(&lock, &Lease::Part(part), spacing)? {
 			lock.release_unused();
 			return Ok(None);
 		}

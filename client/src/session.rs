@@ -215,11 +215,15 @@ pub fn leavers(messages: &[MessageRow]) -> Vec<AccountBytes> {
 	left
 }
 
-/// How a timer's setting reads in a sentence: "to 1d", or "off".
-pub fn timer_words(timer: Option<u32>) -> String {
-	match timer {
-		Some(_) => format!("to {}", crate::timer_name(timer)),
-		None => "off".into(),
+/// What a member did, in words, by a message that is not a text: "left the chat", "set
+/// disappearing messages to 1d" (or "… off"). A text is "wrote": the text itself speaks.
+/// Each view frames it its own way (`X left the chat`, `* X left the chat`).
+pub fn deed(body: &Body) -> String {
+	match body {
+		Body::Text(_) => "wrote".into(),
+		Body::Left => "left the chat".into(),
+		Body::Timer(None) => "set disappearing messages off".into(),
+		Body::Timer(timer) => format!("set disappearing messages to {}", crate::timer_name(*timer)),
 	}
 }
 
@@ -906,16 +910,23 @@ impl Session {
 		})
 	}
 
+	/// My chat `chat`, before a write of mine to it: refused if it is unknown, or if I
+	/// left it (nothing of mine is written to a chat I left).
+	fn writable_chat(&self, chat: ChatId) -> Result<ChatRow> {
+		let row = self.store.chat(chat)?.ok_or(ClientError::UnknownChat(chat))?;
+		if row.left {
+			return Err(ClientError::LeftChat(chat));
+		}
+		Ok(row)
+	}
+
 	/// My chat `chat`, joined, with my part on chain, before a write of mine to it: a join
 	/// an earlier command left unfinished (it was interrupted, or failed) is finished
 	/// first, and a part of mine whose lease ended is replaced ([`Self::rejoin`]). Both
 	/// under the submission lock, where the chat is read again: another process of mine
 	/// may have done either meanwhile.
 	async fn joined_chat(&mut self, chat: ChatId) -> Result<ChatRow> {
-		let row = self.store.chat(chat)?.ok_or(ClientError::UnknownChat(chat))?;
-		if row.left {
-			return Err(ClientError::LeftChat(chat));
-		}
+		let row = self.writable_chat(chat)?;
 		if row.joined && self.my_part_lives(&row).await? {
 			return Ok(row);
 		}
@@ -1089,7 +1100,7 @@ impl Session {
 		}
 		// Who left a chat does not take invitations to it again (it keeps the chat, and
 		// its client passes over invitations to a chat it has).
-		if leavers(&self.store.messages(chat)?).contains(invitee) {
+		if leavers(&self.messages(chat)?).contains(invitee) {
 			return Err(ClientError::MemberLeft(crate::address(invitee), chat));
 		}
 		if self.store.parts(chat)?.iter().any(|p| p.owner == Some(*invitee)) {
@@ -1297,10 +1308,7 @@ impl Session {
 	/// drops it. The part's day of writes is topped up first if it is spent. Returns the
 	/// part. Only a message a sync stored can be deleted; another member's is refused.
 	pub async fn delete(&mut self, chat: ChatId, seq: u32, part: Option<PartId>) -> Result<PartId> {
-		let row = self.store.chat(chat)?.ok_or(ClientError::UnknownChat(chat))?;
-		if row.left {
-			return Err(ClientError::LeftChat(chat));
-		}
+		let row = self.writable_chat(chat)?;
 		let me = self.me();
 		// Numbers are per part: without `part`, SEQ names a message of mine.
 		if let Some(part) = part {
@@ -1408,10 +1416,7 @@ impl Session {
 	/// longer read. Its history stays. A chat that ended on chain is only marked left.
 	/// Another device of mine, or a login, leaves it too when its sync reads that message.
 	pub async fn leave(&mut self, chat: ChatId) -> Result<()> {
-		let row = self.store.chat(chat)?.ok_or(ClientError::UnknownChat(chat))?;
-		if row.left {
-			return Err(ClientError::LeftChat(chat));
-		}
+		let row = self.writable_chat(chat)?;
 		// Not joined, and no part of mine on chain (an invitation accepted, or a creation,
 		// left unfinished before the join): nobody counts me a member, and none is made.
 		if !row.joined && !self.my_part_lives(&row).await? {
@@ -1706,8 +1711,7 @@ impl Session {
 				unread: messages.iter().filter(|m| m.sender != me && read.is_none_or(|r| m.block > r)).count(),
 				last: messages.last().map(|m| match &m.body {
 					Body::Text(text) => format!("{}: {text}", self.name(&m.sender)),
-					Body::Left => format!("{} left the chat", self.name(&m.sender)),
-					Body::Timer(timer) => format!("{} set disappearing messages {}", self.name(&m.sender), timer_words(*timer)),
+					other => format!("{} {}", self.name(&m.sender), deed(other)),
 				}),
 			});
 		}

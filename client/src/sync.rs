@@ -488,6 +488,11 @@ impl Session {
 				},
 				None => {
 					self.store.remove_unconfirmed(&mine.part, mine.seq)?;
+					// My leaving was marked as it was posted: not delivered, I am still in
+					// the chat (unless a Left of mine was delivered before).
+					if mine.body == Body::Left && !crate::session::leavers(&self.store.messages(mine.chat)?).contains(&mine.sender) {
+						self.store.set_left(mine.chat, false)?;
+					}
 					report.undelivered.push(mine);
 				},
 			}
@@ -537,7 +542,12 @@ impl Live {
 	/// messages of the best chain's blocks that are not final, in chain order.
 	fn update(&mut self, finalized: &[MessageRow], at_best: Vec<MessageRow>) -> LiveUpdate {
 		let mut update = LiveUpdate::default();
-		for m in finalized {
+		// A message whose time came is shown no more: neither confirmed nor retracted
+		// (a retraction would show its text once more, as withdrawn).
+		let now = crate::session::now_ms();
+		let expired = |m: &MessageRow| m.expires_at.is_some_and(|at| at <= now);
+		self.shown.retain(|_, m| !expired(m));
+		for m in finalized.iter().filter(|m| !expired(m)) {
 			match self.shown.remove(&(m.part, m.seq)) {
 				Some(shown) if shown.same_as(m) => update.confirmed.push(m.clone()),
 				Some(shown) => {
@@ -725,5 +735,20 @@ mod tests {
 		assert_eq!(texts(&update.new), ["final", "later"]);
 		assert!(update.new[0].confirmed && !update.new[1].confirmed);
 		assert!(update.confirmed.is_empty() && update.retracted.is_empty());
+	}
+
+	#[test]
+	fn a_message_whose_time_came_while_shown_goes_without_a_retraction() {
+		let mut live = Live::default();
+		let now = crate::session::now_ms();
+		let soon = MessageRow { expires_at: Some(now + 60_000), ..message(1, 0, 5, "brief", false) };
+		let update = live.update(&[], vec![soon.clone()]);
+		assert_eq!(texts(&update.new), ["brief"]);
+		// Its time comes before its block is final; the sync stores it blank.
+		live.shown.get_mut(&([1; 32], 0)).unwrap().expires_at = Some(now - 1);
+		let stored = MessageRow { body: Body::Text(String::new()), expires_at: Some(now - 1), confirmed: true, ..soon };
+		let update = live.update(&[stored], vec![]);
+		assert!(update.new.is_empty() && update.confirmed.is_empty() && update.retracted.is_empty(), "{update:?}");
+		assert!(live.shown.is_empty());
 	}
 }

@@ -208,9 +208,7 @@ pub(crate) fn message_line(session: &Session, m: &MessageRow) -> String {
 			let line = entry(m.block, m.sent_at, &session.name(&m.sender), text, m.confirmed);
 			if m.confirmed && m.sender == session.me() { format!("{line}  [{}]", m.seq) } else { line }
 		},
-		Body::Left => notice_line(session, m, "left the chat"),
-		Body::Timer(timer) =>
-			notice_line(session, m, &format!("set disappearing messages {}", sealchat::session::timer_words(*timer))),
+		other => notice_line(session, m, &sealchat::session::deed(other)),
 	}
 }
 

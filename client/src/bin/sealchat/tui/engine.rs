@@ -151,8 +151,7 @@ pub(crate) fn message_view(session: &Session, m: &MessageRow) -> MessageView {
 		sent_at: output::utc(m.sent_at),
 		text: match &m.body {
 			Body::Text(text) => output::printable(text),
-			Body::Left => "(left the chat)".into(),
-			Body::Timer(timer) => format!("(set disappearing messages {})", sealchat::session::timer_words(*timer)),
+			other => format!("({})", sealchat::session::deed(other)),
 		},
 		// What `d` takes: the number of a message of mine that is final.
 		seq: (m.confirmed && m.sender == session.me() && matches!(m.body, Body::Text(_))).then_some(m.seq),
