@@ -5,7 +5,7 @@
 #   scripts/benchmark-weights.sh [STEPS] [REPEAT] [PALLET...]
 #
 # Defaults: 50 steps, 20 repeats, every pallet of the chain's own (pallet_ring
-# pallet_connector pallet_chat).
+# pallet_connector pallet_chat pallet_governance).
 #
 # The node binary of that build replaces the normal one in the target directory until
 # the next `scripts/build.sh`.
@@ -17,7 +17,7 @@ steps="${1:-50}"
 repeat="${2:-20}"
 shift $(($# < 2 ? $# : 2))
 pallets=("$@")
-[ ${#pallets[@]} -gt 0 ] || pallets=(pallet_ring pallet_connector pallet_chat)
+[ ${#pallets[@]} -gt 0 ] || pallets=(pallet_ring pallet_connector pallet_chat pallet_governance)
 
 "$SEALCHAT_ROOT/scripts/setup.sh"
 sealchat_wasm_env
@@ -33,7 +33,8 @@ for pallet in "${pallets[@]}"; do
 		pallet_connector) dir=pallets/connector ;;
 		pallet_chat) dir=pallets/chat ;;
 		pallet_ring) dir=pallets/ring ;;
-		*) sealchat_log "unknown pallet $pallet (pallet_ring, pallet_connector or pallet_chat)"; exit 2 ;;
+		pallet_governance) dir=pallets/governance ;;
+		*) sealchat_log "unknown pallet $pallet (pallet_ring, pallet_connector, pallet_chat or pallet_governance)"; exit 2 ;;
 	esac
 	sealchat_log "benchmarking $pallet ($steps steps, $repeat repeats)"
 	"$node" benchmark pallet \

@@ -9,4 +9,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_connector, Connector]
 	[pallet_chat, Chat]
 	[pallet_ring, UserRing]
+	[pallet_governance, Governance]
 );

@@ -140,6 +140,49 @@ impl pallet_sudo::Config for Runtime {
 	type WeightInfo = pallet_sudo::weights::SubstrateWeight<Runtime>;
 }
 
+/// The council: the validators' operators. A motion of two thirds of its members acts as
+/// root through `Governance::dispatch_as_root` (a runtime upgrade, a validator change, a
+/// change of the council itself); there is no other root on a production chain.
+pub type CouncilCollective = pallet_collective::Instance1;
+
+/// Two thirds of the council (at least): the only origin that acts as root without sudo.
+pub type CouncilTwoThirds = pallet_collective::EnsureProportionAtLeast<AccountId, CouncilCollective, 2, 3>;
+
+parameter_types! {
+	/// A motion not decided within three days can be closed by anyone and fails.
+	pub const CouncilMotionDuration: BlockNumber = 3 * DAYS;
+	/// A council call may use at most half a block.
+	pub CouncilMaxProposalWeight: Weight = Perbill::from_percent(50) * RuntimeBlockWeights::get().max_block;
+	/// Blocks after a validator change is final until GRANDPA's new voters take over.
+	pub const GrandpaChangeDelay: BlockNumber = 10;
+}
+
+impl pallet_collective::Config<CouncilCollective> for Runtime {
+	type RuntimeOrigin = RuntimeOrigin;
+	type Proposal = RuntimeCall;
+	type RuntimeEvent = RuntimeEvent;
+	type MotionDuration = CouncilMotionDuration;
+	type MaxProposals = ConstU32<16>;
+	type MaxMembers = ConstU32<32>;
+	// A member who does not vote counts as against: a motion needs the ayes it names.
+	type DefaultVote = pallet_collective::PrimeDefaultVote;
+	type WeightInfo = pallet_collective::weights::SubstrateWeight<Runtime>;
+	type SetMembersOrigin = frame_system::EnsureRoot<AccountId>;
+	type MaxProposalWeight = CouncilMaxProposalWeight;
+	type DisapproveOrigin = frame_system::EnsureRoot<AccountId>;
+	type KillOrigin = frame_system::EnsureRoot<AccountId>;
+	// Members are the validators' operators, few and known: no deposit per motion.
+	type Consideration = ();
+}
+
+impl pallet_governance::Config for Runtime {
+	type RuntimeCall = RuntimeCall;
+	type CouncilOrigin = CouncilTwoThirds;
+	type GrandpaChangeDelay = GrandpaChangeDelay;
+	type MaxValidators = ConstU32<32>;
+	type WeightInfo = pallet_governance::weights::SubstrateWeight<Runtime>;
+}
+
 /// Storage deposit of an item an account keeps in state (its registration and its key
 /// history): a base per item plus a price per byte, so that filling state costs in
 /// proportion to what it takes from every node's disk. 0.01 SEAL per item and 0.1 mSEAL

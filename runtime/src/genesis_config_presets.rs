@@ -5,16 +5,18 @@
 //!   only with votes from more than two thirds of the voters, so four is the smallest
 //!   set that keeps finalizing while one validator is down.
 //!
-//! Both prefund the well-known development accounts and make Alice the sudo key, and a
+//! Both prefund the well-known development accounts, seat the authorities' accounts on
+//! the council (as a production chain does) and make Alice the sudo key as well, and a
 //! registered user's ring key joins its ring within two blocks instead of waiting minutes
 //! for a batch of sixteen.
 //!
 //! - `production`: the template of a real network. No sudo key (nobody can bypass the
-//!   chain's rules), no development account and no authority: the operators fill in
-//!   their validators' Aura and GRANDPA keys and the initial balances before making the
-//!   chain spec raw (docs/VALIDATOR.md).
+//!   chain's rules; two thirds of the council act as root), no development account and
+//!   no authority: the operators fill in their validators' Aura and GRANDPA keys, the
+//!   council's members and the initial balances before making the chain spec raw
+//!   (docs/VALIDATOR.md).
 
-use crate::{AccountId, BalancesConfig, RuntimeGenesisConfig, SudoConfig, UNIT};
+use crate::{AccountId, BalancesConfig, CouncilConfig, RuntimeGenesisConfig, SudoConfig, UNIT};
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
 use serde_json::Value;
@@ -29,9 +31,10 @@ pub const ENDOWMENT: crate::Balance = 1_000_000_000 * UNIT;
 /// Blocks a registered key waits for its ring on the development chains.
 pub const DEV_ONBOARDING_DELAY: crate::BlockNumber = 2;
 
-/// A genesis state with the given authorities, prefunded accounts and sudo key.
+/// A genesis state with the given authorities (each with its operator's account, which
+/// sits on the council), prefunded accounts and sudo key.
 pub fn testnet_genesis(
-	initial_authorities: Vec<(AuraId, GrandpaId)>,
+	initial_authorities: Vec<(AccountId, AuraId, GrandpaId)>,
 	endowed_accounts: Vec<AccountId>,
 	root: AccountId,
 ) -> Value {
@@ -40,11 +43,12 @@ pub fn testnet_genesis(
 			balances: endowed_accounts.iter().cloned().map(|k| (k, ENDOWMENT)).collect::<Vec<_>>(),
 		},
 		aura: pallet_aura::GenesisConfig {
-			authorities: initial_authorities.iter().map(|x| x.0.clone()).collect::<Vec<_>>(),
+			authorities: initial_authorities.iter().map(|x| x.1.clone()).collect::<Vec<_>>(),
 		},
 		grandpa: pallet_grandpa::GenesisConfig {
-			authorities: initial_authorities.iter().map(|x| (x.1.clone(), 1)).collect::<Vec<_>>(),
+			authorities: initial_authorities.iter().map(|x| (x.2.clone(), 1)).collect::<Vec<_>>(),
 		},
+		council: CouncilConfig { members: initial_authorities.iter().map(|x| x.0.clone()).collect::<Vec<_>>() },
 		sudo: SudoConfig { key: Some(root) },
 		// A development chain has a handful of users: a key joins its ring two blocks
 		// after registering instead of waiting minutes for a batch.
@@ -52,9 +56,9 @@ pub fn testnet_genesis(
 	})
 }
 
-/// The Aura and GRANDPA keys of a well-known development authority.
-fn authority_keys(who: Sr25519Keyring) -> (AuraId, GrandpaId) {
-	(who.public().into(), ed25519_twin(who).public().into())
+/// The account, Aura and GRANDPA keys of a well-known development authority.
+fn authority_keys(who: Sr25519Keyring) -> (AccountId, AuraId, GrandpaId) {
+	(who.to_account_id(), who.public().into(), ed25519_twin(who).public().into())
 }
 
 /// The ed25519 key of the same development seed (`//Alice`, ...), used for GRANDPA.
@@ -109,13 +113,15 @@ pub fn local_config_genesis() -> Value {
 /// The name of the preset for a real network.
 pub const PRODUCTION_RUNTIME_PRESET: &str = "production";
 
-/// `production`: no sudo key, no balances, no authorities. Every field a network needs
-/// is present and empty, so the operators' chain spec names exactly what they set.
+/// `production`: no sudo key, no balances, no authorities, no council. Every field a
+/// network needs is present and empty, so the operators' chain spec names exactly what
+/// they set.
 pub fn production_config_genesis() -> Value {
 	serde_json::json!({
 		"aura": { "authorities": [] },
 		"grandpa": { "authorities": [] },
 		"balances": { "balances": [] },
+		"council": { "members": [] },
 		"sudo": { "key": null },
 	})
 }

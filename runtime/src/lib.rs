@@ -15,10 +15,12 @@
 //! | 3     | `Grandpa`              | finality                                          |
 //! | 4     | `Balances`             | the native token (SEAL)                           |
 //! | 5     | `TransactionPayment`   | fees from benchmarked weights and length          |
-//! | 6     | `Sudo`                 | one privileged account, for the early network     |
+//! | 6     | `Sudo`                 | one privileged account, development chains only   |
 //! | 7     | `Connector`            | MAIN-CONNECTOR: keys, sealed records, its chats    |
 //! | 8     | `Chat`                 | chat actors and per-user chat parts               |
 //! | 9     | `UserRing`             | rings of users' keys, anonymous tickets           |
+//! | 10    | `Council`              | the validators' operators; 2/3 of them act as root |
+//! | 11    | `Governance`           | root by the council; changing the validators       |
 //!
 //! Block time is [`MILLI_SECS_PER_BLOCK`] (2 s) on every chain built from this runtime,
 //! because chat latency is the product: see `docs/CHAIN.md`.
@@ -84,7 +86,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("sealchat"),
 	impl_name: alloc::borrow::Cow::Borrowed("sealchat"),
 	authoring_version: 1,
-	spec_version: 110,
+	spec_version: 111,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 2,
@@ -233,4 +235,10 @@ mod runtime {
 
 	#[runtime::pallet_index(9)]
 	pub type UserRing = pallet_ring<Instance1>;
+
+	#[runtime::pallet_index(10)]
+	pub type Council = pallet_collective<Instance1>;
+
+	#[runtime::pallet_index(11)]
+	pub type Governance = pallet_governance;
 }

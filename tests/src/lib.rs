@@ -325,6 +325,7 @@ pub async fn start_local_network_with(
 }
 
 pub mod cli;
+pub mod governance;
 pub mod load;
 pub mod read;
 pub mod tx;

@@ -1,0 +1,173 @@
+// This file is part of SealChat.
+// SPDX-License-Identifier: Apache-2.0
+
+//! # Governance
+//!
+//! What repairs a running chain without a sudo key: the council (a `pallet-collective`
+//! of the validators' operators) acts as root when two thirds of its members agree, and
+//! root changes the validators.
+//!
+//! - [`Pallet::dispatch_as_root`]: a call the council approved runs as root. The
+//!   council's motion (`Council::propose`, `vote`, `close`) names this call wrapping the
+//!   one to run, e.g. `System::authorize_upgrade(hash)` for a runtime upgrade, after
+//!   which anyone submits the code (`System::apply_authorized_upgrade`).
+//! - [`Pallet::set_validators`]: the validators that author (Aura) and finalize (GRANDPA)
+//!   from now on. Aura takes the new set at once; GRANDPA hands over
+//!   [`Config::GrandpaChangeDelay`] blocks later, once the block that made the change
+//!   is final. Who sits on the council is the collective's own call
+//!   (`Council::set_members`, root as well).
+//!
+//! The council is the only way to root on a production chain: its genesis has no sudo
+//! key. The development chains keep a sudo key as well.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub use pallet::*;
+pub use weights::WeightInfo;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+pub mod weights;
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::WeightInfo;
+	use alloc::{boxed::Box, collections::BTreeSet, vec::Vec};
+	use frame_support::{
+		dispatch::{GetDispatchInfo, PostDispatchInfo},
+		pallet_prelude::*,
+		traits::UnfilteredDispatchable,
+	};
+	use frame_system::{pallet_prelude::*, RawOrigin};
+	use sp_runtime::traits::Dispatchable;
+
+	/// An Aura key, as the runtime's Aura pallet names its authorities.
+	pub type AuraIdOf<T> = <T as pallet_aura::Config>::AuthorityId;
+
+	/// A validator: the key it authors blocks with (Aura, sr25519) and the key it votes on
+	/// finality with (GRANDPA, ed25519).
+	pub type ValidatorOf<T> = (AuraIdOf<T>, sp_consensus_grandpa::AuthorityId);
+
+	#[pallet::pallet]
+	pub struct Pallet<T>(_);
+
+	#[pallet::config]
+	pub trait Config:
+		frame_system::Config<RuntimeEvent: From<Event<Self>>> + pallet_aura::Config + pallet_grandpa::Config
+	{
+		/// The calls the council may run as root.
+		type RuntimeCall: Parameter
+			+ Dispatchable<RuntimeOrigin = Self::RuntimeOrigin, PostInfo = PostDispatchInfo>
+			+ UnfilteredDispatchable<RuntimeOrigin = Self::RuntimeOrigin>
+			+ GetDispatchInfo;
+
+		/// The council's decision that acts as root: at least two thirds of its members.
+		type CouncilOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// Blocks after a validator change's block until GRANDPA's new voters take over
+		/// (counted once that block is final), so that they see the change coming.
+		#[pallet::constant]
+		type GrandpaChangeDelay: Get<BlockNumberFor<Self>>;
+
+		/// The most validators a set may have: no more than Aura and GRANDPA hold.
+		#[pallet::constant]
+		type MaxValidators: Get<u32>;
+
+		/// Weights of this pallet's calls.
+		type WeightInfo: WeightInfo;
+	}
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A call the council approved ran as root, with this result.
+		DispatchedAsRoot { result: DispatchResult },
+		/// The validators from now on (Aura at once; GRANDPA `grandpa_from` blocks after
+		/// this block is final).
+		ValidatorsChanged { count: u32, grandpa_from: BlockNumberFor<T> },
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// A validator set must have at least one validator.
+		NoValidators,
+		/// The same Aura or GRANDPA key appears twice in the set.
+		DuplicateValidator,
+		/// More validators than Aura and GRANDPA hold.
+		TooManyValidators,
+		/// GRANDPA has not yet taken over the last change: change again after it has.
+		ChangePending,
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Runs `call` as root.
+		///
+		/// - **Origin:** [`Config::CouncilOrigin`], two thirds of the council (a motion of
+		///   `pallet-collective` that passed).
+		/// - **Weight:** this call's own (an origin check and an event) plus `call`'s; its
+		///   class is `call`'s.
+		/// - **Result:** `Ok` once `call` ran, whatever it returned: its result is in
+		///   [`Event::DispatchedAsRoot`], so that a motion that passed is closed either way.
+		#[pallet::call_index(0)]
+		#[pallet::weight({
+			let info = call.get_dispatch_info();
+			(<T as Config>::WeightInfo::dispatch_as_root().saturating_add(info.call_weight), info.class)
+		})]
+		pub fn dispatch_as_root(origin: OriginFor<T>, call: Box<<T as Config>::RuntimeCall>) -> DispatchResultWithPostInfo {
+			T::CouncilOrigin::ensure_origin(origin)?;
+			let result = call.dispatch_bypass_filter(RawOrigin::Root.into());
+			let used = result.map_or_else(|e| e.post_info.actual_weight, |info| info.actual_weight);
+			Self::deposit_event(Event::DispatchedAsRoot { result: result.map(|_| ()).map_err(|e| e.error) });
+			Ok(used.map(|w| w.saturating_add(<T as Config>::WeightInfo::dispatch_as_root())).into())
+		}
+
+		/// Sets the validators: `validators`, in the order they take turns authoring.
+		///
+		/// - **Origin:** root (the council through [`Pallet::dispatch_as_root`]; sudo on a
+		///   development chain).
+		/// - **Effect:** Aura's authorities are replaced at once; GRANDPA's voters change
+		///   [`Config::GrandpaChangeDelay`] blocks after this block is final. Each new
+		///   validator's node must hold its keys by then (docs/VALIDATOR.md).
+		/// - **Errors:** [`Error::NoValidators`], [`Error::DuplicateValidator`],
+		///   [`Error::ChangePending`] (the previous change is not taken over yet). Nothing
+		///   changes on an error.
+		/// - **Weight:** `O(n)` in the number of validators.
+		#[pallet::call_index(1)]
+		#[pallet::weight(<T as Config>::WeightInfo::set_validators(validators.len() as u32))]
+		pub fn set_validators(
+			origin: OriginFor<T>,
+			validators: BoundedVec<ValidatorOf<T>, T::MaxValidators>,
+		) -> DispatchResult {
+			ensure_root(origin)?;
+			ensure!(!validators.is_empty(), Error::<T>::NoValidators);
+			// (Aura keys are compared by their encoding: the runtime's key type need not be `Ord`.)
+			let aura: BTreeSet<Vec<u8>> = validators.iter().map(|(aura, _)| aura.encode()).collect();
+			let grandpa: BTreeSet<&sp_consensus_grandpa::AuthorityId> = validators.iter().map(|(_, g)| g).collect();
+			ensure!(aura.len() == validators.len() && grandpa.len() == validators.len(), Error::<T>::DuplicateValidator);
+			ensure!(!pallet_grandpa::PendingChange::<T>::exists(), Error::<T>::ChangePending);
+			let authorities: BoundedVec<AuraIdOf<T>, <T as pallet_aura::Config>::MaxAuthorities> =
+				validators.iter().map(|(aura, _)| aura.clone()).collect::<Vec<_>>().try_into().map_err(|_| Error::<T>::TooManyValidators)?;
+			ensure!(
+				validators.len() <= <T as pallet_grandpa::Config>::MaxAuthorities::get() as usize,
+				Error::<T>::TooManyValidators
+			);
+			let voters: sp_consensus_grandpa::AuthorityList = validators.iter().map(|(_, g)| (g.clone(), 1)).collect();
+			let delay = T::GrandpaChangeDelay::get();
+			// Checked above: no change is pending, so this cannot fail.
+			pallet_grandpa::Pallet::<T>::schedule_change(voters, delay, None)?;
+			// Every signalled change starts a new set on the nodes; the runtime counts it
+			// as a session change would (what `GrandpaApi::current_set_id` answers).
+			pallet_grandpa::CurrentSetId::<T>::mutate(|id| *id += 1);
+			pallet_aura::Pallet::<T>::change_authorities(authorities);
+			Self::deposit_event(Event::ValidatorsChanged { count: validators.len() as u32, grandpa_from: delay });
+			Ok(())
+		}
+	}
+}
