@@ -1100,7 +1100,8 @@ impl Session {
 		}
 		// Who left a chat does not take invitations to it again (it keeps the chat, and
 		// its client passes over invitations to a chat it has).
-		if leavers(&self.messages(chat)?).contains(invitee) {
+		// (On the stored rows: a message whose time came keeps its place there.)
+		if leavers(&self.store.messages(chat)?).contains(invitee) {
 			return Err(ClientError::MemberLeft(crate::address(invitee), chat));
 		}
 		if self.store.parts(chat)?.iter().any(|p| p.owner == Some(*invitee)) {

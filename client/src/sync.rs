@@ -349,6 +349,7 @@ impl Session {
 								if let Some(mine) = mine.remove(&(m.part, m.seq)) {
 									s.remove_unconfirmed(&m.part, m.seq)?;
 									if !mine.same_as(&m) {
+										take_back_leaving(s, &mine)?;
 										report.undelivered.push(mine);
 									}
 								}
@@ -471,15 +472,16 @@ impl Session {
 				continue;
 			}
 			// Its transaction may have gone into a block of the new best chain.
-			let again = match self.store.chat(mine.chat)? {
+			let (again, part_lives) = match self.store.chat(mine.chat)? {
 				Some(row) => match self.chain.part(&mine.part, Some(&best)).await? {
 					Some(state) if state.next_seq > mine.seq => {
 						let (page, _, _) = self.read_messages(&row, &mine.part, mine.sender, mine.seq, (&best, false)).await?;
-						page.into_iter().find(|m| m.seq == mine.seq && m.same_as(&mine))
+						(page.into_iter().find(|m| m.seq == mine.seq && m.same_as(&mine)), true)
 					},
-					_ => None,
+					Some(_) => (None, true),
+					None => (None, false),
 				},
-				None => None,
+				None => (None, false),
 			};
 			match again {
 				Some(m) => match self.chain.block_hash(m.block).await? {
@@ -488,10 +490,9 @@ impl Session {
 				},
 				None => {
 					self.store.remove_unconfirmed(&mine.part, mine.seq)?;
-					// My leaving was marked as it was posted: not delivered, I am still in
-					// the chat (unless a Left of mine was delivered before).
-					if mine.body == Body::Left && !crate::session::leavers(&self.store.messages(mine.chat)?).contains(&mine.sender) {
-						self.store.set_left(mine.chat, false)?;
+					// (A chat whose part is gone ended: left it stays.)
+					if part_lives {
+						take_back_leaving(&self.store, &mine)?;
 					}
 					report.undelivered.push(mine);
 				},
@@ -668,6 +669,17 @@ fn learn_response(
 		return Ok(false);
 	}
 	Ok(response.part != row.my_part && s.add_answering_part(&response.part, row.id)?)
+}
+
+/// `mine`, a message of mine that was not delivered: if it was my leaving, the chat's
+/// left mark (set as it was posted) is taken back, unless a Left of mine is stored
+/// (delivered before, or from another device). I am still in the chat, and may leave
+/// again.
+fn take_back_leaving(s: &Store, mine: &MessageRow) -> std::result::Result<(), crate::store::StoreError> {
+	if mine.body == Body::Left && !crate::session::leavers(&s.messages(mine.chat)?).contains(&mine.sender) {
+		s.set_left(mine.chat, false)?;
+	}
+	Ok(())
 }
 
 #[cfg(test)]

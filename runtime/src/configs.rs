@@ -149,12 +149,23 @@ pub type CouncilCollective = pallet_collective::Instance1;
 pub type CouncilTwoThirds = pallet_collective::EnsureProportionAtLeast<AccountId, CouncilCollective, 2, 3>;
 
 parameter_types! {
-	/// A motion not decided within three days can be closed by anyone and fails.
+	/// After three days anyone may close a motion without enough ayes, and it fails (until
+	/// closed it stays open and can still gather votes).
 	pub const CouncilMotionDuration: BlockNumber = 3 * DAYS;
 	/// A council call may use at most half a block.
 	pub CouncilMaxProposalWeight: Weight = Perbill::from_percent(50) * RuntimeBlockWeights::get().max_block;
-	/// Blocks after a validator change is final until GRANDPA's new voters take over.
+	/// GRANDPA's new voters take over once the block this many after a validator
+	/// change's is final.
 	pub const GrandpaChangeDelay: BlockNumber = 10;
+}
+
+/// A council member who does not vote counts as against, whoever the prime is: a motion
+/// gets root only with the ayes of two thirds of the members, never by default.
+pub struct AbsentVotesNay;
+impl pallet_collective::DefaultVote for AbsentVotesNay {
+	fn default_vote(_prime_vote: Option<bool>, _yes_votes: u32, _no_votes: u32, _len: u32) -> bool {
+		false
+	}
 }
 
 impl pallet_collective::Config<CouncilCollective> for Runtime {
@@ -164,8 +175,7 @@ impl pallet_collective::Config<CouncilCollective> for Runtime {
 	type MotionDuration = CouncilMotionDuration;
 	type MaxProposals = ConstU32<16>;
 	type MaxMembers = ConstU32<32>;
-	// A member who does not vote counts as against: a motion needs the ayes it names.
-	type DefaultVote = pallet_collective::PrimeDefaultVote;
+	type DefaultVote = AbsentVotesNay;
 	type WeightInfo = pallet_collective::weights::SubstrateWeight<Runtime>;
 	type SetMembersOrigin = frame_system::EnsureRoot<AccountId>;
 	type MaxProposalWeight = CouncilMaxProposalWeight;

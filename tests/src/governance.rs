@@ -70,7 +70,10 @@ pub fn dispatched_as_root(closed: &Outcome) -> Option<Result<(), sp_runtime::Dis
 
 /// This chain's runtime as a newer version: the same code (compressed as built) whose
 /// embedded version (the `runtime_version` section, what the chain reads to accept an
-/// upgrade and what nodes report) says `spec_version`.
+/// upgrade and what nodes report) says `spec_version`. The code itself still says the
+/// version it was built with, which transactions are checked against
+/// (`CheckSpecVersion`): after such an upgrade a transaction signed for the reported
+/// version is refused, so a test submits none. (A real upgrade is a new build.)
 pub fn runtime_with_spec_version(spec_version: u32) -> Vec<u8> {
 	let built = sealchat_runtime::WASM_BINARY.expect("the runtime is built with its WASM");
 	let limit = sp_maybe_compressed_blob::CODE_BLOB_BOMB_LIMIT;

@@ -140,8 +140,9 @@ async fn council_governs(rpcs: &[Rpc]) {
 		applied.events
 	);
 
-	// Every node runs the new runtime, and the three validators left go on finalizing
-	// with GRANDPA's new set (Dave's node follows).
+	// Every node runs the new runtime, and the three validators left go on authoring and
+	// finalizing with GRANDPA's new set (Dave's node follows). (No transaction after it:
+	// see `runtime_with_spec_version`.)
 	let upgraded = u64::from(sealchat_runtime::VERSION.spec_version + 1);
 	for rpc in rpcs {
 		let deadline = tokio::time::Instant::now() + PROGRESS;

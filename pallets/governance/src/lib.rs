@@ -12,10 +12,10 @@
 //!   one to run, e.g. `System::authorize_upgrade(hash)` for a runtime upgrade, after
 //!   which anyone submits the code (`System::apply_authorized_upgrade`).
 //! - [`Pallet::set_validators`]: the validators that author (Aura) and finalize (GRANDPA)
-//!   from now on. Aura takes the new set at once; GRANDPA hands over
-//!   [`Config::GrandpaChangeDelay`] blocks later, once the block that made the change
-//!   is final. Who sits on the council is the collective's own call
-//!   (`Council::set_members`, root as well).
+//!   from now on. Aura takes the new set from the next block; GRANDPA hands over once
+//!   the block [`Config::GrandpaChangeDelay`] after the change's is final.
+//!   [`Pallet::force_validators`] does the same when finality is stalled. Who sits on
+//!   the council is the collective's own call (`Council::set_members`, root as well).
 //!
 //! The council is the only way to root on a production chain: its genesis has no sudo
 //! key. The development chains keep a sudo key as well.
@@ -40,12 +40,12 @@ pub mod pallet {
 	use super::WeightInfo;
 	use alloc::{boxed::Box, collections::BTreeSet, vec::Vec};
 	use frame_support::{
-		dispatch::{GetDispatchInfo, PostDispatchInfo},
+		dispatch::{DispatchErrorWithPostInfo, GetDispatchInfo, PostDispatchInfo},
 		pallet_prelude::*,
 		traits::UnfilteredDispatchable,
 	};
 	use frame_system::{pallet_prelude::*, RawOrigin};
-	use sp_runtime::traits::Dispatchable;
+	use sp_runtime::traits::{Dispatchable, Saturating};
 
 	/// An Aura key, as the runtime's Aura pallet names its authorities.
 	pub type AuraIdOf<T> = <T as pallet_aura::Config>::AuthorityId;
@@ -71,7 +71,7 @@ pub mod pallet {
 		type CouncilOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
 		/// Blocks after a validator change's block until GRANDPA's new voters take over
-		/// (counted once that block is final), so that they see the change coming.
+		/// (once that later block is final), so that they see the change coming.
 		#[pallet::constant]
 		type GrandpaChangeDelay: Get<BlockNumberFor<Self>>;
 
@@ -88,9 +88,9 @@ pub mod pallet {
 	pub enum Event<T: Config> {
 		/// A call the council approved ran as root, with this result.
 		DispatchedAsRoot { result: DispatchResult },
-		/// The validators from now on (Aura at once; GRANDPA `grandpa_from` blocks after
-		/// this block is final).
-		ValidatorsChanged { count: u32, grandpa_from: BlockNumberFor<T> },
+		/// The validators from the next block on (Aura); GRANDPA's voters change once block
+		/// `grandpa_at` is final (`forced`: once it is on the best chain).
+		ValidatorsChanged { count: u32, grandpa_at: BlockNumberFor<T>, forced: bool },
 	}
 
 	#[pallet::error]
@@ -101,8 +101,12 @@ pub mod pallet {
 		DuplicateValidator,
 		/// More validators than Aura and GRANDPA hold.
 		TooManyValidators,
-		/// GRANDPA has not yet taken over the last change: change again after it has.
+		/// The last change's GRANDPA hand-over block is not imported yet: change again
+		/// after it is.
 		ChangePending,
+		/// A forced change came less than `2 × GrandpaChangeDelay` blocks after the last
+		/// forced one.
+		ForcedTooSoon,
 	}
 
 	#[pallet::call]
@@ -121,7 +125,11 @@ pub mod pallet {
 			(<T as Config>::WeightInfo::dispatch_as_root().saturating_add(info.call_weight), info.class)
 		})]
 		pub fn dispatch_as_root(origin: OriginFor<T>, call: Box<<T as Config>::RuntimeCall>) -> DispatchResultWithPostInfo {
-			T::CouncilOrigin::ensure_origin(origin)?;
+			// Refused: only this call's own work is charged, not `call`'s.
+			T::CouncilOrigin::ensure_origin(origin).map_err(|e| DispatchErrorWithPostInfo {
+				post_info: Some(<T as Config>::WeightInfo::dispatch_as_root()).into(),
+				error: e.into(),
+			})?;
 			let result = call.dispatch_bypass_filter(RawOrigin::Root.into());
 			let used = result.map_or_else(|e| e.post_info.actual_weight, |info| info.actual_weight);
 			Self::deposit_event(Event::DispatchedAsRoot { result: result.map(|_| ()).map_err(|e| e.error) });
@@ -132,12 +140,13 @@ pub mod pallet {
 		///
 		/// - **Origin:** root (the council through [`Pallet::dispatch_as_root`]; sudo on a
 		///   development chain).
-		/// - **Effect:** Aura's authorities are replaced at once; GRANDPA's voters change
-		///   [`Config::GrandpaChangeDelay`] blocks after this block is final. Each new
-		///   validator's node must hold its keys by then (docs/VALIDATOR.md).
+		/// - **Effect:** Aura's authorities are replaced from the next block; GRANDPA's
+		///   voters change once block `now + GrandpaChangeDelay` is final (a standard
+		///   change: the old voters finalize up to it). Each new validator's node must
+		///   hold its keys by then (docs/VALIDATOR.md).
 		/// - **Errors:** [`Error::NoValidators`], [`Error::DuplicateValidator`],
-		///   [`Error::ChangePending`] (the previous change is not taken over yet). Nothing
-		///   changes on an error.
+		///   [`Error::ChangePending`] (the previous change's block `now + delay` is not
+		///   imported yet). Nothing changes on an error.
 		/// - **Weight:** `O(n)` in the number of validators.
 		#[pallet::call_index(1)]
 		#[pallet::weight(<T as Config>::WeightInfo::set_validators(validators.len() as u32))]
@@ -146,12 +155,49 @@ pub mod pallet {
 			validators: BoundedVec<ValidatorOf<T>, T::MaxValidators>,
 		) -> DispatchResult {
 			ensure_root(origin)?;
+			Self::change_validators(validators, None)
+		}
+
+		/// Sets the validators when finality is stalled: as [`Pallet::set_validators`], but
+		/// GRANDPA's nodes take the new voters once block `now + GrandpaChangeDelay` is on
+		/// their best chain, final or not, and go on from block `finalized` (the last block
+		/// the stalled voters finalized, which the council reads from a node). For a set
+		/// that cannot finalize (keys nobody runs, too many validators down); blocks are
+		/// still authored, so a motion still runs.
+		///
+		/// - **Origin:** root.
+		/// - **Errors:** as [`Pallet::set_validators`], and [`Error::ForcedTooSoon`]: one
+		///   forced change per `2 × GrandpaChangeDelay` blocks.
+		/// - **Weight:** `O(n)` in the number of validators.
+		#[pallet::call_index(2)]
+		#[pallet::weight(<T as Config>::WeightInfo::set_validators(validators.len() as u32))]
+		pub fn force_validators(
+			origin: OriginFor<T>,
+			validators: BoundedVec<ValidatorOf<T>, T::MaxValidators>,
+			finalized: BlockNumberFor<T>,
+		) -> DispatchResult {
+			ensure_root(origin)?;
+			Self::change_validators(validators, Some(finalized))
+		}
+	}
+
+	impl<T: Config> Pallet<T> {
+		/// Schedules the GRANDPA change (`forced`: from which finalized block, for a forced
+		/// one) and changes Aura's authorities, or changes nothing if it cannot.
+		fn change_validators(
+			validators: BoundedVec<ValidatorOf<T>, T::MaxValidators>,
+			forced: Option<BlockNumberFor<T>>,
+		) -> DispatchResult {
 			ensure!(!validators.is_empty(), Error::<T>::NoValidators);
 			// (Aura keys are compared by their encoding: the runtime's key type need not be `Ord`.)
 			let aura: BTreeSet<Vec<u8>> = validators.iter().map(|(aura, _)| aura.encode()).collect();
 			let grandpa: BTreeSet<&sp_consensus_grandpa::AuthorityId> = validators.iter().map(|(_, g)| g).collect();
 			ensure!(aura.len() == validators.len() && grandpa.len() == validators.len(), Error::<T>::DuplicateValidator);
 			ensure!(!pallet_grandpa::PendingChange::<T>::exists(), Error::<T>::ChangePending);
+			let now = frame_system::Pallet::<T>::block_number();
+			if forced.is_some() {
+				ensure!(pallet_grandpa::NextForced::<T>::get().is_none_or(|next| next <= now), Error::<T>::ForcedTooSoon);
+			}
 			let authorities: BoundedVec<AuraIdOf<T>, <T as pallet_aura::Config>::MaxAuthorities> =
 				validators.iter().map(|(aura, _)| aura.clone()).collect::<Vec<_>>().try_into().map_err(|_| Error::<T>::TooManyValidators)?;
 			ensure!(
@@ -160,13 +206,17 @@ pub mod pallet {
 			);
 			let voters: sp_consensus_grandpa::AuthorityList = validators.iter().map(|(_, g)| (g.clone(), 1)).collect();
 			let delay = T::GrandpaChangeDelay::get();
-			// Checked above: no change is pending, so this cannot fail.
-			pallet_grandpa::Pallet::<T>::schedule_change(voters, delay, None)?;
+			// Checked above (no change pending, no forced change too soon): this cannot fail.
+			pallet_grandpa::Pallet::<T>::schedule_change(voters, delay, forced)?;
 			// Every signalled change starts a new set on the nodes; the runtime counts it
 			// as a session change would (what `GrandpaApi::current_set_id` answers).
 			pallet_grandpa::CurrentSetId::<T>::mutate(|id| *id += 1);
 			pallet_aura::Pallet::<T>::change_authorities(authorities);
-			Self::deposit_event(Event::ValidatorsChanged { count: validators.len() as u32, grandpa_from: delay });
+			Self::deposit_event(Event::ValidatorsChanged {
+				count: validators.len() as u32,
+				grandpa_at: now.saturating_add(delay),
+				forced: forced.is_some(),
+			});
 			Ok(())
 		}
 	}

@@ -24,10 +24,10 @@ fn the_council_runs_a_call_as_root() {
 fn nobody_else_runs_a_call_as_root() {
 	new_test_ext().execute_with(|| {
 		let call = set_validators_call(&[3]);
-		assert_noop!(Governance::dispatch_as_root(RuntimeOrigin::signed(2), call.clone()), DispatchError::BadOrigin);
-		assert_noop!(Governance::dispatch_as_root(RuntimeOrigin::none(), call.clone()), DispatchError::BadOrigin);
+		assert_noop!(Governance::dispatch_as_root(RuntimeOrigin::signed(2), call.clone()).map_err(|e| e.error), DispatchError::BadOrigin);
+		assert_noop!(Governance::dispatch_as_root(RuntimeOrigin::none(), call.clone()).map_err(|e| e.error), DispatchError::BadOrigin);
 		// Root itself is not the council: the council's origin is its own.
-		assert_noop!(Governance::dispatch_as_root(RuntimeOrigin::root(), call), DispatchError::BadOrigin);
+		assert_noop!(Governance::dispatch_as_root(RuntimeOrigin::root(), call).map_err(|e| e.error), DispatchError::BadOrigin);
 		// Nor does anyone but root change the validators.
 		assert_noop!(Governance::set_validators(RuntimeOrigin::signed(1), set(&[3])), DispatchError::BadOrigin);
 		assert_eq!(pallet_aura::Authorities::<Test>::get().to_vec(), vec![validator(1).0, validator(2).0]);
@@ -58,7 +58,7 @@ fn new_validators_author_at_once_and_finalize_after_the_delay() {
 			pending.next_authorities.to_vec(),
 			vec![(validator(2).1, 1), (validator(3).1, 1), (validator(4).1, 1)]
 		);
-		System::assert_has_event(Event::ValidatorsChanged { count: 3, grandpa_from: DELAY }.into());
+		System::assert_has_event(Event::ValidatorsChanged { count: 3, grandpa_at: 1 + DELAY, forced: false }.into());
 		assert_eq!(pallet_grandpa::CurrentSetId::<Test>::get(), 1, "the next set's id");
 		// Both consensus engines are told in this block's digest.
 		let logs = System::digest().logs;
@@ -84,5 +84,41 @@ fn a_bad_set_is_refused_and_nothing_changes() {
 		assert_noop!(Governance::set_validators(RuntimeOrigin::root(), set(&[4])), Error::<Test>::ChangePending);
 		assert_eq!(pallet_aura::Authorities::<Test>::get().to_vec(), vec![validator(3).0]);
 		assert_eq!(pallet_grandpa::CurrentSetId::<Test>::get(), 1);
+	});
+}
+
+#[test]
+fn a_refused_council_call_is_charged_only_its_own_work() {
+	new_test_ext().execute_with(|| {
+		let refused = Governance::dispatch_as_root(RuntimeOrigin::signed(2), set_validators_call(&[3])).unwrap_err();
+		assert_eq!(refused.error, DispatchError::BadOrigin);
+		assert_eq!(refused.post_info.actual_weight, Some(<() as crate::WeightInfo>::dispatch_as_root()));
+	});
+}
+
+#[test]
+fn a_stalled_set_is_replaced_by_a_forced_change() {
+	new_test_ext().execute_with(|| {
+		// A standard change to a set that will not finalize ...
+		assert_ok!(Governance::set_validators(RuntimeOrigin::root(), set(&[7])));
+		// ... is enacted in the runtime at its block; then the council forces a working set,
+		// naming the last block the old voters finalized.
+		use frame_support::traits::Hooks as _;
+		System::set_block_number(1 + DELAY);
+		pallet_grandpa::Pallet::<Test>::on_finalize(1 + DELAY);
+		System::set_block_number(2 + DELAY);
+		assert_ok!(Governance::force_validators(RuntimeOrigin::root(), set(&[1, 2]), 1));
+		let pending = pallet_grandpa::PendingChange::<Test>::get().expect("a forced change");
+		assert_eq!(pending.forced, Some(1));
+		assert_eq!(pending.next_authorities.len(), 2);
+		assert_eq!(pallet_aura::Authorities::<Test>::get().to_vec(), vec![validator(1).0, validator(2).0]);
+		assert_eq!(pallet_grandpa::CurrentSetId::<Test>::get(), 2);
+		System::assert_has_event(Event::ValidatorsChanged { count: 2, grandpa_at: 2 + 2 * DELAY, forced: true }.into());
+		// One forced change per twice the delay.
+		pallet_grandpa::Pallet::<Test>::on_finalize(2 + 2 * DELAY);
+		System::set_block_number(3 + 2 * DELAY);
+		assert_noop!(Governance::force_validators(RuntimeOrigin::root(), set(&[3]), 2), Error::<Test>::ForcedTooSoon);
+		// Only root forces.
+		assert_noop!(Governance::force_validators(RuntimeOrigin::signed(1), set(&[3]), 2), DispatchError::BadOrigin);
 	});
 }
