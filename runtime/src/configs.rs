@@ -157,6 +157,10 @@ parameter_types! {
 	/// GRANDPA's new voters take over once the block this many after a validator
 	/// change's is final.
 	pub const GrandpaChangeDelay: BlockNumber = 10;
+	/// GRANDPA's nodes take the voters of a forced validator change (finality stalled)
+	/// once the block this many after the change's is on their best chain: ten minutes
+	/// for every node to import the change first. One forced change per twenty minutes.
+	pub const ForcedChangeDelay: BlockNumber = 10 * MINUTES;
 }
 
 /// A council member who does not vote counts as against, whoever the prime is: a motion
@@ -189,6 +193,7 @@ impl pallet_governance::Config for Runtime {
 	type RuntimeCall = RuntimeCall;
 	type CouncilOrigin = CouncilTwoThirds;
 	type GrandpaChangeDelay = GrandpaChangeDelay;
+	type ForcedChangeDelay = ForcedChangeDelay;
 	type MaxValidators = ConstU32<32>;
 	type WeightInfo = pallet_governance::weights::SubstrateWeight<Runtime>;
 }

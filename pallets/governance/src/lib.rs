@@ -75,6 +75,13 @@ pub mod pallet {
 		#[pallet::constant]
 		type GrandpaChangeDelay: Get<BlockNumberFor<Self>>;
 
+		/// Blocks after a forced validator change's block until GRANDPA's nodes take the
+		/// new voters (once that later block is on their best chain): long enough for
+		/// every node, the new validators' included, to import the change first. One
+		/// forced change per twice this many blocks.
+		#[pallet::constant]
+		type ForcedChangeDelay: Get<BlockNumberFor<Self>>;
+
 		/// The most validators a set may have: no more than Aura and GRANDPA hold.
 		#[pallet::constant]
 		type MaxValidators: Get<u32>;
@@ -104,9 +111,12 @@ pub mod pallet {
 		/// The last change's GRANDPA hand-over block is not imported yet: change again
 		/// after it is.
 		ChangePending,
-		/// A forced change came less than `2 × GrandpaChangeDelay` blocks after the last
+		/// A forced change came less than `2 × ForcedChangeDelay` blocks after the last
 		/// forced one.
 		ForcedTooSoon,
+		/// A forced change named a `finalized` block that is not below the current one:
+		/// GRANDPA's nodes would wait for it forever and stall.
+		FinalizedAhead,
 	}
 
 	#[pallet::call]
@@ -115,14 +125,15 @@ pub mod pallet {
 		///
 		/// - **Origin:** [`Config::CouncilOrigin`], two thirds of the council (a motion of
 		///   `pallet-collective` that passed).
-		/// - **Weight:** this call's own (an origin check and an event) plus `call`'s; its
-		///   class is `call`'s.
+		/// - **Weight:** this call's own (an origin check and an event) plus `call`'s, in
+		///   the normal class whatever `call`'s (no one gets operational room by wrapping
+		///   a call: the council's `close` is what runs it).
 		/// - **Result:** `Ok` once `call` ran, whatever it returned: its result is in
 		///   [`Event::DispatchedAsRoot`], so that a motion that passed is closed either way.
 		#[pallet::call_index(0)]
 		#[pallet::weight({
 			let info = call.get_dispatch_info();
-			(<T as Config>::WeightInfo::dispatch_as_root().saturating_add(info.call_weight), info.class)
+			(<T as Config>::WeightInfo::dispatch_as_root().saturating_add(info.call_weight), DispatchClass::Normal)
 		})]
 		pub fn dispatch_as_root(origin: OriginFor<T>, call: Box<<T as Config>::RuntimeCall>) -> DispatchResultWithPostInfo {
 			// Refused: only this call's own work is charged, not `call`'s.
@@ -159,15 +170,21 @@ pub mod pallet {
 		}
 
 		/// Sets the validators when finality is stalled: as [`Pallet::set_validators`], but
-		/// GRANDPA's nodes take the new voters once block `now + GrandpaChangeDelay` is on
-		/// their best chain, final or not, and go on from block `finalized` (the last block
-		/// the stalled voters finalized, which the council reads from a node). For a set
-		/// that cannot finalize (keys nobody runs, too many validators down); blocks are
-		/// still authored, so a motion still runs.
+		/// GRANDPA's nodes take the new voters once block `now + ForcedChangeDelay` is on
+		/// their best chain, final or not, and go on from block `finalized`. For a GRANDPA
+		/// set that cannot finalize (its keys missing from the nodes, or more than a third
+		/// of its voters down) while some validator of the Aura set still authors, so that
+		/// a motion still runs.
+		///
+		/// `finalized` must be a block the nodes have finalized: at most the number of
+		/// the finalized head (`chain_getFinalizedHead`, then `chain_getHeader`). A higher
+		/// one that a pending change's hand-over block does not reach stalls every node;
+		/// a lower one is harmless (the new voters re-finalize from it).
 		///
 		/// - **Origin:** root.
-		/// - **Errors:** as [`Pallet::set_validators`], and [`Error::ForcedTooSoon`]: one
-		///   forced change per `2 × GrandpaChangeDelay` blocks.
+		/// - **Errors:** as [`Pallet::set_validators`]; [`Error::FinalizedAhead`]
+		///   (`finalized` not below the current block); [`Error::ForcedTooSoon`]: one
+		///   forced change per `2 × ForcedChangeDelay` blocks.
 		/// - **Weight:** `O(n)` in the number of validators.
 		#[pallet::call_index(2)]
 		#[pallet::weight(<T as Config>::WeightInfo::set_validators(validators.len() as u32))]
@@ -195,7 +212,8 @@ pub mod pallet {
 			ensure!(aura.len() == validators.len() && grandpa.len() == validators.len(), Error::<T>::DuplicateValidator);
 			ensure!(!pallet_grandpa::PendingChange::<T>::exists(), Error::<T>::ChangePending);
 			let now = frame_system::Pallet::<T>::block_number();
-			if forced.is_some() {
+			if let Some(finalized) = forced {
+				ensure!(finalized < now, Error::<T>::FinalizedAhead);
 				ensure!(pallet_grandpa::NextForced::<T>::get().is_none_or(|next| next <= now), Error::<T>::ForcedTooSoon);
 			}
 			let authorities: BoundedVec<AuraIdOf<T>, <T as pallet_aura::Config>::MaxAuthorities> =
@@ -205,11 +223,14 @@ pub mod pallet {
 				Error::<T>::TooManyValidators
 			);
 			let voters: sp_consensus_grandpa::AuthorityList = validators.iter().map(|(_, g)| (g.clone(), 1)).collect();
-			let delay = T::GrandpaChangeDelay::get();
+			let delay = if forced.is_some() { T::ForcedChangeDelay::get() } else { T::GrandpaChangeDelay::get() };
 			// Checked above (no change pending, no forced change too soon): this cannot fail.
 			pallet_grandpa::Pallet::<T>::schedule_change(voters, delay, forced)?;
 			// Every signalled change starts a new set on the nodes; the runtime counts it
-			// as a session change would (what `GrandpaApi::current_set_id` answers).
+			// as a session change would (what `GrandpaApi::current_set_id` answers). A
+			// forced change that overrides a standard one the nodes have not finalized yet
+			// counts one more here than on the nodes; only equivocation reports use this
+			// count, and the runtime accepts none (docs/CHAIN.md).
 			pallet_grandpa::CurrentSetId::<T>::mutate(|id| *id += 1);
 			pallet_aura::Pallet::<T>::change_authorities(authorities);
 			Self::deposit_event(Event::ValidatorsChanged {

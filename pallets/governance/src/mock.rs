@@ -75,18 +75,22 @@ impl pallet_grandpa::Config for Test {
 }
 
 pub const DELAY: u64 = 3;
+/// The forced change's delay in the mock.
+pub const FORCED_DELAY: u64 = 5;
 
 ord_parameter_types! {
 	pub const CouncilAccount: u64 = 1;
 }
 parameter_types! {
 	pub const GrandpaChangeDelay: u64 = DELAY;
+	pub const ForcedChangeDelay: u64 = FORCED_DELAY;
 }
 
 impl pallet_governance::Config for Test {
 	type RuntimeCall = RuntimeCall;
 	type CouncilOrigin = frame_system::EnsureSignedBy<CouncilAccount, u64>;
 	type GrandpaChangeDelay = GrandpaChangeDelay;
+	type ForcedChangeDelay = ForcedChangeDelay;
 	type MaxValidators = ConstU32<MAX_VALIDATORS>;
 	type WeightInfo = ();
 }

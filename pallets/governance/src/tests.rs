@@ -88,6 +88,15 @@ fn a_bad_set_is_refused_and_nothing_changes() {
 }
 
 #[test]
+fn wrapping_an_operational_call_does_not_make_it_operational() {
+	use frame_support::dispatch::{DispatchClass, GetDispatchInfo};
+	let upgrade = RuntimeCall::System(frame_system::Call::set_code { code: vec![0; 8] });
+	assert_eq!(upgrade.get_dispatch_info().class, DispatchClass::Operational);
+	let wrapped = RuntimeCall::Governance(crate::Call::dispatch_as_root { call: Box::new(upgrade) });
+	assert_eq!(wrapped.get_dispatch_info().class, DispatchClass::Normal);
+}
+
+#[test]
 fn a_refused_council_call_is_charged_only_its_own_work() {
 	new_test_ext().execute_with(|| {
 		let refused = Governance::dispatch_as_root(RuntimeOrigin::signed(2), set_validators_call(&[3])).unwrap_err();
@@ -107,17 +116,27 @@ fn a_stalled_set_is_replaced_by_a_forced_change() {
 		System::set_block_number(1 + DELAY);
 		pallet_grandpa::Pallet::<Test>::on_finalize(1 + DELAY);
 		System::set_block_number(2 + DELAY);
+		// The block it names must be below the current one: a higher one stalls the nodes.
+		for ahead in [2 + DELAY, 3 + DELAY] {
+			assert_noop!(Governance::force_validators(RuntimeOrigin::root(), set(&[1, 2]), ahead), Error::<Test>::FinalizedAhead);
+		}
 		assert_ok!(Governance::force_validators(RuntimeOrigin::root(), set(&[1, 2]), 1));
 		let pending = pallet_grandpa::PendingChange::<Test>::get().expect("a forced change");
 		assert_eq!(pending.forced, Some(1));
+		assert_eq!(pending.delay, FORCED_DELAY);
 		assert_eq!(pending.next_authorities.len(), 2);
 		assert_eq!(pallet_aura::Authorities::<Test>::get().to_vec(), vec![validator(1).0, validator(2).0]);
 		assert_eq!(pallet_grandpa::CurrentSetId::<Test>::get(), 2);
-		System::assert_has_event(Event::ValidatorsChanged { count: 2, grandpa_at: 2 + 2 * DELAY, forced: true }.into());
-		// One forced change per twice the delay.
-		pallet_grandpa::Pallet::<Test>::on_finalize(2 + 2 * DELAY);
-		System::set_block_number(3 + 2 * DELAY);
+		System::assert_has_event(Event::ValidatorsChanged { count: 2, grandpa_at: 2 + DELAY + FORCED_DELAY, forced: true }.into());
+		// One forced change per twice its delay: refused after the first is enacted ...
+		pallet_grandpa::Pallet::<Test>::on_finalize(2 + DELAY + FORCED_DELAY);
+		assert!(pallet_grandpa::PendingChange::<Test>::get().is_none());
+		let next = 2 + DELAY + 2 * FORCED_DELAY;
+		System::set_block_number(next - 1);
 		assert_noop!(Governance::force_validators(RuntimeOrigin::root(), set(&[3]), 2), Error::<Test>::ForcedTooSoon);
+		// ... and taken from then on.
+		System::set_block_number(next);
+		assert_ok!(Governance::force_validators(RuntimeOrigin::root(), set(&[3]), 2));
 		// Only root forces.
 		assert_noop!(Governance::force_validators(RuntimeOrigin::signed(1), set(&[3]), 2), DispatchError::BadOrigin);
 	});
