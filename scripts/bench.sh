@@ -6,15 +6,17 @@
 # a fresh dev node (bytes per message, blocks filled with messages vs transfers,
 # anonymous creations per block, the pool's rate of refusing junk tickets,
 # send-to-watch latency through the CLI, a full resync of a million records and an
-# incremental sync on top), then the load on the four-validator network (simulated
+# incremental sync on top), then an attacker spending its whole allowance beside ten
+# ordinary users on a fresh dev node, then the load on the four-validator network (simulated
 # users chatting in pairs and groups through the client library, one validator killed
 # for a minute halfway). Figures only: nothing fails on a slow machine.
 #
 # Options go to the chain benchmarks, each a number where 0 skips that part: --fill N
 # (extrinsics per kind, default 12000), --tickets N (anonymous creations, default 200),
 # --junk N (junk tickets sent to the pool, default 500), --latency-messages N (default
-# 100), --resync N (records, default 1000000), --incremental N (default 1000), --load N
-# (users, default 50), --load-seconds N (default 300).
+# 100), --resync N (records, default 1000000), --incremental N (default 1000), --abuse N
+# (seconds of flood, default 300), --load N (users, default 50), --load-seconds N
+# (default 300).
 set -euo pipefail
 # shellcheck source=scripts/env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"

@@ -324,6 +324,7 @@ pub async fn start_local_network_with(
 	(nodes, rpcs)
 }
 
+pub mod abuse;
 pub mod cli;
 pub mod governance;
 pub mod load;

@@ -16,7 +16,8 @@ use std::time::Duration;
 
 use crate::{hex, unhex, Rpc};
 
-type EventRecord = frame_system::EventRecord<RuntimeEvent, H256>;
+/// An event of a block, with the phase it was emitted in.
+pub type EventRecord = frame_system::EventRecord<RuntimeEvent, H256>;
 
 fn h256(v: &Value) -> H256 {
 	H256::from_slice(&unhex(v.as_str().expect("a hash")))
@@ -199,6 +200,13 @@ impl Rpc {
 		outcome
 	}
 
+	/// The events of `block`.
+	pub async fn events(&self, block: H256) -> Vec<EventRecord> {
+		let key = frame_support::storage::storage_prefix(b"System", b"Events");
+		let raw = self.call("state_getStorage", rpc_params![hex(&key), format!("{block:?}")]).await;
+		Decode::decode(&mut &unhex(raw.as_str().expect("events"))[..]).expect("events decode")
+	}
+
 	/// The value stored at `key` in the best state, if any.
 	pub async fn storage<V: Decode>(&self, key: &[u8]) -> Option<V> {
 		let raw = self.call("state_getStorage", rpc_params![hex(key)]).await;
@@ -330,13 +338,7 @@ impl Rpc {
 			.position(|x| unhex(x.as_str().expect("hex")) == extrinsic)
 			.expect("the finalized block contains the extrinsic") as u32;
 
-		let key = frame_support::storage::storage_prefix(b"System", b"Events");
-		let raw = self
-			.call("state_getStorage", rpc_params![hex(&key), format!("{block:?}")])
-			.await;
-		let records: Vec<EventRecord> =
-			Decode::decode(&mut &unhex(raw.as_str().expect("events"))[..]).expect("events decode");
-
+		let records = self.events(block).await;
 		let mut result = None;
 		let mut events = Vec::new();
 		for record in records {

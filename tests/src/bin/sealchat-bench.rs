@@ -3,7 +3,9 @@
 //! balance transfers, anonymous creations (ring-proof tickets) per block and the pool's
 //! rate of refusing junk tickets, send-to-`watch` latency through the real CLI, and the
 //! client's full resync of a chain holding a million records plus an incremental sync;
-//! then, on the four-validator network, many users chatting at once (`load`). With the
+//! on a second dev node, one attacker spending its whole allowance beside ten ordinary
+//! users (`abuse`); then, on the four-validator network, many users chatting at once
+//! (`load`). With the
 //! criterion results of `cargo bench -p sealchat-client` present, their figures
 //! (scan rate vs the X25519 limit, tag lookups) head the table.
 //!
@@ -57,7 +59,8 @@ fn option(args: &[String], name: &str, default: u32) -> u32 {
 #[tokio::main(flavor = "multi_thread")]
 async fn main() {
 	let args: Vec<String> = std::env::args().skip(1).collect();
-	const OPTIONS: [&str; 8] = [
+	const OPTIONS: [&str; 9] = [
+		"--abuse",
 		"--fill",
 		"--tickets",
 		"--junk",
@@ -83,6 +86,7 @@ async fn main() {
 	let incremental_records = option(&args, "--incremental", 1_000);
 	let load_users = option(&args, "--load", 50) as usize;
 	let load_seconds = option(&args, "--load-seconds", 300);
+	let abuse_seconds = option(&args, "--abuse", 300);
 
 	println!("| benchmark | figure | notes |");
 	println!("|---|---|---|");
@@ -112,9 +116,167 @@ async fn main() {
 	}
 	drop(rpc);
 	node.stop();
+	if abuse_seconds > 0 {
+		abuse(&dir, abuse_seconds).await;
+	}
 	if load_users > 0 {
 		load(&dir, load_users, load_seconds).await;
 	}
+}
+
+/// The abuse scenario on a fresh dev node (`sealchat_tests::abuse`), with the node's
+/// default transaction pool, as users' and validators' nodes run: ten ordinary users
+/// post a message every 10 s on average, alone for half of `seconds` (at least a
+/// minute), then for `seconds` beside an attacker who spends its whole allowance as fast
+/// as the pool takes it (oversized creations, junk tickets, post/delete cycles, 4 KiB blob
+/// rewrites, invitations, top-up renewals). Measured: the ordinary messages'
+/// submission-to-final time in both phases, the attacker's share of each block's normal
+/// weight and length (from the blocks and their events), the node's processor time, the
+/// pool's size.
+async fn abuse(dir: &TestDir, seconds: u32) {
+	use sealchat_tests::abuse::{register, RawUser};
+	let mut node = Node::start(dir, "abuse", Role::Dev, vec![]);
+	let rpc = node.rpc(STARTUP).await;
+	rpc.wait_finalized(1, STARTUP).await;
+	let chain = read::connect(&node.ws_url()).await;
+	let genesis = chain.genesis_hash();
+	let names = ["Alice", "Bob", "Charlie", "Dave", "Eve", "Ferdie", "Alice//stash", "Bob//stash", "Charlie//stash", "Dave//stash", "Eve//stash"];
+	let identities: Vec<Identity> = names.iter().map(|n| Identity::from_suri(&format!("//{n}")).expect("a URI")).collect();
+	futures::future::join_all(identities.iter().zip(names).map(|(identity, name)| {
+		let (rpc, account) = (&rpc, pair(&format!("//{name}")));
+		async move { register(rpc, &genesis, identity, &account).await }
+	}))
+	.await;
+	let mut users = Vec::new();
+	for identity in identities {
+		let mut user = RawUser::enrolled(&chain, identity, 0, 0, STARTUP).await;
+		if users.is_empty() {
+			user.settle(&rpc, &chain, 4).await;
+		} else {
+			// One part, topped up once: a day's 264 writes, enough for the run.
+			user.settle(&rpc, &chain, 1).await;
+			user.top_up(&rpc).await;
+		}
+		users.push(user);
+	}
+	let mut attacker = users.remove(0);
+
+	// Ordinary users: a message every 10 s on average (exponential gaps), until `until`.
+	async fn ordinary(rpc: &Rpc, chain: &sealchat::chain::Chain, users: &mut [RawUser], until: Instant) -> Vec<(f64, u64)> {
+		let per_user = futures::future::join_all(users.iter_mut().enumerate().map(|(i, user)| async move {
+			let mut figures = Vec::new();
+			let mut n = i as u64 + 1;
+			loop {
+				n = n.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+				let u = (n >> 11) as f64 / (1u64 << 53) as f64;
+				tokio::time::sleep(Duration::from_secs_f64((-(1.0 - u).ln() * 10.0).min(40.0))).await;
+				if Instant::now() >= until {
+					break figures;
+				}
+				figures.push(user.post(rpc, chain, vec![0x42; 120]).await);
+			}
+		}))
+		.await;
+		per_user.into_iter().flatten().collect()
+	}
+	let quiet_for = Duration::from_secs(u64::from(seconds / 2).max(60));
+	let quiet = ordinary(&rpc, &chain, &mut users, Instant::now() + quiet_for).await;
+
+	let node_pid = node.pid().expect("the node runs");
+	let cpu = Cpu::start(node_pid);
+	let first = rpc.best_number().await + 1;
+	let started = Instant::now();
+	let until = started + Duration::from_secs(u64::from(seconds));
+	// The attacker on a task and a connection of its own: its ring proofs take processor
+	// time, not the ordinary users' turn.
+	let (attacker_rpc, attacker_chain) = (node.rpc(STARTUP).await, read::connect(&node.ws_url()).await);
+	let flood = tokio::spawn(async move {
+		attacker.flood(&attacker_rpc, &attacker_chain, (seconds as f64 / BLOCK_TIME_S) as u32, 32).await;
+		attacker
+	});
+	let pool_sizes = async {
+		let mut sizes = Vec::new();
+		while Instant::now() < until {
+			sizes.push(rpc.call("author_pendingExtrinsics", rpc_params![]).await.as_array().map_or(0, Vec::len) as f64);
+			tokio::time::sleep(Duration::from_secs(1)).await;
+		}
+		sizes
+	};
+	let (flooded, mut pool_sizes) = futures::join!(ordinary(&rpc, &chain, &mut users, until), pool_sizes);
+	let attacker = flood.await.expect("the flood ran");
+	let wall = started.elapsed().as_secs_f64();
+	let node_cpu = cpu.node();
+	let last = attacker.drain(&rpc, STARTUP).await;
+	let (writes, invitations) = attacker.assert_bounded(&rpc, &chain).await;
+
+	// The attacker's share of each block: its extrinsics found by their bytes, their
+	// weight from their events (dispatch and extensions) plus the base of an extrinsic.
+	let tally = &attacker.tally;
+	let limits = <Runtime as frame_system::Config>::BlockWeights::get();
+	let normal = limits.get(frame_support::dispatch::DispatchClass::Normal);
+	let max_weight = normal.max_total.expect("a normal limit").ref_time() as f64;
+	let base = normal.base_extrinsic.ref_time();
+	let max_length = *<Runtime as frame_system::Config>::BlockLength::get().max.get(frame_support::dispatch::DispatchClass::Normal) as f64;
+	let (mut weight_shares, mut length_shares) = (Vec::new(), Vec::new());
+	let mut included: std::collections::BTreeMap<&str, usize> = Default::default();
+	for number in first..=last {
+		let hash = rpc.block_hash(number).await.expect("a block");
+		let block = rpc.call("chain_getBlock", rpc_params![hash.clone()]).await;
+		let events = rpc.events(sp_core::H256::from_slice(&sealchat_tests::unhex(&hash))).await;
+		let (mut weight, mut length) = (0u64, 0usize);
+		for (index, xt) in block["block"]["extrinsics"].as_array().expect("extrinsics").iter().enumerate() {
+			let bytes = sealchat_tests::unhex(xt.as_str().expect("hex"));
+			let Some(kind) = tally.sent.get(&bytes) else { continue };
+			*included.entry(kind).or_default() += 1;
+			length += bytes.len();
+			weight += base;
+			for record in events.iter().filter(|r| r.phase == frame_system::Phase::ApplyExtrinsic(index as u32)) {
+				use sealchat_runtime::RuntimeEvent::System;
+				if let System(frame_system::Event::ExtrinsicSuccess { dispatch_info } | frame_system::Event::ExtrinsicFailed { dispatch_info, .. }) = &record.event {
+					weight += dispatch_info.weight.ref_time();
+				}
+			}
+		}
+		weight_shares.push(weight as f64 / max_weight * 100.0);
+		length_shares.push(length as f64 / max_length * 100.0);
+	}
+	let blocks = weight_shares.len();
+	let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
+	let max = |v: &[f64]| v.iter().cloned().fold(0.0, f64::max);
+	let day_blocks = 86_400.0 / BLOCK_TIME_S;
+	let what = format!("beside 1 attacker; {} ordinary users, {seconds} s", users.len());
+	let mut quiet_final: Vec<f64> = quiet.iter().map(|f| f.0).collect();
+	let mut flood_final: Vec<f64> = flooded.iter().map(|f| f.0).collect();
+	let mut flood_blocks: Vec<f64> = flooded.iter().map(|f| f.1 as f64).collect();
+	row(&format!("abuse: ordinary message, submission to final, quiet ({} messages)", quiet.len()), spread(&mut quiet_final, " s"), "the same users, before the attacker starts");
+	row(&format!("abuse: ordinary message, submission to final, flood ({} messages)", flooded.len()), spread(&mut flood_final, " s"), &what);
+	row("abuse: ordinary message, blocks from submission to inclusion, flood", spread(&mut flood_blocks, ""), "counted from the best block at submission");
+	row(
+		"abuse: attacker's share of normal block weight",
+		format!("mean {:.2}%, max {:.2}% per block ({blocks} blocks)", mean(&weight_shares), max(&weight_shares)),
+		&format!("all it got in this run is {:.4}% of a day's blocks", weight_shares.iter().sum::<f64>() / day_blocks),
+	);
+	row(
+		"abuse: attacker's share of normal block length",
+		format!("mean {:.2}%, max {:.2}% per block", mean(&length_shares), max(&length_shares)),
+		&format!("all it got in this run is {:.4}% of a day's blocks", length_shares.iter().sum::<f64>() / day_blocks),
+	);
+	row(
+		"abuse: attacker's transactions included",
+		included.iter().map(|(k, n)| format!("{k} {n}")).collect::<Vec<_>>().join(", "),
+		&format!("{writes} part writes and {invitations} invitations counted on chain; {} of the epoch's tickets used (5 for its chat and parts)", attacker.tickets_used()),
+	);
+	let refused: usize = tally.refused.values().sum();
+	let mut reasons: std::collections::BTreeMap<String, usize> = Default::default();
+	for ((kind, reason), n) in &tally.refused {
+		let reason = reason.split("data: Some(RawValue(").nth(1).map_or(reason.as_str(), |r| r.trim_end_matches(")) }")).to_string();
+		*reasons.entry(format!("{kind}: {reason}")).or_default() += n;
+	}
+	row("abuse: attacker's transactions refused by the pool", refused.to_string(), &reasons.iter().map(|(r, n)| format!("{r} ×{n}")).collect::<Vec<_>>().join("; "));
+	row("abuse: node processor time during the flood", format!("{:.0}% of one core", node_cpu / wall * 100.0), "dev node, all threads; the attacker and users run on the same two cores");
+	row("abuse: pool size during the flood", spread(&mut pool_sizes, ""), "transactions, sampled each second");
+	drop(rpc);
+	node.stop();
 }
 
 /// Many users at once on the four-validator network, one validator killed for a minute
@@ -211,7 +373,12 @@ fn criterion_rows() -> Option<f64> {
 /// `identity.part_key(first..)`, empty, with a lease as long as a joined part's, all of
 /// incarnation [`BENCH_INCARNATION`].
 async fn parts_in_storage(rpc: &Rpc, identity: &Identity, first: u32, count: u32) -> Vec<[u8; 32]> {
-	let expires = rpc.best_number().await as u32 + sealchat_runtime::configs::LEASE;
+	let best = rpc.best_number().await as u32;
+	let expires = best + sealchat_runtime::configs::LEASE;
+	// Each part topped up once for the day: 264 writes, not the day's base 8, for the
+	// benchmarks that post many messages into each.
+	let epoch = best / sealchat_runtime::configs::TicketEpoch::get();
+	let usage = pallet_chat::Usage { epoch, writes: 0, bytes: 0, top_ups: 1 };
 	let parts: Vec<[u8; 32]> = (first..first + count).map(|i| identity.part_key(i).public()).collect();
 	let mut items = Vec::new();
 	for part in &parts {
@@ -222,7 +389,7 @@ async fn parts_in_storage(rpc: &Rpc, identity: &Identity, first: u32, count: u32
 			used: 0,
 			blob: Default::default(),
 			expires,
-			usage: Default::default(),
+			usage,
 			incarnation: BENCH_INCARNATION,
 		};
 		items.push((pallet_chat::Parts::<Runtime>::hashed_key_for(part), info.encode()));
@@ -467,10 +634,11 @@ async fn anonymous(rpc: &Rpc, url: &str, count: u32, junk: u32) {
 	}
 
 	if junk > 0 {
-		// Junk creations for the current ring, root and epoch, each a distinct transaction:
-		// with garbage in place of the proof (refused when the proof does not decode), and
-		// with a well-formed proof made for another message (refused only after the whole
-		// verification: the dearest junk there is).
+		// Junk creations for the current ring, root and epoch, each a distinct transaction
+		// with an alias of its own that nobody spent (a spent one is refused before its
+		// proof is looked at): with garbage in place of the proof (refused when the proof
+		// does not decode), and with a well-formed proof made for another message (refused
+		// only after the whole verification: the dearest junk there is).
 		let (proof, alias) = users[0]
 			.ring_prove(&members, &wire::ticket_context(epoch, 0), b"another message")
 			.expect("a member proves");
@@ -485,7 +653,11 @@ async fn anonymous(rpc: &Rpc, url: &str, count: u32, junk: u32) {
 						revision,
 						epoch,
 						slot: 0,
-						alias,
+						alias: {
+							let mut fresh = alias;
+							fresh[..4].copy_from_slice(&(i ^ 0x5eed_0000).to_le_bytes());
+							fresh
+						},
 						proof: make_proof(i).try_into().expect("fits"),
 					};
 					let params = pallet_chat::ChatParams {
@@ -654,6 +826,13 @@ fn latency(dir: &TestDir, url: &str, messages: usize) {
 	}
 	let _ = watch.kill();
 	let _ = watch.wait();
+}
+
+/// p50, p95 and the largest of `figures`, each followed by `unit`.
+fn spread(figures: &mut [f64], unit: &str) -> String {
+	figures.sort_by(|a, b| a.total_cmp(b));
+	let pct = |p: f64| figures.get(((figures.len() as f64 * p).ceil() as usize).saturating_sub(1)).copied().unwrap_or(f64::NAN);
+	format!("p50 {:.2}{unit}, p95 {:.2}{unit}, max {:.2}{unit}", pct(0.5), pct(0.95), pct(1.0))
 }
 
 /// "p50 x s, p95 y s" of `figures`.
