@@ -114,8 +114,8 @@ pub mod pallet {
 		/// A forced change came less than `2 × ForcedChangeDelay` blocks after the last
 		/// forced one.
 		ForcedTooSoon,
-		/// A forced change named a `finalized` block that is not below the current one:
-		/// GRANDPA's nodes would wait for it forever and stall.
+		/// A forced change named a `finalized` block that is not below the current one,
+		/// which no node can have finalized: a mistaken reading of the finalized head.
 		FinalizedAhead,
 	}
 
@@ -126,8 +126,8 @@ pub mod pallet {
 		/// - **Origin:** [`Config::CouncilOrigin`], two thirds of the council (a motion of
 		///   `pallet-collective` that passed).
 		/// - **Weight:** this call's own (an origin check and an event) plus `call`'s, in
-		///   the normal class whatever `call`'s (no one gets operational room by wrapping
-		///   a call: the council's `close` is what runs it).
+		///   the normal class whatever `call`'s: the council's `close`, which runs it, is
+		///   operational itself, and no one else gets past the origin.
 		/// - **Result:** `Ok` once `call` ran, whatever it returned: its result is in
 		///   [`Event::DispatchedAsRoot`], so that a motion that passed is closed either way.
 		#[pallet::call_index(0)]
@@ -177,9 +177,13 @@ pub mod pallet {
 		/// a motion still runs.
 		///
 		/// `finalized` must be a block the nodes have finalized: at most the number of
-		/// the finalized head (`chain_getFinalizedHead`, then `chain_getHeader`). A higher
-		/// one that a pending change's hand-over block does not reach stalls every node;
-		/// a lower one is harmless (the new voters re-finalize from it).
+		/// the finalized head (`chain_getFinalizedHead`, then `chain_getHeader`). The
+		/// nodes go on from the lower of their own finalized block and `finalized`, so a
+		/// lower one is harmless (re-finalized); but one at or above the hand-over block of
+		/// a validator change the nodes have not finalized makes every node refuse the
+		/// forced change's block, and the chain halts. The runtime cannot tell which
+		/// changes the nodes finalized: it refuses only what no node can have finalized
+		/// ([`Error::FinalizedAhead`]).
 		///
 		/// - **Origin:** root.
 		/// - **Errors:** as [`Pallet::set_validators`]; [`Error::FinalizedAhead`]
